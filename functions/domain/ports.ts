@@ -1,0 +1,131 @@
+/**
+ * The ports the domain talks to. Adapters (DynamoDB, in-memory for unit tests) implement them;
+ * the domain never imports an adapter or the AWS SDK.
+ */
+
+/** A directory user. `id` is the OIDC `sub`: random, stable, opaque, never derived from the e-mail. */
+export interface User {
+  id: string;
+  /** As typed by the user/admin (NFC-normalised, trimmed), used for display and mail. */
+  email: string;
+  /** The uniqueness key: see domain/email.ts. */
+  emailKey: string;
+  emailVerified: boolean;
+  name: string;
+  /** argon2id PHC string. Never leaves the store through an API, log or error. */
+  passwordHash: string | null;
+  createdAt: string;
+  disabled: boolean;
+  /** Consecutive failed attempts counted towards the lockout (passwords, later MFA codes). */
+  failedAttempts: number;
+  /** Epoch milliseconds; absent when not locked. */
+  lockedUntil: number | null;
+}
+
+export type NewUser = Pick<
+  User,
+  'id' | 'email' | 'emailKey' | 'emailVerified' | 'name' | 'passwordHash' | 'createdAt'
+>;
+
+export class EmailTaken extends Error {
+  override name = 'EmailTaken';
+}
+export class NotFound extends Error {
+  override name = 'NotFound';
+}
+
+export interface LockoutPolicy {
+  maxAttempts: number;
+  durationMs: number;
+}
+
+/**
+ * Outcome of claiming one attempt slot. The claim is atomic (a conditional write): of K concurrent
+ * claims at most `maxAttempts - failedAttempts` succeed, so no more than the threshold's worth of
+ * verifications can ever run against a not-yet-locked account.
+ */
+export type AttemptClaim =
+  | { kind: 'granted'; user: User }
+  | { kind: 'locked'; lockedUntil: number | null }
+  | { kind: 'unknown' };
+
+export interface UserStore {
+  /** Fails with EmailTaken when the e-mail key is already in use. */
+  create(user: NewUser): Promise<void>;
+  findById(id: string): Promise<User | null>;
+  findByEmailKey(emailKey: string): Promise<User | null>;
+  updateProfile(
+    id: string,
+    changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
+  ): Promise<void>;
+  /** Sets a new hash and lifts any lockout (the admin's way to unlock, as in Mendix). */
+  setPassword(id: string, passwordHash: string): Promise<void>;
+  /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
+  upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void>;
+
+  /** Atomically counts one attempt before it is verified; see AttemptClaim. */
+  claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim>;
+  /** After a failed verification: the account locks when the count reached the threshold. Returns the lock end if locked. */
+  recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null>;
+  /** After a successful verification: resets the counter. Returns false if a lock became active meanwhile (fail closed). */
+  recordSuccess(id: string, now: number): Promise<boolean>;
+}
+
+export interface AppClient {
+  clientId: string;
+  /** oidc-provider client metadata (redirect_uris, grant_types, token_endpoint_auth_method, client_secret, ...). */
+  metadata: Record<string, unknown>;
+  /** The role names this app defines (MxID: roles are per app). */
+  roles: string[];
+  /** First-party apps skip the consent screen. */
+  firstParty: boolean;
+  createdAt: string;
+}
+
+export interface ClientStore {
+  put(client: AppClient): Promise<void>;
+  get(clientId: string): Promise<AppClient | null>;
+  list(): Promise<AppClient[]>;
+}
+
+export interface RoleStore {
+  grant(userId: string, clientId: string, role: string): Promise<void>;
+  revoke(userId: string, clientId: string, role: string): Promise<void>;
+  /** Roles of one user in one app only: tokens for app A never carry roles of app B. */
+  rolesIn(userId: string, clientId: string): Promise<string[]>;
+  /** All of a user's grants, for `user show`. */
+  allRoles(userId: string): Promise<Array<{ clientId: string; role: string }>>;
+}
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditEvent {
+  /** e.g. login.success, login.failure, account.locked, password.reset, role.granted. */
+  type: string;
+  outcome: AuditOutcome;
+  /** Epoch milliseconds. */
+  at: number;
+  /** Who acted: a user id, `admin-cli`, or `anonymous`. */
+  actor: string;
+  /** Who or what was acted on (a user id, client id). Never a password, token or secret. */
+  target?: string;
+  clientId?: string;
+  ip?: string;
+  userAgent?: string;
+  requestId?: string;
+  /** A fixed, non-secret reason code, e.g. `bad_credentials`, `locked`. */
+  reason?: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface AuditSink {
+  record(event: AuditEvent): Promise<void>;
+}
+
+/**
+ * Durable secrets generated once (signing keys, cookie keys). `getOrCreate` is race-safe: when two
+ * cold starts generate at the same time, one value wins and both return it.
+ */
+export interface SecretStore {
+  getOrCreate<T>(name: string, generate: () => Promise<T>): Promise<T>;
+}
