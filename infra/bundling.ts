@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** Repository root (infra/ is one level down). */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const ENTRIES = {
+  idp: join(PROJECT_ROOT, 'functions/idp/handler.ts'),
+  keygen: join(PROJECT_ROOT, 'infra/keygen/handler.ts'),
+} as const;
+
+/**
+ * ESM bundles call `require` for Node built-ins inside CommonJS dependencies (koa, oidc-provider's
+ * deps); esbuild's ESM output has no `require`, so without this banner the bundle dies with
+ * "Dynamic require of node:util is not supported". Aliased so it can't clash with bundled names.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __sesameCreateRequire } from 'node:module'; const require = __sesameCreateRequire(import.meta.url);";
+
+/** argon2 is a native addon: esbuild can't bundle it, so it ships as a node module beside index.mjs. */
+export const NATIVE_MODULES = ['argon2'] as const;
+
+export type LambdaArch = 'arm64' | 'x64';
+
+function packageDir(name: string, from = PROJECT_ROOT): string {
+  const req = createRequire(join(from, 'package.json'));
+  return dirname(req.resolve(`${name}/package.json`));
+}
+
+/**
+ * The files argon2 needs at run time, for one Lambda architecture: its JS, its runtime dependencies
+ * (@phc/format, node-gyp-build) and only `prebuilds/linux-<arch>`.
+ *
+ * Graviton trap: node-gyp-build loads `build/Release/argon2.node` *before* the prebuilds. If argon2
+ * was ever compiled on the (x86-64) build machine, copying the package wholesale ships an x86-64
+ * binary and the arm64 function crashes on the first login. So `build/` is never copied.
+ */
+export function argon2CopyCommands(outputDir: string, arch: LambdaArch): string[] {
+  const argon2 = packageDir('argon2');
+  const target = join(outputDir, 'node_modules');
+  const q = (p: string) => `'${p.replaceAll("'", "'\\''")}'`;
+  const commands = [
+    `rm -rf ${q(join(target, 'argon2'))}`,
+    `mkdir -p ${q(join(target, 'argon2', 'prebuilds'))} ${q(join(target, '@phc'))}`,
+    `cp ${q(join(argon2, 'package.json'))} ${q(join(argon2, 'argon2.cjs'))} ${q(join(argon2, 'LICENSE'))} ${q(join(target, 'argon2'))}/`,
+    `cp -R ${q(join(argon2, 'prebuilds', `linux-${arch}`))} ${q(join(target, 'argon2', 'prebuilds'))}/`,
+  ];
+  for (const dep of ['@phc/format', 'node-gyp-build']) {
+    const dir = packageDir(dep, argon2);
+    commands.push(`rm -rf ${q(join(target, dep))}`, `cp -R ${q(dir)} ${q(join(target, dep))}`);
+  }
+  return commands;
+}
+
+/** esbuild settings shared by the CDK NodejsFunction and `npm run build`. */
+export function bundlingOptions(arch: LambdaArch, entry: keyof typeof ENTRIES): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    target: 'node24',
+    minify: true,
+    sourceMap: true,
+    sourcesContent: false,
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    // The AWS SDK is bundled too: the version that was tested is the version that runs.
+    externalModules: entry === 'idp' ? [...NATIVE_MODULES] : [],
+    forceDockerBundling: false,
+    ...(entry === 'idp'
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => argon2CopyCommands(outputDir, arch),
+          },
+        }
+      : {}),
+  };
+}

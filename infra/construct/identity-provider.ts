@@ -1,0 +1,175 @@
+import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { SesameData, type TableKind } from './data.ts';
+import { SesameEdge, STAGE_NAME } from './edge.ts';
+import { lambdaEnvironment } from './environment.ts';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SesameFunction } from './idp-function.ts';
+import { SesameMail } from './mail.ts';
+import { SesameMonitoring } from './monitoring.ts';
+import type { SesameIdentityProviderProps } from './props.ts';
+import { SesameWaf } from './waf.ts';
+
+/** Item-level actions only: no Scan, no table management, no `*`. */
+const READ_WRITE_ITEMS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+/** The audit trail is append-only for the application: it can add and read events, never change them. */
+const APPEND_ONLY_ITEMS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+
+/**
+ * Sesame, the serverless OpenID Connect identity provider, as one construct: KMS-encrypted DynamoDB
+ * tables, deploy-time generated keys in Secrets Manager, the idp Lambda (Node.js 24, arm64), a
+ * regional REST API behind AWS WAF, SES for mail, alarms and a dashboard.
+ *
+ * ```ts
+ * new SesameIdentityProvider(stack, 'Sesame', {
+ *   domain: { domainName: 'id.example.com', certificate },
+ *   email: { sender: 'no-reply@example.com' },
+ *   alarms: { email: 'ops@example.com' },
+ * });
+ * ```
+ */
+export class SesameIdentityProvider extends Construct {
+  readonly data: SesameData;
+  readonly idp: SesameFunction;
+  /** Generates keys at deploy time (custom resource). */
+  readonly keygen: SesameFunction;
+  readonly edge: SesameEdge;
+  readonly waf: SesameWaf | undefined;
+  readonly monitoring: SesameMonitoring;
+  readonly mail: SesameMail | undefined;
+  /** The OIDC issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
+  readonly issuer: string;
+
+  constructor(scope: Construct, id: string, props: SesameIdentityProviderProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
+    const architecture = props.architecture ?? Architecture.ARM_64;
+
+    this.data = new SesameData(this, 'Data', { removalPolicy });
+    const keygen = new SesameFunction(this, 'Keygen', {
+      entry: 'keygen',
+      description: 'Sesame: generates signing and cookie keys at deploy time',
+      architecture,
+      memorySize: 512,
+      timeout: Duration.minutes(2),
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      logRetention,
+      removalPolicy,
+      ...(props.code ? { code: props.code.keygen } : {}),
+    });
+    this.#grantSecrets(keygen.role, ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    const keys = new CustomResource(this, 'Keys', {
+      serviceToken: keygen.function.functionArn,
+      resourceType: 'Custom::SesameKeys',
+      properties: {
+        SecretsPrefix: this.data.secretsPrefix,
+        // Referencing the ARNs orders the keygen after the secrets exist.
+        SecretArns: Object.values(this.data.secrets).map((s) => s.secretArn),
+      },
+    });
+    keys.node.addDependency(keygen);
+    this.keygen = keygen;
+
+    this.idp = new SesameFunction(this, 'Idp', {
+      entry: 'idp',
+      description: 'Sesame: OpenID Connect endpoints and sign-in pages',
+      architecture,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
+      timeout: DEFAULT_TIMEOUT,
+      environment: {},
+      logRetention,
+      removalPolicy,
+      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
+      ...(props.code ? { code: props.code.idp } : {}),
+    });
+    // Keys exist before the first request can arrive.
+    this.idp.function.node.addDependency(keys);
+    this.edge = new SesameEdge(this, 'Edge', {
+      handler: this.idp.function,
+      logRetention,
+      removalPolicy,
+      ...(props.domain ? { domain: props.domain } : {}),
+      ...(props.throttling ? { throttling: props.throttling } : {}),
+    });
+    this.issuer =
+      typeof props.issuer === 'function'
+        ? props.issuer({ restApiId: this.edge.api.restApiId, stageName: STAGE_NAME })
+        : (props.issuer ?? this.edge.baseUrl);
+
+    const env = lambdaEnvironment(props, {
+      issuer: this.issuer,
+      tables: {
+        oidc: this.data.tables.oidc.tableName,
+        directory: this.data.tables.directory.tableName,
+        audit: this.data.tables.audit.tableName,
+      },
+      secretsPrefix: this.data.secretsPrefix,
+    });
+    for (const [name, value] of Object.entries(env)) this.idp.function.addEnvironment(name, value);
+
+    this.#grantData(this.idp.role);
+    this.#grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue']);
+    if (props.email) {
+      this.mail = new SesameMail(this, 'Mail', props.email);
+      this.mail.grantSend(this.idp.role);
+    }
+
+    this.waf =
+      props.waf === false
+        ? undefined
+        : new SesameWaf(this, 'Waf', {
+            ...(props.waf ?? {}),
+            stageArn: this.edge.api.deploymentStage.stageArn,
+          });
+
+    this.monitoring = new SesameMonitoring(this, 'Monitoring', {
+      ...(props.alarms ?? {}),
+      api: this.edge.api,
+      fn: this.idp.function,
+      logGroup: this.idp.logGroup,
+      tables: this.data.tables,
+    });
+  }
+
+  #grantData(grantee: IGrantable): void {
+    const arns = (kinds: TableKind[]) => kinds.map((k) => this.data.tables[k].tableArn);
+    const policy = (actions: string[], resources: string[]) =>
+      grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+    policy(READ_WRITE_ITEMS, arns(['oidc', 'directory']));
+    policy(APPEND_ONLY_ITEMS, arns(['audit']));
+    this.#grantKey(grantee, ['dynamodb']);
+  }
+
+  #grantSecrets(grantee: IGrantable, actions: string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions, resources: Object.values(this.data.secrets).map((s) => s.secretArn) }),
+    );
+    this.#grantKey(grantee, ['secretsmanager']);
+  }
+
+  /** The data key, only through the services that encrypt with it (kms:ViaService). */
+  #grantKey(grantee: IGrantable, services: string[]): void {
+    const region = Stack.of(this).region;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.data.key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': services.map((s) => `${s}.${region}.amazonaws.com`) },
+        },
+      }),
+    );
+  }
+}

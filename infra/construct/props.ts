@@ -1,0 +1,140 @@
+import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { Architecture, Code } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IHostedZone } from 'aws-cdk-lib/aws-route53';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+
+/**
+ * Everything a team can set when it embeds Sesame in its own CDK app. Every field is optional except
+ * where a deployment cannot work without it; unset settings fall back to the secure defaults in
+ * functions/config/config.ts (the Lambda receives only the environment variables for what is set).
+ */
+export interface SesameIdentityProviderProps {
+  /**
+   * The OIDC issuer. Defaults to `https://<domain.domainName>` with a custom domain, otherwise the
+   * API's execute-api URL *including the stage path* — which oidc-provider only handles if the app
+   * mounts itself under that path; use a custom domain for anything but a throw-away environment.
+   * A function receives the API id and stage (e.g. to build a LocalStack URL).
+   */
+  readonly issuer?: string | ((api: { restApiId: string; stageName: string }) => string);
+  /** Custom domain (regional REST API domain with an ACM certificate in the same region). */
+  readonly domain?: SesameDomainProps;
+  /** Account lockout, Mendix defaults: 3 failures lock the account for 10 minutes. */
+  readonly lockout?: { readonly maxAttempts?: number; readonly duration?: Duration };
+  readonly passwordPolicy?: SesamePasswordPolicy;
+  /** argon2id cost. OWASP minimum (and default) is 19 MiB, t=2, p=1. */
+  readonly argon2?: {
+    readonly memoryKiB?: number;
+    readonly timeCost?: number;
+    readonly parallelism?: number;
+  };
+  readonly mfa?: SesameMfaProps;
+  readonly tokens?: {
+    readonly accessToken?: Duration;
+    readonly refreshToken?: Duration;
+    readonly session?: Duration;
+  };
+  /** How long audit events are kept (DynamoDB TTL on the audit table). Default 400 days. */
+  readonly auditRetention?: Duration;
+  /** Sender of MFA and invitation e-mail. Without it Sesame can't send e-mail codes. */
+  readonly email?: SesameEmailProps;
+  /** Upstream identity providers (Entra ID, Okta). Typed now, wired in a later release. */
+  readonly federation?: readonly SesameFederationConnection[];
+  /**
+   * What happens to the tables, key and secrets when the stack is deleted. Default RETAIN, which also
+   * turns on DynamoDB deletion protection. Use DESTROY only for throw-away environments.
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Lambda memory in MB; see idp-function.ts for why the default is 1024. */
+  readonly memorySize?: number;
+  /** Caps concurrent executions (protects DynamoDB and the account's concurrency pool). Default: none. */
+  readonly reservedConcurrency?: number;
+  /** Default ARM_64 (Graviton). */
+  readonly architecture?: Architecture;
+  /** Default one year (ASVS asks for security logs long enough for an investigation). */
+  readonly logRetention?: RetentionDays;
+  /** AWS WAF in front of the API. Default on; `false` only where WAF is unavailable (LocalStack). */
+  readonly waf?: SesameWafProps | false;
+  /** API Gateway stage throttling (a backstop behind WAF's per-IP limits). */
+  readonly throttling?: { readonly rateLimit?: number; readonly burstLimit?: number };
+  readonly alarms?: SesameAlarmProps;
+  /**
+   * Prebuilt Lambda code instead of bundling functions/ with esbuild at synth time (tests, or CI that
+   * builds once with `npm run build`). The argon2 arm64 packaging is then the builder's job.
+   */
+  readonly code?: { readonly idp: Code; readonly keygen: Code };
+}
+
+export interface SesameDomainProps {
+  readonly domainName: string;
+  /** ACM certificate for `domainName`, in the stack's region (regional endpoint). */
+  readonly certificate: ICertificate;
+  /** When given, an alias A/AAAA record is created in it. */
+  readonly hostedZone?: IHostedZone;
+  /** Mutual TLS: clients must present a certificate signed by a CA in this PEM truststore. */
+  readonly mutualTls?: { readonly bucket: IBucket; readonly key: string; readonly version?: string };
+}
+
+export interface SesamePasswordPolicy {
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  /** Mendix-style composition rules; off by default (NIST SP 800-63B discourages them). */
+  readonly requireDigit?: boolean;
+  readonly requireUpper?: boolean;
+  readonly requireLower?: boolean;
+  readonly requireSpecial?: boolean;
+}
+
+export interface SesameMfaProps {
+  /** `optional`: users may enrol; `required`: every user must pass a second factor. */
+  readonly policy?: 'off' | 'optional' | 'required';
+  readonly factors?: ReadonlyArray<'totp' | 'email'>;
+}
+
+export interface SesameEmailProps {
+  /** The From address, e.g. `no-reply@id.example.com`. */
+  readonly sender: string;
+  /**
+   * Verify the sender's whole domain (DKIM records to publish) instead of the single address.
+   * Default: the address only.
+   */
+  readonly verifyDomain?: boolean;
+  readonly hostedZone?: IHostedZone;
+}
+
+export interface SesameFederationConnection {
+  readonly id: string;
+  readonly kind: 'entra-id' | 'okta' | 'oidc';
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Name of a Secrets Manager secret holding the client secret (never the secret itself). */
+  readonly clientSecretName?: string;
+  /** E-mail domains whose users are sent to this connection (home-realm discovery). */
+  readonly domains?: readonly string[];
+}
+
+export interface SesameWafProps {
+  /** Requests per IP per 5 minutes to the whole API before WAF blocks. Default 2000. */
+  readonly rateLimitPer5Minutes?: number;
+  /** Requests per IP per 5 minutes to the login pages and token endpoint. Default 300. */
+  readonly loginRateLimitPer5Minutes?: number;
+  /** Mendix "access restriction profile": only these CIDRs may reach Sesame. Default: everyone. */
+  readonly allowedIpv4Ranges?: readonly string[];
+  readonly allowedIpv6Ranges?: readonly string[];
+  /** AWS managed rule groups (known bad inputs, IP reputation). Default true. */
+  readonly managedRules?: boolean;
+}
+
+export interface SesameAlarmProps {
+  /** Alarm notifications go here; otherwise a topic is created when `email` is set. */
+  readonly topic?: ITopic;
+  readonly email?: string;
+  /** Failed logins in 5 minutes that count as a spike. Default 50. */
+  readonly failedLoginsPer5Minutes?: number;
+  /** Account lockouts in 5 minutes that count as a spike. Default 10. */
+  readonly lockoutsPer5Minutes?: number;
+  /** Share of requests answered with 5xx that alarms. Default 0.05 (5 %). */
+  readonly serverErrorRate?: number;
+}

@@ -1,0 +1,54 @@
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { SesameIdentityProvider } from './construct/identity-provider.ts';
+
+/** Every cdk-nag finding Sesame accepts, each with the reason it is acceptable. */
+export interface NagAcknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+const ack = (scope: IConstruct, id: string, reason: string) =>
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::AwsSolutions-${id}`, reason });
+
+export const REASONS = {
+  SMG4:
+    'Signing and cookie keys cannot rotate by replacement: a new key must be added in front while old ones stay ' +
+    'published until every token they signed has expired. That overlap is a documented operator procedure ' +
+    '(docs/operations.md, "Rotate keys") rather than a Secrets Manager rotation Lambda.',
+  APIG4:
+    'An OpenID Connect provider is the authorization server itself: its endpoints (discovery, JWKS, authorize, ' +
+    'login pages) must be reachable anonymously; the token, introspection and revocation endpoints authenticate ' +
+    'clients per RFC 6749 inside oidc-provider, and the admin API checks Sesame-issued tokens itself.',
+  COG4: 'Sesame is the identity provider; a Cognito authorizer in front of it would be circular (see APIG4).',
+  APIG2:
+    'Lambda proxy integration: OAuth/OIDC requests carry free-form query and form parameters that oidc-provider ' +
+    'validates completely and answers with OAuth error responses (RFC 6749 §4.1.2.1); an API Gateway model ' +
+    'would duplicate that and return non-OAuth errors.',
+  IAM4:
+    'CDK-created account-level role that lets API Gateway write access and execution logs; ' +
+    'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for it, and it holds no data permissions.',
+  APIG3:
+    "LocalStack stack only: WAF is not available in LocalStack's free edition. The production stack associates a " +
+    'regional WAF web ACL with this stage.',
+} as const;
+
+/** Acknowledges the findings above on exactly the resources they concern (never stack-wide). */
+export function acknowledgeNagFindings(sesame: SesameIdentityProvider): void {
+  for (const secret of Object.values(sesame.data.secrets)) ack(secret, 'SMG4', REASONS.SMG4);
+  const api = sesame.edge.api;
+  for (const method of api.methods) {
+    ack(method, 'APIG4', REASONS.APIG4);
+    ack(method, 'COG4', REASONS.COG4);
+  }
+  ack(api, 'APIG2', REASONS.APIG2);
+  const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');
+  if (cloudWatchRole) {
+    ack(
+      cloudWatchRole,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      REASONS.IAM4,
+    );
+  }
+  if (!sesame.waf) ack(api.deploymentStage, 'APIG3', REASONS.APIG3);
+}

@@ -1,0 +1,103 @@
+import { App, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { Architecture } from 'aws-cdk-lib/aws-lambda';
+import { HostedZone } from 'aws-cdk-lib/aws-route53';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { SesameIdentityProviderProps } from './construct/props.ts';
+import { SesameStack } from './stacks/sesame-stack.ts';
+
+type Context = (key: string) => string | undefined;
+
+/**
+ * The project's CDK app: `Sesame` (production profile) and `SesameLocal` (LocalStack). Settings come
+ * from CDK context (`cdk.json` or `-c sesame:domainName=id.example.com`), never from code edits:
+ *
+ * sesame:domainName + sesame:certificateArn (regional ACM certificate), sesame:hostedZoneId +
+ * sesame:hostedZoneName, sesame:issuer, sesame:sender, sesame:alarmEmail, sesame:allowedIpv4
+ * (comma-separated CIDRs), sesame:reservedConcurrency, sesame:mfaPolicy (off|optional|required).
+ *
+ * `overrides(stackName)` patch a stack's props (tests pass prebuilt `code`).
+ *
+ * Every stack is checked with cdk-nag's AWS Solutions rules; an unacknowledged error fails synth.
+ */
+export function createSesameApp(
+  app = new App(),
+  overrides: (stackName: string) => Partial<SesameIdentityProviderProps> = () => ({}),
+): App {
+  const ctx: Context = (key) => {
+    const v: unknown = app.node.tryGetContext(`sesame:${key}`);
+    if (typeof v === 'number') return String(v);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  // Env-agnostic unless the CLI knows an account: synth works offline with no credentials.
+  const env = {
+    ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+    ...(process.env.CDK_DEFAULT_REGION ? { region: process.env.CDK_DEFAULT_REGION } : {}),
+  };
+
+  new SesameStack(app, 'Sesame', {
+    env,
+    description: 'Sesame serverless OpenID Connect identity provider',
+    sesame: (stack) => ({ ...productionProps(stack, ctx), ...overrides('Sesame') }),
+  });
+
+  new SesameStack(app, 'SesameLocal', {
+    env,
+    description: 'Sesame on LocalStack (no WAF, no custom domain, destroyed with the stack)',
+    sesame: {
+      removalPolicy: RemovalPolicy.DESTROY,
+      // LocalStack's free edition has no WAF; its Lambda runs the host's architecture natively.
+      waf: false,
+      architecture: process.arch === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
+      issuer: ({ restApiId, stageName }) =>
+        `https://${restApiId}.execute-api.localhost.localstack.cloud:4566/${stageName}`,
+      email: { sender: ctx('sender') ?? 'no-reply@sesame.localhost' },
+      ...overrides('SesameLocal'),
+    },
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}
+
+function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProps {
+  const domainName = ctx('domainName');
+  const certificateArn = ctx('certificateArn');
+  const zoneId = ctx('hostedZoneId');
+  const zoneName = ctx('hostedZoneName');
+  const issuer = ctx('issuer');
+  const sender = ctx('sender');
+  const alarmEmail = ctx('alarmEmail');
+  const reserved = ctx('reservedConcurrency');
+  const mfa = ctx('mfaPolicy');
+  const allowed = ctx('allowedIpv4')
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (domainName && !certificateArn) throw new Error('sesame:domainName needs sesame:certificateArn');
+  return {
+    removalPolicy: RemovalPolicy.RETAIN,
+    ...(issuer ? { issuer } : {}),
+    ...(domainName && certificateArn
+      ? {
+          domain: {
+            domainName,
+            certificate: Certificate.fromCertificateArn(stack, 'Certificate', certificateArn),
+            ...(zoneId && zoneName
+              ? {
+                  hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', {
+                    hostedZoneId: zoneId,
+                    zoneName,
+                  }),
+                }
+              : {}),
+          },
+        }
+      : {}),
+    ...(sender ? { email: { sender } } : {}),
+    ...(alarmEmail ? { alarms: { email: alarmEmail } } : {}),
+    waf: allowed?.length ? { allowedIpv4Ranges: allowed } : {},
+    ...(reserved ? { reservedConcurrency: Number(reserved) } : {}),
+    ...(mfa === 'off' || mfa === 'optional' || mfa === 'required' ? { mfa: { policy: mfa } } : {}),
+  };
+}

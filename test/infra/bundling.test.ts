@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { execFileSync, execSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { App } from 'aws-cdk-lib';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { build } from 'esbuild';
+import {
+  argon2CopyCommands,
+  ESM_REQUIRE_BANNER,
+  type LambdaArch,
+  PROJECT_ROOT,
+} from '../../infra/bundling.ts';
+import { createSesameApp } from '../../infra/sesame-app.ts';
+import type { SesameStack } from '../../infra/stacks/sesame-stack.ts';
+
+const NODE = process.execPath;
+
+/** Which file node-gyp-build (the asset's own copy) would load on linux/<arch>. */
+function resolvedArgon2Binary(assetDir: string, arch: LambdaArch): string {
+  const script = `console.log(require(${JSON.stringify(join(assetDir, 'node_modules/node-gyp-build'))}).path(${JSON.stringify(join(assetDir, 'node_modules/argon2'))}))`;
+  return execFileSync(NODE, ['-e', script], {
+    env: { ...process.env, npm_config_arch: arch, npm_config_platform: 'linux' },
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** ELF e_machine: 183 = AArch64, 62 = x86-64. */
+function elfMachine(file: string): number {
+  const fd = openSync(file, 'r');
+  const header = Buffer.alloc(20);
+  readSync(fd, header, 0, 20, 0);
+  closeSync(fd);
+  return header.readUInt16LE(18);
+}
+
+function assertArgon2Layout(assetDir: string, arch: LambdaArch): void {
+  const argon2 = join(assetDir, 'node_modules/argon2');
+  assert.ok(!existsSync(join(argon2, 'build')), 'no build/ directory (it may hold an x86-64 argon2.node)');
+  assert.deepEqual(readdirSync(join(argon2, 'prebuilds')), [`linux-${arch}`]);
+  const binary = resolvedArgon2Binary(assetDir, arch);
+  assert.match(
+    binary,
+    new RegExp(`prebuilds/linux-${arch}/argon2\\.${arch === 'arm64' ? 'armv8\\.' : ''}glibc\\.node$`),
+  );
+  assert.equal(elfMachine(binary), arch === 'arm64' ? 183 : 62);
+}
+
+describe('argon2 packaging', () => {
+  it('ships argon2 beside an ESM bundle so that it loads and hashes (x64, runnable here)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesame-argon2-'));
+    await build({
+      stdin: {
+        contents:
+          "import argon2 from 'argon2'; export const hash = () => argon2.hash('correct horse', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });",
+        resolveDir: PROJECT_ROOT,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: join(dir, 'index.mjs'),
+      external: ['argon2'],
+      banner: { js: ESM_REQUIRE_BANNER },
+    });
+    execSync(argon2CopyCommands(dir, 'x64').join(' && '));
+    assertArgon2Layout(dir, 'x64');
+    const out = execFileSync(
+      NODE,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(await m.hash());`,
+      ],
+      {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+      },
+    );
+    assert.match(out, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+  });
+});
+
+describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'sesame-cdk-real-'));
+  let app: App;
+  let elapsed = 0;
+  before(() => {
+    const started = Date.now();
+    app = createSesameApp(new App({ outdir }));
+    app.synth();
+    elapsed = Date.now() - started;
+  });
+  const assetDir = (stackName: string, fn: 'idp' | 'keygen') => {
+    const stack = app.node.findChild(stackName) as SesameStack;
+    const code = stack.sesame[fn].function.node.findChild('Code') as Asset;
+    return join(outdir, code.assetPath);
+  };
+
+  it('synthesizes both stacks with cdk-nag in well under a minute', (t) => {
+    t.diagnostic(`synth with bundling: ${elapsed} ms`);
+    assert.ok(elapsed < 60_000, `${elapsed} ms`);
+  });
+
+  it('emits an ESM bundle with the createRequire banner', () => {
+    const code = readFileSync(join(assetDir('Sesame', 'idp'), 'index.mjs'), 'utf8');
+    assert.ok(code.startsWith(ESM_REQUIRE_BANNER));
+  });
+
+  it('resolves argon2 to the linux-arm64 prebuild in the Graviton asset, with build/ stripped', () => {
+    assertArgon2Layout(assetDir('Sesame', 'idp'), 'arm64');
+  });
+
+  it('bundles the idp so it imports and exports a handler (host-architecture LocalStack asset)', () => {
+    const arch: LambdaArch = process.arch === 'arm64' ? 'arm64' : 'x64';
+    const dir = assetDir('SesameLocal', 'idp');
+    assertArgon2Layout(dir, arch);
+    const out = execFileSync(
+      NODE,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(typeof m.handler);`,
+      ],
+      {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', SESAME_ISSUER: 'https://id.example.com' },
+      },
+    );
+    assert.equal(out.trim(), 'function');
+  });
+
+  it('bundles the keygen custom resource without native modules', () => {
+    const dir = assetDir('Sesame', 'keygen');
+    assert.ok(existsSync(join(dir, 'index.mjs')));
+    assert.ok(!existsSync(join(dir, 'node_modules')));
+  });
+});
