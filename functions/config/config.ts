@@ -67,6 +67,21 @@ const schema = z.object({
     })
     .prefault({}),
   auditRetentionDays: z.number().int().min(1).default(400),
+  /** Where signing and cookie keys live: the directory table (local) or Secrets Manager (AWS). */
+  secretStore: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('dynamodb') }),
+      z.object({ kind: z.literal('secretsmanager'), prefix: z.string().min(1) }),
+    ])
+    .default({ kind: 'dynamodb' }),
+  mail: z
+    .object({
+      transport: z.enum(['smtp', 'ses', 'none']).default('none'),
+      from: z.string().default('Sesame <no-reply@localhost>'),
+      smtpUrl: z.string().optional(),
+    })
+    .prefault({}),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -150,5 +165,17 @@ export function configFromEnv(env: Env = process.env): Config {
       sessionSeconds: int(env, 'SESAME_SESSION_TTL'),
     }),
     auditRetentionDays: int(env, 'SESAME_AUDIT_RETENTION_DAYS'),
+    secretStore:
+      env.SESAME_SECRET_STORE === 'secretsmanager'
+        ? { kind: 'secretsmanager', prefix: env.SESAME_SECRETS_PREFIX }
+        : env.SESAME_SECRET_STORE
+          ? { kind: env.SESAME_SECRET_STORE }
+          : undefined,
+    mail: defined({
+      transport: env.SESAME_MAIL_TRANSPORT,
+      from: env.SESAME_MAIL_FROM,
+      smtpUrl: env.SESAME_SMTP_URL,
+    }),
+    logLevel: env.SESAME_LOG_LEVEL || undefined,
   });
 }

@@ -1,0 +1,75 @@
+import type { Context, Next } from 'koa';
+import type Provider from 'oidc-provider';
+import serverless from 'serverless-http';
+import type { Config } from './config/config.ts';
+import type { SecretStore } from './domain/ports.ts';
+import { securityHeaders } from './http/security-headers.ts';
+import { interactionRoutes } from './interactions/routes.ts';
+import type { InteractionServices } from './interactions/services.ts';
+import type { HttpApiHandler } from './local/lambda-http.ts';
+import { loadProviderKeys } from './oidc/keys.ts';
+import { createProvider, type ProviderDeps } from './oidc/provider.ts';
+import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
+
+export interface SesameParts extends Omit<ProviderDeps, 'keys' | 'config'> {
+  secrets: SecretStore;
+  services: InteractionServices;
+}
+
+export interface Sesame {
+  provider: Provider;
+  /** The Lambda handler (API Gateway REST API proxy integration, payload v1). */
+  handler: HttpApiHandler;
+}
+
+/**
+ * Assembles the HTTP application: security headers, Sesame's interaction pages, then oidc-provider.
+ * The same object runs in Lambda and behind `npm start`.
+ */
+export async function createSesame(config: Config, parts: SesameParts): Promise<Sesame> {
+  const keys = await loadProviderKeys(parts.secrets);
+  const provider = createProvider({ ...parts, config, keys });
+  if (config.proxy) {
+    // Behind API Gateway only the last X-Forwarded-For hop is trustworthy (the gateway appends it).
+    provider.maxIpsCount = 1;
+  }
+  provider.use(requestContext);
+  provider.use(securityHeaders);
+  provider.use(neverLeak(parts.logger));
+  provider.use(interactionRoutes(provider, parts.services, parts.logger));
+  // serverless-http marks every request as TLS; the scheme really is the issuer's (https behind
+  // API Gateway, plain http only for the local server), which decides Secure cookies and URLs.
+  const tls = new URL(config.issuer).protocol === 'https:';
+  const wrapped = serverless(provider.callback(), {
+    binary: ['image/*'],
+    request: (req: { socket: { encrypted: boolean } }) => {
+      req.socket.encrypted = tls;
+    },
+  });
+  const handler: HttpApiHandler = (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>;
+  return { provider, handler };
+}
+
+async function requestContext(ctx: Context, next: Next): Promise<void> {
+  const rc = (ctx.req as { requestContext?: { requestId?: string } }).requestContext;
+  const requestId = rc?.requestId ?? 'local';
+  ctx.set('X-Request-Id', requestId);
+  await withRequestContext({ requestId, ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) }, next);
+}
+
+/**
+ * Last line of defence for anything outside oidc-provider's own error handling: a plain 500 page
+ * without details (the error is logged by name only, never sent to the client).
+ */
+function neverLeak(logger: Logger) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    try {
+      await next();
+    } catch (err) {
+      logger.error('http.unhandled', errorFields(err));
+      ctx.status = 500;
+      ctx.type = 'text/plain';
+      ctx.body = 'Something went wrong.';
+    }
+  };
+}

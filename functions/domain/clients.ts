@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { AppClient, ClientStore } from './ports.ts';
+
+/**
+ * Relying apps. Each is an OIDC client with its own role names (MxID: roles belong to an app).
+ * Redirect URIs must be https, except loopback http for development (RFC 8252 §7.3), and are
+ * matched by exact string comparison by oidc-provider.
+ */
+export class InvalidClient extends Error {
+  override name = 'InvalidClient';
+}
+export class ClientExists extends Error {
+  override name = 'ClientExists';
+}
+
+export interface ClientRegistration {
+  clientId: string;
+  redirectUris: string[];
+  postLogoutRedirectUris?: string[];
+  /** Public clients (SPAs, native apps) have no secret and must use PKCE (every client must). */
+  public?: boolean;
+  roles?: string[];
+  clientCredentials?: boolean;
+  firstParty?: boolean;
+  name?: string;
+}
+
+const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
+const ROLE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+export function checkRedirectUri(uri: string): void {
+  const url = URL.parse(uri);
+  if (!url || uri.length > 2000) throw new InvalidClient(`not an absolute URL: ${uri}`);
+  if (url.hash || uri.includes('#')) throw new InvalidClient(`redirect URI must not have a fragment: ${uri}`);
+  if (url.username || url.password)
+    throw new InvalidClient(`redirect URI must not carry credentials: ${uri}`);
+  const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname);
+  if (url.protocol !== 'https:' && !loopbackHttp) {
+    throw new InvalidClient(`redirect URI must use https (http only on loopback): ${uri}`);
+  }
+}
+
+export function checkRoleName(role: string): void {
+  if (!ROLE.test(role)) throw new InvalidClient(`invalid role name: ${role}`);
+}
+
+export interface RegisteredClient {
+  client: AppClient;
+  /** Returned once, at registration; only oidc-provider reads it afterwards. */
+  clientSecret: string | null;
+}
+
+export function buildClient(reg: ClientRegistration, now: Date): RegisteredClient {
+  if (!CLIENT_ID.test(reg.clientId)) throw new InvalidClient('client id must be 3-64 letters, digits, _ . -');
+  const wantsCode = reg.redirectUris.length > 0;
+  if (!wantsCode && !reg.clientCredentials)
+    throw new InvalidClient('give at least one redirect URI or the client_credentials grant');
+  if (reg.public && reg.clientCredentials)
+    throw new InvalidClient('public clients cannot use client_credentials');
+  reg.redirectUris.forEach(checkRedirectUri);
+  (reg.postLogoutRedirectUris ?? []).forEach(checkRedirectUri);
+  const roles = [...new Set(reg.roles ?? [])];
+  roles.forEach(checkRoleName);
+
+  const clientSecret = reg.public ? null : randomBytes(32).toString('base64url');
+  const grantTypes = [
+    ...(wantsCode ? ['authorization_code', 'refresh_token'] : []),
+    ...(reg.clientCredentials ? ['client_credentials'] : []),
+  ];
+  const metadata: Record<string, unknown> = {
+    client_name: reg.name ?? reg.clientId,
+    redirect_uris: reg.redirectUris,
+    post_logout_redirect_uris: reg.postLogoutRedirectUris ?? [],
+    grant_types: grantTypes,
+    response_types: wantsCode ? ['code'] : [],
+    token_endpoint_auth_method: reg.public ? 'none' : 'client_secret_basic',
+    scope: 'openid offline_access email profile roles',
+    ...(clientSecret ? { client_secret: clientSecret } : {}),
+  };
+  return {
+    client: {
+      clientId: reg.clientId,
+      metadata,
+      roles,
+      firstParty: reg.firstParty ?? true,
+      createdAt: now.toISOString(),
+    },
+    clientSecret,
+  };
+}
+
+export async function registerClient(
+  clients: ClientStore,
+  reg: ClientRegistration,
+  now: Date,
+): Promise<RegisteredClient> {
+  const built = buildClient(reg, now);
+  if (await clients.get(reg.clientId)) throw new ClientExists(reg.clientId);
+  await clients.put(built.client);
+  return built;
+}

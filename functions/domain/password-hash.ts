@@ -1,0 +1,46 @@
+import argon2 from 'argon2';
+
+/** argon2id parameters (config.argon2): memory in KiB, iterations, lanes. */
+export interface HashParams {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export function hashPassword(password: string, params: HashParams): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id, ...params });
+}
+
+/** Never throws: a malformed or foreign hash simply does not verify. */
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the stored hash was made with other (older) parameters: re-hash after a good login. */
+export function needsRehash(hash: string, params: HashParams): boolean {
+  try {
+    return argon2.needsRehash(hash, { ...params });
+  } catch {
+    return true;
+  }
+}
+
+const dummies = new Map<string, Promise<string>>();
+
+/**
+ * One real argon2 verification against a throw-away hash made with the current parameters, so an
+ * unknown or locked account costs the same time as a wrong password (no enumeration by timing).
+ */
+export async function dummyVerify(params: HashParams): Promise<void> {
+  const key = `${params.memoryCost}/${params.timeCost}/${params.parallelism}`;
+  let hash = dummies.get(key);
+  if (!hash) {
+    hash = hashPassword('sesame-timing-equaliser', params);
+    dummies.set(key, hash);
+  }
+  await verifyPassword(await hash, 'not-the-password');
+}

@@ -1,0 +1,70 @@
+import type { Config } from '../config/config.ts';
+import { COMMON_PASSWORDS } from './common-passwords.ts';
+
+export type PasswordPolicy = Config['passwordPolicy'];
+
+/** One code per broken rule; the HTTP layer turns each into one clear sentence (describeViolation). */
+export type Violation =
+  | 'too_short'
+  | 'too_long'
+  | 'needs_digit'
+  | 'needs_upper'
+  | 'needs_lower'
+  | 'needs_special'
+  | 'common'
+  | 'contains_email';
+
+export class PolicyViolation extends Error {
+  override name = 'PolicyViolation';
+  constructor(readonly violations: Violation[]) {
+    super(violations.join(','));
+  }
+}
+
+/**
+ * NIST SP 800-63B: length counts Unicode code points after NFKC, every printable character and
+ * spaces are allowed, common passwords are refused; Mendix-style composition rules exist but are
+ * off by default.
+ */
+export function checkPassword(password: string, policy: PasswordPolicy, email?: string): Violation[] {
+  const normalised = password.normalize('NFKC');
+  const length = [...normalised].length;
+  const out: Violation[] = [];
+  if (length < policy.minLength) out.push('too_short');
+  if (length > policy.maxLength) out.push('too_long');
+  if (policy.requireDigit && !/\p{Nd}/u.test(normalised)) out.push('needs_digit');
+  if (policy.requireUpper && !/\p{Lu}/u.test(normalised)) out.push('needs_upper');
+  if (policy.requireLower && !/\p{Ll}/u.test(normalised)) out.push('needs_lower');
+  if (policy.requireSpecial && !/[^\p{L}\p{N}]/u.test(normalised)) out.push('needs_special');
+  const lower = normalised.toLowerCase();
+  if (COMMON_PASSWORDS.has(lower) || COMMON_PASSWORDS.has(lower.replace(/[\s!.]+$/u, ''))) out.push('common');
+  const localPart = email?.split('@')[0]?.toLowerCase();
+  if (localPart && localPart.length >= 4 && lower.includes(localPart)) out.push('contains_email');
+  return out;
+}
+
+export function assertPasswordAllowed(password: string, policy: PasswordPolicy, email?: string): void {
+  const violations = checkPassword(password, policy, email);
+  if (violations.length) throw new PolicyViolation(violations);
+}
+
+export function describeViolation(v: Violation, policy: PasswordPolicy): string {
+  switch (v) {
+    case 'too_short':
+      return `Use at least ${policy.minLength} characters.`;
+    case 'too_long':
+      return `Use at most ${policy.maxLength} characters.`;
+    case 'needs_digit':
+      return 'Include at least one digit.';
+    case 'needs_upper':
+      return 'Include at least one upper-case letter.';
+    case 'needs_lower':
+      return 'Include at least one lower-case letter.';
+    case 'needs_special':
+      return 'Include at least one character that is not a letter or digit.';
+    case 'common':
+      return 'This password is too common; choose one that is harder to guess.';
+    case 'contains_email':
+      return 'Do not use your e-mail address in your password.';
+  }
+}

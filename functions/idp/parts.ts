@@ -1,0 +1,75 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Adapter } from 'oidc-provider';
+import { createDynamo } from '../adapters/dynamodb/client.ts';
+import {
+  DynamoAuditSink,
+  DynamoClientStore,
+  DynamoRoleStore,
+  DynamoSecretStore,
+} from '../adapters/dynamodb/directory-stores.ts';
+import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
+import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
+import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
+import type { SesameParts } from '../app.ts';
+import type { Config } from '../config/config.ts';
+import { type Clock, systemClock } from '../domain/clock.ts';
+import { authenticatePassword, type Deps } from '../domain/login.ts';
+import type { AuditSink, SecretStore } from '../domain/ports.ts';
+import { loggingAuditSink } from '../shared/audit-log.ts';
+import type { Logger } from '../shared/logger.ts';
+
+export interface DynamoParts extends SesameParts {
+  deps: Deps;
+  audit: AuditSink;
+  clock: Clock;
+  close(): void;
+}
+
+function secretStore(config: Config, doc: ReturnType<typeof createDynamo>['doc']): SecretStore {
+  if (config.secretStore.kind === 'secretsmanager') {
+    // Read-only: keys are generated at deploy time; a missing key fails closed.
+    return new SecretsManagerSecretStore(new SecretsManagerClient({}), { prefix: config.secretStore.prefix });
+  }
+  return new DynamoSecretStore(doc, config.tables.directory);
+}
+
+/** Wires the DynamoDB adapters to the ports, the domain and the interaction services. */
+export function createDynamoParts(
+  config: Config,
+  logger: Logger,
+  options: { clock?: Clock } = {},
+): DynamoParts {
+  const { raw, doc } = createDynamo(config);
+  const clock = options.clock ?? systemClock;
+  const users = new DynamoUserStore(doc, config.tables.directory);
+  const clients = new DynamoClientStore(doc, config.tables.directory);
+  const roles = new DynamoRoleStore(doc, config.tables.directory);
+  const audit = loggingAuditSink(
+    new DynamoAuditSink(doc, config.tables.audit, config.auditRetentionDays),
+    logger,
+  );
+  const deps: Deps = { users, clients, roles, audit, clock, config };
+  const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
+  return {
+    users,
+    clients,
+    roles,
+    audit,
+    deps,
+    clock,
+    logger,
+    secrets: secretStore(config, doc),
+    adapterFor: (model: string): Adapter => oidcAdapter(model),
+    services: {
+      async login(email, password, info) {
+        const outcome = await authenticatePassword(deps, { email, password, context: info });
+        return outcome.ok ? { ok: true, userId: outcome.user.id } : { ok: false };
+      },
+      async clientInfo(clientId) {
+        const client = await clients.get(clientId);
+        return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
+      },
+    },
+    close: () => raw.destroy(),
+  };
+}

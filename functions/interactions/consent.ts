@@ -1,0 +1,51 @@
+import { clientName, finish, type Step } from './step.ts';
+import { renderPage } from './views.ts';
+
+/** Consent for third-party apps (first-party apps skip it: oidc/first-party-grant.ts). */
+interface ConsentDetails {
+  grantId?: string;
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
+
+const SCOPE_TEXT: Record<string, string> = {
+  openid: 'Know who you are',
+  email: 'See your e-mail address',
+  profile: 'See your name',
+  roles: 'See your roles in this application',
+  offline_access: 'Stay signed in to this application',
+};
+
+export const consentStep = {
+  async show(step: Step, csrf: string): Promise<void> {
+    const details = step.details.prompt.details as ConsentDetails;
+    const scopes = (details.missingOIDCScope ?? []).map((s) => SCOPE_TEXT[s] ?? s);
+    step.ctx.type = 'html';
+    step.ctx.body = renderPage('consent', 'Allow access', '', {
+      action: `${step.path}/confirm`,
+      abort: `${step.path}/abort`,
+      csrf,
+      scopes,
+      clientName: await clientName(step),
+    });
+  },
+
+  async submit(step: Step): Promise<void> {
+    const { details, provider } = step;
+    const { accountId } = details.session ?? {};
+    if (!accountId) throw new Error('consent without a session');
+    const missing = details.prompt.details as ConsentDetails;
+    const grant = missing.grantId
+      ? await provider.Grant.find(missing.grantId)
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+    if (!grant) throw new Error('grant vanished during consent');
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(indicator, scopes.join(' '));
+    }
+    const grantId = await grant.save();
+    await finish(step, { consent: missing.grantId ? {} : { grantId } });
+  },
+};

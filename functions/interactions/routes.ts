@@ -1,0 +1,104 @@
+import type { Context, Next } from 'koa';
+import type Provider from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { checkCsrf, issueCsrf } from '../http/csrf.ts';
+import { BadRequest, readForm } from '../http/forms.ts';
+import type { Logger } from '../shared/logger.ts';
+import { errorFields } from '../shared/logger.ts';
+import { consentStep } from './consent.ts';
+import { loginStep } from './login.ts';
+import type { InteractionServices } from './services.ts';
+import { renderPage, stylesheet } from './views.ts';
+
+const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort))?$/;
+
+/**
+ * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
+ * its own file; this module only dispatches and turns every failure into a friendly 4xx page.
+ */
+export function interactionRoutes(provider: Provider, services: InteractionServices, logger: Logger) {
+  return async function interactions(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path === '/static/sesame.css') {
+      ctx.type = 'text/css';
+      ctx.set('Cache-Control', 'public, max-age=3600');
+      ctx.body = stylesheet;
+      return;
+    }
+    const match = ROUTE.exec(ctx.path);
+    if (!match) return next();
+    const [, uid = '', action] = match;
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      await dispatch(ctx, uid, action, provider, services);
+    } catch (err) {
+      renderFailure(ctx, err, logger);
+    }
+  };
+}
+
+async function dispatch(
+  ctx: Context,
+  uid: string,
+  action: string | undefined,
+  provider: Provider,
+  services: InteractionServices,
+): Promise<void> {
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  if (details.uid !== uid) throw new BadRequest(400, 'interaction_mismatch');
+  const step = { ctx, provider, services, details, path: `/interaction/${uid}` };
+
+  if (action === undefined) {
+    if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+    const csrf = issueCsrf(ctx, step.path);
+    if (details.prompt.name === 'login') return loginStep.show(step, csrf);
+    if (details.prompt.name === 'consent') return consentStep.show(step, csrf);
+    throw new BadRequest(400, 'unknown_prompt');
+  }
+  if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
+  const form = await readForm(ctx, ['csrf', 'email', 'password', 'remember']);
+  if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
+
+  if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
+  if (action === 'confirm' && details.prompt.name === 'consent') return consentStep.submit(step);
+  if (action === 'abort') {
+    const to = await provider.interactionResult(ctx.req, ctx.res, {
+      error: 'access_denied',
+      error_description: 'The user cancelled the sign-in.',
+    });
+    ctx.status = 303;
+    return ctx.redirect(to);
+  }
+  throw new BadRequest(400, 'wrong_step');
+}
+
+const MESSAGES: Record<string, { heading: string; message: string }> = {
+  csrf: {
+    heading: 'Please try again',
+    message: 'This form expired or was not sent from this site. Go back, reload the page and try again.',
+  },
+  expired: {
+    heading: 'This sign-in has expired',
+    message: 'Return to the application you came from and start signing in again.',
+  },
+};
+
+function renderFailure(ctx: Context, err: unknown, logger: Logger): void {
+  let status = 500;
+  let code = 'server_error';
+  if (err instanceof BadRequest) {
+    status = err.status;
+    code = err.code;
+  } else if (err instanceof errors.SessionNotFound || err instanceof errors.InvalidRequest) {
+    status = 400;
+    code = 'expired';
+  } else {
+    logger.error('interaction.error', errorFields(err));
+  }
+  const text = MESSAGES[code] ?? {
+    heading: status >= 500 ? 'Something went wrong on our side' : 'This request cannot be processed',
+    message: status >= 500 ? 'Please try again in a moment.' : 'Return to the application and start again.',
+  };
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = renderPage('error', text.heading, '', { ...text, code });
+}

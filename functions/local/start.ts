@@ -1,0 +1,59 @@
+import { createDynamo } from '../adapters/dynamodb/client.ts';
+import { ensureTables } from '../adapters/dynamodb/tables.ts';
+import { createSesame } from '../app.ts';
+import { type Config, configFromEnv } from '../config/config.ts';
+import { createDynamoParts } from '../idp/parts.ts';
+import { createLogger } from '../shared/logger.ts';
+import { startDemoApp } from './demo-app.ts';
+import { seedDemo } from './demo-seed.ts';
+import { serveLambda } from './lambda-http.ts';
+import { LOCAL_DIR, openLocalStore } from './local-store.ts';
+
+/**
+ * `npm start`: the whole of Sesame on one machine — an embedded DynamoDB-compatible store (data in
+ * .sesame/), the same Lambda handler served over HTTP, and a demo relying app.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const port = Number(env.PORT ?? 3000);
+  const store = await openLocalStore({ listen: true });
+  const config: Config = configFromEnv({
+    ...env,
+    AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+    AWS_ACCESS_KEY_ID: '',
+  });
+  const dynamo = createDynamo(config);
+  await ensureTables(dynamo.raw, config);
+
+  const logger = createLogger({ level: env.SESAME_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  const parts = createDynamoParts(config, logger);
+  const sesame = await createSesame(config, parts);
+  const http = await serveLambda(sesame.handler, { port, host: env.HOST ?? '127.0.0.1' });
+
+  const demoPort = Number(env.SESAME_DEMO_PORT ?? port + 1);
+  const demo = await seedDemo(parts, config, demoPort);
+  const demoApp = await startDemoApp({ issuer: config.issuer, port: demoPort, ...demo.client });
+
+  process.stdout.write(`
+  Sesame is running.
+    Issuer (OIDC discovery): ${config.issuer}/.well-known/openid-configuration
+    Demo app (a DEMO relying party): ${demoApp.url}
+    Sign in as ${demo.user.email} with password: ${demo.user.password}
+    Data: ${LOCAL_DIR} (delete it to start over)   Admin: npm run admin -- --help
+    Press Ctrl-C to stop.
+`);
+
+  const stop = async () => {
+    await Promise.allSettled([http.close(), demoApp.close()]);
+    dynamo.raw.destroy();
+    await store.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Sesame could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,27 @@
+import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
+import type { RoleStore, UserStore } from '../domain/ports.ts';
+
+/**
+ * oidc-provider's findAccount: claims come from the directory at the moment a token or userinfo
+ * response is made. Disabled or deleted users have no account, so their sessions and tokens stop
+ * working. `roles` lists the user's roles in the client asking — never another app's.
+ */
+export function accountFinder(users: UserStore, roles: RoleStore): FindAccount {
+  return async (ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
+    const user = await users.findById(sub);
+    if (!user || user.disabled) return undefined;
+    return {
+      accountId: user.id,
+      async claims(_use, scope) {
+        const granted = new Set(scope.split(' '));
+        const clientId = ctx.oidc.client?.clientId;
+        return {
+          sub: user.id,
+          ...(granted.has('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
+          ...(granted.has('profile') ? { name: user.name } : {}),
+          ...(granted.has('roles') && clientId ? { roles: await roles.rolesIn(user.id, clientId) } : {}),
+        };
+      },
+    };
+  };
+}

@@ -1,0 +1,64 @@
+import { createSesame, type Sesame } from '../../functions/app.ts';
+import { type Config, type ConfigInput, parseConfig } from '../../functions/config/config.ts';
+import { ManualClock } from '../../functions/domain/clock.ts';
+import { createDynamoParts, type DynamoParts } from '../../functions/idp/parts.ts';
+import { type HttpApiHandler, serveLambda } from '../../functions/local/lambda-http.ts';
+import { createLogger } from '../../functions/shared/logger.ts';
+import { startTestStore, type TestStore } from './store.ts';
+
+export interface RunningSesame {
+  issuer: string;
+  config: Config;
+  sesame: Sesame;
+  parts: DynamoParts;
+  clock: ManualClock;
+  /** Every JSON log line written while it ran, for assertions (e.g. that no secret was logged). */
+  logs: string[];
+  store: TestStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a real Sesame on a random 127.0.0.1 port: real DynamoDB-compatible store with fresh tables,
+ * the Lambda handler behind the local API Gateway bridge, and a manual clock for lockout windows.
+ */
+export async function startSesame(
+  overrides: Partial<ConfigInput> = {},
+  existingStore?: TestStore,
+): Promise<RunningSesame> {
+  const store = existingStore ?? (await startTestStore());
+  let handler: HttpApiHandler | undefined;
+  const http = await serveLambda(
+    (event, context) => {
+      if (!handler) throw new Error('not ready');
+      return handler(event, context);
+    },
+    { port: 0 },
+  );
+  const config = parseConfig({
+    issuer: http.url,
+    tables: store.tables,
+    dynamodb: store.dynamodb,
+    ...overrides,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({ sink: (line) => logs.push(line), level: 'debug' });
+  const clock = new ManualClock(new Date());
+  const parts = createDynamoParts(config, logger, { clock });
+  const sesame = await createSesame(config, parts);
+  handler = sesame.handler;
+  return {
+    issuer: http.url,
+    config,
+    sesame,
+    parts,
+    clock,
+    logs,
+    store,
+    close: async () => {
+      await http.close();
+      parts.close();
+      if (!existingStore) await store.stop();
+    },
+  };
+}
