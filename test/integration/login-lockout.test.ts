@@ -45,9 +45,15 @@ describe('password login and the Mendix lockout rule', () => {
     await addUser(sesame, 'lock2@example.com');
     for (let i = 0; i < 3; i++) await attempt('lock2@example.com', 'wrong password here');
     sesame.clock.advance(9 * 60 * 1000);
-    assert.ok(!(await attempt('lock2@example.com', PASSWORD)).url.startsWith(REDIRECT), 'still locked at 9 minutes');
+    assert.ok(
+      !(await attempt('lock2@example.com', PASSWORD)).url.startsWith(REDIRECT),
+      'still locked at 9 minutes',
+    );
     sesame.clock.advance(61 * 1000);
-    assert.ok((await attempt('lock2@example.com', PASSWORD)).url.startsWith(REDIRECT), 'unlocked after 10 minutes');
+    assert.ok(
+      (await attempt('lock2@example.com', PASSWORD)).url.startsWith(REDIRECT),
+      'unlocked after 10 minutes',
+    );
   });
 
   it('resets the counter after a successful login', async () => {
@@ -55,13 +61,20 @@ describe('password login and the Mendix lockout rule', () => {
     for (let i = 0; i < 2; i++) await attempt('lock3@example.com', 'wrong password here');
     assert.ok((await attempt('lock3@example.com', PASSWORD)).url.startsWith(REDIRECT));
     for (let i = 0; i < 2; i++) await attempt('lock3@example.com', 'wrong password here');
-    assert.ok((await attempt('lock3@example.com', PASSWORD)).url.startsWith(REDIRECT), 'two failures after a success do not lock');
+    assert.ok(
+      (await attempt('lock3@example.com', PASSWORD)).url.startsWith(REDIRECT),
+      'two failures after a success do not lock',
+    );
   });
 
   it('lets an administrator lift the lock by setting a new password', async () => {
     const user = await addUser(sesame, 'lock4@example.com');
     for (let i = 0; i < 3; i++) await attempt('lock4@example.com', 'wrong password here');
-    await setPassword(sesame.parts.deps, { userId: user.id, password: 'a brand new passphrase', actor: 'test-admin' });
+    await setPassword(sesame.parts.deps, {
+      userId: user.id,
+      password: 'a brand new passphrase',
+      actor: 'test-admin',
+    });
     assert.ok((await attempt('lock4@example.com', 'a brand new passphrase')).url.startsWith(REDIRECT));
     assert.equal(audits(sesame, 'account.unlocked', user.id).length, 1);
   });
@@ -70,7 +83,10 @@ describe('password login and the Mendix lockout rule', () => {
     const user = await addUser(sesame, 'race@example.com');
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        authenticatePassword(sesame.parts.deps, { email: 'race@example.com', password: 'wrong password here' }),
+        authenticatePassword(sesame.parts.deps, {
+          email: 'race@example.com',
+          password: 'wrong password here',
+        }),
       ),
     );
     assert.ok(results.every((r) => !r.ok));
@@ -78,7 +94,10 @@ describe('password login and the Mendix lockout rule', () => {
     assert.ok(verified <= 3, `${verified} guesses were verified`);
     const stored = await sesame.parts.users.findById(user.id);
     assert.ok(stored?.lockedUntil && stored.lockedUntil > sesame.clock.now().getTime(), 'account is locked');
-    const right = await authenticatePassword(sesame.parts.deps, { email: 'race@example.com', password: PASSWORD });
+    const right = await authenticatePassword(sesame.parts.deps, {
+      email: 'race@example.com',
+      password: PASSWORD,
+    });
     assert.equal(right.ok, false);
   });
 
@@ -89,9 +108,14 @@ describe('password login and the Mendix lockout rule', () => {
       Array.from({ length: 50 }, () => submitLogin(started, 'race2@example.com', 'wrong password here')),
     );
     assert.ok(pages.every((p) => p.status === 200 && p.html.includes(GENERIC)));
-    const verified = audits(sesame, 'login.failure', user.id).filter((e) => e.reason === 'bad_password').length;
+    const verified = audits(sesame, 'login.failure', user.id).filter(
+      (e) => e.reason === 'bad_password',
+    ).length;
     assert.ok(verified >= 1 && verified <= 3, `${verified} guesses were verified`);
-    assert.ok(!(await attempt('race2@example.com', PASSWORD)).url.startsWith(REDIRECT), 'locked after the burst');
+    assert.ok(
+      !(await attempt('race2@example.com', PASSWORD)).url.startsWith(REDIRECT),
+      'locked after the burst',
+    );
   });
 
   it('answers an unknown e-mail, a wrong password and a locked account identically', async () => {
