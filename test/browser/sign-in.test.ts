@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { registerClient } from '../../functions/domain/clients.ts';
+import { type DemoApp, startDemoApp } from '../../functions/local/demo-app.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { freePort } from '../support/ports.ts';
+import { addUser, PASSWORD } from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+
+describe('signing in with a real browser', () => {
+  let sesame: RunningSesame;
+  let demo: DemoApp;
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+
+  before(async () => {
+    sesame = await startSesame();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const { clientSecret } = await registerClient(
+      sesame.parts.clients,
+      {
+        clientId: 'browser-app',
+        redirectUris: [`${base}/callback`],
+        postLogoutRedirectUris: [`${base}/`],
+        roles: ['reader'],
+      },
+      new Date(),
+    );
+    demo = await startDemoApp({
+      issuer: sesame.issuer,
+      clientId: 'browser-app',
+      clientSecret: clientSecret ?? '',
+      port,
+    });
+    await addUser(sesame, 'browser@example.com', {
+      name: 'Brigitte <b>Browser</b>',
+      roles: [['browser-app', 'reader']],
+    });
+    chromium = await launchChromium();
+  });
+  after(async () => {
+    await chromium?.close();
+    await demo?.close();
+    await sesame?.close();
+  });
+
+  it('signs in through the real login page and the app shows the user name and roles', async () => {
+    const page = await chromium.browser.newPage();
+    const blockedScripts: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/.test(m.text())) blockedScripts.push(m.text());
+    });
+    await page.goto(demo.url);
+    await page.click('#login');
+    await page.waitForSelector('input[name="email"]');
+    assert.equal(await page.title(), 'Sign in · Sesame');
+    // Keyboard-only, through the labels, as an accessibility smoke test.
+    await page.getByLabel('E-mail address').fill('browser@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#name');
+    assert.equal(
+      await page.textContent('#name'),
+      'Brigitte <b>Browser</b>',
+      'the name is shown as text, not markup',
+    );
+    assert.equal(await page.textContent('#roles'), 'reader');
+    assert.deepEqual(blockedScripts, []);
+    await page.close();
+  });
+
+  it('shows the generic error on a wrong password and stays on the login page', async () => {
+    const page = await chromium.browser.newPage();
+    await page.goto(`${demo.url}/login`);
+    await page.getByLabel('E-mail address').fill('browser@example.com');
+    await page.getByLabel('Password').fill('not my password at all');
+    await page.click('button[type="submit"]');
+    const alert = await page.waitForSelector('[role="alert"]');
+    assert.match((await alert.textContent()) ?? '', /incorrect/);
+    await page.close();
+  });
+});
