@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { EmbeddedStore } from '../../functions/local/embedded-store.ts';
+import { freePort } from './ports.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -42,18 +42,6 @@ export async function startDynamoDbLocal(): Promise<EmbeddedStore> {
 }
 
 /** Asks the OS for a free port, then releases it for Java (a small race, acceptable in tests). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Any HTTP answer (DynamoDB Local replies 400 to a bare POST) means the JVM is serving. */
 async function waitUntilAnswering(
   endpoint: string,

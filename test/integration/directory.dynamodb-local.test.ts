@@ -1,0 +1,6 @@
+/**
+ * The same suite as directory.test.ts, run against AWS's DynamoDB Local (Java) instead of dynalite,
+ * so nothing depends on one emulator's quirks.
+ */
+process.env.SESAME_TEST_STORE = 'dynamodb-local';
+await import('./directory.test.ts');
