@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { createDynamo } from '../adapters/dynamodb/client.ts';
+import { ensureTables } from '../adapters/dynamodb/tables.ts';
+import { configFromEnv } from '../config/config.ts';
+import { createDynamoParts } from '../idp/parts.ts';
+import { openLocalStore } from '../local/local-store.ts';
+import { createLogger } from '../shared/logger.ts';
+import { COMMANDS, UsageError, usage } from './commands.ts';
+
+/**
+ * Runs one admin command and returns its JSON-able result. Talks to the local embedded store
+ * unless AWS_ENDPOINT_URL(_DYNAMODB) or SESAME_USE_AWS=true points it at another DynamoDB.
+ */
+export async function runCommand(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<unknown> {
+  const [noun, verb, ...rest] = argv;
+  const command = COMMANDS.find((c) => c.noun === noun && c.verb === verb);
+  if (!command)
+    throw new UsageError(
+      `unknown command: ${[noun, verb].filter(Boolean).join(' ') || '(none)'}\n${usage()}`,
+    );
+  const { values } = parseArgs({
+    args: rest,
+    options: command.options,
+    strict: true,
+    allowPositionals: false,
+  });
+
+  const remote = Boolean(
+    env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_DYNAMODB || env.SESAME_USE_AWS === 'true',
+  );
+  const store = remote ? null : await openLocalStore({ listen: false });
+  const config = configFromEnv(
+    store ? { ...env, AWS_ENDPOINT_URL_DYNAMODB: store.endpoint, AWS_ACCESS_KEY_ID: '' } : env,
+  );
+  // Audit lines go to stderr so stdout stays one JSON document.
+  const logger = createLogger({ sink: (line) => process.stderr.write(`${line}\n`), level: 'warn' });
+  const parts = createDynamoParts(config, logger);
+  try {
+    if (store) {
+      const { raw } = createDynamo(config);
+      await ensureTables(raw, config);
+      raw.destroy();
+    }
+    return await command.run(parts, config, values as Record<string, unknown>);
+  } finally {
+    parts.close();
+    await store?.stop();
+  }
+}
