@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
 import type { Config } from './config/config.ts';
 import type { SecretStore } from './domain/ports.ts';
+import { issuerBasePath, mountAt } from './http/base-path.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
@@ -33,6 +34,7 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
     // Behind API Gateway only the last X-Forwarded-For hop is trustworthy (the gateway appends it).
     provider.maxIpsCount = 1;
   }
+  provider.use(mountAt(issuerBasePath(config.issuer)));
   provider.use(requestContext);
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));

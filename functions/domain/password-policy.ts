@@ -38,8 +38,9 @@ export function checkPassword(password: string, policy: PasswordPolicy, email?: 
   if (policy.requireSpecial && !/[^\p{L}\p{N}]/u.test(normalised)) out.push('needs_special');
   const lower = normalised.toLowerCase();
   if (COMMON_PASSWORDS.has(lower) || COMMON_PASSWORDS.has(lower.replace(/[\s!.]+$/u, ''))) out.push('common');
-  const localPart = email?.split('@')[0]?.toLowerCase();
-  if (localPart && localPart.length >= 4 && lower.includes(localPart)) out.push('contains_email');
+  // Shorter local parts ("al", "jo") occur inside too many good passphrases to be worth refusing.
+  const localPart = email?.normalize('NFKC').toLowerCase().split('@')[0];
+  if (localPart && [...localPart].length >= 4 && lower.includes(localPart)) out.push('contains_email');
   return out;
 }
 

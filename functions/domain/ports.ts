@@ -6,7 +6,7 @@
 /** A directory user. `id` is the OIDC `sub`: random, stable, opaque, never derived from the e-mail. */
 export interface User {
   id: string;
-  /** As typed by the user/admin (NFC-normalised, trimmed), used for display and mail. */
+  /** As typed by the user/admin (trimmed, NFKC-normalised: see domain/email.ts), used for display and mail. */
   email: string;
   /** The uniqueness key: see domain/email.ts. */
   emailKey: string;
@@ -54,6 +54,8 @@ export interface UserStore {
   create(user: NewUser): Promise<void>;
   findById(id: string): Promise<User | null>;
   findByEmailKey(emailKey: string): Promise<User | null>;
+  /** Just the id behind an e-mail key: login needs no more, since claimAttempt returns the user. */
+  findIdByEmailKey(emailKey: string): Promise<string | null>;
   updateProfile(
     id: string,
     changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
@@ -63,7 +65,11 @@ export interface UserStore {
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
   upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void>;
 
-  /** Atomically counts one attempt before it is verified; see AttemptClaim. */
+  /**
+   * Atomically counts one attempt before it is verified; see AttemptClaim. A count that reached the
+   * threshold without a lock (attempts in flight, or a crash between claim and record) reads as
+   * locked until `policy.durationMs` after the last granted claim, then starts afresh.
+   */
   claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim>;
   /** After a failed verification: the account locks when the count reached the threshold. Returns the lock end if locked. */
   recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null>;

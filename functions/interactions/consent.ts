@@ -1,3 +1,4 @@
+import { basePath } from '../http/base-path.ts';
 import { clientName, finish, type Step } from './step.ts';
 import { renderPage } from './views.ts';
 
@@ -22,7 +23,7 @@ export const consentStep = {
     const details = step.details.prompt.details as ConsentDetails;
     const scopes = (details.missingOIDCScope ?? []).map((s) => SCOPE_TEXT[s] ?? s);
     step.ctx.type = 'html';
-    step.ctx.body = renderPage('consent', 'Allow access', '', {
+    step.ctx.body = renderPage('consent', 'Allow access', basePath(step.ctx), {
       action: `${step.path}/confirm`,
       abort: `${step.path}/abort`,
       csrf,

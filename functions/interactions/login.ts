@@ -1,3 +1,4 @@
+import { basePath } from '../http/base-path.ts';
 import { ACR } from '../oidc/acr.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 import { renderPage } from './views.ts';
@@ -10,7 +11,7 @@ const GENERIC_FAILURE = 'The e-mail address or password is incorrect, or the acc
 
 async function render(step: Step, csrf: string, email: string, error?: string): Promise<void> {
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('login', 'Sign in', '', {
+  step.ctx.body = renderPage('login', 'Sign in', basePath(step.ctx), {
     action: `${step.path}/login`,
     abort: `${step.path}/abort`,
     csrf,

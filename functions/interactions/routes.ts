@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { basePath } from '../http/base-path.ts';
 import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -45,7 +46,7 @@ async function dispatch(
 ): Promise<void> {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== uid) throw new BadRequest(400, 'interaction_mismatch');
-  const step = { ctx, provider, services, details, path: `/interaction/${uid}` };
+  const step = { ctx, provider, services, details, path: `${basePath(ctx)}/interaction/${uid}` };
 
   if (action === undefined) {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
@@ -100,5 +101,5 @@ function renderFailure(ctx: Context, err: unknown, logger: Logger): void {
   };
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = renderPage('error', text.heading, '', { ...text, code });
+  ctx.body = renderPage('error', text.heading, basePath(ctx), { ...text, code });
 }

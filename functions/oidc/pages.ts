@@ -1,4 +1,5 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { basePath } from '../http/base-path.ts';
 import { renderPage } from '../interactions/views.ts';
 
 /** Pages oidc-provider renders itself (errors, logout), in Sesame's look and with no internals shown. */
@@ -17,7 +18,7 @@ export async function errorPage(
   ctx.set('Cache-Control', 'no-store');
   // `out` holds only the OAuth error code and the library's public description; never a stack.
   const serverSide = out.error === 'server_error';
-  ctx.body = renderPage('error', 'Something went wrong', '', {
+  ctx.body = renderPage('error', 'Something went wrong', basePath(ctx), {
     heading: serverSide ? 'Something went wrong on our side' : 'This sign-in request cannot continue',
     message: serverSide
       ? 'Please try again in a moment.'
@@ -30,11 +31,11 @@ export async function logoutPage(ctx: KoaContextWithOIDC, form: string): Promise
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
   // `form` is oidc-provider's own hidden form (with its xsrf token), trusted markup.
-  ctx.body = renderPage('logout', 'Sign out', '', { form, clientName: clientName(ctx) });
+  ctx.body = renderPage('logout', 'Sign out', basePath(ctx), { form, clientName: clientName(ctx) });
 }
 
 export async function loggedOutPage(ctx: KoaContextWithOIDC): Promise<void> {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = renderPage('loggedOut', 'Signed out', '', { clientName: clientName(ctx) });
+  ctx.body = renderPage('loggedOut', 'Signed out', basePath(ctx), { clientName: clientName(ctx) });
 }

@@ -6,6 +6,7 @@ import Provider, {
 } from 'oidc-provider';
 import type { Config } from '../config/config.ts';
 import type { ClientStore, RoleStore, UserStore } from '../domain/ports.ts';
+import { issuerBasePath } from '../http/base-path.ts';
 import type { Logger } from '../shared/logger.ts';
 import { accountFinder } from './account.ts';
 import { ACR } from './acr.ts';
@@ -93,7 +94,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       // (Enabled by default in oidc-provider 9; named here so nobody turns it off by accident.)
     },
     loadExistingGrant: firstPartyGrantLoader,
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `${issuerBasePath(config.issuer)}/interaction/${interaction.uid}`,
+    },
     renderError: errorPage,
     ttl: {
       AccessToken: config.ttl.accessTokenSeconds,

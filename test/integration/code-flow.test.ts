@@ -35,3 +35,23 @@ describe('authorization code flow with PKCE, driven by openid-client', () => {
     assert.deepEqual(claims.amr, ['pwd']);
   });
 });
+
+describe('an issuer with a path (API Gateway stage URL without a custom domain)', () => {
+  let sesame: RunningSesame;
+  before(async () => {
+    sesame = await startSesame({}, undefined, { issuerPath: '/live' });
+    await addUser(sesame, 'staged@example.com', { name: 'Staged' });
+  });
+  after(() => sesame.close());
+
+  it('advertises every endpoint under the path and completes a sign-in through it', async () => {
+    const { config } = await relyingParty(sesame, { clientId: 'staged-app' });
+    const meta = config.serverMetadata();
+    assert.equal(meta.issuer, `${sesame.issuer}`);
+    assert.ok(meta.authorization_endpoint?.startsWith(`${sesame.issuer}/`));
+    assert.ok(meta.token_endpoint?.startsWith(`${sesame.issuer}/`));
+    const { started, tokens } = await signIn(config, 'staged@example.com');
+    assert.ok(started.page.url.startsWith(`${sesame.issuer}/interaction/`));
+    assert.equal(tokens.claims()?.name, 'Staged');
+  });
+});

@@ -25,6 +25,7 @@ export interface RunningSesame {
 export async function startSesame(
   overrides: Partial<ConfigInput> = {},
   existingStore?: TestStore,
+  options: { issuerPath?: string } = {},
 ): Promise<RunningSesame> {
   const store = existingStore ?? (await startTestStore());
   let handler: HttpApiHandler | undefined;
@@ -35,8 +36,36 @@ export async function startSesame(
     },
     { port: 0 },
   );
+  const issuer = `${http.url}${options.issuerPath ?? ''}`;
+  try {
+    return await boot(
+      issuer,
+      http,
+      store,
+      overrides,
+      (h) => {
+        handler = h;
+      },
+      existingStore === undefined,
+    );
+  } catch (err) {
+    // A failed boot must not leave servers running (the test runner would wait for them forever).
+    await http.close();
+    if (!existingStore) await store.stop();
+    throw err;
+  }
+}
+
+async function boot(
+  issuer: string,
+  http: Awaited<ReturnType<typeof serveLambda>>,
+  store: TestStore,
+  overrides: Partial<ConfigInput>,
+  setHandler: (h: HttpApiHandler) => void,
+  ownsStore: boolean,
+): Promise<RunningSesame> {
   const config = parseConfig({
-    issuer: http.url,
+    issuer,
     tables: store.tables,
     dynamodb: store.dynamodb,
     ...overrides,
@@ -46,9 +75,9 @@ export async function startSesame(
   const clock = new ManualClock(new Date());
   const parts = createDynamoParts(config, logger, { clock });
   const sesame = await createSesame(config, parts);
-  handler = sesame.handler;
+  setHandler(sesame.handler);
   return {
-    issuer: http.url,
+    issuer,
     config,
     sesame,
     parts,
@@ -58,7 +87,7 @@ export async function startSesame(
     close: async () => {
       await http.close();
       parts.close();
-      if (!existingStore) await store.stop();
+      if (ownsStore) await store.stop();
     },
   };
 }

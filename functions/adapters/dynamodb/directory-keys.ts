@@ -11,3 +11,12 @@ export const keys = {
   rolePrefix: (clientId?: string) => (clientId ? `ROLE#${clientId}#` : 'ROLE#'),
   secret: (name: string) => ({ pk: `SECRET#${name}`, sk: 'SECRET' }),
 };
+
+/** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */
+export const auditKeys = {
+  event: (isoTime: string, random: string) => ({
+    pk: `DAY#${isoTime.slice(0, 10)}`,
+    sk: `${isoTime}#${random}`,
+  }),
+  day: (isoDate: string) => `DAY#${isoDate}`,
+};

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -16,84 +15,100 @@ import {
   type UserStore,
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
+import { type Item, isConditionFailure, toUser } from './user-item.ts';
+import { DynamoLockout } from './user-lockout.ts';
 
-type Item = Record<string, unknown>;
-
-function toUser(item: Item): User {
-  return {
-    id: String(item.id),
-    email: String(item.email),
-    emailKey: String(item.emailKey),
-    emailVerified: item.emailVerified === true,
-    name: String(item.name ?? ''),
-    passwordHash: typeof item.passwordHash === 'string' ? item.passwordHash : null,
-    createdAt: String(item.createdAt),
-    disabled: item.disabled === true,
-    failedAttempts: typeof item.failedAttempts === 'number' ? item.failedAttempts : 0,
-    lockedUntil: typeof item.lockedUntil === 'number' ? item.lockedUntil : null,
-  };
-}
-
-const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
+/** An e-mail claim whose user item never appeared (crash between the two puts) is reclaimable after this. */
+const ORPHAN_CLAIM_MS = 5 * 60 * 1000;
+const PROFILE_FIELDS = new Set(['name', 'emailVerified', 'disabled']);
 
 /**
- * Users and their lockout state on the directory table. The lockout counter only ever changes
- * through conditional UpdateItems, never read-then-write, so concurrent guesses cannot race past
- * the threshold (cf. Zitadel GHSA-7h8m-vrxx-vr4m).
+ * Users on the directory table: a `USER#<id>`/`PROFILE` item plus an `EMAIL#<key>` claim item that
+ * makes the e-mail unique. The lockout counter lives on the user item (see user-lockout.ts).
  */
 export class DynamoUserStore implements UserStore {
+  readonly #lockout: DynamoLockout;
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
-  ) {}
+  ) {
+    this.#lockout = new DynamoLockout(doc, table);
+  }
 
+  /** No transactions (dynalite lacks them): claim the e-mail first, then write the user; undo the claim on failure. */
   async create(user: NewUser): Promise<void> {
-    // No transactions (dynalite lacks them): claim the e-mail first, then write the user; undo the claim on failure.
+    await this.claimEmail(user);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.email(user.emailKey), userId: user.id },
+          Item: { ...user, disabled: false, failedAttempts: 0, ...keys.user(user.id) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new EmailTaken();
+      await this.doc
+        .send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: keys.email(user.emailKey),
+            ConditionExpression: 'userId = :id',
+            ExpressionAttributeValues: { ':id': user.id },
+          }),
+        )
+        .catch(() => undefined); // a claim left behind is reclaimable later (orphanedClaimOwner)
       throw err;
     }
+  }
+
+  private async claimEmail(user: NewUser, expectedOwner?: string): Promise<void> {
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.user(user.id), ...user, disabled: false, failedAttempts: 0 },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: { ...keys.email(user.emailKey), userId: user.id, claimedAt: Date.parse(user.createdAt) },
+          ...(expectedOwner
+            ? { ConditionExpression: 'userId = :old', ExpressionAttributeValues: { ':old': expectedOwner } }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
     } catch (err) {
-      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.email(user.emailKey) }));
-      throw err;
+      if (!isConditionFailure(err)) throw err;
+      const orphan = expectedOwner ? null : await this.orphanedClaimOwner(user);
+      if (orphan === null) throw new EmailTaken();
+      await this.claimEmail(user, orphan);
     }
+  }
+
+  /** The owner of an old e-mail claim that points at no user (a crashed create), else null. */
+  private async orphanedClaimOwner(user: NewUser): Promise<string | null> {
+    const claim = await this.get(keys.email(user.emailKey));
+    if (typeof claim?.userId !== 'string' || typeof claim.claimedAt !== 'number') return null;
+    if (claim.claimedAt + ORPHAN_CLAIM_MS > Date.parse(user.createdAt)) return null;
+    return (await this.get(keys.user(claim.userId))) ? null : claim.userId;
   }
 
   async findById(id: string): Promise<User | null> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.user(id), ConsistentRead: true }),
-    );
-    return Item ? toUser(Item) : null;
+    const item = await this.get(keys.user(id));
+    return item ? toUser(item) : null;
+  }
+
+  async findIdByEmailKey(emailKey: string): Promise<string | null> {
+    const item = await this.get(keys.email(emailKey));
+    return typeof item?.userId === 'string' ? item.userId : null;
   }
 
   async findByEmailKey(emailKey: string): Promise<User | null> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.email(emailKey), ConsistentRead: true }),
-    );
-    return typeof Item?.userId === 'string' ? this.findById(Item.userId) : null;
+    const id = await this.findIdByEmailKey(emailKey);
+    return id === null ? null : this.findById(id);
   }
 
   async updateProfile(
     id: string,
     changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
   ): Promise<void> {
-    const entries = Object.entries(changes).filter(([, v]) => v !== undefined);
+    // Only profile fields: a cast-away extra key must never reach the lockout or hash attributes.
+    const entries = Object.entries(changes).filter(([k, v]) => PROFILE_FIELDS.has(k) && v !== undefined);
     if (!entries.length) return;
     await this.update(id, `SET ${entries.map(([k]) => `#${k} = :${k}`).join(', ')}`, {
       names: Object.fromEntries(entries.map(([k]) => [`#${k}`, k])),
@@ -113,92 +128,36 @@ export class DynamoUserStore implements UserStore {
         id,
         'SET passwordHash = :h',
         { values: { ':h': passwordHash, ':old': expectedOld } },
-        'passwordHash = :old',
+        true,
       );
     } catch (err) {
       if (!isConditionFailure(err)) throw err; // changed meanwhile (e.g. admin reset): keep the newer hash
     }
   }
 
-  async claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim> {
-    for (let round = 0; round < 3; round++) {
-      try {
-        const { Attributes } = await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: keys.user(id),
-            UpdateExpression: 'SET failedAttempts = if_not_exists(failedAttempts, :zero) + :one',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now) AND (attribute_not_exists(failedAttempts) OR failedAttempts < :max)',
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':now': now, ':max': policy.maxAttempts },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return { kind: 'granted', user: toUser(Attributes ?? {}) };
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      const user = await this.findById(id);
-      if (!user) return { kind: 'unknown' };
-      if (user.lockedUntil === null || user.lockedUntil > now) {
-        // Locked, or the threshold's worth of attempts is already in flight.
-        return { kind: 'locked', lockedUntil: user.lockedUntil };
-      }
-      await this.releaseExpiredLock(id, user.lockedUntil);
-    }
-    return { kind: 'locked', lockedUntil: null };
+  claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim> {
+    return this.#lockout.claimAttempt(id, now, policy);
+  }
+  recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null> {
+    return this.#lockout.recordFailure(id, now, policy);
+  }
+  recordSuccess(id: string, now: number): Promise<boolean> {
+    return this.#lockout.recordSuccess(id, now);
   }
 
-  /** A lock whose window has passed starts a fresh count; guarded on the observed value so only one caller resets it. */
-  private async releaseExpiredLock(id: string, observed: number): Promise<void> {
-    try {
-      await this.update(
-        id,
-        'SET failedAttempts = :zero REMOVE lockedUntil',
-        { values: { ':zero': 0, ':seen': observed } },
-        'lockedUntil = :seen',
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-    }
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item;
   }
 
-  async recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null> {
-    const until = now + policy.durationMs;
-    try {
-      await this.update(
-        id,
-        'SET lockedUntil = :until',
-        { values: { ':until': until, ':max': policy.maxAttempts, ':now': now } },
-        'failedAttempts >= :max AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
-      );
-      return until;
-    } catch (err) {
-      if (isConditionFailure(err)) return null; // below the threshold, or already locked by a concurrent failure
-      throw err;
-    }
-  }
-
-  async recordSuccess(id: string, now: number): Promise<boolean> {
-    try {
-      await this.update(
-        id,
-        'SET failedAttempts = :zero REMOVE lockedUntil',
-        { values: { ':zero': 0, ':now': now } },
-        'attribute_not_exists(lockedUntil) OR lockedUntil <= :now',
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  }
-
+  /** Updates an existing user (NotFound otherwise); `guarded` adds `passwordHash = :old`. */
   private async update(
     id: string,
     expression: string,
     attrs: { names?: Record<string, string>; values?: Record<string, unknown> },
-    condition?: string,
+    guarded = false,
   ): Promise<void> {
     try {
       await this.doc.send(
@@ -206,13 +165,15 @@ export class DynamoUserStore implements UserStore {
           TableName: this.table,
           Key: keys.user(id),
           UpdateExpression: expression,
-          ConditionExpression: condition ? `attribute_exists(pk) AND (${condition})` : 'attribute_exists(pk)',
+          ConditionExpression: guarded
+            ? 'attribute_exists(pk) AND passwordHash = :old'
+            : 'attribute_exists(pk)',
           ...(attrs.names ? { ExpressionAttributeNames: attrs.names } : {}),
           ...(attrs.values ? { ExpressionAttributeValues: attrs.values } : {}),
         }),
       );
     } catch (err) {
-      if (!condition && isConditionFailure(err)) throw new NotFound();
+      if (!guarded && isConditionFailure(err)) throw new NotFound();
       throw err;
     }
   }

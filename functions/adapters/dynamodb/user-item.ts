@@ -1,0 +1,22 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { User } from '../../domain/ports.ts';
+
+export type Item = Record<string, unknown>;
+
+export const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
+
+/** The user item as the domain sees it; adapter-only attributes (pk, sk, lastAttemptAt) stay behind. */
+export function toUser(item: Item): User {
+  return {
+    id: String(item.id),
+    email: String(item.email),
+    emailKey: String(item.emailKey),
+    emailVerified: item.emailVerified === true,
+    name: String(item.name ?? ''),
+    passwordHash: typeof item.passwordHash === 'string' ? item.passwordHash : null,
+    createdAt: String(item.createdAt),
+    disabled: item.disabled === true,
+    failedAttempts: typeof item.failedAttempts === 'number' ? item.failedAttempts : 0,
+    lockedUntil: typeof item.lockedUntil === 'number' ? item.lockedUntil : null,
+  };
+}

@@ -1,0 +1,87 @@
+import {
+  type AttemptClaim,
+  EmailTaken,
+  type LockoutPolicy,
+  type NewUser,
+  NotFound,
+  type User,
+  type UserStore,
+} from '../../domain/ports.ts';
+
+/**
+ * In-memory users for unit tests, with the same lockout semantics as the DynamoDB store. Each
+ * method does its check-and-set without an `await` in between, which on one JavaScript thread is as
+ * atomic as DynamoDB's conditional writes.
+ */
+export class MemoryUserStore implements UserStore {
+  readonly byId = new Map<string, User>();
+  readonly byEmail = new Map<string, string>();
+  /** When the last attempt was granted (adapter-internal, like the DynamoDB attribute). */
+  readonly #lastAttemptAt = new Map<string, number>();
+
+  async create(user: NewUser): Promise<void> {
+    if (this.byEmail.has(user.emailKey)) throw new EmailTaken();
+    this.byEmail.set(user.emailKey, user.id);
+    this.byId.set(user.id, { ...user, disabled: false, failedAttempts: 0, lockedUntil: null });
+  }
+  async findById(id: string): Promise<User | null> {
+    const u = this.byId.get(id);
+    return u ? { ...u } : null;
+  }
+  async findIdByEmailKey(emailKey: string): Promise<string | null> {
+    return this.byEmail.get(emailKey) ?? null;
+  }
+  async findByEmailKey(emailKey: string): Promise<User | null> {
+    const id = this.byEmail.get(emailKey);
+    return id ? this.findById(id) : null;
+  }
+  private get(id: string): User {
+    const u = this.byId.get(id);
+    if (!u) throw new NotFound();
+    return u;
+  }
+  async updateProfile(
+    id: string,
+    changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
+  ): Promise<void> {
+    const u = this.get(id);
+    if (changes.name !== undefined) u.name = changes.name;
+    if (changes.emailVerified !== undefined) u.emailVerified = changes.emailVerified;
+    if (changes.disabled !== undefined) u.disabled = changes.disabled;
+  }
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    Object.assign(this.get(id), { passwordHash, failedAttempts: 0, lockedUntil: null });
+  }
+  async upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void> {
+    const u = this.get(id);
+    if (u.passwordHash === expectedOld) u.passwordHash = passwordHash;
+  }
+
+  async claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim> {
+    const u = this.byId.get(id);
+    if (!u) return { kind: 'unknown' };
+    if (u.lockedUntil !== null && u.lockedUntil > now) return { kind: 'locked', lockedUntil: u.lockedUntil };
+    if (u.lockedUntil !== null) Object.assign(u, { lockedUntil: null, failedAttempts: 0 });
+    if (u.failedAttempts >= policy.maxAttempts) {
+      // Threshold reached without a lock (in flight, or a lost recordFailure): locked from the last claim.
+      const until = (this.#lastAttemptAt.get(id) ?? 0) + policy.durationMs;
+      if (until > now) return { kind: 'locked', lockedUntil: until };
+      u.failedAttempts = 0;
+    }
+    u.failedAttempts += 1;
+    this.#lastAttemptAt.set(id, now);
+    return { kind: 'granted', user: { ...u } };
+  }
+  async recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null> {
+    const u = this.get(id);
+    if (u.failedAttempts < policy.maxAttempts || (u.lockedUntil !== null && u.lockedUntil > now)) return null;
+    u.lockedUntil = now + policy.durationMs;
+    return u.lockedUntil;
+  }
+  async recordSuccess(id: string, now: number): Promise<boolean> {
+    const u = this.get(id);
+    if (u.lockedUntil !== null && u.lockedUntil > now) return false;
+    Object.assign(u, { failedAttempts: 0, lockedUntil: null });
+    return true;
+  }
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { audit, type Deps } from './deps.ts';
+import { normaliseEmail } from './email.ts';
+import { argon2Hasher } from './password-hash.ts';
+import { assertPasswordAllowed } from './password-policy.ts';
+import { NotFound, type User } from './ports.ts';
+
+/** 128 random bits: the OIDC `sub`, opaque and never derived from the e-mail (OIDC Core §8). */
+export function newUserId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** Creates a user with a random opaque id; the e-mail is unique case-insensitively (EmailTaken). */
+export async function createUser(
+  deps: Deps,
+  input: { email: string; name: string; password?: string; actor?: string },
+): Promise<User> {
+  const { email, emailKey } = normaliseEmail(input.email);
+  const hasher = deps.hasher ?? argon2Hasher;
+  if (input.password !== undefined) assertPasswordAllowed(input.password, deps.config.passwordPolicy, email);
+  const user = {
+    id: newUserId(),
+    email,
+    emailKey,
+    emailVerified: false,
+    name: input.name.normalize('NFC').trim().slice(0, 200),
+    passwordHash: input.password === undefined ? null : await hasher.hash(input.password, deps.config.argon2),
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await deps.users.create(user);
+  await audit(deps, {
+    type: 'user.created',
+    outcome: 'success',
+    actor: input.actor ?? 'system',
+    target: user.id,
+  });
+  return { ...user, disabled: false, failedAttempts: 0, lockedUntil: null };
+}
+
+/** An administrator's password reset: applies the policy, stores a new hash and lifts any lockout. */
+export async function setPassword(
+  deps: Deps,
+  input: { userId: string; password: string; actor: string },
+): Promise<void> {
+  const user = await deps.users.findById(input.userId);
+  if (!user) throw new NotFound();
+  assertPasswordAllowed(input.password, deps.config.passwordPolicy, user.email);
+  const hasher = deps.hasher ?? argon2Hasher;
+  await deps.users.setPassword(user.id, await hasher.hash(input.password, deps.config.argon2));
+  await audit(deps, { type: 'password.reset', outcome: 'success', actor: input.actor, target: user.id });
+  if (user.lockedUntil !== null || user.failedAttempts > 0) {
+    await audit(deps, { type: 'account.unlocked', outcome: 'success', actor: input.actor, target: user.id });
+  }
+}

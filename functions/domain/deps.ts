@@ -1,0 +1,37 @@
+import type { Config } from '../config/config.ts';
+import type { Clock } from './clock.ts';
+import type { PasswordHasher } from './password-hash.ts';
+import type { AuditEvent, AuditSink, ClientStore, LockoutPolicy, RoleStore, UserStore } from './ports.ts';
+
+/** Everything the account rules need: ports, settings and time. */
+export interface Deps {
+  users: UserStore;
+  clients: ClientStore;
+  roles: RoleStore;
+  audit: AuditSink;
+  clock: Clock;
+  config: Pick<Config, 'lockout' | 'argon2' | 'passwordPolicy'>;
+  /** Defaults to argon2id (password-hash.ts); tests wrap it to count verifications. */
+  hasher?: PasswordHasher;
+}
+
+/** Where an attempt came from, copied into audit events. Never holds a credential. */
+export interface AttemptContext {
+  ip?: string;
+  userAgent?: string;
+  clientId?: string;
+  requestId?: string;
+}
+
+export function lockoutPolicy(deps: Deps): LockoutPolicy {
+  return {
+    maxAttempts: deps.config.lockout.maxAttempts,
+    durationMs: deps.config.lockout.durationSeconds * 1000,
+  };
+}
+
+/** Stamps the event with the clock's time and the request context (empty values dropped). */
+export function audit(deps: Deps, event: Omit<AuditEvent, 'at'>, ctx: AttemptContext = {}): Promise<void> {
+  const context = Object.fromEntries(Object.entries(ctx).filter(([, v]) => v !== undefined && v !== ''));
+  return deps.audit.record({ ...context, ...event, at: deps.clock.now().getTime() });
+}

@@ -1,0 +1,38 @@
+import { audit, type Deps } from './deps.ts';
+import { normaliseEmail } from './email.ts';
+import { NotFound } from './ports.ts';
+
+/** The app exists but defines no such role (MxID: roles belong to one app). */
+export class UnknownRole extends Error {
+  override name = 'UnknownRole';
+}
+
+export interface RoleChange {
+  email: string;
+  clientId: string;
+  role: string;
+  actor: string;
+}
+
+async function changeRole(deps: Deps, input: RoleChange, grant: boolean): Promise<void> {
+  const user = await deps.users.findByEmailKey(normaliseEmail(input.email).emailKey);
+  if (!user) throw new NotFound('no such user');
+  const client = await deps.clients.get(input.clientId);
+  if (!client) throw new NotFound('no such client');
+  if (!client.roles.includes(input.role))
+    throw new UnknownRole(`app ${client.clientId} has no role ${input.role}`);
+  await (grant
+    ? deps.roles.grant(user.id, client.clientId, input.role)
+    : deps.roles.revoke(user.id, client.clientId, input.role));
+  await audit(deps, {
+    type: grant ? 'role.granted' : 'role.revoked',
+    outcome: 'success',
+    actor: input.actor,
+    target: user.id,
+    clientId: client.clientId,
+    details: { role: input.role },
+  });
+}
+
+export const grantRole = (deps: Deps, input: RoleChange): Promise<void> => changeRole(deps, input, true);
+export const revokeRole = (deps: Deps, input: RoleChange): Promise<void> => changeRole(deps, input, false);
