@@ -1,21 +1,7 @@
 import { describe } from 'node:test';
-import {
-  MemoryAuditSink,
-  MemoryClientStore,
-  MemoryRoleStore,
-  MemoryUserStore,
-} from '../../functions/adapters/memory/stores.ts';
-import { accountSpec } from '../support/account-spec.ts';
+import { memoryPorts } from '../support/memory-ports.ts';
+import { accountRules } from './account-rules.ts';
 
 describe('account rules on in-memory ports', () => {
-  accountSpec(async () => {
-    const audit = new MemoryAuditSink();
-    return {
-      users: new MemoryUserStore(),
-      clients: new MemoryClientStore(),
-      roles: new MemoryRoleStore(),
-      audit,
-      events: async () => audit.events,
-    };
-  });
+  accountRules(memoryPorts);
 });

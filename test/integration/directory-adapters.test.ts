@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditSink } from '../../functions/adapters/dynamodb/audit-sink.ts';
+import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
+import { DynamoClientStore } from '../../functions/adapters/dynamodb/client-store.ts';
+import { auditKeys, keys } from '../../functions/adapters/dynamodb/directory-keys.ts';
+import { DynamoRoleStore } from '../../functions/adapters/dynamodb/role-store.ts';
+import { DynamoSecretStore } from '../../functions/adapters/dynamodb/secret-store.ts';
+import { DynamoUserStore } from '../../functions/adapters/dynamodb/user-store.ts';
+import { ManualClock } from '../../functions/domain/clock.ts';
+import { authenticatePassword, createUser, type Deps } from '../../functions/domain/login.ts';
+import { EmailTaken, type NewUser } from '../../functions/domain/ports.ts';
+import { startTestStore, type TestStore } from '../support/store.ts';
+
+/** DynamoDB-only behaviour: item shapes, the no-transaction create, races between cold starts. */
+describe('DynamoDB directory adapters', () => {
+  let store: TestStore;
+  let dynamo: ReturnType<typeof createDynamo>;
+  let users: DynamoUserStore;
+  const calls: string[] = [];
+  before(async () => {
+    store = await startTestStore();
+    dynamo = createDynamo({ dynamodb: store.dynamodb });
+    dynamo.doc.middlewareStack.add(
+      (next, context) => (args) => {
+        calls.push(String(context.commandName));
+        if (process.env.DEBUG_CALLS) console.log(context.commandName, JSON.stringify(args.input));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    users = new DynamoUserStore(dynamo.doc, store.tables.directory);
+  });
+  after(async () => {
+    dynamo.raw.destroy();
+    await store.stop();
+  });
+
+  const newUser = (id: string, emailKey: string, createdAt = '2026-01-01T00:00:00.000Z'): NewUser => ({
+    id,
+    email: emailKey,
+    emailKey,
+    emailVerified: false,
+    name: id,
+    passwordHash: null,
+    createdAt,
+  });
+
+  it('signs in with one read and two conditional updates on the directory, plus one audit write', async () => {
+    const deps: Deps = {
+      users,
+      clients: new DynamoClientStore(dynamo.doc, store.tables.directory),
+      roles: new DynamoRoleStore(dynamo.doc, store.tables.directory),
+      audit: new DynamoAuditSink(dynamo.doc, store.tables.audit, 30),
+      clock: new ManualClock(),
+      config: {
+        lockout: { maxAttempts: 3, durationSeconds: 600 },
+        argon2: { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+        passwordPolicy: {
+          minLength: 12,
+          maxLength: 128,
+          requireDigit: false,
+          requireUpper: false,
+          requireLower: false,
+          requireSpecial: false,
+        },
+      },
+    };
+    await createUser(deps, {
+      email: 'calls@example.com',
+      name: 'C',
+      password: 'a perfectly fine passphrase',
+    });
+    calls.length = 0;
+    const outcome = await authenticatePassword(deps, {
+      email: 'calls@example.com',
+      password: 'a perfectly fine passphrase',
+    });
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(calls, ['GetItemCommand', 'UpdateItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
+  });
+
+  it('frees the e-mail claim when the user item cannot be written', async () => {
+    await users.create(newUser('dup-id', 'first@example.com'));
+    await assert.rejects(users.create(newUser('dup-id', 'second@example.com'))); // same id: user put fails
+    assert.equal(await users.findIdByEmailKey('second@example.com'), null);
+    await users.create(newUser('other-id', 'second@example.com'));
+  });
+
+  it('reclaims an e-mail whose user never appeared (a crashed create), but only once it is old', async () => {
+    const { doc } = dynamo;
+    const table = store.tables.directory;
+    const claimedAt = Date.parse('2026-01-01T00:00:00.000Z');
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...keys.email('orphan@example.com'), userId: 'ghost', claimedAt },
+      }),
+    );
+    await assert.rejects(
+      users.create(newUser('new-1', 'orphan@example.com', '2026-01-01T00:01:00.000Z')),
+      EmailTaken,
+    );
+    await users.create(newUser('new-1', 'orphan@example.com', '2026-01-01T00:10:00.000Z'));
+    assert.equal(await users.findIdByEmailKey('orphan@example.com'), 'new-1');
+    await assert.rejects(
+      users.create(newUser('new-2', 'orphan@example.com', '2026-02-01T00:00:00.000Z')),
+      EmailTaken,
+    );
+    await doc.send(new DeleteCommand({ TableName: table, Key: keys.user('new-1') }));
+  });
+
+  it('writes audit events append-only into a day partition with a retention TTL', async () => {
+    const sink = new DynamoAuditSink(dynamo.doc, store.tables.audit, 30);
+    const at = Date.parse('2026-03-04T05:06:07.000Z');
+    await sink.record({
+      type: 'login.failure',
+      outcome: 'failure',
+      at,
+      actor: 'anonymous',
+      reason: 'unknown_user',
+    });
+    await sink.record({
+      type: 'login.failure',
+      outcome: 'failure',
+      at,
+      actor: 'anonymous',
+      reason: 'unknown_user',
+    });
+    const { Items = [] } = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: store.tables.audit,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': auditKeys.day('2026-03-04') },
+      }),
+    );
+    assert.equal(Items.length, 2, 'identical events at the same instant are both kept');
+    for (const item of Items) {
+      assert.match(String(item.sk), /^2026-03-04T05:06:07\.000Z#[0-9a-f]{16}$/);
+      assert.equal(item.expiresAt, at / 1000 + 30 * 86400);
+    }
+  });
+
+  it('keeps the first of two racing secret generations and returns it to both', async () => {
+    const secrets = new DynamoSecretStore(dynamo.doc, store.tables.directory);
+    const results = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((v) => secrets.getOrCreate('race', async () => ({ v }))),
+    );
+    assert.equal(new Set(results.map((r) => r.v)).size, 1);
+    const { Item } = await dynamo.doc.send(
+      new GetCommand({ TableName: store.tables.directory, Key: keys.secret('race') }),
+    );
+    assert.deepEqual(JSON.parse(String(Item?.value)), results[0]);
+  });
+});
