@@ -34,7 +34,7 @@ export async function createUser(
     actor: input.actor ?? 'system',
     target: user.id,
   });
-  return { ...user, disabled: false, failedAttempts: 0, lockedUntil: null };
+  return { ...user, disabled: false, failedAttempts: 0, lockedUntil: null, credentialsChangedAt: null };
 }
 
 /** An administrator's password reset: applies the policy, stores a new hash and lifts any lockout. */
@@ -46,7 +46,11 @@ export async function setPassword(
   if (!user) throw new NotFound();
   assertPasswordAllowed(input.password, deps.config.passwordPolicy, user.email);
   const hasher = deps.hasher ?? argon2Hasher;
-  await deps.users.setPassword(user.id, await hasher.hash(input.password, deps.config.argon2));
+  await deps.users.setPassword(
+    user.id,
+    await hasher.hash(input.password, deps.config.argon2),
+    deps.clock.now().getTime(),
+  );
   await audit(deps, { type: 'password.reset', outcome: 'success', actor: input.actor, target: user.id });
   if (user.lockedUntil !== null || user.failedAttempts > 0) {
     await audit(deps, { type: 'account.unlocked', outcome: 'success', actor: input.actor, target: user.id });

@@ -20,12 +20,18 @@ export interface User {
   failedAttempts: number;
   /** Epoch milliseconds; absent when not locked. */
   lockedUntil: number | null;
+  /**
+   * Epoch milliseconds of the last password reset. Sessions and tokens from sign-ins before it are
+   * no longer honoured (functions/oidc/account.ts), which ends every existing session of the user.
+   */
+  credentialsChangedAt: number | null;
 }
 
 export type NewUser = Pick<
   User,
   'id' | 'email' | 'emailKey' | 'emailVerified' | 'name' | 'passwordHash' | 'createdAt'
 >;
+
 
 export class EmailTaken extends Error {
   override name = 'EmailTaken';
@@ -60,8 +66,11 @@ export interface UserStore {
     id: string,
     changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
   ): Promise<void>;
-  /** Sets a new hash and lifts any lockout (the admin's way to unlock, as in Mendix). */
-  setPassword(id: string, passwordHash: string): Promise<void>;
+  /**
+   * Sets a new hash, lifts any lockout (the admin's way to unlock, as in Mendix) and records `at`
+   * (epoch ms) as `credentialsChangedAt`, which ends the user's existing sessions.
+   */
+  setPassword(id: string, passwordHash: string, at: number): Promise<void>;
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
   upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void>;
 

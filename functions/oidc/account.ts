@@ -1,15 +1,21 @@
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { RoleStore, UserStore } from '../domain/ports.ts';
+import { signedInBeforeReset } from './session-check.ts';
 
 /**
  * oidc-provider's findAccount: claims come from the directory at the moment a token or userinfo
  * response is made. Disabled or deleted users have no account, so their sessions and tokens stop
- * working. `roles` lists the user's roles in the client asking — never another app's.
+ * working; a password reset ends every session and refresh token from a sign-in before it.
+ * `roles` lists the user's roles in the client asking — never another app's.
  */
 export function accountFinder(users: UserStore, roles: RoleStore): FindAccount {
-  return async (ctx: KoaContextWithOIDC, sub: string): Promise<Account | undefined> => {
+  return async (ctx: KoaContextWithOIDC, sub: string, token?: unknown): Promise<Account | undefined> => {
     const user = await users.findById(sub);
     if (!user || user.disabled) return undefined;
+    // Tokens from a sign-in before the last password reset are dead. (Browser sessions are sent back
+    // to the login page by the interaction policy instead: see session-check.ts.)
+    const t = token as { authTime?: number; iat?: number } | undefined;
+    if (t && signedInBeforeReset(user, t.authTime ?? t.iat)) return undefined;
     return {
       accountId: user.id,
       async claims(_use, scope) {

@@ -14,6 +14,7 @@ import { DirectoryClientAdapter } from './client-adapter.ts';
 import { firstPartyGrantLoader } from './first-party-grant.ts';
 import type { ProviderKeys } from './keys.ts';
 import { errorPage, loggedOutPage, logoutPage } from './pages.ts';
+import { interactionPolicyFor } from './session-check.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -95,6 +96,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     loadExistingGrant: firstPartyGrantLoader,
     interactions: {
+      policy: interactionPolicyFor(deps.users),
       url: (_ctx, interaction) => `${issuerBasePath(config.issuer)}/interaction/${interaction.uid}`,
     },
     renderError: errorPage,

@@ -88,9 +88,13 @@ export async function redeem(config: oidc.Configuration, s: Started, callbackUrl
 }
 
 /** A full sign-in: authorization request, login form, code redemption. */
-export async function signIn(config: oidc.Configuration, email: string, password = PASSWORD) {
-  const started = await startLogin(config);
-  const callback = await submitLogin(started, email, password);
+export async function signIn(config: oidc.Configuration, email: string, password = PASSWORD, extra: Record<string, string> = {}) {
+  const started = await startLogin(config, extra);
+  const afterLogin = await submitLogin(started, email, password);
+  // prompt=consent (needed for offline_access) shows the consent page even to first-party apps.
+  const callback = afterLogin.html.includes('/confirm"')
+    ? await started.browser.submit(afterLogin, '/confirm', {}, REDIRECT)
+    : afterLogin;
   if (!callback.url.startsWith(REDIRECT))
     throw new Error(`login did not redirect back (status ${callback.status})`);
   return { started, callback, tokens: await redeem(config, started, callback.url) };

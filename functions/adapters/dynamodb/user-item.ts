@@ -18,5 +18,6 @@ export function toUser(item: Item): User {
     disabled: item.disabled === true,
     failedAttempts: typeof item.failedAttempts === 'number' ? item.failedAttempts : 0,
     lockedUntil: typeof item.lockedUntil === 'number' ? item.lockedUntil : null,
+    credentialsChangedAt: typeof item.credentialsChangedAt === 'number' ? item.credentialsChangedAt : null,
   };
 }

@@ -116,9 +116,9 @@ export class DynamoUserStore implements UserStore {
     });
   }
 
-  async setPassword(id: string, passwordHash: string): Promise<void> {
-    await this.update(id, 'SET passwordHash = :h, failedAttempts = :zero REMOVE lockedUntil', {
-      values: { ':h': passwordHash, ':zero': 0 },
+  async setPassword(id: string, passwordHash: string, at: number): Promise<void> {
+    await this.update(id, 'SET passwordHash = :h, failedAttempts = :zero, credentialsChangedAt = :at REMOVE lockedUntil', {
+      values: { ':h': passwordHash, ':zero': 0, ':at': at },
     });
   }
 
