@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AppClient, ClientStore } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
+import { queryPartition } from './query.ts';
 
 /** Apps live in one partition: there are few of them and `list` is a single Query. */
 export class DynamoClientStore implements ClientStore {
@@ -23,21 +24,7 @@ export class DynamoClientStore implements ClientStore {
   }
 
   async list(): Promise<AppClient[]> {
-    const out: AppClient[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.clientPartition },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(item.client as AppClient);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryPartition(this.doc, this.table, keys.clientPartition);
+    return items.map((item) => item.client as AppClient);
   }
 }

@@ -5,7 +5,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Adapter, type AdapterFactory, type AdapterPayload, errors } from 'oidc-provider';
@@ -18,6 +17,7 @@ import {
   uidIndexKey,
   userCodeIndexKey,
 } from './oidc-keys.ts';
+import { queryPartition } from './query.ts';
 
 /**
  * oidc-provider's storage adapter on one DynamoDB table (see tables.ts and oidc-keys.ts).
@@ -190,26 +190,13 @@ export class DynamoOidcAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     const keys = new Map<string, ItemKey>();
     const add = (key: ItemKey) => keys.set(`${key.pk}\u0000${key.sk}`, key);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': grantPartition(grantId) },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const raw of page.Items ?? []) {
-        const index = raw as IndexItem;
-        add({ pk: index.pk, sk: index.sk });
-        add(mainKeyFromGrantIndex(index.sk));
-        if (typeof index.uid === 'string') add(uidIndexKey(index.uid));
-        if (typeof index.userCode === 'string') add(userCodeIndexKey(index.userCode));
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for (const raw of await queryPartition(this.doc, this.table, grantPartition(grantId))) {
+      const index = raw as unknown as IndexItem;
+      add({ pk: index.pk, sk: index.sk });
+      add(mainKeyFromGrantIndex(index.sk));
+      if (typeof index.uid === 'string') add(uidIndexKey(index.uid));
+      if (typeof index.userCode === 'string') add(userCodeIndexKey(index.userCode));
+    }
     await this.batchWrite([...keys.values()].map((Key) => ({ DeleteRequest: { Key } })));
   }
 

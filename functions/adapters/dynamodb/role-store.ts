@@ -1,6 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoleStore } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
+import { queryPartition } from './query.ts';
 
 /** Role assignments sit in the user's partition, sorted by app, so one Query answers "roles in app X". */
 export class DynamoRoleStore implements RoleStore {
@@ -31,22 +32,7 @@ export class DynamoRoleStore implements RoleStore {
   }
 
   private async query(userId: string, prefix: string): Promise<Array<{ clientId: string; role: string }>> {
-    const out: Array<{ clientId: string; role: string }> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.user(userId).pk, ':prefix': prefix },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? [])
-        out.push({ clientId: String(item.clientId), role: String(item.role) });
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryPartition(this.doc, this.table, keys.user(userId).pk, prefix);
+    return items.map((item) => ({ clientId: String(item.clientId), role: String(item.role) }));
   }
 }

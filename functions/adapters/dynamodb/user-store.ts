@@ -117,9 +117,13 @@ export class DynamoUserStore implements UserStore {
   }
 
   async setPassword(id: string, passwordHash: string, at: number): Promise<void> {
-    await this.update(id, 'SET passwordHash = :h, failedAttempts = :zero, credentialsChangedAt = :at REMOVE lockedUntil', {
-      values: { ':h': passwordHash, ':zero': 0, ':at': at },
-    });
+    await this.update(
+      id,
+      'SET passwordHash = :h, failedAttempts = :zero, credentialsChangedAt = :at REMOVE lockedUntil',
+      {
+        values: { ':h': passwordHash, ':zero': 0, ':at': at },
+      },
+    );
   }
 
   async upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void> {
