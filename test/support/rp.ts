@@ -88,7 +88,12 @@ export async function redeem(config: oidc.Configuration, s: Started, callbackUrl
 }
 
 /** A full sign-in: authorization request, login form, code redemption. */
-export async function signIn(config: oidc.Configuration, email: string, password = PASSWORD, extra: Record<string, string> = {}) {
+export async function signIn(
+  config: oidc.Configuration,
+  email: string,
+  password = PASSWORD,
+  extra: Record<string, string> = {},
+) {
   const started = await startLogin(config, extra);
   const afterLogin = await submitLogin(started, email, password);
   // prompt=consent (needed for offline_access) shows the consent page even to first-party apps.
