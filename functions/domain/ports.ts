@@ -32,7 +32,6 @@ export type NewUser = Pick<
   'id' | 'email' | 'emailKey' | 'emailVerified' | 'name' | 'passwordHash' | 'createdAt'
 >;
 
-
 export class EmailTaken extends Error {
   override name = 'EmailTaken';
 }

@@ -22,7 +22,13 @@ export class MemoryUserStore implements UserStore {
   async create(user: NewUser): Promise<void> {
     if (this.byEmail.has(user.emailKey)) throw new EmailTaken();
     this.byEmail.set(user.emailKey, user.id);
-    this.byId.set(user.id, { ...user, disabled: false, failedAttempts: 0, lockedUntil: null, credentialsChangedAt: null });
+    this.byId.set(user.id, {
+      ...user,
+      disabled: false,
+      failedAttempts: 0,
+      lockedUntil: null,
+      credentialsChangedAt: null,
+    });
   }
   async findById(id: string): Promise<User | null> {
     const u = this.byId.get(id);
@@ -50,7 +56,12 @@ export class MemoryUserStore implements UserStore {
     if (changes.disabled !== undefined) u.disabled = changes.disabled;
   }
   async setPassword(id: string, passwordHash: string, at: number): Promise<void> {
-    Object.assign(this.get(id), { passwordHash, failedAttempts: 0, lockedUntil: null, credentialsChangedAt: at });
+    Object.assign(this.get(id), {
+      passwordHash,
+      failedAttempts: 0,
+      lockedUntil: null,
+      credentialsChangedAt: at,
+    });
   }
   async upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void> {
     const u = this.get(id);
