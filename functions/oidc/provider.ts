@@ -10,6 +10,7 @@ import { issuerBasePath } from '../http/base-path.ts';
 import type { Logger } from '../shared/logger.ts';
 import { accountFinder } from './account.ts';
 import { ACR } from './acr.ts';
+import { withBoundedIds } from './bounded-ids.ts';
 import { DirectoryClientAdapter } from './client-adapter.ts';
 import { firstPartyGrantLoader } from './first-party-grant.ts';
 import type { ProviderKeys } from './keys.ts';
@@ -34,9 +35,10 @@ export interface ProviderDeps {
  */
 export function createProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
-  const clientAdapter = new DirectoryClientAdapter(deps.clients);
+  const clientAdapter = withBoundedIds(new DirectoryClientAdapter(deps.clients));
   const configuration: Configuration = {
-    adapter: ((name: string) => (name === 'Client' ? clientAdapter : deps.adapterFor(name))) as never,
+    adapter: ((name: string) =>
+      name === 'Client' ? clientAdapter : withBoundedIds(deps.adapterFor(name))) as never,
     findAccount: accountFinder(deps.users, deps.roles),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
@@ -87,7 +89,12 @@ export function createProvider(deps: ProviderDeps): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // Only the app a token was issued to may introspect it: the library's default lets any
+        // confidential client learn whether another app's token is live and whose it is.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: logoutPage, postLogoutSuccessSource: loggedOutPage },
