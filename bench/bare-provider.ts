@@ -3,7 +3,7 @@ import Provider from 'oidc-provider';
 
 /**
  * The baseline: bare oidc-provider with its in-memory adapter and one static client_credentials
- * client — the ceiling any wrapper can reach on this machine. Prints its URL on stdout.
+ * client — the ceiling any wrapper can reach on this machine. Reports its URL over IPC.
  */
 const provider = new Provider('http://127.0.0.1', {
   clients: [
@@ -18,6 +18,7 @@ const provider = new Provider('http://127.0.0.1', {
   features: { clientCredentials: { enabled: true }, devInteractions: { enabled: false } },
 });
 const server = provider.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}\n`);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.send?.({ url, machine: { id: 'bench', secret: 'bench-secret-bench-secret-bench-secret' } });
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Adapter } from 'oidc-provider';
+import { cachedClientStore } from '../adapters/cached-client-store.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import {
   DynamoAuditSink,
@@ -42,7 +43,7 @@ export function createDynamoParts(
   const { raw, doc } = createDynamo(config);
   const clock = options.clock ?? systemClock;
   const users = new DynamoUserStore(doc, config.tables.directory);
-  const clients = new DynamoClientStore(doc, config.tables.directory);
+  const clients = cachedClientStore(new DynamoClientStore(doc, config.tables.directory));
   const roles = new DynamoRoleStore(doc, config.tables.directory);
   const audit = loggingAuditSink(
     new DynamoAuditSink(doc, config.tables.audit, config.auditRetentionDays),

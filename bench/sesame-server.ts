@@ -1,0 +1,61 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { createDynamo } from '../functions/adapters/dynamodb/client.ts';
+import { ensureTables } from '../functions/adapters/dynamodb/tables.ts';
+import { createSesame } from '../functions/app.ts';
+import { parseConfig } from '../functions/config/config.ts';
+import { registerClient } from '../functions/domain/clients.ts';
+import { createUser } from '../functions/domain/login.ts';
+import { createDynamoParts } from '../functions/idp/parts.ts';
+import { serveLambda } from '../functions/local/lambda-http.ts';
+import { createLogger } from '../functions/shared/logger.ts';
+
+/**
+ * Sesame as `npm start` runs it (dynalite in the same process, the Lambda handler behind the local
+ * API Gateway bridge), for the benchmark. It counts the DynamoDB operations dynalite serves and
+ * reports them over IPC, so the bench can tell how many calls one login makes.
+ */
+const require = createRequire(import.meta.url);
+const dynalite = require('dynalite') as (o: object) => Server;
+const store = dynalite({ createTableMs: 0 });
+const counts = new Map<string, number>();
+store.on('request', (req: { headers: Record<string, string | undefined> }) => {
+  const op = req.headers['x-amz-target']?.split('.')[1] ?? 'unknown';
+  counts.set(op, (counts.get(op) ?? 0) + 1);
+});
+await new Promise<void>((r) => store.listen(0, '127.0.0.1', r));
+const endpoint = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+
+let handler: Parameters<typeof serveLambda>[0] | undefined;
+const http = await serveLambda((e, c) => (handler as NonNullable<typeof handler>)(e, c), { port: 0 });
+const config = parseConfig({ issuer: http.url, dynamodb: { endpoint, localCredentials: true } });
+await ensureTables(createDynamo(config).raw, config);
+const parts = createDynamoParts(config, createLogger({ level: 'error' }));
+handler = (await createSesame(config, parts)).handler;
+
+const machine = await registerClient(
+  parts.clients,
+  { clientId: 'bench-m2m', redirectUris: [], clientCredentials: true },
+  new Date(),
+);
+const web = await registerClient(
+  parts.clients,
+  { clientId: 'bench-web', redirectUris: ['http://127.0.0.1:9/cb'] },
+  new Date(),
+);
+const password = 'a passphrase that is long enough';
+await createUser(parts.deps, { email: 'bench@example.com', name: 'Bench', password, actor: 'bench' });
+
+// Every message is answered with the counts so far; 'reset' clears them after answering.
+process.on('SIGINT', () => process.exit(0));
+process.on('message', (msg: string) => {
+  process.send?.({ counts: Object.fromEntries(counts) });
+  if (msg === 'reset') counts.clear();
+});
+process.send?.({
+  url: http.url,
+  machine: { id: 'bench-m2m', secret: machine.clientSecret },
+  web: { id: 'bench-web', secret: web.clientSecret, redirect: 'http://127.0.0.1:9/cb' },
+  user: { email: 'bench@example.com', password },
+});

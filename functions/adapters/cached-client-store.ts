@@ -1,0 +1,35 @@
+import type { AppClient, ClientStore } from '../domain/ports.ts';
+
+/**
+ * Apps are read on nearly every OIDC request (authorize, resume, token, the login page) and change
+ * rarely, so each Lambda container keeps found apps for a short while. Only found apps are kept
+ * (random client ids from an attacker can't fill the cache), the cache is bounded, and a write
+ * through this store drops the entry at once. Trade-off: an app changed from another process (the
+ * admin CLI) is seen by running containers within `ttlMs`.
+ */
+export function cachedClientStore(
+  inner: ClientStore,
+  ttlMs = 30_000,
+  maxEntries = 500,
+  now = () => Date.now(),
+): ClientStore {
+  const cache = new Map<string, { client: AppClient; until: number }>();
+  return {
+    async get(clientId) {
+      const hit = cache.get(clientId);
+      if (hit && hit.until > now()) return structuredClone(hit.client);
+      const client = await inner.get(clientId);
+      cache.delete(clientId);
+      if (client) {
+        if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+        cache.set(clientId, { client: structuredClone(client), until: now() + ttlMs });
+      }
+      return client;
+    },
+    async put(client) {
+      cache.delete(client.clientId);
+      await inner.put(client);
+    },
+    list: () => inner.list(),
+  };
+}
