@@ -28,7 +28,19 @@ await new Promise<void>((r) => store.listen(0, '127.0.0.1', r));
 const endpoint = `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
 
 let handler: Parameters<typeof serveLambda>[0] | undefined;
-const http = await serveLambda((e, c) => (handler as NonNullable<typeof handler>)(e, c), { port: 0 });
+/** Milliseconds spent inside the Lambda handler since the last reset: the server side of a flow. */
+let handlerMs = 0;
+const http = await serveLambda(
+  async (e, c) => {
+    const t0 = performance.now();
+    try {
+      return await (handler as NonNullable<typeof handler>)(e, c);
+    } finally {
+      handlerMs += performance.now() - t0;
+    }
+  },
+  { port: 0 },
+);
 const config = parseConfig({ issuer: http.url, dynamodb: { endpoint, localCredentials: true } });
 await ensureTables(createDynamo(config).raw, config);
 const parts = createDynamoParts(config, createLogger({ level: 'error' }));
@@ -47,11 +59,14 @@ const web = await registerClient(
 const password = 'a passphrase that is long enough';
 await createUser(parts.deps, { email: 'bench@example.com', name: 'Bench', password, actor: 'bench' });
 
-// Every message is answered with the counts so far; 'reset' clears them after answering.
+// Every message is answered with the counts and handler time so far; 'reset' clears them after answering.
 process.on('SIGINT', () => process.exit(0));
 process.on('message', (msg: string) => {
-  process.send?.({ counts: Object.fromEntries(counts) });
-  if (msg === 'reset') counts.clear();
+  process.send?.({ counts: Object.fromEntries(counts), handlerMs });
+  if (msg === 'reset') {
+    counts.clear();
+    handlerMs = 0;
+  }
 });
 process.send?.({
   url: http.url,
