@@ -167,8 +167,12 @@ async function main(): Promise<void> {
     let postCounts: Record<string, number> = {};
     await ask(sesame.child, 'reset');
     await login(config, t, {
-      before: async () => void (await ask(sesame.child, 'reset')),
-      after: async () => void (postCounts = await ask(sesame.child, 'read')),
+      before: async () => {
+        await ask(sesame.child, 'reset');
+      },
+      after: async () => {
+        postCounts = await ask(sesame.child, 'read');
+      },
     });
     await ask(sesame.child, 'reset');
     await login(config, t);
