@@ -28,7 +28,12 @@ export async function authenticatePassword(
 ): Promise<LoginOutcome> {
   const ctx = input.context ?? {};
   const id = await userIdFor(deps, input.email);
-  if (id === null) return refuse(deps, 'unknown_user', undefined, ctx);
+  if (id === null) {
+    // Pay for the same lockout write a real account's attempt costs (it fails: no such item), so
+    // store latency doesn't tell an unknown address from a wrong password either.
+    await deps.users.claimAttempt(TIMING_EQUALISER_ID, deps.clock.now().getTime(), lockoutPolicy(deps));
+    return refuse(deps, 'unknown_user', undefined, ctx);
+  }
 
   const now = deps.clock.now().getTime();
   const claim = await deps.users.claimAttempt(id, now, lockoutPolicy(deps));
@@ -53,6 +58,9 @@ export async function authenticatePassword(
   await audit(deps, { type: 'login.success', outcome: 'success', actor: user.id, target: user.id }, ctx);
   return { ok: true, user: { ...user, failedAttempts: 0, lockedUntil: null } };
 }
+
+/** Never a real user id (those are base64url): used only to spend a failing conditional write. */
+const TIMING_EQUALISER_ID = '~timing-equaliser';
 
 async function userIdFor(deps: Deps, email: string): Promise<string | null> {
   try {
