@@ -6,8 +6,8 @@ import {
   argon2CopyCommands,
   ENTRIES,
   ESM_REQUIRE_BANNER,
+  LAMBDA_EXTERNALS,
   type LambdaArch,
-  NATIVE_MODULES,
   PROJECT_ROOT,
 } from './bundling.ts';
 
@@ -37,7 +37,7 @@ export async function bundleAll(
       sourcesContent: false,
       mainFields: ['module', 'main'],
       banner: { js: ESM_REQUIRE_BANNER },
-      external: name === 'idp' ? [...NATIVE_MODULES] : [],
+      external: name === 'idp' ? [...LAMBDA_EXTERNALS] : [],
       logLevel: 'warning',
     });
     if (name === 'idp')

@@ -22,6 +22,8 @@ export const ESM_REQUIRE_BANNER =
 
 /** argon2 is a native addon: esbuild can't bundle it, so it ships as a node module beside index.mjs. */
 export const NATIVE_MODULES = ['argon2'] as const;
+/** Left out of the Lambda bundle: native modules (copied in separately) and local-only mail (SMTP). */
+export const LAMBDA_EXTERNALS = [...NATIVE_MODULES, 'nodemailer'] as const;
 
 export type LambdaArch = 'arm64' | 'x64';
 
@@ -66,7 +68,7 @@ export function bundlingOptions(arch: LambdaArch, entry: keyof typeof ENTRIES): 
     mainFields: ['module', 'main'],
     banner: ESM_REQUIRE_BANNER,
     // The AWS SDK is bundled too: the version that was tested is the version that runs.
-    externalModules: entry === 'idp' ? [...NATIVE_MODULES] : [],
+    externalModules: entry === 'idp' ? [...LAMBDA_EXTERNALS] : [],
     forceDockerBundling: false,
     ...(entry === 'idp'
       ? {

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { registerClient } from '../domain/clients.ts';
 import { normaliseEmail } from '../domain/email.ts';
 import { createUser, grantRole, revokeRole, setPassword } from '../domain/login.ts';
+import { factorOverview, resetMfa } from '../domain/mfa/settings.ts';
 import type { AppClient } from '../domain/ports.ts';
 import type { DynamoParts } from '../idp/parts.ts';
 
@@ -28,6 +29,14 @@ function str(values: Values, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
   return v;
+}
+
+/** `true` / `false` for options that switch a setting (parseArgs strings). */
+function flag(values: Values, name: string): boolean {
+  const v = values[name];
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new UsageError(`--${name} must be true or false`);
 }
 
 function list(values: Values, name: string): string[] {
@@ -56,7 +65,7 @@ export const COMMANDS: Command[] = [
     noun: 'client',
     verb: 'add',
     summary:
-      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party]',
+      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa]',
     options: {
       id: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -66,6 +75,7 @@ export const COMMANDS: Command[] = [
       grant: { type: 'string', multiple: true },
       name: { type: 'string' },
       'third-party': { type: 'boolean' },
+      'require-mfa': { type: 'boolean' },
     },
     async run(parts, _config, v) {
       const grants = list(v, 'grant');
@@ -88,6 +98,7 @@ export const COMMANDS: Command[] = [
           roles,
           clientCredentials: grants.includes('client_credentials'),
           firstParty: !v['third-party'],
+          requireMfa: Boolean(v['require-mfa']),
           ...(typeof v.name === 'string' ? { name: v.name } : {}),
         },
         parts.clock.now(),
@@ -104,8 +115,30 @@ export const COMMANDS: Command[] = [
         client_secret: clientSecret,
         roles: client.roles,
         first_party: client.firstParty,
+        require_mfa: client.requireMfa === true,
         metadata: publicMetadata(client.metadata),
       };
+    },
+  },
+  {
+    noun: 'client',
+    verb: 'update',
+    summary: '--id ID --require-mfa true|false',
+    options: { id: { type: 'string' }, 'require-mfa': { type: 'string' } },
+    async run(parts, _c, v) {
+      const client = await parts.clients.get(str(v, 'id'));
+      if (!client) throw new Error('no such client');
+      const requireMfa = flag(v, 'require-mfa');
+      await parts.clients.put({ ...client, requireMfa });
+      await parts.audit.record({
+        type: 'client.updated',
+        outcome: 'success',
+        at: parts.clock.now().getTime(),
+        actor: ACTOR,
+        target: client.clientId,
+        details: { requireMfa },
+      });
+      return { client_id: client.clientId, require_mfa: requireMfa };
     },
   },
   {
@@ -120,6 +153,7 @@ export const COMMANDS: Command[] = [
         client_id: client.clientId,
         roles: client.roles,
         first_party: client.firstParty,
+        require_mfa: client.requireMfa === true,
         metadata: publicMetadata(client.metadata),
       };
     },
@@ -172,6 +206,37 @@ export const COMMANDS: Command[] = [
   },
   {
     noun: 'user',
+    verb: 'update',
+    summary: '--email E --require-mfa true|false',
+    options: { email: { type: 'string' }, 'require-mfa': { type: 'string' } },
+    async run(parts, _c, v) {
+      const user = await userByEmail(parts, str(v, 'email'));
+      const requireMfa = flag(v, 'require-mfa');
+      await parts.users.updateProfile(user.id, { requireMfa });
+      await parts.audit.record({
+        type: 'user.updated',
+        outcome: 'success',
+        at: parts.clock.now().getTime(),
+        actor: ACTOR,
+        target: user.id,
+        details: { requireMfa },
+      });
+      return { id: user.id, email: user.email, require_mfa: requireMfa };
+    },
+  },
+  {
+    noun: 'user',
+    verb: 'reset-mfa',
+    summary: '--email E   (removes every second factor; the user enrols again)',
+    options: { email: { type: 'string' } },
+    async run(parts, _c, v) {
+      const user = await userByEmail(parts, str(v, 'email'));
+      await resetMfa(parts.mfaDeps, { userId: user.id, actor: ACTOR });
+      return { id: user.id, email: user.email, mfa: 'reset' };
+    },
+  },
+  {
+    noun: 'user',
     verb: 'show',
     summary: '--email E',
     options: { email: { type: 'string' } },
@@ -189,6 +254,8 @@ export const COMMANDS: Command[] = [
         locked,
         locked_until: locked && user.lockedUntil ? new Date(user.lockedUntil).toISOString() : null,
         failed_attempts: user.failedAttempts,
+        require_mfa: user.requireMfa === true,
+        mfa: await factorOverview(parts.mfaDeps, user.id),
         roles: await parts.roles.allRoles(user.id),
       };
     },

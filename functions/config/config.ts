@@ -81,6 +81,25 @@ const schema = z.object({
       smtpUrl: z.string().optional(),
     })
     .prefault({}),
+  mfa: z
+    .object({
+      /** `off`: never asked; `optional`: users may enrol, apps/roles/users may require it; `required`: everyone. */
+      policy: z.enum(['off', 'optional', 'required']).default('optional'),
+      /** Second factors offered for sign-in (recovery codes always come with them). */
+      factors: z
+        .array(z.enum(['totp', 'email']))
+        .min(1)
+        .default(['totp', 'email']),
+      /** Roles that require MFA, as `clientId:role` (that app only) or `role` (in any app). */
+      requiredRoles: z.array(z.string().min(1)).default([]),
+      /** Strength demanded when policy requires MFA: `strong` refuses e-mail codes (NIST SP 800-63B-4 §3.1.3.1). */
+      requiredStrength: z.enum(['any', 'strong']).default('any'),
+      emailCodeTtlSeconds: z.number().int().min(60).max(600).default(600),
+      emailResendSeconds: z.number().int().min(1).max(600).default(30),
+      emailMaxSendsPerHour: z.number().int().min(1).max(20).default(5),
+      emailMaxTries: z.number().int().min(1).max(10).default(5),
+    })
+    .prefault({}),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
@@ -119,6 +138,15 @@ function bool(env: Env, name: string): boolean | undefined {
 /** Drops undefined values so that schema defaults apply (exactOptionalPropertyTypes). */
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function csv(env: Env, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function dynamoFromEnv(env: Env) {
@@ -175,6 +203,14 @@ export function configFromEnv(env: Env = process.env): Config {
       transport: env.SESAME_MAIL_TRANSPORT,
       from: env.SESAME_MAIL_FROM,
       smtpUrl: env.SESAME_SMTP_URL,
+    }),
+    mfa: defined({
+      policy: env.SESAME_MFA_POLICY || undefined,
+      factors: csv(env, 'SESAME_MFA_FACTORS'),
+      requiredRoles: csv(env, 'SESAME_MFA_REQUIRED_ROLES'),
+      requiredStrength: env.SESAME_MFA_REQUIRED_STRENGTH || undefined,
+      emailCodeTtlSeconds: int(env, 'SESAME_MFA_EMAIL_CODE_TTL'),
+      emailResendSeconds: int(env, 'SESAME_MFA_EMAIL_RESEND_SECONDS'),
     }),
     logLevel: env.SESAME_LOG_LEVEL || undefined,
   });

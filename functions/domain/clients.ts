@@ -22,6 +22,7 @@ export interface ClientRegistration {
   roles?: string[];
   clientCredentials?: boolean;
   firstParty?: boolean;
+  requireMfa?: boolean;
   name?: string;
 }
 
@@ -84,6 +85,7 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
       metadata,
       roles,
       firstParty: reg.firstParty ?? true,
+      ...(reg.requireMfa ? { requireMfa: true } : {}),
       createdAt: now.toISOString(),
     },
     clientSecret,

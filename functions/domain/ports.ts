@@ -25,6 +25,8 @@ export interface User {
    * no longer honoured (functions/oidc/account.ts), which ends every existing session of the user.
    */
   credentialsChangedAt: number | null;
+  /** An administrator requires a second factor for this user (MFA policy, domain/mfa/policy.ts). */
+  requireMfa?: boolean;
 }
 
 export type NewUser = Pick<
@@ -63,7 +65,7 @@ export interface UserStore {
   findIdByEmailKey(emailKey: string): Promise<string | null>;
   updateProfile(
     id: string,
-    changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
+    changes: { name?: string; emailVerified?: boolean; disabled?: boolean; requireMfa?: boolean },
   ): Promise<void>;
   /**
    * Sets a new hash, lifts any lockout (the admin's way to unlock, as in Mendix) and records `at`
@@ -93,6 +95,8 @@ export interface AppClient {
   roles: string[];
   /** First-party apps skip the consent screen. */
   firstParty: boolean;
+  /** Users must pass a second factor to sign in to this app (MFA policy). */
+  requireMfa?: boolean;
   createdAt: string;
 }
 
@@ -142,4 +146,107 @@ export interface AuditSink {
  */
 export interface SecretStore {
   getOrCreate<T>(name: string, generate: () => Promise<T>): Promise<T>;
+}
+
+/** An enrolled (or half-enrolled) authenticator app. The secret is sealed by the SecretBox. */
+export interface TotpFactor {
+  secretSealed: string;
+  /** False until the user proved possession with a valid code (RFC 6238 enrolment). */
+  confirmed: boolean;
+  /** The last accepted RFC 6238 time step: a code from this step or earlier is a replay. */
+  lastStep: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+/**
+ * A user's second factors. Single use and replay protection are conditional writes (no
+ * transactions: dynalite has none), so two concurrent uses of one code can't both succeed.
+ */
+export interface FactorStore {
+  getTotp(userId: string): Promise<TotpFactor | null>;
+  /** Stores a not-yet-confirmed secret; false when a confirmed one exists (remove it first). */
+  putUnconfirmedTotp(userId: string, secretSealed: string, now: number): Promise<boolean>;
+  /** Marks the secret confirmed and records the step used; false unless it was unconfirmed and still `secretSealed`. */
+  confirmTotp(userId: string, secretSealed: string, step: number): Promise<boolean>;
+  /** Records `step` as used; false when a step >= `step` was already accepted (replay) or no confirmed secret. */
+  acceptTotpStep(userId: string, step: number): Promise<boolean>;
+  removeTotp(userId: string): Promise<void>;
+
+  emailCodesEnabled(userId: string): Promise<boolean>;
+  setEmailCodes(userId: string, enabled: boolean, now: number): Promise<void>;
+
+  /** Replaces every recovery code with these hashes. */
+  replaceRecoveryCodes(userId: string, hashes: string[], now: number): Promise<void>;
+  /** Deletes the code if present; true only for the one caller that deleted it. */
+  useRecoveryCode(userId: string, hash: string): Promise<boolean>;
+  countRecoveryCodes(userId: string): Promise<number>;
+}
+
+/** An e-mailed code, bound to the sign-in (interaction) it was sent for. */
+export interface EmailChallenge {
+  uid: string;
+  userId: string;
+  codeHash: string;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  expiresAt: number;
+  /** Wrong tries across every code sent for this sign-in (a resend does not reset it). */
+  failures: number;
+  /** When each code for this sign-in was sent (epoch ms), for the hourly resend limit. */
+  sends: number[];
+}
+
+/** A sign-in that passed the password (or, for step-up, has a session) and awaits its second factor. */
+export interface PendingSignIn {
+  uid: string;
+  userId: string;
+  remember: boolean;
+  /** Epoch milliseconds: the interaction's own expiry. */
+  expiresAt: number;
+  /** `strong`: only TOTP or a recovery code will do (an app asked for it, or policy). */
+  strength: 'any' | 'strong';
+  /** True when the user's first factor was the existing session (acr_values step-up). */
+  stepUp: boolean;
+  /** Set once the second factor succeeded: the method that did it. */
+  passed?: 'totp' | 'email' | 'recovery';
+}
+
+export interface SignInStore {
+  putPending(pending: PendingSignIn): Promise<void>;
+  getPending(uid: string): Promise<PendingSignIn | null>;
+  /** Records the method once; false if already passed or gone. */
+  markPassed(uid: string, method: NonNullable<PendingSignIn['passed']>): Promise<boolean>;
+  deletePending(uid: string): Promise<void>;
+
+  getEmailChallenge(uid: string): Promise<EmailChallenge | null>;
+  /** Writes a new code; false if another send happened since `previousSentAt` (null: none before). */
+  putEmailChallenge(challenge: EmailChallenge, previousSentAt: number | null): Promise<boolean>;
+  /** Counts one wrong try; false when the challenge is gone or already at `max`. */
+  countEmailFailure(uid: string, max: number): Promise<boolean>;
+  /** Deletes the challenge if it still has this hash, is unexpired and under `max` failures. */
+  consumeEmailChallenge(uid: string, codeHash: string, now: number, max: number): Promise<boolean>;
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Outgoing e-mail (SES on AWS, SMTP locally). Fails by throwing: callers fail closed. */
+export interface Mailer {
+  send(message: MailMessage): Promise<void>;
+}
+
+/**
+ * Encryption and keyed hashing of MFA secrets, with keys from the SecretStore (Secrets Manager /
+ * KMS on AWS). `seal` is AES-256-GCM with `aad` binding the ciphertext to its owner; `digest` is an
+ * HMAC so that short codes can't be brute-forced offline from a table dump.
+ */
+export interface SecretBox {
+  seal(plaintext: string, aad: string): Promise<string>;
+  open(sealed: string, aad: string): Promise<string>;
+  digest(value: string): Promise<string>;
 }

@@ -8,19 +8,27 @@ import {
   DynamoRoleStore,
   DynamoSecretStore,
 } from '../adapters/dynamodb/directory-stores.ts';
+import { DynamoFactorStore } from '../adapters/dynamodb/factor-store.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
+import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
+import { mailerFor } from '../adapters/mail/index.ts';
+import { secretBox } from '../adapters/secrets/secret-box.ts';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { authenticatePassword, type Deps } from '../domain/login.ts';
-import type { AuditSink, SecretStore } from '../domain/ports.ts';
+import type { MfaDeps } from '../domain/mfa/factor.ts';
+import type { AuditSink, Mailer, SecretStore } from '../domain/ports.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
+import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
   deps: Deps;
+  /** The domain's dependencies for second factors and account settings. */
+  mfaDeps: MfaDeps;
   audit: AuditSink;
   clock: Clock;
   close(): void;
@@ -38,7 +46,7 @@ function secretStore(config: Config, doc: ReturnType<typeof createDynamo>['doc']
 export function createDynamoParts(
   config: Config,
   logger: Logger,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; mailer?: Mailer } = {},
 ): DynamoParts {
   const { raw, doc } = createDynamo(config);
   const clock = options.clock ?? systemClock;
@@ -50,6 +58,15 @@ export function createDynamoParts(
     logger,
   );
   const deps: Deps = { users, clients, roles, audit, clock, config };
+  const secrets = secretStore(config, doc);
+  const mfaDeps: MfaDeps = {
+    ...deps,
+    config,
+    factors: new DynamoFactorStore(doc, config.tables.directory),
+    signIns: new DynamoSignInStore(doc, config.tables.directory),
+    box: secretBox(secrets),
+    mailer: options.mailer ?? mailerFor(config),
+  };
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
     users,
@@ -57,9 +74,11 @@ export function createDynamoParts(
     roles,
     audit,
     deps,
+    mfaDeps,
     clock,
     logger,
-    secrets: secretStore(config, doc),
+    secrets,
+    policyStrength: policyStrength(mfaDeps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
       async login(email, password, info) {
@@ -70,6 +89,7 @@ export function createDynamoParts(
         const client = await clients.get(clientId);
         return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
       },
+      mfa: mfaServices(mfaDeps),
     },
     close: () => raw.destroy(),
   };

@@ -1,5 +1,6 @@
 import { basePath } from '../http/base-path.ts';
 import { ACR } from '../oidc/acr.ts';
+import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 import { renderPage } from './views.ts';
 
@@ -22,7 +23,12 @@ async function render(step: Step, csrf: string, email: string, error?: string): 
 }
 
 export const loginStep = {
-  show(step: Step, csrf: string): Promise<void> {
+  async show(step: Step, csrf: string): Promise<void> {
+    // Step-up: the session's password sign-in stands; only a second factor is asked for.
+    if (isStepUp(step)) {
+      const outcome = await beginSecondFactor(step, String(step.details.session?.accountId), false, true);
+      if (outcome === 'mfa') return;
+    }
     const hint = step.details.params.login_hint;
     return render(step, csrf, typeof hint === 'string' ? hint.slice(0, 254) : '');
   },
@@ -32,6 +38,8 @@ export const loginStep = {
     const password = form.password ?? '';
     const result = await step.services.login(email, password, requestInfo(step));
     if (!result.ok) return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
+    // The password alone finishes the interaction only when no second factor is needed.
+    if ((await beginSecondFactor(step, result.userId, form.remember === 'yes', false)) === 'mfa') return;
     await finish(step, {
       login: {
         accountId: result.userId,
@@ -43,3 +51,30 @@ export const loginStep = {
     });
   },
 };
+
+function isStepUp(step: Step): boolean {
+  const { session, prompt } = step.details;
+  return (
+    Boolean(session?.accountId) &&
+    prompt.reasons.length > 0 &&
+    prompt.reasons.every((r) => r === STEP_UP_REASON)
+  );
+}
+
+/** Stores the pending sign-in bound to this interaction and sends the browser to the MFA page. */
+async function beginSecondFactor(step: Step, userId: string, remember: boolean, stepUp: boolean) {
+  const outcome = await step.services.mfa.begin({
+    userId,
+    uid: step.details.uid,
+    clientId: String(step.details.params.client_id ?? ''),
+    acrValues: step.details.params.acr_values,
+    remember,
+    expiresAt: step.details.exp * 1000,
+    stepUp,
+  });
+  if (outcome === 'mfa') {
+    step.ctx.status = 303;
+    step.ctx.redirect(`${step.path}/mfa`);
+  }
+  return outcome;
+}

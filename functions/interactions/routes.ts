@@ -8,10 +8,12 @@ import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
 import { consentStep } from './consent.ts';
 import { loginStep } from './login.ts';
+import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
 import { renderPage, stylesheet } from './views.ts';
 
-const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort))?$/;
+const ROUTE =
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -55,12 +57,23 @@ async function dispatch(
     if (details.prompt.name === 'consent') return consentStep.show(step, csrf);
     throw new BadRequest(400, 'unknown_prompt');
   }
+  if (action === 'mfa') {
+    if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+    if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
+    return mfaStep.show(step, issueCsrf(ctx, step.path));
+  }
   if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
-  const form = await readForm(ctx, ['csrf', 'email', 'password', 'remember']);
+  const form = await readForm(ctx, ['csrf', 'email', 'password', 'remember', 'method', 'code']);
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
   if (action === 'confirm' && details.prompt.name === 'consent') return consentStep.submit(step);
+  if (action?.startsWith('mfa/') && details.prompt.name === 'login') {
+    if (action === 'mfa/verify') return mfaStep.verify(step, form);
+    if (action === 'mfa/send') return mfaStep.send(step, form);
+    if (action === 'mfa/enrol') return mfaStep.enrol(step, form);
+    return mfaStep.complete(step);
+  }
   if (action === 'abort') {
     const to = await provider.interactionResult(ctx.req, ctx.res, {
       error: 'access_denied',

@@ -1,3 +1,5 @@
+import type { PendingSignIn } from '../domain/ports.ts';
+
 /** What the interaction pages need from the domain, wired in functions/app.ts. */
 export interface RequestInfo {
   ip: string;
@@ -12,4 +14,38 @@ export interface InteractionServices {
   login(email: string, password: string, info: RequestInfo): Promise<LoginResult>;
   /** The app's display name and whether it is first-party. */
   clientInfo(clientId: string): Promise<{ name: string } | null>;
+  mfa: MfaServices;
+}
+
+/** What a second-factor page shows. */
+export interface MfaScreen {
+  userEmail: string;
+  /** Methods the user may use for this sign-in (strength applied). Empty: enrolment is needed. */
+  methods: Array<'totp' | 'email' | 'recovery'>;
+  /** Set when the user must enrol an authenticator first (secret shown once, for manual entry). */
+  enrolment: { secret: string; uri: string } | null;
+}
+
+/** The second-factor step of a sign-in, bound to the interaction uid. */
+export interface MfaServices {
+  /**
+   * After the first factor: returns 'done' when no second factor is needed, otherwise stores a
+   * pending sign-in bound to `uid` (expiring with the interaction) and returns 'mfa'.
+   */
+  begin(input: {
+    userId: string;
+    uid: string;
+    clientId: string;
+    acrValues: unknown;
+    remember: boolean;
+    expiresAt: number;
+    stepUp: boolean;
+  }): Promise<'done' | 'mfa'>;
+  pending(uid: string): Promise<PendingSignIn | null>;
+  screen(pending: PendingSignIn): Promise<MfaScreen>;
+  verify(pending: PendingSignIn, method: string, code: string, info: RequestInfo): Promise<boolean>;
+  sendEmailCode(pending: PendingSignIn): Promise<'sent' | 'too_soon' | 'refused'>;
+  /** Confirms enrolment during sign-in; returns the new recovery codes, or null for a wrong code. */
+  confirmEnrolment(pending: PendingSignIn, code: string): Promise<string[] | null>;
+  finish(uid: string): Promise<void>;
 }

@@ -8,6 +8,14 @@ import { startDemoApp } from './demo-app.ts';
 import { seedDemo } from './demo-seed.ts';
 import { serveLambda } from './lambda-http.ts';
 import { LOCAL_DIR, openLocalStore } from './local-store.ts';
+import { type CaughtMail, startMailCatcher } from './mail-catcher.ts';
+
+/** Local mail is printed, not delivered: this is where a developer reads e-mailed sign-in codes. */
+function printMail(mail: CaughtMail): void {
+  process.stdout.write(
+    `\n  ── mail to ${mail.to.join(', ')}: ${mail.subject}\n${mail.text.replace(/^/gm, '  │ ')}\n`,
+  );
+}
 
 /**
  * `npm start`: the whole of Sesame on one machine — an embedded DynamoDB-compatible store (data in
@@ -17,7 +25,10 @@ async function main(): Promise<void> {
   const env = process.env;
   const port = Number(env.PORT ?? 3000);
   const store = await openLocalStore({ listen: true });
+  const mail = await startMailCatcher({ port: Number(env.SESAME_SMTP_PORT ?? 1025), onMail: printMail });
   const config: Config = configFromEnv({
+    SESAME_MAIL_TRANSPORT: 'smtp',
+    SESAME_SMTP_URL: mail.url,
     ...env,
     AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
     AWS_ACCESS_KEY_ID: '',
@@ -39,12 +50,13 @@ async function main(): Promise<void> {
     Issuer (OIDC discovery): ${config.issuer}/.well-known/openid-configuration
     Demo app (a DEMO relying party): ${demoApp.url}
     Sign in as ${demo.user.email} with password: ${demo.user.password}
+    Mail (MFA codes, notifications) is caught by the SMTP server on ${mail.url} and printed here.
     Data: ${LOCAL_DIR} (delete it to start over)   Admin: npm run admin -- --help
     Press Ctrl-C to stop.
 `);
 
   const stop = async () => {
-    await Promise.allSettled([http.close(), demoApp.close()]);
+    await Promise.allSettled([http.close(), demoApp.close(), mail.close()]);
     dynamo.raw.destroy();
     await store.stop();
     process.exit(0);

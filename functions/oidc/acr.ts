@@ -1,7 +1,54 @@
+import type { Method, Strength } from '../domain/mfa/factor.ts';
+
 /**
  * Authentication context class references Sesame puts in ID tokens (`acr`), with the RFC 8176
  * `amr` values that go with them. Apps compare `acr` to decide whether a sign-in was strong enough.
+ *
+ * | acr                       | how                                   | amr                 |
+ * |---------------------------|---------------------------------------|---------------------|
+ * | urn:sesame:acr:pwd        | password only                         | pwd                 |
+ * | urn:sesame:acr:mfa:email  | password + e-mailed code (weaker)     | pwd, otp, mfa       |
+ * | urn:sesame:acr:mfa        | password + TOTP or a recovery code    | pwd, otp, mfa       |
+ *
+ * RFC 8176 has no value for e-mail codes; they are one-time passwords (`otp`), so the acr is what
+ * tells them apart (NIST SP 800-63B-4 §3.1.3.1 does not accept e-mail as an out-of-band factor).
  */
 export const ACR = {
   password: 'urn:sesame:acr:pwd',
+  mfaEmail: 'urn:sesame:acr:mfa:email',
+  mfa: 'urn:sesame:acr:mfa',
 } as const;
+
+/** Weakest first: an app asking for one of these accepts anything at least as strong. */
+const RANK: readonly string[] = [ACR.password, ACR.mfaEmail, ACR.mfa];
+
+export function acrFor(method: Method | null): string {
+  if (method === null) return ACR.password;
+  return method === 'email' ? ACR.mfaEmail : ACR.mfa;
+}
+
+export function amrFor(method: Method | null): string[] {
+  return method === null ? ['pwd'] : ['pwd', 'otp', 'mfa'];
+}
+
+/**
+ * What `acr_values` (OIDC Core §3.1.2.1, space-separated, in order of preference) demands: the
+ * weakest known value listed is enough. Unknown values are ignored; null means a password will do.
+ */
+export function requestedStrength(acrValues: unknown): Strength | null {
+  if (typeof acrValues !== 'string') return null;
+  const ranks = acrValues
+    .split(' ')
+    .map((v) => RANK.indexOf(v))
+    .filter((r) => r >= 0);
+  if (ranks.length === 0) return null;
+  const min = Math.min(...ranks);
+  return min === 0 ? null : min === 1 ? 'any' : 'strong';
+}
+
+/** Whether a session signed in with `acr` satisfies `wanted`. */
+export function satisfies(acr: string | undefined, wanted: Strength | null): boolean {
+  if (wanted === null) return true;
+  const have = RANK.indexOf(acr ?? '');
+  return have >= (wanted === 'any' ? 1 : 2);
+}

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { generateMfaKeys, MFA_KEYS_SECRET } from '../adapters/secrets/secret-box.ts';
 import type { SecretStore } from '../domain/ports.ts';
 
 /**
@@ -27,6 +28,8 @@ export async function loadProviderKeys(secrets: SecretStore): Promise<ProviderKe
       keys: [await privateJwk('RS256'), await privateJwk('ES256')],
     })),
     secrets.getOrCreate('cookie-keys', async () => [randomBytes(32).toString('base64url')]),
+    // Not used by the provider itself: loaded here so the deploy-time keygen provisions it too.
+    secrets.getOrCreate(MFA_KEYS_SECRET, generateMfaKeys),
   ]);
   return { jwks, cookieKeys };
 }

@@ -15,7 +15,7 @@ import { DirectoryClientAdapter } from './client-adapter.ts';
 import { firstPartyGrantLoader } from './first-party-grant.ts';
 import type { ProviderKeys } from './keys.ts';
 import { errorPage, loggedOutPage, logoutPage } from './pages.ts';
-import { interactionPolicyFor } from './session-check.ts';
+import { interactionPolicyFor, type PolicyStrength } from './session-check.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -26,6 +26,8 @@ export interface ProviderDeps {
   /** Storage for every oidc-provider model except Client. */
   adapterFor: (model: string) => Adapter;
   logger: Logger;
+  /** MFA policy for existing sessions (step-up when an app requires more than the session has). */
+  policyStrength?: PolicyStrength;
 }
 
 /**
@@ -64,7 +66,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     // ID tokens carry the granted scope claims (name, e-mail, roles) so apps need no userinfo call.
     conformIdTokenClaims: false,
-    acrValues: [ACR.password],
+    acrValues: [ACR.password, ACR.mfaEmail, ACR.mfa],
     extraClientMetadata: {
       properties: ['first_party'],
       validator(_ctx, key, value) {
@@ -103,7 +105,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     loadExistingGrant: firstPartyGrantLoader,
     interactions: {
-      policy: interactionPolicyFor(deps.users),
+      policy: interactionPolicyFor(deps.users, deps.policyStrength),
       url: (_ctx, interaction) => `${issuerBasePath(config.issuer)}/interaction/${interaction.uid}`,
     },
     renderError: errorPage,

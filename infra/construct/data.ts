@@ -67,6 +67,10 @@ export class SesameData extends Construct {
           removalPolicy: props.removalPolicy,
         },
       );
-    this.secrets = { 'oidc-signing-keys': secret('oidc-signing-keys'), 'cookie-keys': secret('cookie-keys') };
+    this.secrets = {
+      'oidc-signing-keys': secret('oidc-signing-keys'),
+      'cookie-keys': secret('cookie-keys'),
+      'mfa-keys': secret('mfa-keys'),
+    };
   }
 }

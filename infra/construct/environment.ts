@@ -9,7 +9,7 @@ export interface DeployedNames {
 }
 
 /** The secrets functions/oidc/keys.ts asks the SecretStore for. */
-export const SECRET_NAMES = ['oidc-signing-keys', 'cookie-keys'] as const;
+export const SECRET_NAMES = ['oidc-signing-keys', 'cookie-keys', 'mfa-keys'] as const;
 
 /**
  * Props → the environment variables functions/config/config.ts reads. Only settings that were given

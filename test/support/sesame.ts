@@ -3,6 +3,7 @@ import { type Config, type ConfigInput, parseConfig } from '../../functions/conf
 import { ManualClock } from '../../functions/domain/clock.ts';
 import { createDynamoParts, type DynamoParts } from '../../functions/idp/parts.ts';
 import { type HttpApiHandler, serveLambda } from '../../functions/local/lambda-http.ts';
+import { type MailCatcher, startMailCatcher } from '../../functions/local/mail-catcher.ts';
 import { createLogger } from '../../functions/shared/logger.ts';
 import { startTestStore, type TestStore } from './store.ts';
 
@@ -15,6 +16,8 @@ export interface RunningSesame {
   /** Every JSON log line written while it ran, for assertions (e.g. that no secret was logged). */
   logs: string[];
   store: TestStore;
+  /** The real SMTP server Sesame's mail goes to. */
+  mail: MailCatcher;
   close(): Promise<void>;
 }
 
@@ -64,10 +67,12 @@ async function boot(
   setHandler: (h: HttpApiHandler) => void,
   ownsStore: boolean,
 ): Promise<RunningSesame> {
+  const mail = await startMailCatcher();
   const config = parseConfig({
     issuer,
     tables: store.tables,
     dynamodb: store.dynamodb,
+    mail: { transport: 'smtp', smtpUrl: mail.url, from: 'Sesame <no-reply@sesame.test>' },
     ...overrides,
   });
   const logs: string[] = [];
@@ -84,8 +89,10 @@ async function boot(
     clock,
     logs,
     store,
+    mail,
     close: async () => {
       await http.close();
+      await mail.close();
       parts.close();
       if (ownsStore) await store.stop();
     },

@@ -10,6 +10,14 @@ export const keys = {
   }),
   rolePrefix: (clientId?: string) => (clientId ? `ROLE#${clientId}#` : 'ROLE#'),
   secret: (name: string) => ({ pk: `SECRET#${name}`, sk: 'SECRET' }),
+  totp: (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#TOTP' }),
+  emailCodes: (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#EMAIL' }),
+  recoveryCode: (userId: string, hash: string) => ({ pk: `USER#${userId}`, sk: `MFA#RECOVERY#${hash}` }),
+  recoveryPrefix: 'MFA#RECOVERY#',
+  userPartition: (userId: string) => `USER#${userId}`,
+  /** A sign-in awaiting its second factor, and the e-mail code sent for it: bound to the interaction uid. */
+  pendingSignIn: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'PENDING' }),
+  emailChallenge: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'EMAILCODE' }),
 };
 
 /** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */

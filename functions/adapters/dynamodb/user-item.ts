@@ -19,5 +19,6 @@ export function toUser(item: Item): User {
     failedAttempts: typeof item.failedAttempts === 'number' ? item.failedAttempts : 0,
     lockedUntil: typeof item.lockedUntil === 'number' ? item.lockedUntil : null,
     credentialsChangedAt: typeof item.credentialsChangedAt === 'number' ? item.credentialsChangedAt : null,
+    ...(item.requireMfa === true ? { requireMfa: true } : {}),
   };
 }

@@ -20,7 +20,7 @@ import { DynamoLockout } from './user-lockout.ts';
 
 /** An e-mail claim whose user item never appeared (crash between the two puts) is reclaimable after this. */
 const ORPHAN_CLAIM_MS = 5 * 60 * 1000;
-const PROFILE_FIELDS = new Set(['name', 'emailVerified', 'disabled']);
+const PROFILE_FIELDS = new Set(['name', 'emailVerified', 'disabled', 'requireMfa']);
 
 /**
  * Users on the directory table: a `USER#<id>`/`PROFILE` item plus an `EMAIL#<key>` claim item that
@@ -105,7 +105,7 @@ export class DynamoUserStore implements UserStore {
 
   async updateProfile(
     id: string,
-    changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
+    changes: { name?: string; emailVerified?: boolean; disabled?: boolean; requireMfa?: boolean },
   ): Promise<void> {
     // Only profile fields: a cast-away extra key must never reach the lockout or hash attributes.
     const entries = Object.entries(changes).filter(([k, v]) => PROFILE_FIELDS.has(k) && v !== undefined);

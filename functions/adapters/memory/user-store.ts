@@ -48,12 +48,13 @@ export class MemoryUserStore implements UserStore {
   }
   async updateProfile(
     id: string,
-    changes: { name?: string; emailVerified?: boolean; disabled?: boolean },
+    changes: { name?: string; emailVerified?: boolean; disabled?: boolean; requireMfa?: boolean },
   ): Promise<void> {
     const u = this.get(id);
     if (changes.name !== undefined) u.name = changes.name;
     if (changes.emailVerified !== undefined) u.emailVerified = changes.emailVerified;
     if (changes.disabled !== undefined) u.disabled = changes.disabled;
+    if (changes.requireMfa !== undefined) u.requireMfa = changes.requireMfa;
   }
   async setPassword(id: string, passwordHash: string, at: number): Promise<void> {
     Object.assign(this.get(id), {

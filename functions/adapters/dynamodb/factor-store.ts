@@ -1,0 +1,142 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { FactorStore, TotpFactor } from '../../domain/ports.ts';
+import { keys } from './directory-keys.ts';
+import { queryPartition } from './query.ts';
+import { isConditionFailure } from './user-item.ts';
+
+/**
+ * Second factors on the directory table, beside the user item (`USER#<id>`): `MFA#TOTP` (sealed
+ * secret, confirmed flag, last accepted time step), `MFA#EMAIL` (opt-in flag) and one
+ * `MFA#RECOVERY#<hmac>` item per unused recovery code, so using one is a conditional delete.
+ */
+export class DynamoFactorStore implements FactorStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async getTotp(userId: string): Promise<TotpFactor | null> {
+    const item = await this.get(keys.totp(userId));
+    if (!item || typeof item.secretSealed !== 'string') return null;
+    return {
+      secretSealed: item.secretSealed,
+      confirmed: item.confirmed === true,
+      lastStep: typeof item.lastStep === 'number' ? item.lastStep : 0,
+      createdAt: typeof item.createdAt === 'number' ? item.createdAt : 0,
+    };
+  }
+
+  async putUnconfirmedTotp(userId: string, secretSealed: string, now: number): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.totp(userId), secretSealed, confirmed: false, lastStep: 0, createdAt: now },
+        ConditionExpression: 'attribute_not_exists(pk) OR confirmed = :no',
+        ExpressionAttributeValues: { ':no': false },
+      }),
+    );
+  }
+
+  async confirmTotp(userId: string, secretSealed: string, step: number): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.totp(userId),
+        UpdateExpression: 'SET confirmed = :yes, lastStep = :step',
+        ConditionExpression: 'confirmed = :no AND secretSealed = :s',
+        ExpressionAttributeValues: { ':yes': true, ':no': false, ':step': step, ':s': secretSealed },
+      }),
+    );
+  }
+
+  /** RFC 6238 §5.2: a code accepted once must not be accepted again; the condition makes it atomic. */
+  async acceptTotpStep(userId: string, step: number): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.totp(userId),
+        UpdateExpression: 'SET lastStep = :step',
+        ConditionExpression: 'confirmed = :yes AND lastStep < :step',
+        ExpressionAttributeValues: { ':yes': true, ':step': step },
+      }),
+    );
+  }
+
+  async removeTotp(userId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.totp(userId) }));
+  }
+
+  async emailCodesEnabled(userId: string): Promise<boolean> {
+    return (await this.get(keys.emailCodes(userId)))?.enabled === true;
+  }
+
+  async setEmailCodes(userId: string, enabled: boolean, now: number): Promise<void> {
+    if (!enabled) {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.emailCodes(userId) }));
+      return;
+    }
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.emailCodes(userId), enabled: true, createdAt: now },
+      }),
+    );
+  }
+
+  async replaceRecoveryCodes(userId: string, hashes: string[], now: number): Promise<void> {
+    for (const item of await this.recoveryItems(userId)) {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: item.pk as string, sk: item.sk as string } }),
+      );
+    }
+    for (const hash of hashes) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.recoveryCode(userId, hash), createdAt: now },
+        }),
+      );
+    }
+  }
+
+  async useRecoveryCode(userId: string, hash: string): Promise<boolean> {
+    return this.conditional(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.recoveryCode(userId, hash),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async countRecoveryCodes(userId: string): Promise<number> {
+    return (await this.recoveryItems(userId)).length;
+  }
+
+  private recoveryItems(userId: string) {
+    return queryPartition(this.doc, this.table, keys.userPartition(userId), keys.recoveryPrefix);
+  }
+
+  private async get(key: { pk: string; sk: string }) {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}

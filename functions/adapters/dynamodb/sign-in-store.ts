@@ -1,0 +1,124 @@
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { EmailChallenge, PendingSignIn, SignInStore } from '../../domain/ports.ts';
+import { keys } from './directory-keys.ts';
+import { isConditionFailure } from './user-item.ts';
+
+const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/**
+ * Sign-ins awaiting a second factor and the e-mail codes sent for them, keyed by the interaction
+ * uid (`SIGNIN#<uid>`) on the directory table. Both expire with the interaction (TTL tidies up;
+ * expiry is checked on every read by the domain).
+ */
+export class DynamoSignInStore implements SignInStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async putPending(pending: PendingSignIn): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.pendingSignIn(pending.uid), pending, expiresAt: seconds(pending.expiresAt) },
+      }),
+    );
+  }
+
+  async getPending(uid: string): Promise<PendingSignIn | null> {
+    const item = await this.get(keys.pendingSignIn(uid));
+    return (item?.pending as PendingSignIn | undefined) ?? null;
+  }
+
+  async markPassed(uid: string, method: NonNullable<PendingSignIn['passed']>): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.pendingSignIn(uid),
+        UpdateExpression: 'SET #p.passed = :m',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#p.passed)',
+        ExpressionAttributeNames: { '#p': 'pending' },
+        ExpressionAttributeValues: { ':m': method },
+      }),
+    );
+  }
+
+  async deletePending(uid: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.pendingSignIn(uid) }));
+  }
+
+  async getEmailChallenge(uid: string): Promise<EmailChallenge | null> {
+    const item = await this.get(keys.emailChallenge(uid));
+    if (!item) return null;
+    const { pk: _pk, sk: _sk, expiresAt: _ttl, codeExpiresAt, ...rest } = item;
+    return { ...rest, expiresAt: codeExpiresAt } as unknown as EmailChallenge;
+  }
+
+  async putEmailChallenge(challenge: EmailChallenge, previousSentAt: number | null): Promise<boolean> {
+    // Replaces the previous code (it stops working) but only if nobody else sent one meanwhile.
+    return this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...challenge,
+          ...keys.emailChallenge(challenge.uid),
+          // expiresAt is the table's TTL attribute (seconds); the code's own expiry is kept in ms.
+          codeExpiresAt: challenge.expiresAt,
+          expiresAt: seconds(challenge.expiresAt),
+        },
+        ...(previousSentAt === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'sentAt = :prev',
+              ExpressionAttributeValues: { ':prev': previousSentAt },
+            }),
+      }),
+    );
+  }
+
+  async countEmailFailure(uid: string, max: number): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.emailChallenge(uid),
+        UpdateExpression: 'SET failures = failures + :one',
+        ConditionExpression: 'attribute_exists(pk) AND failures < :max',
+        ExpressionAttributeValues: { ':one': 1, ':max': max },
+      }),
+    );
+  }
+
+  async consumeEmailChallenge(uid: string, codeHash: string, now: number, max: number): Promise<boolean> {
+    return this.conditional(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.emailChallenge(uid),
+        ConditionExpression: 'codeHash = :h AND failures < :max AND codeExpiresAt > :now',
+        ExpressionAttributeValues: { ':h': codeHash, ':max': max, ':now': now },
+      }),
+    );
+  }
+
+  private async get(key: { pk: string; sk: string }) {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
+    );
+    return Item;
+  }
+
+  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+}

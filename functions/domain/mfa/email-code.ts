@@ -1,0 +1,117 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { audit } from '../deps.ts';
+import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
+
+/**
+ * E-mailed one-time codes: 6 digits from a CSPRNG, stored as an HMAC, single use, valid
+ * config.mfa.emailCodeTtlSeconds, at most emailMaxTries wrong tries per sign-in, bound to the
+ * interaction they were sent for. A resend replaces (invalidates) the previous code but keeps the
+ * failure count, and is rate-limited. E-mail is the weaker factor (NIST SP 800-63B-4 §3.1.3.1):
+ * `strong` is false, and the acr says so.
+ */
+const hashOf = (deps: MfaDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
+
+export const emailCode: SecondFactor = {
+  method: 'email',
+  strong: false,
+  async usable(deps, userId) {
+    return deps.config.mfa.factors.includes('email') && deps.factors.emailCodesEnabled(userId);
+  },
+  async verify(deps, { userId, uid, code }) {
+    const { emailMaxTries: max } = deps.config.mfa;
+    const challenge = await deps.signIns.getEmailChallenge(uid);
+    const now = deps.clock.now().getTime();
+    if (
+      !challenge ||
+      challenge.userId !== userId ||
+      challenge.failures >= max ||
+      challenge.expiresAt <= now
+    ) {
+      return false;
+    }
+    const token = digits(code, 6);
+    const hash = token === null ? '' : await hashOf(deps, uid, token);
+    const a = Buffer.from(hash);
+    const b = Buffer.from(challenge.codeHash);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      await deps.signIns.countEmailFailure(uid, max);
+      return false;
+    }
+    return deps.signIns.consumeEmailChallenge(uid, hash, now, max);
+  },
+  async remove(deps, userId) {
+    await deps.factors.setEmailCodes(userId, false, deps.clock.now().getTime());
+  },
+};
+
+export type SendOutcome = { ok: true } | { ok: false; reason: 'too_soon' | 'hourly_limit' | 'not_enabled' };
+
+/** Sends a new code for sign-in `uid` to the user's address, within the resend limits. */
+export async function sendEmailCode(
+  deps: MfaDeps,
+  input: { uid: string; user: { id: string; email: string } },
+): Promise<SendOutcome> {
+  const { mfa } = deps.config;
+  if (!(await emailCode.usable(deps, input.user.id))) return { ok: false, reason: 'not_enabled' };
+  const now = deps.clock.now().getTime();
+  const previous = await deps.signIns.getEmailChallenge(input.uid);
+  if (previous && previous.userId !== input.user.id) return { ok: false, reason: 'not_enabled' };
+  if (previous && now - previous.sentAt < mfa.emailResendSeconds * 1000)
+    return { ok: false, reason: 'too_soon' };
+  const recent = (previous?.sends ?? []).filter((t) => now - t < 3600_000);
+  if (recent.length >= mfa.emailMaxSendsPerHour) return { ok: false, reason: 'hourly_limit' };
+
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const written = await deps.signIns.putEmailChallenge(
+    {
+      uid: input.uid,
+      userId: input.user.id,
+      codeHash: await hashOf(deps, input.uid, code),
+      sentAt: now,
+      expiresAt: now + mfa.emailCodeTtlSeconds * 1000,
+      failures: previous?.failures ?? 0,
+      sends: [...recent, now],
+    },
+    previous?.sentAt ?? null,
+  );
+  if (!written) return { ok: false, reason: 'too_soon' }; // a concurrent resend won
+  await deps.mailer.send(codeMessage(input.user.email, code, mfa.emailCodeTtlSeconds));
+  await audit(deps, {
+    type: 'mfa.email_code.sent',
+    outcome: 'success',
+    actor: input.user.id,
+    target: input.user.id,
+  });
+  return { ok: true };
+}
+
+/** Says what the code is for, carries no link and no tracking, and keeps the code out of the subject. */
+function codeMessage(to: string, code: string, ttlSeconds: number) {
+  const minutes = Math.round(ttlSeconds / 60);
+  const text = [
+    'Someone (hopefully you) is signing in to Sesame with your password.',
+    '',
+    `Your sign-in code is ${code}`,
+    '',
+    `It is valid for ${minutes} minutes and works once. Sesame will never ask you for it by phone or e-mail.`,
+    'If you are not signing in right now, someone knows your password: change it.',
+  ].join('\n');
+  const html = `<p>Someone (hopefully you) is signing in to Sesame with your password.</p>
+<p>Your sign-in code is <strong>${code}</strong></p>
+<p>It is valid for ${minutes} minutes and works once. Sesame will never ask you for it by phone or e-mail.</p>
+<p>If you are not signing in right now, someone knows your password: change it.</p>`;
+  return { to, subject: 'Your Sesame sign-in code', text, html };
+}
+
+export async function setEmailCodes(
+  deps: MfaDeps,
+  input: { userId: string; enabled: boolean; actor: string },
+): Promise<void> {
+  await deps.factors.setEmailCodes(input.userId, input.enabled, deps.clock.now().getTime());
+  await audit(deps, {
+    type: input.enabled ? 'mfa.email_codes.enabled' : 'mfa.email_codes.disabled',
+    outcome: 'success',
+    actor: input.actor,
+    target: input.userId,
+  });
+}

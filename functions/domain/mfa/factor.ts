@@ -1,0 +1,50 @@
+import type { Config } from '../../config/config.ts';
+import type { Deps } from '../deps.ts';
+import type { FactorStore, Mailer, SecretBox, SignInStore } from '../ports.ts';
+
+/** The second-factor methods. Which `acr`/`amr` each yields is decided in functions/oidc/acr.ts. */
+export type Method = 'totp' | 'email' | 'recovery';
+
+/**
+ * `strong`: TOTP and recovery codes. `email`: e-mailed codes, which NIST SP 800-63B-4 §3.1.3.1 does
+ * not accept for out-of-band authentication — apps and policy can demand `strong`.
+ */
+export type Strength = 'any' | 'strong';
+
+export interface MfaDeps extends Deps {
+  factors: FactorStore;
+  signIns: SignInStore;
+  box: SecretBox;
+  mailer: Mailer;
+  config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;
+}
+
+export interface VerifyInput {
+  userId: string;
+  /** The interaction the code is for: e-mail codes are bound to it. */
+  uid: string;
+  code: string;
+}
+
+/**
+ * One second factor, as a plugin: the sign-in flow iterates over these instead of special-casing
+ * each. Enrolment differs too much between factors to share a signature (an authenticator needs a
+ * confirmation code, e-mail codes an opt-in, recovery codes are generated), so each factor's file
+ * exports its own enrolment functions next to its `SecondFactor`.
+ */
+export interface SecondFactor {
+  method: Method;
+  /** True when `strong`-only sign-ins may use it. */
+  strong: boolean;
+  /** Whether this user can sign in with it now. */
+  usable(deps: MfaDeps, userId: string): Promise<boolean>;
+  /** Checks a code; single use and replay protection are the factor's job. Never touches the lockout. */
+  verify(deps: MfaDeps, input: VerifyInput): Promise<boolean>;
+  remove(deps: MfaDeps, userId: string): Promise<void>;
+}
+
+/** Digits only, exact length: anything else is a wrong code without further work. */
+export function digits(code: string, length: number): string | null {
+  const trimmed = code.replace(/\s+/g, '');
+  return new RegExp(`^\\d{${length}}$`).test(trimmed) ? trimmed : null;
+}

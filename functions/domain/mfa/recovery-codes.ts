@@ -1,0 +1,60 @@
+import { randomInt } from 'node:crypto';
+import { audit } from '../deps.ts';
+import type { MfaDeps, SecondFactor } from './factor.ts';
+
+/**
+ * Recovery codes (look-up secrets, NIST SP 800-63B §5.1.2): 10 single-use codes of 10 characters
+ * from a CSPRNG (~50 bits each), shown once, stored only as HMACs. Using one is a conditional
+ * delete, so a code works exactly once even under concurrent use.
+ */
+const COUNT = 10;
+// Crockford-style alphabet without look-alikes (0/O, 1/I/L, U).
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function newCode(): string {
+  const chars = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+  return `${chars.slice(0, 5)}-${chars.slice(5)}`;
+}
+
+/** Upper-cased with spaces and hyphens dropped: codes are read off paper and retyped. */
+function normalise(code: string): string {
+  return code
+    .toUpperCase()
+    .replace(/[\s-]+/g, '')
+    .slice(0, 64);
+}
+
+const hashOf = (deps: MfaDeps, userId: string, code: string) =>
+  deps.box.digest(`recovery:${userId}:${normalise(code)}`);
+
+export const recoveryCodes: SecondFactor = {
+  method: 'recovery',
+  strong: true,
+  async usable(deps, userId) {
+    return (await deps.factors.countRecoveryCodes(userId)) > 0;
+  },
+  async verify(deps, { userId, code }) {
+    if (normalise(code).length !== 10) return false;
+    return deps.factors.useRecoveryCode(userId, await hashOf(deps, userId, code));
+  },
+  async remove(deps, userId) {
+    await deps.factors.replaceRecoveryCodes(userId, [], deps.clock.now().getTime());
+  },
+};
+
+/** A fresh set replacing every earlier code. The plain codes are returned once, to be shown once. */
+export async function regenerateRecoveryCodes(
+  deps: MfaDeps,
+  input: { userId: string; actor: string },
+): Promise<string[]> {
+  const codes = Array.from({ length: COUNT }, newCode);
+  const hashes = await Promise.all(codes.map((c) => hashOf(deps, input.userId, c)));
+  await deps.factors.replaceRecoveryCodes(input.userId, hashes, deps.clock.now().getTime());
+  await audit(deps, {
+    type: 'mfa.recovery_codes.generated',
+    outcome: 'success',
+    actor: input.actor,
+    target: input.userId,
+  });
+  return codes;
+}

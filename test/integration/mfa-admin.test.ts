@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { COMMANDS } from '../../functions/cli/commands.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import { audits, totpNow } from '../support/mfa.ts';
+import { addUser, PASSWORD, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+
+function run(sesame: RunningSesame, noun: string, verb: string, values: Record<string, unknown>) {
+  const command = COMMANDS.find((c) => c.noun === noun && c.verb === verb);
+  assert.ok(command, `${noun} ${verb} exists`);
+  return command.run(sesame.parts, sesame.config, values) as Promise<Record<string, unknown>>;
+}
+
+describe('admin CLI: MFA requirements and reset', () => {
+  let sesame: RunningSesame;
+  before(async () => {
+    sesame = await startSesame();
+  });
+  after(() => sesame.close());
+
+  it('requires MFA for an app with client update, and for a user with user update', async () => {
+    const { config } = await relyingParty(sesame, { clientId: 'cli-app' });
+    await addUser(sesame, 'cli1@example.com');
+    const passwordOnly = await submitLogin(await startLogin(config), 'cli1@example.com', PASSWORD);
+    assert.ok(!passwordOnly.url.endsWith('/mfa'));
+    assert.deepEqual(await run(sesame, 'client', 'update', { id: 'cli-app', 'require-mfa': 'true' }), {
+      client_id: 'cli-app',
+      require_mfa: true,
+    });
+    assert.ok(
+      (await submitLogin(await startLogin(config), 'cli1@example.com', PASSWORD)).url.endsWith('/mfa'),
+    );
+    await run(sesame, 'client', 'update', { id: 'cli-app', 'require-mfa': 'false' });
+    await run(sesame, 'user', 'update', { email: 'cli1@example.com', 'require-mfa': 'true' });
+    assert.ok(
+      (await submitLogin(await startLogin(config), 'cli1@example.com', PASSWORD)).url.endsWith('/mfa'),
+    );
+  });
+
+  it('resets a user\u2019s factors and audits it; show never returns a secret', async () => {
+    const user = await addUser(sesame, 'cli2@example.com');
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const code = await totpNow(sesame, secret);
+    await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code, actor: 'test' });
+    const shown = await run(sesame, 'user', 'show', { email: 'cli2@example.com' });
+    assert.equal((shown.mfa as { totp: boolean }).totp, true);
+    assert.ok(!JSON.stringify(shown).includes(secret));
+    await run(sesame, 'user', 'reset-mfa', { email: 'cli2@example.com' });
+    assert.equal(await sesame.parts.mfaDeps.factors.getTotp(user.id), null);
+    assert.equal(audits(sesame, 'mfa.reset', user.id).length, 1);
+  });
+});

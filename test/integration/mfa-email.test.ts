@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type * as oidc from 'openid-client';
+import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
+import { ACR } from '../../functions/oidc/acr.ts';
+import type { Page } from '../support/browserless.ts';
+import { completeSignIn, submitCode } from '../support/mfa.ts';
+import {
+  addUser,
+  PASSWORD,
+  REDIRECT,
+  relyingParty,
+  type Started,
+  startLogin,
+  submitLogin,
+} from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+
+const WRONG = 'The code is incorrect or has expired, or the account is temporarily locked.';
+
+describe('e-mailed one-time codes through a real SMTP server', () => {
+  let sesame: RunningSesame;
+  let app: oidc.Configuration;
+
+  before(async () => {
+    sesame = await startSesame();
+    ({ config: app } = await relyingParty(sesame, { clientId: 'mail-app', requireMfa: true }));
+  });
+  after(() => sesame.close());
+
+  async function userWithEmailCodes(email: string) {
+    const user = await addUser(sesame, email);
+    await setEmailCodes(sesame.parts.mfaDeps, { userId: user.id, enabled: true, actor: 'test' });
+    return user;
+  }
+
+  async function toMfaPage(email: string, extra: Record<string, string> = {}) {
+    const started = await startLogin(app, extra);
+    const page = await submitLogin(started, email, PASSWORD);
+    assert.match(page.url, /\/mfa$/);
+    return { started, page };
+  }
+
+  /** Presses "send a code" and reads the code out of the real message the SMTP server received. */
+  async function sendAndRead(s: Started, page: Page, email: string) {
+    const since = sesame.mail.messages.length;
+    const after = await s.browser.submit(page, '/mfa/send', {});
+    const mail = await sesame.mail.next(email, since);
+    const code = /sign-in code is (\d{6})/.exec(mail.text)?.[1];
+    assert.ok(code, 'the plain-text body carries the code');
+    return { page: after, code, mail };
+  }
+
+  it('signs in with the mailed code, once, and the ID token says it was an e-mail code', async () => {
+    await userWithEmailCodes('mail1@example.com');
+    const { started, page } = await toMfaPage('mail1@example.com');
+    const { page: sent, code, mail } = await sendAndRead(started, page, 'mail1@example.com');
+    assert.ok(!mail.subject.includes(code), 'the code is not in the subject');
+    assert.match(mail.raw, /Content-Type: text\/html/i);
+    assert.ok(!/https?:\/\//.test(mail.text), 'no links');
+    const tokens = await completeSignIn(app, started, await submitCode(started, sent, 'email', code));
+    assert.equal(tokens.claims()?.acr, ACR.mfaEmail);
+    assert.deepEqual(tokens.claims()?.amr, ['pwd', 'otp', 'mfa']);
+
+    // The same code in another sign-in: rejected (single use, and bound to the sign-in it was sent for).
+    const second = await toMfaPage('mail1@example.com');
+    const refused = await submitCode(second.started, second.page, 'email', code);
+    assert.ok(!refused.url.startsWith(REDIRECT));
+    assert.ok(refused.html.includes(WRONG));
+  });
+
+  it('rejects a code after it expired (clock moved 10 minutes)', async () => {
+    await userWithEmailCodes('mail2@example.com');
+    const { started, page } = await toMfaPage('mail2@example.com');
+    const { page: sent, code } = await sendAndRead(started, page, 'mail2@example.com');
+    sesame.clock.advance(10 * 60 * 1000 + 1000);
+    const refused = await submitCode(started, sent, 'email', code);
+    assert.ok(refused.html.includes(WRONG));
+  });
+
+  it('rate-limits resends, and a resend invalidates the previous code', async () => {
+    await userWithEmailCodes('mail3@example.com');
+    const { started, page } = await toMfaPage('mail3@example.com');
+    const first = await sendAndRead(started, page, 'mail3@example.com');
+    const tooSoon = await started.browser.submit(first.page, '/mfa/send', {});
+    assert.match(tooSoon.html, /Please wait/);
+    sesame.clock.advance(31_000);
+    const second = await sendAndRead(started, tooSoon, 'mail3@example.com');
+    if (first.code !== second.code) {
+      const old = await submitCode(started, second.page, 'email', first.code);
+      assert.ok(old.html.includes(WRONG), 'the previous code stopped working');
+    }
+    const ok = await submitCode(started, second.page, 'email', second.code);
+    assert.ok(ok.url.startsWith(REDIRECT) || ok.html.includes('/confirm"'));
+  });
+
+  it('does not offer e-mail codes when the app asks for the stronger acr', async () => {
+    await userWithEmailCodes('mail4@example.com');
+    const { page } = await toMfaPage('mail4@example.com', { acr_values: ACR.mfa });
+    assert.ok(!page.html.includes('/mfa/send'), 'no e-mail option');
+    assert.ok(page.html.includes('totp-secret'), 'enrolment of an authenticator instead');
+  });
+
+  it('never logs the code or its hash', async () => {
+    const log = sesame.logs.join('\n');
+    for (const m of sesame.mail.messages) {
+      const code = /sign-in code is (\d{6})/.exec(m.text)?.[1];
+      if (code) assert.ok(!new RegExp(`(?<![\\w-])${code}(?![\\w-])`).test(log), 'code absent from logs');
+    }
+    assert.ok(!log.includes('codeHash'));
+  });
+});
