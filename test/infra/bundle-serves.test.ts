@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { bundleAll } from '../../infra/bundle.ts';
+import { startTestStore, type TestStore } from '../support/store.ts';
+
+const run = promisify(execFile);
+
+/**
+ * The exact bundle Lambda runs, started in a fresh Node process with nothing but its own folder,
+ * answering an API Gateway REST proxy event for discovery — proof that the asset starts and serves.
+ */
+describe('the bundled Lambda handler', () => {
+  let store: TestStore;
+  let out: string;
+  let dir: string;
+  before(async () => {
+    store = await startTestStore();
+    out = mkdtempSync(join(tmpdir(), 'sesame-asset-'));
+    dir = (await bundleAll(process.arch === 'arm64' ? 'arm64' : 'x64', out)).idp as string;
+  });
+  after(async () => {
+    rmSync(out, { recursive: true, force: true });
+    await store.stop();
+  });
+
+  it('serves the discovery document for an API Gateway event in a fresh process', async () => {
+    const event = {
+      resource: '/{proxy+}',
+      path: '/.well-known/openid-configuration',
+      httpMethod: 'GET',
+      headers: { host: 'id.example.com', 'x-forwarded-proto': 'https' },
+      multiValueHeaders: { host: ['id.example.com'], 'x-forwarded-proto': ['https'] },
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: { proxy: '.well-known/openid-configuration' },
+      stageVariables: null,
+      requestContext: {
+        requestId: 'bundle-test',
+        identity: { sourceIp: '127.0.0.1' },
+        stage: 'live',
+        httpMethod: 'GET',
+        path: '/.well-known/openid-configuration',
+      },
+      body: null,
+      isBase64Encoded: false,
+    };
+    const script = `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});
+      const res = await handler(${JSON.stringify(event)}, { awsRequestId: 'bundle-test' });
+      process.stdout.write(JSON.stringify(res)); process.exit(0);`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: tmpdir(),
+      env: {
+        PATH: process.env.PATH ?? '',
+        SESAME_ISSUER: 'https://id.example.com',
+        SESAME_PROXY: 'true',
+        AWS_ENDPOINT_URL_DYNAMODB: store.endpoint,
+        AWS_REGION: 'us-east-1',
+        SESAME_TABLE_OIDC: store.tables.oidc,
+        SESAME_TABLE_DIRECTORY: store.tables.directory,
+        SESAME_TABLE_AUDIT: store.tables.audit,
+      },
+    });
+    const res = JSON.parse(stdout) as { statusCode: number; body: string };
+    assert.equal(res.statusCode, 200);
+    const discovery = JSON.parse(res.body) as { issuer: string; token_endpoint: string; jwks_uri: string };
+    assert.equal(discovery.issuer, 'https://id.example.com');
+    assert.equal(discovery.token_endpoint, 'https://id.example.com/token');
+    assert.equal(discovery.jwks_uri, 'https://id.example.com/jwks');
+  });
+});
