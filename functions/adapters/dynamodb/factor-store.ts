@@ -1,14 +1,7 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { FactorStore, TotpFactor } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
-import { queryPartition } from './query.ts';
-import { isConditionFailure } from './user-item.ts';
+import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
 
 /**
  * Second factors on the directory table, beside the user item (`USER#<id>`): `MFA#TOTP` (sealed
@@ -123,20 +116,11 @@ export class DynamoFactorStore implements FactorStore {
     return queryPartition(this.doc, this.table, keys.userPartition(userId), keys.recoveryPrefix);
   }
 
-  private async get(key: { pk: string; sk: string }) {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item;
+  private get(key: { pk: string; sk: string }) {
+    return consistentGet(this.doc, this.table, key);
   }
 
-  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
-    try {
-      await this.doc.send(command as PutCommand);
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  private conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    return conditionalWrite(this.doc, command);
   }
 }

@@ -1,4 +1,12 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type PutCommand,
+  QueryCommand,
+  type UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 /**
  * Every item of one partition (optionally only sort keys starting with `skPrefix`), following
@@ -26,4 +34,28 @@ export async function queryPartition(
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** One item by key, strongly consistent (undefined when absent). */
+export async function consistentGet(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  key: { pk: string; sk: string },
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+  return Item;
+}
+
+/** Sends a conditional write; false when its condition failed, any other error propagates. */
+export async function conditionalWrite(
+  doc: DynamoDBDocumentClient,
+  command: PutCommand | UpdateCommand | DeleteCommand,
+): Promise<boolean> {
+  try {
+    await doc.send(command as PutCommand);
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
 }

@@ -1,13 +1,7 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmailChallenge, PendingSignIn, SignInStore } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
-import { isConditionFailure } from './user-item.ts';
+import { conditionalWrite, consistentGet } from './query.ts';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
@@ -105,20 +99,11 @@ export class DynamoSignInStore implements SignInStore {
     );
   }
 
-  private async get(key: { pk: string; sk: string }) {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item;
+  private get(key: { pk: string; sk: string }) {
+    return consistentGet(this.doc, this.table, key);
   }
 
-  private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
-    try {
-      await this.doc.send(command as PutCommand);
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
+  private conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+    return conditionalWrite(this.doc, command);
   }
 }
