@@ -1,46 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerClient } from '../../functions/domain/clients.ts';
-import { type DemoApp, startDemoApp } from '../../functions/local/demo-app.ts';
-import { launchChromium } from '../support/chromium.ts';
+import type { DemoApp } from '../../functions/local/demo-app.ts';
+import { type BrowserRig, startBrowserRig } from '../support/browser-rig.ts';
 import { totpNow } from '../support/mfa.ts';
-import { freePort } from '../support/ports.ts';
 import { addUser, PASSWORD } from '../support/rp.ts';
-import { type RunningSesame, startSesame } from '../support/sesame.ts';
+import type { RunningSesame } from '../support/sesame.ts';
 
 describe('enrolling an authenticator app with a real browser', () => {
   let sesame: RunningSesame;
   let demo: DemoApp;
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let chromium: BrowserRig['chromium'];
+  let rig: BrowserRig | undefined;
 
   before(async () => {
-    sesame = await startSesame();
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const { clientSecret } = await registerClient(
-      sesame.parts.clients,
-      {
-        clientId: 'mfa-browser',
-        redirectUris: [`${base}/callback`],
-        postLogoutRedirectUris: [`${base}/`],
-        requireMfa: true,
-      },
-      new Date(),
-    );
-    demo = await startDemoApp({
-      issuer: sesame.issuer,
-      clientId: 'mfa-browser',
-      clientSecret: clientSecret ?? '',
-      port,
-    });
+    rig = await startBrowserRig({ clientId: 'mfa-browser', requireMfa: true });
+    ({ sesame, demo, chromium } = rig);
     await addUser(sesame, 'totp-browser@example.com', { name: 'Tove' });
-    chromium = await launchChromium();
   });
-  after(async () => {
-    await chromium?.close();
-    await demo?.close();
-    await sesame?.close();
-  });
+  after(() => rig?.close());
 
   async function signInWithPassword(page: import('playwright-core').Page) {
     await page.goto(`${demo.url}/login`);

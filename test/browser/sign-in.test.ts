@@ -1,48 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { registerClient } from '../../functions/domain/clients.ts';
-import { type DemoApp, startDemoApp } from '../../functions/local/demo-app.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { freePort } from '../support/ports.ts';
+import type { DemoApp } from '../../functions/local/demo-app.ts';
+import { type BrowserRig, startBrowserRig } from '../support/browser-rig.ts';
 import { addUser, PASSWORD } from '../support/rp.ts';
-import { type RunningSesame, startSesame } from '../support/sesame.ts';
+import type { RunningSesame } from '../support/sesame.ts';
 
 describe('signing in with a real browser', () => {
   let sesame: RunningSesame;
   let demo: DemoApp;
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let chromium: BrowserRig['chromium'];
+  let rig: BrowserRig | undefined;
 
   before(async () => {
-    sesame = await startSesame();
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const { clientSecret } = await registerClient(
-      sesame.parts.clients,
-      {
-        clientId: 'browser-app',
-        redirectUris: [`${base}/callback`],
-        postLogoutRedirectUris: [`${base}/`],
-        roles: ['reader'],
-      },
-      new Date(),
-    );
-    demo = await startDemoApp({
-      issuer: sesame.issuer,
-      clientId: 'browser-app',
-      clientSecret: clientSecret ?? '',
-      port,
-    });
+    rig = await startBrowserRig({ clientId: 'browser-app', roles: ['reader'] });
+    ({ sesame, demo, chromium } = rig);
     await addUser(sesame, 'browser@example.com', {
       name: 'Brigitte <b>Browser</b>',
       roles: [['browser-app', 'reader']],
     });
-    chromium = await launchChromium();
   });
-  after(async () => {
-    await chromium?.close();
-    await demo?.close();
-    await sesame?.close();
-  });
+  after(() => rig?.close());
 
   it('signs in through the real login page and the app shows the user name and roles', async () => {
     const page = await chromium.browser.newPage();
