@@ -1,7 +1,9 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
+import { accountRoutes } from './account/routes.ts';
 import type { Config } from './config/config.ts';
+import type { MfaDeps } from './domain/mfa/factor.ts';
 import type { SecretStore } from './domain/ports.ts';
 import { issuerBasePath, mountAt } from './http/base-path.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -15,6 +17,8 @@ import { errorFields, type Logger, withRequestContext } from './shared/logger.ts
 export interface SesameParts extends Omit<ProviderDeps, 'keys' | 'config'> {
   secrets: SecretStore;
   services: InteractionServices;
+  /** The domain's dependencies for second factors and account settings (the /account page). */
+  mfaDeps: MfaDeps;
 }
 
 export interface Sesame {
@@ -24,7 +28,8 @@ export interface Sesame {
 }
 
 /**
- * Assembles the HTTP application: security headers, Sesame's interaction pages, then oidc-provider.
+ * Assembles the HTTP application: security headers, Sesame's interaction pages, the account page,
+ * then oidc-provider.
  * The same object runs in Lambda and behind `npm start`.
  */
 export async function createSesame(config: Config, parts: SesameParts): Promise<Sesame> {
@@ -39,6 +44,14 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
   provider.use(interactionRoutes(provider, parts.services, parts.logger));
+  provider.use(
+    accountRoutes(provider, {
+      mfa: parts.mfaDeps,
+      policyStrength: parts.policyStrength,
+      issuer: config.issuer,
+      logger: parts.logger,
+    }),
+  );
   // serverless-http marks every request as TLS; the scheme really is the issuer's (https behind
   // API Gateway, plain http only for the local server), which decides Secure cookies and URLs.
   const tls = new URL(config.issuer).protocol === 'https:';

@@ -27,6 +27,9 @@ export interface ClientRegistration {
 }
 
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
+
+/** Sesame's own account page signs users in as this built-in app; no registered app may take the id. */
+export const ACCOUNT_CLIENT_ID = 'sesame-account';
 const ROLE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -54,6 +57,7 @@ export interface RegisteredClient {
 
 export function buildClient(reg: ClientRegistration, now: Date): RegisteredClient {
   if (!CLIENT_ID.test(reg.clientId)) throw new InvalidClient('client id must be 3-64 letters, digits, _ . -');
+  if (reg.clientId === ACCOUNT_CLIENT_ID) throw new InvalidClient(`${ACCOUNT_CLIENT_ID} is reserved`);
   const wantsCode = reg.redirectUris.length > 0;
   if (!wantsCode && !reg.clientCredentials)
     throw new InvalidClient('give at least one redirect URI or the client_credentials grant');

@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Adapter } from 'oidc-provider';
+import { ACCOUNT_CLIENT_NAME } from '../account/client.ts';
 import { cachedClientStore } from '../adapters/cached-client-store.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import {
@@ -17,6 +18,7 @@ import { secretBox } from '../adapters/secrets/secret-box.ts';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
+import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { authenticatePassword, type Deps } from '../domain/login.ts';
 import type { MfaDeps } from '../domain/mfa/factor.ts';
@@ -27,8 +29,6 @@ import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
   deps: Deps;
-  /** The domain's dependencies for second factors and account settings. */
-  mfaDeps: MfaDeps;
   audit: AuditSink;
   clock: Clock;
   close(): void;
@@ -86,6 +86,7 @@ export function createDynamoParts(
         return outcome.ok ? { ok: true, userId: outcome.user.id } : { ok: false };
       },
       async clientInfo(clientId) {
+        if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };
         const client = await clients.get(clientId);
         return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
       },

@@ -96,7 +96,8 @@ const MESSAGES: Record<string, { heading: string; message: string }> = {
   },
 };
 
-function renderFailure(ctx: Context, err: unknown, logger: Logger): void {
+/** The friendly 4xx/5xx page for a failed request; only unexpected errors are logged (by name). */
+export function renderFailure(ctx: Context, err: unknown, logger: Logger): void {
   let status = 500;
   let code = 'server_error';
   if (err instanceof BadRequest) {

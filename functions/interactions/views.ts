@@ -112,7 +112,8 @@ const templates: Record<string, string> = {
 <% if (it.abort) { %><form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary">Cancel</button>
-</form><% } %>`,
+</form><% } %>
+<% if (it.back) { %><p class="alt"><a href="<%= it.back %>">Cancel</a></p><% } %>`,
 
   recoveryCodes: `<h1>Your recovery codes</h1>
 <p>Each code signs you in once if you lose your authenticator. Keep them somewhere safe: they are shown only now.</p>
@@ -123,6 +124,67 @@ const templates: Record<string, string> = {
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit">I have saved them, continue</button>
 </form>`,
+
+  account: `<h1>Your account</h1>
+<p class="sub"><%= it.name %><br><%= it.email %></p>
+<% if (it.error) { %><p class="error" role="alert"><%= it.error %></p><% } %>
+<% if (it.notice) { %><p class="notice" role="status"><%= it.notice %></p><% } %>
+<section id="factors">
+<h2>Two-step verification</h2>
+<% if (!it.recent) { %><p>To change how you sign in, first <a href="<%= it.path %>/signin" id="reauth">confirm it is you</a>.</p><% } %>
+<% if (it.factors.offered.includes('totp')) { %>
+<h3>Authenticator app</h3>
+<% if (it.factors.totp) { %><p id="totp-status">Set up.</p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/totp/remove">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="remove-totp">Remove the authenticator app</button>
+</form><% } %>
+<% } else { %><p id="totp-status">Not set up.</p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/totp/start">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" id="add-totp">Set up an authenticator app</button>
+</form><% } %>
+<% } %>
+<% } %>
+<% if (it.factors.offered.includes('email')) { %>
+<h3>Codes by e-mail</h3>
+<p id="email-status"><%= it.factors.emailCodes ? 'On.' : 'Off.' %></p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/email-codes">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="enabled" value="<%= it.factors.emailCodes ? 'off' : 'on' %>">
+<button type="submit" class="secondary" id="toggle-email"><%= it.factors.emailCodes ? 'Turn off codes by e-mail' : 'Turn on codes by e-mail' %></button>
+</form><% } %>
+<% } %>
+<% if (it.hasFactor) { %>
+<h3>Recovery codes</h3>
+<p id="recovery-status"><%= it.factors.recoveryCodesLeft %> unused.</p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/recovery-codes">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="new-recovery-codes">Make new recovery codes</button>
+</form><% } %>
+<% } %>
+</section>
+<section id="password">
+<h2>Password</h2>
+<% if (it.problems) { %><ul class="error" role="alert" id="password-problems">
+<% it.problems.forEach(function (p) { %><li><%= p %></li><% }) %>
+</ul><% } %>
+<form method="post" action="<%= it.path %>/password" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="current">Current password</label>
+<input id="current" name="current" type="password" autocomplete="current-password" required>
+<label for="new-password">New password</label>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required>
+<label for="confirm">New password again</label>
+<input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+<button type="submit" id="change-password">Change password</button>
+</form>
+</section>
+<p class="alt"><a href="<%= it.logout %>">Sign out</a></p>`,
+
+  accountNotice: `<h1><%= it.heading %></h1>
+<p><%= it.message %></p>
+<p><a href="<%= it.link %>"><%= it.linkText %></a></p>`,
 
   error: `<h1><%= it.heading %></h1>
 <p><%= it.message %></p>
@@ -168,4 +230,5 @@ button.secondary{background:#e5e7eb;color:#111}.error{padding:.6rem;border-radiu
 .alt{margin-top:1.5rem;text-align:center}.sub{color:#374151}code{background:#f3f4f6;padding:0 .25rem}
 .notice{padding:.6rem;border-radius:.25rem;background:#dcfce7;color:#14532d}.qr{text-align:center}
 .codes{columns:2;font-size:1.1rem}section{margin-top:1.5rem;border-top:1px solid #e5e7eb}
+h2{font-size:1.2rem;margin:1rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .25rem}ul.error{padding-left:1.5rem}
 `;

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     Issuer (OIDC discovery): ${config.issuer}/.well-known/openid-configuration
     Demo app (a DEMO relying party): ${demoApp.url}
     Sign in as ${demo.user.email} with password: ${demo.user.password}
+    Your account (factors, password): ${config.issuer}/account
     Mail (MFA codes, notifications) is caught by the SMTP server on ${mail.url} and printed here.
     Data: ${LOCAL_DIR} (delete it to start over)   Admin: npm run admin -- --help
     Press Ctrl-C to stop.

@@ -4,6 +4,7 @@ import Provider, {
   type errors,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import { accountClient } from '../account/client.ts';
 import type { Config } from '../config/config.ts';
 import type { ClientStore, RoleStore, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
@@ -41,6 +42,8 @@ export function createProvider(deps: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: ((name: string) =>
       name === 'Client' ? clientAdapter : withBoundedIds(deps.adapterFor(name))) as never,
+    // Sesame's own account page is the one built-in app; every other app lives in the directory.
+    clients: [accountClient(config.issuer)],
     findAccount: accountFinder(deps.users, deps.roles),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {

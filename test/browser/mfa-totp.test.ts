@@ -63,4 +63,30 @@ describe('enrolling an authenticator app with a real browser', () => {
     assert.equal(await again.textContent('#name'), 'Tove');
     await fresh.close();
   });
+
+  it('adds an authenticator on the account page, which then asks for it', async () => {
+    await addUser(sesame, 'account-browser@example.com', { name: 'Ada' });
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${sesame.issuer}/account`);
+    await page.getByLabel('E-mail address').fill('account-browser@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#totp-status');
+    assert.equal(await page.title(), 'Your account · Sesame');
+    assert.equal((await page.textContent('#totp-status'))?.trim(), 'Not set up.');
+    await page.click('#add-totp');
+    const secret = ((await page.textContent('#totp-secret')) ?? '').trim();
+    await page.getByLabel('The 6-digit code the app shows').fill(await totpNow(sesame, secret));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#recovery-codes');
+    sesame.clock.advance(30_000);
+    await page.click('button[type="submit"]');
+    // The session was password-only; the account page now wants the new factor.
+    await page.getByLabel('Code from your authenticator app').fill(await totpNow(sesame, secret));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#totp-status');
+    assert.equal((await page.textContent('#totp-status'))?.trim(), 'Set up.');
+    await context.close();
+  });
 });

@@ -4,8 +4,9 @@ import { checkPassword, describeViolation } from '../password-policy.ts';
 import { NotFound, type User } from '../ports.ts';
 import { setEmailCodes } from './email-code.ts';
 import type { MfaDeps } from './factor.ts';
-import { regenerateRecoveryCodes } from './recovery-codes.ts';
-import { FACTORS } from './sign-in.ts';
+import { mfaRequirement } from './policy.ts';
+import { recoveryCodes, regenerateRecoveryCodes } from './recovery-codes.ts';
+import { FACTORS, hasAnyFactor } from './sign-in.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, type TotpEnrolment } from './totp.ts';
 
 /**
@@ -57,25 +58,86 @@ export async function finishTotp(deps: MfaDeps, userId: string, code: string): P
   return codes;
 }
 
-export async function removeTotp(deps: MfaDeps, userId: string): Promise<void> {
-  const u = await user(deps, userId);
-  await deps.factors.removeTotp(userId);
-  await audit(deps, { type: 'mfa.totp.removed', outcome: 'success', actor: userId, target: userId });
-  await notify(deps, u, 'The authenticator app was removed from your Sesame account.');
-}
-
-export async function switchEmailCodes(deps: MfaDeps, userId: string, enabled: boolean): Promise<void> {
-  const u = await user(deps, userId);
-  await setEmailCodes(deps, { userId, enabled, actor: userId });
-  await notify(
-    deps,
-    u,
-    `Sign-in codes by e-mail were turned ${enabled ? 'on' : 'off'} for your Sesame account.`,
+/**
+ * Whether the user must have a second factor whatever app they sign in to: MFA required for
+ * everyone, for this user, or for one of their roles. (An app's own requirement is met at sign-in to
+ * that app, by enrolling again.) Such a user may not switch off their last factor here.
+ */
+async function mfaMandated(deps: MfaDeps, u: User): Promise<boolean> {
+  const userRoles = await deps.roles.allRoles(u.id);
+  const clientIds = new Set(['', ...userRoles.map((r) => r.clientId)]);
+  return [...clientIds].some(
+    (clientId) =>
+      mfaRequirement({
+        config: deps.config.mfa,
+        clientId,
+        clientRequires: false,
+        userRequires: u.requireMfa === true,
+        userOptedIn: false,
+        userRoles,
+        requested: null,
+      }).required,
   );
 }
 
-export async function newRecoveryCodes(deps: MfaDeps, userId: string): Promise<string[]> {
+export type FactorChange = 'done' | 'last_factor_required';
+
+/**
+ * Switches one factor off, unless policy needs the user to keep a factor and this is the last one.
+ * With no factor left the recovery codes go too: they only back up a factor.
+ */
+async function switchOff(
+  deps: MfaDeps,
+  u: User,
+  others: () => Promise<boolean>,
+  off: () => Promise<void>,
+): Promise<FactorChange> {
+  const lastOne = !(await others());
+  if (lastOne && (await mfaMandated(deps, u))) return 'last_factor_required';
+  await off();
+  if (lastOne) await recoveryCodes.remove(deps, u.id);
+  return 'done';
+}
+
+export async function removeTotp(deps: MfaDeps, userId: string): Promise<FactorChange> {
   const u = await user(deps, userId);
+  const outcome = await switchOff(
+    deps,
+    u,
+    async () => deps.config.mfa.factors.includes('email') && (await deps.factors.emailCodesEnabled(userId)),
+    async () => {
+      await deps.factors.removeTotp(userId);
+      await audit(deps, { type: 'mfa.totp.removed', outcome: 'success', actor: userId, target: userId });
+    },
+  );
+  if (outcome === 'done')
+    await notify(deps, u, 'The authenticator app was removed from your Sesame account.');
+  return outcome;
+}
+
+export async function switchEmailCodes(
+  deps: MfaDeps,
+  userId: string,
+  enabled: boolean,
+): Promise<FactorChange> {
+  const u = await user(deps, userId);
+  const change = () => setEmailCodes(deps, { userId, enabled, actor: userId });
+  const outcome = enabled
+    ? await change().then(() => 'done' as const)
+    : await switchOff(deps, u, async () => (await deps.factors.getTotp(userId))?.confirmed === true, change);
+  if (outcome === 'done')
+    await notify(
+      deps,
+      u,
+      `Sign-in codes by e-mail were turned ${enabled ? 'on' : 'off'} for your Sesame account.`,
+    );
+  return outcome;
+}
+
+/** New recovery codes replace the old ones; null when the user has no factor for them to back up. */
+export async function newRecoveryCodes(deps: MfaDeps, userId: string): Promise<string[] | null> {
+  const u = await user(deps, userId);
+  if (!(await hasAnyFactor(deps, userId))) return null;
   const codes = await regenerateRecoveryCodes(deps, { userId, actor: userId });
   await notify(
     deps,

@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ClientMetadata } from 'oidc-provider';
+import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
+
+/**
+ * The account page signs users in the way every app does: it sends the browser through
+ * oidc-provider's authorization endpoint as a built-in, first-party public client, so the login page,
+ * lockout, MFA policy and step-up all apply unchanged. What it relies on afterwards is the Sesame
+ * browser session that sign-in leaves, not a token: the PKCE verifier is thrown away, so the
+ * authorization code it gets back can never be redeemed by anyone and simply expires.
+ */
+export const ACCOUNT_CLIENT_NAME = 'your Sesame account';
+
+export function accountClient(issuer: string): ClientMetadata {
+  return {
+    client_id: ACCOUNT_CLIENT_ID,
+    client_name: ACCOUNT_CLIENT_NAME,
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [callbackUrl(issuer)],
+    post_logout_redirect_uris: [],
+    scope: 'openid',
+    first_party: true,
+  };
+}
+
+export function callbackUrl(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/account/callback`;
+}
+
+/**
+ * The authorization request that signs the user in to the account page. `fresh` asks for a new
+ * sign-in even when a session exists (prompt=login), before changing second factors.
+ */
+export function signInUrl(issuer: string, options: { fresh?: boolean } = {}): string {
+  const unusedVerifier = randomBytes(32).toString('base64url');
+  const url = new URL(`${issuer.replace(/\/+$/, '')}/auth`);
+  url.search = new URLSearchParams({
+    client_id: ACCOUNT_CLIENT_ID,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: callbackUrl(issuer),
+    code_challenge: createHash('sha256').update(unusedVerifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...(options.fresh ? { prompt: 'login' } : {}),
+  }).toString();
+  return url.href;
+}

@@ -1,0 +1,234 @@
+import type { Context, Next } from 'koa';
+import type Provider from 'oidc-provider';
+import type { MfaDeps } from '../domain/mfa/factor.ts';
+import {
+  changeOwnPassword,
+  type FactorChange,
+  factorOverview,
+  finishTotp,
+  newRecoveryCodes,
+  removeTotp,
+  startTotp,
+  switchEmailCodes,
+} from '../domain/mfa/settings.ts';
+import { basePath } from '../http/base-path.ts';
+import { checkCsrf, issueCsrf } from '../http/csrf.ts';
+import { BadRequest, readForm } from '../http/forms.ts';
+import { qrDataUrl } from '../interactions/mfa.ts';
+import { renderFailure } from '../interactions/routes.ts';
+import { renderPage } from '../interactions/views.ts';
+import type { PolicyStrength } from '../oidc/session-check.ts';
+import type { Logger } from '../shared/logger.ts';
+import { signInUrl } from './client.ts';
+import { type SignedIn, signedInUser } from './session.ts';
+
+export interface AccountDeps {
+  mfa: MfaDeps;
+  policyStrength: PolicyStrength | undefined;
+  issuer: string;
+  logger: Logger;
+}
+
+const ROUTE =
+  /^\/account(?:\/(callback|signin|continue|password|totp\/start|totp\/confirm|totp\/remove|email-codes|recovery-codes))?$/;
+
+/** Fixed notices the overview can show after a change (`?done=<key>`): nothing from the URL is echoed. */
+const NOTICES: Record<string, string> = {
+  'totp-added': 'Your authenticator app is set up.',
+  'totp-removed': 'The authenticator app was removed.',
+  'email-on': 'Sign-in codes by e-mail are on.',
+  'email-off': 'Sign-in codes by e-mail are off.',
+};
+
+const LAST_FACTOR =
+  'Your account must keep a second factor, so this one cannot be switched off. Set up another one first.';
+
+interface Request {
+  ctx: Context;
+  deps: AccountDeps;
+  /** `<base>/account`: links and form actions are built from it. */
+  path: string;
+}
+
+/**
+ * The self-service account page at /account: the signed-in user's factors (add or remove the
+ * authenticator, e-mail codes on or off, new recovery codes) and their password. It authenticates
+ * with the Sesame browser session (see client.ts for how it signs in). Every form carries a CSRF
+ * token; factor changes also need a recent sign-in; the password change needs the current password.
+ * Each change is audited and e-mailed to the user by the domain (functions/domain/mfa/settings.ts).
+ */
+export function accountRoutes(provider: Provider, deps: AccountDeps) {
+  return async function account(ctx: Context, next: Next): Promise<void> {
+    const match = ROUTE.exec(ctx.path);
+    if (!match) return next();
+    ctx.set('Cache-Control', 'no-store');
+    const req = { ctx, deps, path: `${basePath(ctx)}/account` };
+    try {
+      await dispatch(req, provider, match[1]);
+    } catch (err) {
+      renderFailure(ctx, err, deps.logger);
+    }
+  };
+}
+
+async function dispatch(req: Request, provider: Provider, action: string | undefined): Promise<void> {
+  const { ctx, deps } = req;
+  if (action === 'callback') return callback(req);
+  if (action === 'signin') {
+    if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+    return redirect(ctx, signInUrl(deps.issuer, { fresh: true }));
+  }
+  const who = await signedInUser(ctx, provider, {
+    users: deps.mfa.users,
+    policyStrength: deps.policyStrength,
+    now: () => deps.mfa.clock.now().getTime(),
+  });
+  if (action === undefined) {
+    if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+    if (!who) return redirect(ctx, signInUrl(deps.issuer));
+    const notice = NOTICES[String(ctx.query.done ?? '')];
+    return overview(req, who, notice ? { notice } : {});
+  }
+
+  if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
+  const form = await readForm(ctx, ['csrf', 'current', 'password', 'confirm', 'code', 'enabled']);
+  if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
+  // The session ended (or was invalidated) since the page was shown: start again from the overview.
+  if (!who) return redirect(ctx, req.path);
+  if (action === 'continue') return redirect(ctx, req.path);
+  if (action === 'password') return changePassword(req, who, form);
+  if (!who.recent) return overview(req, who, { error: 'Please sign in again before changing this.' });
+  const userId = who.user.id;
+  switch (action) {
+    case 'totp/start':
+      return showEnrolment(req, userId);
+    case 'totp/confirm':
+      return confirmEnrolment(req, userId, form.code ?? '');
+    case 'totp/remove':
+      return afterChange(req, who, await removeTotp(deps.mfa, userId), 'totp-removed');
+    case 'email-codes': {
+      if (form.enabled !== 'on' && form.enabled !== 'off') throw new BadRequest(400, 'invalid_request');
+      const on = form.enabled === 'on';
+      return afterChange(
+        req,
+        who,
+        await switchEmailCodes(deps.mfa, userId, on),
+        on ? 'email-on' : 'email-off',
+      );
+    }
+    case 'recovery-codes': {
+      const codes = await newRecoveryCodes(deps.mfa, userId);
+      if (!codes) return overview(req, who, { error: 'Set up a second factor first.' });
+      return showRecoveryCodes(req, codes);
+    }
+  }
+  throw new BadRequest(404, 'not_found');
+}
+
+/**
+ * Where sign-in returns. The code is not redeemed (see client.ts); the session is what counts. A
+ * cancelled or refused sign-in shows a page instead of looping back to the login.
+ */
+function callback(req: Request): void {
+  const { ctx } = req;
+  if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+  if (ctx.query.error !== undefined) {
+    ctx.status = 400;
+    ctx.type = 'html';
+    ctx.body = renderPage('error', 'Not signed in', basePath(ctx), {
+      heading: 'You are not signed in',
+      message: 'The sign-in did not finish, so your account settings stay closed.',
+      code: 'access_denied',
+    });
+    return;
+  }
+  redirect(ctx, req.path);
+}
+
+function redirect(ctx: Context, to: string): void {
+  ctx.status = 303;
+  ctx.redirect(to);
+}
+
+async function overview(
+  req: Request,
+  who: SignedIn,
+  message: { error?: string; notice?: string; problems?: string[] },
+): Promise<void> {
+  const { ctx, deps, path } = req;
+  const factors = await factorOverview(deps.mfa, who.user.id);
+  ctx.status = message.error || message.problems ? 400 : 200;
+  ctx.type = 'html';
+  ctx.body = renderPage('account', 'Your account', basePath(ctx), {
+    path,
+    csrf: issueCsrf(ctx, path),
+    name: who.user.name,
+    email: who.user.email,
+    recent: who.recent,
+    factors,
+    hasFactor: factors.totp || factors.emailCodes,
+    logout: `${basePath(ctx)}/session/end`,
+    ...message,
+  });
+}
+
+async function afterChange(req: Request, who: SignedIn, outcome: FactorChange, done: string): Promise<void> {
+  if (outcome === 'last_factor_required') return overview(req, who, { error: LAST_FACTOR });
+  redirect(req.ctx, `${req.path}?done=${done}`);
+}
+
+async function showEnrolment(req: Request, userId: string, error?: string): Promise<void> {
+  const { ctx, deps, path } = req;
+  const factors = await factorOverview(deps.mfa, userId);
+  if (factors.totp || !factors.offered.includes('totp')) return redirect(ctx, path);
+  const enrolment = await startTotp(deps.mfa, userId);
+  ctx.status = error ? 400 : 200;
+  ctx.type = 'html';
+  ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
+    action: `${path}/totp/confirm`,
+    back: path,
+    csrf: issueCsrf(ctx, path),
+    qr: await qrDataUrl(enrolment.uri),
+    secret: enrolment.secret,
+    error,
+  });
+}
+
+async function confirmEnrolment(req: Request, userId: string, code: string): Promise<void> {
+  const codes = await finishTotp(req.deps.mfa, userId, code);
+  if (codes === null)
+    return showEnrolment(req, userId, 'That code did not match. Check the time on your phone and try again.');
+  if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
+  return showRecoveryCodes(req, codes);
+}
+
+function showRecoveryCodes(req: Request, codes: string[]): void {
+  const { ctx, path } = req;
+  ctx.type = 'html';
+  ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(ctx), {
+    action: `${path}/continue`,
+    csrf: issueCsrf(ctx, path),
+    codes,
+  });
+}
+
+async function changePassword(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {
+  const { ctx, deps } = req;
+  const next = form.password ?? '';
+  if (next !== (form.confirm ?? ''))
+    return overview(req, who, { problems: ['The new password and its confirmation differ.'] });
+  const result = await changeOwnPassword(deps.mfa, {
+    userId: who.user.id,
+    current: form.current ?? '',
+    next,
+  });
+  if (!result.ok) return overview(req, who, { problems: result.problems });
+  // The change ends every session that signed in before it, this one included (session.ts).
+  ctx.type = 'html';
+  ctx.body = renderPage('accountNotice', 'Password changed', basePath(ctx), {
+    heading: 'Your password was changed',
+    message: 'For your safety every session was signed out, this one too. Sign in with the new password.',
+    link: req.path,
+    linkText: 'Sign in again',
+  });
+}

@@ -1,0 +1,279 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ACCOUNT_CLIENT_ID } from '../../functions/domain/clients.ts';
+import { FormClient, type Page } from '../support/browserless.ts';
+import { audits, recoveryCodesOnPage, secretOnPage, totpNow } from '../support/mfa.ts';
+import { addUser, PASSWORD } from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+
+const NEW_PASSWORD = 'a brand new passphrase 42';
+
+describe('the self-service account page', () => {
+  let sesame: RunningSesame;
+  let account: string;
+
+  before(async () => {
+    sesame = await startSesame();
+    account = `${sesame.issuer}/account`;
+  });
+  after(() => sesame.close());
+
+  /** Opens /account in a fresh browser and signs in through the real login page. */
+  async function signInToAccount(email: string, password = PASSWORD) {
+    const browser = new FormClient();
+    const login = await browser.follow(account);
+    assert.match(login.url, /\/interaction\/[\w-]+$/, 'not signed in: sent to the login page');
+    const page = await browser.submit(login, '/login', { email, password });
+    return { browser, page };
+  }
+
+  /** Enrols an authenticator from the account page; returns its secret and the page after the codes. */
+  async function enrolTotp(browser: FormClient, page: Page) {
+    const enrol = await browser.submit(page, '/totp/start', {});
+    const secret = secretOnPage(enrol);
+    const codesPage = await browser.submit(enrol, '/totp/confirm', { code: await totpNow(sesame, secret) });
+    sesame.clock.advance(30_000); // the enrolment code's time step is used up
+    return { secret, next: await browser.submit(codesPage, '/continue', {}) };
+  }
+
+  /**
+   * With a factor enrolled, a password-only session no longer satisfies the user's own MFA policy:
+   * the account page sends the browser through a step-up that asks only for the second factor.
+   */
+  async function stepUpWithTotp(browser: FormClient, page: Page, secret: string): Promise<Page> {
+    assert.match(page.url, /\/interaction\/[\w-]+\/mfa$/, 'the account page asks for the new factor');
+    assert.ok(!page.html.includes('name="password"'), 'only the second factor, not the password again');
+    return browser.submit(page, '/mfa/verify', { method: 'totp', code: await totpNow(sesame, secret) });
+  }
+
+  async function mailsTo(email: string, since: number) {
+    return sesame.mail.messages.slice(since).filter((m) => m.to.includes(email));
+  }
+
+  it('signs the user in through the authorization endpoint and shows who they are', async () => {
+    await addUser(sesame, 'overview@example.com', { name: 'Ada <b>Lovelace</b>' });
+    const first = await new FormClient().request(account);
+    assert.equal(first.status, 303);
+    const location = new URL(first.headers.get('location') ?? '');
+    assert.equal(location.pathname, '/auth');
+    assert.equal(location.searchParams.get('client_id'), ACCOUNT_CLIENT_ID);
+    assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
+
+    const { page } = await signInToAccount('overview@example.com');
+    assert.equal(page.url, account);
+    assert.equal(page.status, 200);
+    assert.ok(page.html.includes('overview@example.com'));
+    assert.ok(page.html.includes('Ada &lt;b&gt;Lovelace&lt;/b&gt;'), 'the name is escaped');
+    assert.match(page.html, /id="totp-status">Not set up/);
+  });
+
+  it('leaves an authorization code behind that nobody can redeem (the PKCE verifier is discarded)', async () => {
+    await addUser(sesame, 'code@example.com');
+    const browser = new FormClient();
+    const login = await browser.follow(account);
+    const callback = await browser.submit(
+      login,
+      '/login',
+      { email: 'code@example.com', password: PASSWORD },
+      account,
+    );
+    const code = new URL(callback.url).searchParams.get('code');
+    assert.ok(code, 'the callback carries a code');
+    const res = await fetch(`${sesame.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: ACCOUNT_CLIENT_ID,
+        code,
+        redirect_uri: `${account}/callback`,
+        code_verifier: 'a'.repeat(43),
+      }).toString(),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  it('adds an authenticator with a confirmed code, shows recovery codes once, audits and e-mails', async () => {
+    const email = 'add-totp@example.com';
+    const user = await addUser(sesame, email);
+    const { browser, page } = await signInToAccount(email);
+    const mailsBefore = sesame.mail.messages.length;
+    const enrol = await browser.submit(page, '/totp/start', {});
+    assert.ok(enrol.html.includes('<img src="data:image/png;base64,'), 'QR code rendered server-side');
+    const secret = secretOnPage(enrol);
+    const wrong = await browser.submit(enrol, '/totp/confirm', { code: '000000' });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.html, /did not match/);
+    assert.equal(secretOnPage(wrong), secret, 'the same pending secret is offered again');
+    const codesPage = await browser.submit(wrong, '/totp/confirm', { code: await totpNow(sesame, secret) });
+    assert.equal(recoveryCodesOnPage(codesPage).length, 10);
+    sesame.clock.advance(30_000);
+    const back = await stepUpWithTotp(browser, await browser.submit(codesPage, '/continue', {}), secret);
+    assert.equal(back.url, account);
+    assert.match(back.html, /id="totp-status">Set up/);
+    assert.match(back.html, /id="recovery-status">10 unused/);
+    assert.ok(!back.html.includes(secret), 'the secret is never shown again');
+    assert.equal(audits(sesame, 'mfa.totp.enrolled', user.id).length, 1);
+    assert.equal(audits(sesame, 'mfa.recovery_codes.generated', user.id).length, 1);
+    const mails = await mailsTo(email, mailsBefore);
+    assert.equal(mails.length, 1);
+    assert.match(mails[0]?.text ?? '', /authenticator app was added/);
+
+    // Having a factor means being asked for it: the next sign-in to the account page wants a code.
+    const again = await signInToAccount(email);
+    assert.match(again.page.url, /\/interaction\/[\w-]+\/mfa$/);
+  });
+
+  it('switches e-mail codes on and off and makes new recovery codes, each audited and e-mailed', async () => {
+    const email = 'email-codes@example.com';
+    const user = await addUser(sesame, email);
+    const { browser, page } = await signInToAccount(email);
+    assert.ok(!page.html.includes('/recovery-codes"'), 'no recovery codes without a factor');
+    const before = sesame.mail.messages.length;
+    const stepUp = await browser.submit(page, '/email-codes', {});
+    // The new factor is demanded at once: the step-up sends a code to the user's mailbox.
+    assert.match(stepUp.url, /\/mfa$/);
+    const since = sesame.mail.messages.length;
+    const sent = await browser.submit(stepUp, '/mfa/send', {});
+    const code = /sign-in code is (\d{6})/.exec((await sesame.mail.next(email, since)).text)?.[1] ?? '';
+    const on = await browser.submit(sent, '/mfa/verify', { method: 'email', code });
+    assert.equal(on.url, account);
+    assert.match(on.html, /id="email-status">On/);
+    const codes = recoveryCodesOnPage(await browser.submit(on, '/recovery-codes', {}));
+    assert.equal(codes.length, 10);
+    const back = await browser.follow(account);
+    const off = await browser.submit(back, '/email-codes', {});
+    assert.match(off.html, /id="email-status">Off/);
+    assert.ok(!off.html.includes('id="recovery-status"'), 'with no factor left the recovery codes are gone');
+    assert.equal(audits(sesame, 'mfa.email_codes.enabled', user.id).length, 1);
+    assert.equal(audits(sesame, 'mfa.email_codes.disabled', user.id).length, 1);
+    assert.equal(audits(sesame, 'mfa.recovery_codes.generated', user.id).length, 1);
+    assert.equal((await mailsTo(email, before)).length, 4, 'three notifications and one sign-in code');
+  });
+
+  it('removes the authenticator, but not the last factor of a user who must use MFA', async () => {
+    const email = 'remove-totp@example.com';
+    const user = await addUser(sesame, email);
+    const { browser, page } = await signInToAccount(email);
+    const { secret, next } = await enrolTotp(browser, page);
+    const shown = await stepUpWithTotp(browser, next, secret);
+
+    await sesame.parts.users.updateProfile(user.id, { requireMfa: true });
+    const refused = await browser.submit(shown, '/totp/remove', {});
+    assert.equal(refused.status, 400);
+    assert.match(refused.html, /must keep a second factor/);
+    assert.match(refused.html, /id="totp-status">Set up/);
+
+    await sesame.parts.users.updateProfile(user.id, { requireMfa: false });
+    const removed = await browser.submit(refused, '/totp/remove', {});
+    assert.equal(removed.url, `${account}?done=totp-removed`);
+    assert.match(removed.html, /id="totp-status">Not set up/);
+    assert.equal(audits(sesame, 'mfa.totp.removed', user.id).length, 1);
+    assert.equal(await sesame.parts.mfaDeps.factors.countRecoveryCodes(user.id), 0);
+  });
+
+  it('asks for a fresh sign-in before factor changes when the session is older than 15 minutes', async () => {
+    const email = 'stale@example.com';
+    await addUser(sesame, email);
+    const { browser, page } = await signInToAccount(email);
+    sesame.clock.advance(16 * 60_000);
+    const stale = await browser.follow(account);
+    assert.ok(!stale.html.includes('/totp/start"'), 'factor forms are hidden');
+    assert.match(stale.html, /confirm it is you/);
+    const refused = await browser.submit(page, '/totp/start', {});
+    assert.match(refused.html, /sign in again before changing/);
+    assert.ok(!refused.html.includes('id="totp-secret"'));
+
+    const login = await browser.follow(`${account}/signin`);
+    assert.match(
+      login.url,
+      /\/interaction\/[\w-]+$/,
+      'prompt=login shows the login page despite the session',
+    );
+    sesame.clock.advance(-16 * 60_000);
+    const fresh = await browser.submit(login, '/login', { email, password: PASSWORD });
+    assert.ok(fresh.html.includes('/totp/start"'), 'after signing in again the forms are back');
+  });
+
+  it('changes the password: current password and policy required, every session ends', async () => {
+    const email = 'password@example.com';
+    const user = await addUser(sesame, email);
+    const { browser, page } = await signInToAccount(email);
+    const before = sesame.mail.messages.length;
+    // The test clock started with Sesame; bring it to the wall clock oidc-provider stamps sessions with.
+    sesame.clock.set(new Date(Date.now() + 1000));
+
+    const wrong = await browser.submit(page, '/password', {
+      current: 'not my password',
+      password: NEW_PASSWORD,
+      confirm: NEW_PASSWORD,
+    });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.html, /current password is incorrect/);
+    const differ = await browser.submit(wrong, '/password', {
+      current: PASSWORD,
+      password: NEW_PASSWORD,
+      confirm: `${NEW_PASSWORD}!`,
+    });
+    assert.match(differ.html, /confirmation differ/);
+    const weak = await browser.submit(differ, '/password', {
+      current: PASSWORD,
+      password: 'short',
+      confirm: 'short',
+    });
+    assert.match(weak.html, /id="password-problems"/);
+    assert.match(weak.html, /at least 12 characters/);
+
+    const done = await browser.submit(weak, '/password', {
+      current: PASSWORD,
+      password: NEW_PASSWORD,
+      confirm: NEW_PASSWORD,
+    });
+    assert.match(done.html, /Your password was changed/);
+    assert.equal(audits(sesame, 'password.changed', user.id).length, 1);
+    assert.equal(audits(sesame, 'password.change', user.id).length, 1, 'the wrong current password');
+    assert.equal((await mailsTo(email, before)).length, 1);
+
+    const after = await browser.follow(account);
+    assert.match(after.url, /\/interaction\/[\w-]+$/, 'this session ended too');
+    const old = await browser.submit(after, '/login', { email, password: PASSWORD });
+    assert.match(old.html, /incorrect/);
+    const next = await browser.submit(old, '/login', { email, password: NEW_PASSWORD });
+    assert.equal(next.url, account);
+  });
+
+  it('refuses forged, malformed and misdirected requests with a 4xx page', async () => {
+    await addUser(sesame, 'csrf@example.com');
+    const { browser, page } = await signInToAccount('csrf@example.com');
+    const forged = await browser.submit(page, '/email-codes', { csrf: 'forged' });
+    assert.equal(forged.status, 403);
+    assert.match(forged.html, /Error code: <code>csrf<\/code>/);
+    const bad = await browser.submit(page, '/email-codes', { enabled: 'maybe' });
+    assert.equal(bad.status, 400);
+    assert.equal((await browser.request(`${account}/password`)).status, 405);
+    assert.equal((await browser.request(account, { method: 'POST' })).status, 405);
+    const json = await browser.request(`${account}/password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(json.status, 415);
+    const cancelled = await browser.follow(`${account}/callback?error=access_denied`);
+    assert.equal(cancelled.status, 400);
+    assert.match(cancelled.html, /not signed in/);
+    for (const r of [forged, bad, cancelled]) assert.ok(!/at .*\.ts:\d+/.test(r.html), 'no stack trace');
+  });
+
+  it('treats the session of a disabled user as signed out', async () => {
+    const email = 'disabled@example.com';
+    const user = await addUser(sesame, email);
+    const { browser, page } = await signInToAccount(email);
+    assert.equal(page.url, account);
+    await sesame.parts.users.updateProfile(user.id, { disabled: true });
+    const res = await browser.request(account);
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get('location') ?? '', /\/auth\?/);
+    const post = await browser.submit(page, '/email-codes', {});
+    assert.match(post.url, /\/interaction\/[\w-]+$/, 'a form posted after the session ended starts over');
+  });
+});
