@@ -30,7 +30,7 @@ export async function signedInUser(
   const user = await deps.users.findById(accountId);
   const authTime = session.authTime();
   if (!user || user.disabled || signedInBeforeReset(user, authTime)) return null;
-  const wanted = deps.policyStrength ? await deps.policyStrength(user.id, ACCOUNT_CLIENT_ID) : null;
+  const wanted = deps.policyStrength ? await deps.policyStrength(user.id, ACCOUNT_CLIENT_ID, user) : null;
   if (!satisfies(session.acr, wanted)) return null;
   const age = deps.now() / 1000 - (authTime ?? 0);
   return { user, recent: age <= RECENT_SIGN_IN_SECONDS };

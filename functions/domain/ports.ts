@@ -159,6 +159,14 @@ export interface TotpFactor {
   createdAt: number;
 }
 
+/** What a user has enrolled, as one read: what the sign-in policy needs to decide. */
+export interface FactorSummary {
+  /** A confirmed authenticator app (a half-enrolled, unconfirmed secret does not count). */
+  totp: boolean;
+  emailCodes: boolean;
+  recoveryCodesLeft: number;
+}
+
 /**
  * A user's second factors. Single use and replay protection are conditional writes (no
  * transactions: dynalite has none), so two concurrent uses of one code can't both succeed.
@@ -181,6 +189,12 @@ export interface FactorStore {
   /** Deletes the code if present; true only for the one caller that deleted it. */
   useRecoveryCode(userId: string, hash: string): Promise<boolean>;
   countRecoveryCodes(userId: string): Promise<number>;
+
+  /**
+   * Every factor of the user at once, strongly consistent: one request instead of one per factor
+   * on the sign-in path (the per-factor reads above stay for enrolment and verification).
+   */
+  summary(userId: string): Promise<FactorSummary>;
 }
 
 /** An e-mailed code, bound to the sign-in (interaction) it was sent for. */

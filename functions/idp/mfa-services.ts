@@ -1,10 +1,16 @@
 import { sendEmailCode } from '../domain/mfa/email-code.ts';
 import type { MfaDeps } from '../domain/mfa/factor.ts';
 import { regenerateRecoveryCodes } from '../domain/mfa/recovery-codes.ts';
-import { requirementFor, usableMethods, verifySecondFactor } from '../domain/mfa/sign-in.ts';
+import {
+  requirementFor,
+  requirementForId,
+  usableMethods,
+  verifySecondFactor,
+} from '../domain/mfa/sign-in.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment } from '../domain/mfa/totp.ts';
 import type { MfaServices } from '../interactions/services.ts';
 import { requestedStrength } from '../oidc/acr.ts';
+import type { PolicyStrength } from '../oidc/session-check.ts';
 
 /** Glue between the MFA pages and the domain: no rules here beyond picking the domain call. */
 export function mfaServices(deps: MfaDeps): MfaServices {
@@ -13,18 +19,29 @@ export function mfaServices(deps: MfaDeps): MfaServices {
     if (!user || user.disabled) throw new Error('user vanished during sign-in');
     return user;
   };
+  /**
+   * What policy demands of this sign-in. After a password sign-in the user was read a moment ago,
+   * by the attempt claim (which refused a disabled user): it is reused instead of read again.
+   * Step-up passes only the session's user id; that user is read alongside the other inputs.
+   */
+  const requirementOf = async (input: Parameters<MfaServices['begin']>[0]) => {
+    const requested = requestedStrength(input.acrValues);
+    const { userId, clientId } = input;
+    if (!input.user) {
+      const found = await requirementForId(deps, { userId, clientId, requested });
+      if (!found || found.user.disabled) throw new Error('user vanished during sign-in');
+      return found.requirement;
+    }
+    if (input.user.id !== userId || input.user.disabled) throw new Error('user vanished during sign-in');
+    return requirementFor(deps, { user: input.user, clientId, requested });
+  };
   return {
     async begin(input) {
-      const user = await userOf(input.userId);
-      const requirement = await requirementFor(deps, {
-        user,
-        clientId: input.clientId,
-        requested: requestedStrength(input.acrValues),
-      });
+      const requirement = await requirementOf(input);
       if (!requirement.required) return 'done';
       await deps.signIns.putPending({
         uid: input.uid,
-        userId: user.id,
+        userId: input.userId,
         remember: input.remember,
         expiresAt: input.expiresAt,
         strength: requirement.strength,
@@ -38,8 +55,10 @@ export function mfaServices(deps: MfaDeps): MfaServices {
       return pending && pending.expiresAt > deps.clock.now().getTime() ? pending : null;
     },
     async screen(pending) {
-      const user = await userOf(pending.userId);
-      const methods = await usableMethods(deps, user.id, pending.strength);
+      const [user, methods] = await Promise.all([
+        userOf(pending.userId),
+        usableMethods(deps, pending.userId, pending.strength),
+      ]);
       const needsEnrolment = methods.length === 0 && !pending.passed;
       return {
         userEmail: user.email,
@@ -72,11 +91,9 @@ export function mfaServices(deps: MfaDeps): MfaServices {
 }
 
 /** For the provider's step-up check: what policy alone (no acr_values) demands of a session. */
-export function policyStrength(deps: MfaDeps) {
-  return async (userId: string, clientId: string) => {
-    const user = await deps.users.findById(userId);
-    if (!user) return null;
-    const requirement = await requirementFor(deps, { user, clientId, requested: null });
-    return requirement.required ? requirement.strength : null;
+export function policyStrength(deps: MfaDeps): PolicyStrength {
+  return async (userId, clientId, user) => {
+    const found = await requirementForId(deps, { userId, clientId, requested: null, user });
+    return found?.requirement.required ? found.requirement.strength : null;
   };
 }

@@ -83,7 +83,10 @@ export function createDynamoParts(
     services: {
       async login(email, password, info) {
         const outcome = await authenticatePassword(deps, { email, password, context: info });
-        return outcome.ok ? { ok: true, userId: outcome.user.id } : { ok: false };
+        if (!outcome.ok) return { ok: false };
+        // What the MFA step needs of the user just read, so it is not read again (no password hash).
+        const { id, disabled, requireMfa } = outcome.user;
+        return { ok: true, userId: id, user: { id, disabled, ...(requireMfa ? { requireMfa } : {}) } };
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };

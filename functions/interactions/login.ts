@@ -1,6 +1,7 @@
 import { basePath } from '../http/base-path.ts';
 import { ACR } from '../oidc/acr.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
+import type { SignedInUser } from './services.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 import { renderPage } from './views.ts';
 
@@ -39,14 +40,15 @@ export const loginStep = {
     const result = await step.services.login(email, password, requestInfo(step));
     if (!result.ok) return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
     // The password alone finishes the interaction only when no second factor is needed.
-    if ((await beginSecondFactor(step, result.userId, form.remember === 'yes', false)) === 'mfa') return;
+    const remember = form.remember === 'yes';
+    if ((await beginSecondFactor(step, result.user ?? result.userId, remember, false)) === 'mfa') return;
     await finish(step, {
       login: {
         accountId: result.userId,
         acr: ACR.password,
         amr: ['pwd'],
         // Without "keep me signed in" the session cookie ends with the browser session.
-        remember: form.remember === 'yes',
+        remember,
       },
     });
   },
@@ -61,10 +63,13 @@ function isStepUp(step: Step): boolean {
   );
 }
 
-/** Stores the pending sign-in bound to this interaction and sends the browser to the MFA page. */
-async function beginSecondFactor(step: Step, userId: string, remember: boolean, stepUp: boolean) {
+/**
+ * Stores the pending sign-in bound to this interaction and sends the browser to the MFA page.
+ * `who` is the user the password step just read (saves reading it again) or, for step-up, the id.
+ */
+async function beginSecondFactor(step: Step, who: SignedInUser | string, remember: boolean, stepUp: boolean) {
   const outcome = await step.services.mfa.begin({
-    userId,
+    ...(typeof who === 'string' ? { userId: who } : { userId: who.id, user: who }),
     uid: step.details.uid,
     clientId: String(step.details.params.client_id ?? ''),
     acrValues: step.details.params.acr_values,

@@ -1,4 +1,4 @@
-import type { PendingSignIn } from '../domain/ports.ts';
+import type { PendingSignIn, User } from '../domain/ports.ts';
 
 /** What the interaction pages need from the domain, wired in functions/app.ts. */
 export interface RequestInfo {
@@ -7,7 +7,14 @@ export interface RequestInfo {
   clientId: string;
 }
 
-export type LoginResult = { ok: true; userId: string } | { ok: false };
+/**
+ * What the password step learnt about the user and the second-factor step needs too, so that it
+ * is not read again (no password hash: the interaction pages have no use for it).
+ */
+export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa'>;
+
+/** `user`, when given, is the user as the successful password check read it (saves a read in mfa.begin). */
+export type LoginResult = { ok: true; userId: string; user?: SignedInUser } | { ok: false };
 
 export interface InteractionServices {
   /** Password sign-in with lockout. `{ok:false}` never says why: the page shows one message. */
@@ -34,6 +41,8 @@ export interface MfaServices {
    */
   begin(input: {
     userId: string;
+    /** The user as just read by the password step; without it (step-up) the user is read by id. */
+    user?: SignedInUser;
     uid: string;
     clientId: string;
     acrValues: unknown;

@@ -1,6 +1,6 @@
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { RoleStore, UserStore } from '../domain/ports.ts';
-import { signedInBeforeReset } from './session-check.ts';
+import { signedInBeforeReset, userForRequest } from './session-check.ts';
 
 /**
  * oidc-provider's findAccount: claims come from the directory at the moment a token or userinfo
@@ -10,7 +10,8 @@ import { signedInBeforeReset } from './session-check.ts';
  */
 export function accountFinder(users: UserStore, roles: RoleStore): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string, token?: unknown): Promise<Account | undefined> => {
-    const user = await users.findById(sub);
+    // Shared with the interaction policy's checks of the same request (one read, not three).
+    const user = await userForRequest(ctx, users, sub);
     if (!user || user.disabled) return undefined;
     // Tokens from a sign-in before the last password reset are dead. (Browser sessions are sent back
     // to the login page by the interaction policy instead: see session-check.ts.)

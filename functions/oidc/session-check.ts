@@ -18,8 +18,37 @@ export function signedInBeforeReset(user: User, signedInAt: number | undefined):
  * again (or gets `login_required` with prompt=none) — that is how "reset ends sessions" works
  * without having to find and delete every session item.
  */
-/** What MFA policy demands of a sign-in by this user to this app (null: a password will do). */
-export type PolicyStrength = (userId: string, clientId: string) => Promise<Strength | null>;
+/**
+ * What MFA policy demands of a sign-in by this user to this app (null: a password will do).
+ * `user`: the user when the caller already has it (or is reading it), so it is not read twice.
+ */
+export type PolicyStrength = (
+  userId: string,
+  clientId: string,
+  user?: User | null | Promise<User | null>,
+) => Promise<Strength | null>;
+
+/**
+ * One read of a user per HTTP request. During an authorization request with a session, the
+ * session check, the step-up check and findAccount (account.ts) all want the session's user.
+ * Keyed on the request's context object, so nothing outlives the request: the next request reads
+ * afresh and sees a disable or password reset at once. A failed read stays failed (fail closed).
+ */
+const perRequest = new WeakMap<object, Map<string, Promise<User | null>>>();
+
+export function userForRequest(ctx: object, users: UserStore, id: string): Promise<User | null> {
+  let byId = perRequest.get(ctx);
+  if (!byId) {
+    byId = new Map();
+    perRequest.set(ctx, byId);
+  }
+  let user = byId.get(id);
+  if (!user) {
+    user = users.findById(id);
+    byId.set(id, user);
+  }
+  return user;
+}
 
 export function interactionPolicyFor(users: UserStore, policyStrength?: PolicyStrength) {
   const policy = base();
@@ -32,13 +61,13 @@ export function interactionPolicyFor(users: UserStore, policyStrength?: PolicySt
       async (ctx: KoaContextWithOIDC) => {
         const { session, result } = ctx.oidc;
         if (!session?.accountId || result?.login) return Check.NO_NEED_TO_PROMPT;
-        const user = await users.findById(session.accountId);
+        const user = await userForRequest(ctx, users, session.accountId);
         const stale = !user || user.disabled || signedInBeforeReset(user, session.authTime());
         return stale ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       },
     ),
   );
-  login?.checks.add(stepUpCheck(policyStrength));
+  login?.checks.add(stepUpCheck(users, policyStrength));
   return policy;
 }
 
@@ -52,7 +81,7 @@ export const STEP_UP_REASON = 'acr_values_unmet';
  * MFA policy (app, role, user) wants more than the session has, e.g. a password-only session
  * from another app reaching an app that requires MFA.
  */
-function stepUpCheck(policyStrength?: PolicyStrength) {
+function stepUpCheck(users: UserStore, policyStrength?: PolicyStrength) {
   return new Check(
     STEP_UP_REASON,
     'The requested authentication context class is stronger than the current session',
@@ -61,7 +90,10 @@ function stepUpCheck(policyStrength?: PolicyStrength) {
       const { session, result, params, client } = ctx.oidc;
       if (!session?.accountId || result?.login) return Check.NO_NEED_TO_PROMPT;
       if (!satisfies(session.acr, requestedStrength(params?.acr_values))) return Check.REQUEST_PROMPT;
-      const policy = policyStrength ? await policyStrength(session.accountId, client?.clientId ?? '') : null;
+      if (!policyStrength) return Check.NO_NEED_TO_PROMPT;
+      const { accountId } = session;
+      const user = userForRequest(ctx, users, accountId);
+      const policy = await policyStrength(accountId, client?.clientId ?? '', user);
       return satisfies(session.acr, policy) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
     },
   );

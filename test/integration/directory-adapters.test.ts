@@ -5,11 +5,19 @@ import { DynamoAuditSink } from '../../functions/adapters/dynamodb/audit-sink.ts
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import { DynamoClientStore } from '../../functions/adapters/dynamodb/client-store.ts';
 import { auditKeys, keys } from '../../functions/adapters/dynamodb/directory-keys.ts';
+import { DynamoFactorStore } from '../../functions/adapters/dynamodb/factor-store.ts';
 import { DynamoRoleStore } from '../../functions/adapters/dynamodb/role-store.ts';
 import { DynamoSecretStore } from '../../functions/adapters/dynamodb/secret-store.ts';
+import { DynamoSignInStore } from '../../functions/adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../../functions/adapters/dynamodb/user-store.ts';
+import { MemoryMailer } from '../../functions/adapters/memory/mfa-stores.ts';
+import { MemorySecretStore } from '../../functions/adapters/memory/stores.ts';
+import { secretBox } from '../../functions/adapters/secrets/secret-box.ts';
+import { parseConfig } from '../../functions/config/config.ts';
 import { ManualClock } from '../../functions/domain/clock.ts';
 import { authenticatePassword, createUser, type Deps } from '../../functions/domain/login.ts';
+import type { MfaDeps } from '../../functions/domain/mfa/factor.ts';
+import { requirementFor, requirementForId } from '../../functions/domain/mfa/sign-in.ts';
 import { EmailTaken, type NewUser } from '../../functions/domain/ports.ts';
 import { startTestStore, type TestStore } from '../support/store.ts';
 
@@ -79,6 +87,79 @@ describe('DynamoDB directory adapters', () => {
     });
     assert.equal(outcome.ok, true);
     assert.deepEqual(calls, ['GetItemCommand', 'UpdateItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
+  });
+
+  it('summarises every factor of a user with one Query, as the per-factor reads see them', async () => {
+    const factors = new DynamoFactorStore(dynamo.doc, store.tables.directory);
+    const roles = new DynamoRoleStore(dynamo.doc, store.tables.directory);
+    await users.create(newUser('mfa-sum', 'mfa-sum@example.com'));
+    await roles.grant('mfa-sum', 'app', 'admin'); // same partition, not a factor
+    calls.length = 0;
+    assert.deepEqual(await factors.summary('mfa-sum'), {
+      totp: false,
+      emailCodes: false,
+      recoveryCodesLeft: 0,
+    });
+    assert.deepEqual(calls, ['QueryCommand']);
+
+    await factors.putUnconfirmedTotp('mfa-sum', 'sealed', 1);
+    assert.equal((await factors.summary('mfa-sum')).totp, false, 'a half-enrolled secret is no factor');
+    await factors.confirmTotp('mfa-sum', 'sealed', 5);
+    await factors.setEmailCodes('mfa-sum', true, 1);
+    await factors.replaceRecoveryCodes('mfa-sum', ['h1', 'h2', 'h3'], 1);
+    await factors.useRecoveryCode('mfa-sum', 'h2');
+    const summary = await factors.summary('mfa-sum');
+    assert.deepEqual(summary, { totp: true, emailCodes: true, recoveryCodesLeft: 2 });
+    assert.deepEqual(summary, {
+      totp: (await factors.getTotp('mfa-sum'))?.confirmed,
+      emailCodes: await factors.emailCodesEnabled('mfa-sum'),
+      recoveryCodesLeft: await factors.countRecoveryCodes('mfa-sum'),
+    });
+    await factors.setEmailCodes('mfa-sum', false, 2);
+    await factors.removeTotp('mfa-sum');
+    assert.deepEqual(await factors.summary('mfa-sum'), {
+      totp: false,
+      emailCodes: false,
+      recoveryCodesLeft: 2,
+    });
+  });
+
+  it('decides the MFA requirement with one Query, reading roles only when a role rule exists', async () => {
+    const mfaDeps = (requiredRoles: string[]): MfaDeps => ({
+      users,
+      clients: new DynamoClientStore(dynamo.doc, store.tables.directory),
+      roles: new DynamoRoleStore(dynamo.doc, store.tables.directory),
+      audit: new DynamoAuditSink(dynamo.doc, store.tables.audit, 30),
+      clock: new ManualClock(),
+      config: parseConfig({ issuer: 'https://id.example.com', mfa: { requiredRoles } }),
+      factors: new DynamoFactorStore(dynamo.doc, store.tables.directory),
+      signIns: new DynamoSignInStore(dynamo.doc, store.tables.directory),
+      box: secretBox(new MemorySecretStore()),
+      mailer: new MemoryMailer(),
+    });
+    await users.create(newUser('mfa-req', 'mfa-req@example.com'));
+    await new DynamoRoleStore(dynamo.doc, store.tables.directory).grant('mfa-req', 'app', 'admin');
+    const user = { id: 'mfa-req', requireMfa: false };
+
+    calls.length = 0;
+    const plain = await requirementFor(mfaDeps([]), { user, clientId: '', requested: null });
+    assert.deepEqual(plain, { required: false });
+    assert.deepEqual(calls, ['QueryCommand']);
+
+    calls.length = 0;
+    const byRole = await requirementFor(mfaDeps(['admin']), { user, clientId: 'app', requested: null });
+    assert.deepEqual(byRole, { required: true, strength: 'any' });
+    assert.deepEqual([...calls].sort(), ['GetItemCommand', 'QueryCommand', 'QueryCommand']);
+
+    // Known by id only (step-up, the session check): the user is read too, alongside the rest.
+    calls.length = 0;
+    const found = await requirementForId(mfaDeps([]), { userId: 'mfa-req', clientId: '', requested: null });
+    assert.deepEqual(found?.requirement, { required: false });
+    assert.deepEqual([...calls].sort(), ['GetItemCommand', 'QueryCommand']);
+    assert.equal(
+      await requirementForId(mfaDeps([]), { userId: 'nobody', clientId: '', requested: null }),
+      null,
+    );
   });
 
   it('frees the e-mail claim when the user item cannot be written', async () => {

@@ -14,6 +14,8 @@ export const keys = {
   emailCodes: (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#EMAIL' }),
   recoveryCode: (userId: string, hash: string) => ({ pk: `USER#${userId}`, sk: `MFA#RECOVERY#${hash}` }),
   recoveryPrefix: 'MFA#RECOVERY#',
+  /** Every factor item of a user (TOTP, e-mail codes, recovery codes) shares this sort key prefix. */
+  factorPrefix: 'MFA#',
   userPartition: (userId: string) => `USER#${userId}`,
   /** A sign-in awaiting its second factor, and the e-mail code sent for it: bound to the interaction uid. */
   pendingSignIn: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'PENDING' }),

@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FactorStore, TotpFactor } from '../../domain/ports.ts';
+import type { FactorStore, FactorSummary, TotpFactor } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
 
@@ -15,14 +15,7 @@ export class DynamoFactorStore implements FactorStore {
   ) {}
 
   async getTotp(userId: string): Promise<TotpFactor | null> {
-    const item = await this.get(keys.totp(userId));
-    if (!item || typeof item.secretSealed !== 'string') return null;
-    return {
-      secretSealed: item.secretSealed,
-      confirmed: item.confirmed === true,
-      lastStep: typeof item.lastStep === 'number' ? item.lastStep : 0,
-      createdAt: typeof item.createdAt === 'number' ? item.createdAt : 0,
-    };
+    return totpFrom(await this.get(keys.totp(userId)));
   }
 
   async putUnconfirmedTotp(userId: string, secretSealed: string, now: number): Promise<boolean> {
@@ -112,6 +105,17 @@ export class DynamoFactorStore implements FactorStore {
     return (await this.recoveryItems(userId)).length;
   }
 
+  /** One strongly consistent Query of the user's `MFA#` items, read with the same rules as the getters above. */
+  async summary(userId: string): Promise<FactorSummary> {
+    const items = await queryPartition(this.doc, this.table, keys.userPartition(userId), keys.factorPrefix);
+    const bySk = (sk: string) => items.find((item) => item.sk === sk);
+    return {
+      totp: totpFrom(bySk(keys.totp(userId).sk))?.confirmed === true,
+      emailCodes: bySk(keys.emailCodes(userId).sk)?.enabled === true,
+      recoveryCodesLeft: items.filter((item) => String(item.sk).startsWith(keys.recoveryPrefix)).length,
+    };
+  }
+
   private recoveryItems(userId: string) {
     return queryPartition(this.doc, this.table, keys.userPartition(userId), keys.recoveryPrefix);
   }
@@ -123,4 +127,15 @@ export class DynamoFactorStore implements FactorStore {
   private conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
     return conditionalWrite(this.doc, command);
   }
+}
+
+/** The TOTP item as a TotpFactor; null when absent or without a secret. */
+function totpFrom(item: Record<string, unknown> | undefined): TotpFactor | null {
+  if (!item || typeof item.secretSealed !== 'string') return null;
+  return {
+    secretSealed: item.secretSealed,
+    confirmed: item.confirmed === true,
+    lastStep: typeof item.lastStep === 'number' ? item.lastStep : 0,
+    createdAt: typeof item.createdAt === 'number' ? item.createdAt : 0,
+  };
 }

@@ -1,6 +1,7 @@
 import type {
   EmailChallenge,
   FactorStore,
+  FactorSummary,
   Mailer,
   MailMessage,
   PendingSignIn,
@@ -56,6 +57,13 @@ export class MemoryFactorStore implements FactorStore {
   }
   async countRecoveryCodes(userId: string) {
     return this.recovery.get(userId)?.size ?? 0;
+  }
+  async summary(userId: string): Promise<FactorSummary> {
+    return {
+      totp: this.totp.get(userId)?.confirmed === true,
+      emailCodes: this.email.has(userId),
+      recoveryCodesLeft: this.recovery.get(userId)?.size ?? 0,
+    };
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { audit } from '../deps.ts';
+import type { FactorSummary } from '../ports.ts';
 import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
 
 /**
@@ -11,11 +12,16 @@ import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
  */
 const hashOf = (deps: MfaDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
 
+/** Offered by the configuration and switched on by the user (or an administrator). */
+export function emailCodeUsableIn(config: MfaDeps['config'], factors: FactorSummary): boolean {
+  return config.mfa.factors.includes('email') && factors.emailCodes;
+}
+
 export const emailCode: SecondFactor = {
   method: 'email',
   strong: false,
   async usable(deps, userId) {
-    return deps.config.mfa.factors.includes('email') && deps.factors.emailCodesEnabled(userId);
+    return emailCodeUsableIn(deps.config, await deps.factors.summary(userId));
   },
   async verify(deps, { userId, uid, code }) {
     const { emailMaxTries: max } = deps.config.mfa;

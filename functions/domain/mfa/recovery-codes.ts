@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { audit } from '../deps.ts';
+import type { FactorSummary } from '../ports.ts';
 import type { MfaDeps, SecondFactor } from './factor.ts';
 
 /**
@@ -27,11 +28,16 @@ function normalise(code: string): string {
 const hashOf = (deps: MfaDeps, userId: string, code: string) =>
   deps.box.digest(`recovery:${userId}:${normalise(code)}`);
 
+/** Any code left. (Whether they count alone is the sign-in's rule: see usableMethods in sign-in.ts.) */
+export function recoveryCodesUsableIn(_config: MfaDeps['config'], factors: FactorSummary): boolean {
+  return factors.recoveryCodesLeft > 0;
+}
+
 export const recoveryCodes: SecondFactor = {
   method: 'recovery',
   strong: true,
   async usable(deps, userId) {
-    return (await deps.factors.countRecoveryCodes(userId)) > 0;
+    return recoveryCodesUsableIn(deps.config, await deps.factors.summary(userId));
   },
   async verify(deps, { userId, code }) {
     if (normalise(code).length !== 10) return false;

@@ -34,12 +34,7 @@ async function notify(deps: MfaDeps, u: User, what: string): Promise<void> {
 }
 
 export async function factorOverview(deps: MfaDeps, userId: string): Promise<FactorOverview> {
-  return {
-    totp: (await deps.factors.getTotp(userId))?.confirmed === true,
-    emailCodes: await deps.factors.emailCodesEnabled(userId),
-    recoveryCodesLeft: await deps.factors.countRecoveryCodes(userId),
-    offered: deps.config.mfa.factors,
-  };
+  return { ...(await deps.factors.summary(userId)), offered: deps.config.mfa.factors };
 }
 
 export async function startTotp(deps: MfaDeps, userId: string): Promise<TotpEnrolment> {

@@ -1,47 +1,108 @@
 import { type AttemptContext, audit, lockoutPolicy } from '../deps.ts';
-import type { PendingSignIn, User } from '../ports.ts';
-import { emailCode } from './email-code.ts';
+import type { FactorSummary, PendingSignIn, User } from '../ports.ts';
+import { emailCode, emailCodeUsableIn } from './email-code.ts';
 import type { Method, MfaDeps, SecondFactor, Strength } from './factor.ts';
-import { mfaRequirement } from './policy.ts';
-import { recoveryCodes } from './recovery-codes.ts';
-import { totp } from './totp.ts';
+import { mfaRequirement, type Requirement } from './policy.ts';
+import { recoveryCodes, recoveryCodesUsableIn } from './recovery-codes.ts';
+import { totp, totpUsableIn } from './totp.ts';
 
 /** Every second factor, strongest first. Adding a factor means adding it here and its own file. */
 export const FACTORS: readonly SecondFactor[] = [totp, recoveryCodes, emailCode];
+
+/**
+ * Each factor's usability rule, applied to the user's factor summary: the sign-in reads every
+ * factor in one request (FactorStore.summary) instead of asking each factor to read its own item.
+ * A Record, so a new method does not compile until it says how it is usable.
+ */
+const USABLE_IN: Record<Method, (config: MfaDeps['config'], factors: FactorSummary) => boolean> = {
+  totp: totpUsableIn,
+  recovery: recoveryCodesUsableIn,
+  email: emailCodeUsableIn,
+};
 
 export function factorFor(method: string): SecondFactor | undefined {
   return FACTORS.find((f) => f.method === method);
 }
 
-/** The factors this user can sign in with now, at this strength. */
-export async function usableMethods(deps: MfaDeps, userId: string, strength: Strength): Promise<Method[]> {
-  const usable: Method[] = [];
-  for (const f of FACTORS) {
-    if ((strength === 'any' || f.strong) && (await f.usable(deps, userId))) usable.push(f.method);
-  }
+/** The factors a user with these `factors` can sign in with, at this strength. */
+export function methodsIn(config: MfaDeps['config'], factors: FactorSummary, strength: Strength): Method[] {
+  const usable = FACTORS.filter(
+    (f) => (strength === 'any' || f.strong) && USABLE_IN[f.method](config, factors),
+  ).map((f) => f.method);
   // Recovery codes back up an enrolled authenticator; alone they are not a way to sign in.
   return usable.includes('totp') || usable.includes('email') ? usable : [];
+}
+
+/** The factors this user can sign in with now, at this strength. */
+export async function usableMethods(deps: MfaDeps, userId: string, strength: Strength): Promise<Method[]> {
+  return methodsIn(deps.config, await deps.factors.summary(userId), strength);
 }
 
 export async function hasAnyFactor(deps: MfaDeps, userId: string): Promise<boolean> {
   return (await usableMethods(deps, userId, 'any')).length > 0;
 }
 
-/** Policy inputs gathered from the stores, then the pure decision in policy.ts. */
-export async function requirementFor(
+type Gathered = Awaited<ReturnType<typeof gather>>;
+
+/**
+ * The policy inputs kept in the stores. The reads are independent, so they run in parallel: the
+ * app (from the cached client store), every factor in one Query, and the user's roles only when a
+ * role rule exists (without one they can't change the outcome).
+ */
+async function gather(deps: MfaDeps, userId: string, clientId: string) {
+  const [client, factors, userRoles] = await Promise.all([
+    clientId ? deps.clients.get(clientId) : null,
+    deps.factors.summary(userId),
+    deps.config.mfa.requiredRoles.length > 0 ? deps.roles.allRoles(userId) : [],
+  ]);
+  return { client, factors, userRoles };
+}
+
+/** The pure decision in policy.ts, on what was gathered. */
+function decide(
   deps: MfaDeps,
-  input: { user: User; clientId: string; requested: Strength | null },
-) {
-  const client = input.clientId ? await deps.clients.get(input.clientId) : null;
+  user: Pick<User, 'requireMfa'>,
+  gathered: Gathered,
+  input: { clientId: string; requested: Strength | null },
+): Requirement {
   return mfaRequirement({
     config: deps.config.mfa,
     clientId: input.clientId,
-    clientRequires: client?.requireMfa === true,
-    userRequires: input.user.requireMfa === true,
-    userOptedIn: await hasAnyFactor(deps, input.user.id),
-    userRoles: await deps.roles.allRoles(input.user.id),
+    clientRequires: gathered.client?.requireMfa === true,
+    userRequires: user.requireMfa === true,
+    userOptedIn: methodsIn(deps.config, gathered.factors, 'any').length > 0,
+    userRoles: gathered.userRoles,
     requested: input.requested,
   });
+}
+
+/** Does this (already read) user need a second factor for this app, and how strong? */
+export async function requirementFor(
+  deps: MfaDeps,
+  input: { user: Pick<User, 'id' | 'requireMfa'>; clientId: string; requested: Strength | null },
+): Promise<Requirement> {
+  return decide(deps, input.user, await gather(deps, input.user.id, input.clientId), input);
+}
+
+/**
+ * The same for a user known by id only (a session's): the user is read alongside the other
+ * inputs rather than before them, unless the caller already has it (or is reading it: `user`).
+ * Null when there is no such user.
+ */
+export async function requirementForId(
+  deps: MfaDeps,
+  input: {
+    userId: string;
+    clientId: string;
+    requested: Strength | null;
+    user?: User | null | Promise<User | null> | undefined;
+  },
+): Promise<{ user: User; requirement: Requirement } | null> {
+  const [user, gathered] = await Promise.all([
+    input.user !== undefined ? input.user : deps.users.findById(input.userId),
+    gather(deps, input.userId, input.clientId),
+  ]);
+  return user ? { user, requirement: decide(deps, user, gathered, input) } : null;
 }
 
 export type VerifyOutcome = { ok: true; method: Method } | { ok: false };

@@ -1,5 +1,6 @@
 import { generateSecret, generateURI, verify } from 'otplib';
 import { audit } from '../deps.ts';
+import type { FactorSummary } from '../ports.ts';
 import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
 
 /**
@@ -27,13 +28,16 @@ async function matchingStep(deps: MfaDeps, secret: string, code: string): Promis
   return result.valid && 'timeStep' in result ? result.timeStep : null;
 }
 
+/** Offered by the configuration and confirmed: a half-enrolled secret is no way to sign in. */
+export function totpUsableIn(config: MfaDeps['config'], factors: FactorSummary): boolean {
+  return config.mfa.factors.includes('totp') && factors.totp;
+}
+
 export const totp: SecondFactor = {
   method: 'totp',
   strong: true,
   async usable(deps, userId) {
-    return (
-      deps.config.mfa.factors.includes('totp') && (await deps.factors.getTotp(userId))?.confirmed === true
-    );
+    return totpUsableIn(deps.config, await deps.factors.summary(userId));
   },
   async verify(deps, { userId, code }) {
     const stored = await deps.factors.getTotp(userId);

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
+import { methodsIn } from '../../functions/domain/mfa/sign-in.ts';
+import { mfaServices } from '../../functions/idp/mfa-services.ts';
+import { memoryMfa } from '../support/mfa-memory.ts';
+
+/** The second-factor decision right after the password: what it reads and what it refuses. */
+describe('MFA begin', () => {
+  async function setup(mfa: Record<string, unknown> = {}) {
+    const m = await memoryMfa(mfa);
+    let userReads = 0;
+    const findById = m.deps.users.findById.bind(m.deps.users);
+    m.deps.users.findById = (id) => {
+      userReads++;
+      return findById(id);
+    };
+    const begin = (extra: Record<string, unknown> = {}) =>
+      mfaServices(m.deps).begin({
+        userId: m.user.id,
+        uid: 'uid-1',
+        clientId: '',
+        acrValues: undefined,
+        remember: false,
+        expiresAt: m.clock.now().getTime() + 600_000,
+        stepUp: false,
+        ...extra,
+      });
+    return { ...m, begin, userReads: () => userReads };
+  }
+
+  it('reuses the user the password step read instead of reading it again', async () => {
+    const m = await setup();
+    await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
+    assert.equal(await m.begin({ user: m.user }), 'mfa');
+    assert.equal(m.userReads(), 0);
+    assert.equal((await m.deps.signIns.getPending('uid-1'))?.userId, m.user.id);
+  });
+
+  it('reads the user by id when only the id is known (step-up), with the same outcome', async () => {
+    const m = await setup();
+    assert.equal(await m.begin(), 'done');
+    await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
+    assert.equal(await m.begin(), 'mfa');
+    assert.equal(m.userReads(), 2);
+  });
+
+  it('refuses a disabled user, an unknown id, and a user that is not the one named', async () => {
+    const m = await setup();
+    await assert.rejects(m.begin({ user: { ...m.user, disabled: true } }), /vanished/);
+    await assert.rejects(m.begin({ user: { ...m.user, id: 'someone-else' } }), /vanished/);
+    await assert.rejects(m.begin({ userId: 'nobody' }), /vanished/);
+    await m.deps.users.updateProfile(m.user.id, { disabled: true });
+    await assert.rejects(m.begin(), /vanished/);
+  });
+
+  it('honours the user flag taken from the passed user', async () => {
+    const m = await setup();
+    assert.equal(await m.begin({ user: { ...m.user, requireMfa: true } }), 'mfa');
+    assert.equal(await m.begin({ user: { ...m.user, requireMfa: false } }), 'done');
+  });
+});
+
+describe('usable methods from the factor summary', () => {
+  it('applies each factor rule, the strength, and "recovery codes alone are no way in"', async () => {
+    const { deps } = await memoryMfa();
+    const all = { totp: true, emailCodes: true, recoveryCodesLeft: 3 };
+    assert.deepEqual(methodsIn(deps.config, all, 'any'), ['totp', 'recovery', 'email']);
+    assert.deepEqual(methodsIn(deps.config, all, 'strong'), ['totp', 'recovery']);
+    assert.deepEqual(methodsIn(deps.config, { ...all, totp: false, emailCodes: false }, 'any'), []);
+    assert.deepEqual(methodsIn(deps.config, { ...all, totp: false }, 'strong'), []);
+    const { deps: emailOff } = await memoryMfa({ factors: ['totp'] });
+    assert.deepEqual(methodsIn(emailOff.config, { ...all, totp: false }, 'any'), []);
+  });
+});
