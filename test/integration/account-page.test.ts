@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout } from 'node:timers/promises';
 import { ACCOUNT_CLIENT_ID } from '../../functions/domain/clients.ts';
 import { FormClient, type Page } from '../support/browserless.ts';
 import { audits, recoveryCodesOnPage, secretOnPage, totpNow } from '../support/mfa.ts';
@@ -107,13 +108,16 @@ describe('the self-service account page', () => {
     assert.match(wrong.html, /did not match/);
     assert.equal(secretOnPage(wrong), secret, 'the same pending secret is offered again');
     const codesPage = await browser.submit(wrong, '/totp/confirm', { code: await totpNow(sesame, secret) });
-    assert.equal(recoveryCodesOnPage(codesPage).length, 10);
+    const codes = recoveryCodesOnPage(codesPage);
+    assert.equal(codes.length, 10);
     sesame.clock.advance(30_000);
     const back = await stepUpWithTotp(browser, await browser.submit(codesPage, '/continue', {}), secret);
     assert.equal(back.url, account);
     assert.match(back.html, /id="totp-status">Set up/);
     assert.match(back.html, /id="recovery-status">10 unused/);
     assert.ok(!back.html.includes(secret), 'the secret is never shown again');
+    for (const hidden of [secret, ...codes])
+      assert.ok(!sesame.logs.some((l) => l.includes(hidden)), 'no secret or recovery code in the logs');
     assert.equal(audits(sesame, 'mfa.totp.enrolled', user.id).length, 1);
     assert.equal(audits(sesame, 'mfa.recovery_codes.generated', user.id).length, 1);
     const mails = await mailsTo(email, mailsBefore);
@@ -239,8 +243,12 @@ describe('the self-service account page', () => {
     assert.match(after.url, /\/interaction\/[\w-]+$/, 'this session ended too');
     const old = await browser.submit(after, '/login', { email, password: PASSWORD });
     assert.match(old.html, /incorrect/);
+    // A sign-in counts as after the change from the change's second on; let the wall clock get there.
+    await setTimeout(Math.max(0, sesame.clock.now().getTime() - Date.now()));
     const next = await browser.submit(old, '/login', { email, password: NEW_PASSWORD });
     assert.equal(next.url, account);
+    for (const hidden of [PASSWORD, NEW_PASSWORD, 'not my password'])
+      assert.ok(!sesame.logs.some((l) => l.includes(hidden)), 'no password in the logs');
   });
 
   it('refuses forged, malformed and misdirected requests with a 4xx page', async () => {
