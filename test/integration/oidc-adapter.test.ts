@@ -346,6 +346,14 @@ describe('DynamoOidcAdapter', () => {
       assert.equal((await adapter('Session').findByUid(uid))?.uid, uid);
     });
 
+    it('removes an interaction (a model without index items) and ignores an unknown one', async () => {
+      const uid = id();
+      await adapter('Interaction').upsert(uid, { uid, returnTo: '/auth/x' }, 60);
+      await adapter('Interaction').destroy(uid);
+      assert.equal(await adapter('Interaction').find(uid), undefined);
+      await adapter('Interaction').destroy(id());
+    });
+
     it('does nothing for an unknown id', async () => {
       await adapter('AccessToken').destroy(id());
     });

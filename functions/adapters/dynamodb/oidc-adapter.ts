@@ -173,6 +173,8 @@ export class DynamoOidcAdapter implements Adapter {
    */
   async destroy(id: string): Promise<void> {
     const key = mainKey(this.model, id);
+    // Interactions, grants and the like never have index items: one delete, nothing to read first.
+    if (!HAS_INDEX_ITEMS.has(this.model)) return this.delete(key);
     const item = await this.get<MainItem>(key);
     if (!item) return;
     const { uid, userCode, grantId } = indexValues(this.model, item.payload);
@@ -273,6 +275,9 @@ export class DynamoOidcAdapter implements Adapter {
 export function dynamoOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory {
   return (name: string) => new DynamoOidcAdapter(name, deps);
 }
+
+/** The models whose items can have index items (see indexValues): only these need a read before delete. */
+const HAS_INDEX_ITEMS = new Set(['Session', ...GRANT_BOUND]);
 
 function indexValues(
   model: string,
