@@ -1,6 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { audit } from '../deps.ts';
-import type { FactorSummary } from '../ports.ts';
 import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
 
 /**
@@ -12,17 +11,11 @@ import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
  */
 const hashOf = (deps: MfaDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
 
-/** Offered by the configuration and switched on by the user (or an administrator). */
-export function emailCodeUsableIn(config: MfaDeps['config'], factors: FactorSummary): boolean {
-  return config.mfa.factors.includes('email') && factors.emailCodes;
-}
-
 export const emailCode: SecondFactor = {
   method: 'email',
   strong: false,
-  async usable(deps, userId) {
-    return emailCodeUsableIn(deps.config, await deps.factors.summary(userId));
-  },
+  // Offered by the configuration and switched on by the user (or an administrator).
+  usableIn: (config, factors) => config.mfa.factors.includes('email') && factors.emailCodes,
   async verify(deps, { userId, uid, code }) {
     const { emailMaxTries: max } = deps.config.mfa;
     const challenge = await deps.signIns.getEmailChallenge(uid);
@@ -58,7 +51,8 @@ export async function sendEmailCode(
   input: { uid: string; user: { id: string; email: string } },
 ): Promise<SendOutcome> {
   const { mfa } = deps.config;
-  if (!(await emailCode.usable(deps, input.user.id))) return { ok: false, reason: 'not_enabled' };
+  if (!emailCode.usableIn(deps.config, await deps.factors.summary(input.user.id)))
+    return { ok: false, reason: 'not_enabled' };
   const now = deps.clock.now().getTime();
   const previous = await deps.signIns.getEmailChallenge(input.uid);
   if (previous && previous.userId !== input.user.id) return { ok: false, reason: 'not_enabled' };

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/config.ts';
 import type { Deps } from '../deps.ts';
-import type { FactorStore, Mailer, SecretBox, SignInStore } from '../ports.ts';
+import type { FactorStore, FactorSummary, Mailer, SecretBox, SignInStore } from '../ports.ts';
 
 /** The second-factor methods. Which `acr`/`amr` each yields is decided in functions/oidc/acr.ts. */
 export type Method = 'totp' | 'email' | 'recovery';
@@ -36,8 +36,11 @@ export interface SecondFactor {
   method: Method;
   /** True when `strong`-only sign-ins may use it. */
   strong: boolean;
-  /** Whether this user can sign in with it now. */
-  usable(deps: MfaDeps, userId: string): Promise<boolean>;
+  /**
+   * Whether a user with these factors can sign in with it (the configuration may not offer it). Pure:
+   * the sign-in reads every factor of a user in one request (FactorStore.summary) and asks each.
+   */
+  usableIn(config: MfaDeps['config'], factors: FactorSummary): boolean;
   /** Checks a code; single use and replay protection are the factor's job. Never touches the lockout. */
   verify(deps: MfaDeps, input: VerifyInput): Promise<boolean>;
   remove(deps: MfaDeps, userId: string): Promise<void>;

@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { audit } from '../deps.ts';
-import type { FactorSummary } from '../ports.ts';
 import type { MfaDeps, SecondFactor } from './factor.ts';
 
 /**
@@ -28,17 +27,11 @@ function normalise(code: string): string {
 const hashOf = (deps: MfaDeps, userId: string, code: string) =>
   deps.box.digest(`recovery:${userId}:${normalise(code)}`);
 
-/** Any code left. (Whether they count alone is the sign-in's rule: see usableMethods in sign-in.ts.) */
-export function recoveryCodesUsableIn(_config: MfaDeps['config'], factors: FactorSummary): boolean {
-  return factors.recoveryCodesLeft > 0;
-}
-
 export const recoveryCodes: SecondFactor = {
   method: 'recovery',
   strong: true,
-  async usable(deps, userId) {
-    return recoveryCodesUsableIn(deps.config, await deps.factors.summary(userId));
-  },
+  // Any code left. (Whether they count alone is the sign-in's rule: see methodsIn in sign-in.ts.)
+  usableIn: (_config, factors) => factors.recoveryCodesLeft > 0,
   async verify(deps, { userId, code }) {
     if (normalise(code).length !== 10) return false;
     return deps.factors.useRecoveryCode(userId, await hashOf(deps, userId, code));

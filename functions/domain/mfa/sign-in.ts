@@ -1,24 +1,13 @@
 import { type AttemptContext, audit, lockoutPolicy } from '../deps.ts';
 import type { FactorSummary, PendingSignIn, User } from '../ports.ts';
-import { emailCode, emailCodeUsableIn } from './email-code.ts';
+import { emailCode } from './email-code.ts';
 import type { Method, MfaDeps, SecondFactor, Strength } from './factor.ts';
 import { mfaRequirement, type Requirement } from './policy.ts';
-import { recoveryCodes, recoveryCodesUsableIn } from './recovery-codes.ts';
-import { totp, totpUsableIn } from './totp.ts';
+import { recoveryCodes } from './recovery-codes.ts';
+import { totp } from './totp.ts';
 
 /** Every second factor, strongest first. Adding a factor means adding it here and its own file. */
 export const FACTORS: readonly SecondFactor[] = [totp, recoveryCodes, emailCode];
-
-/**
- * Each factor's usability rule, applied to the user's factor summary: the sign-in reads every
- * factor in one request (FactorStore.summary) instead of asking each factor to read its own item.
- * A Record, so a new method does not compile until it says how it is usable.
- */
-const USABLE_IN: Record<Method, (config: MfaDeps['config'], factors: FactorSummary) => boolean> = {
-  totp: totpUsableIn,
-  recovery: recoveryCodesUsableIn,
-  email: emailCodeUsableIn,
-};
 
 export function factorFor(method: string): SecondFactor | undefined {
   return FACTORS.find((f) => f.method === method);
@@ -26,9 +15,9 @@ export function factorFor(method: string): SecondFactor | undefined {
 
 /** The factors a user with these `factors` can sign in with, at this strength. */
 export function methodsIn(config: MfaDeps['config'], factors: FactorSummary, strength: Strength): Method[] {
-  const usable = FACTORS.filter(
-    (f) => (strength === 'any' || f.strong) && USABLE_IN[f.method](config, factors),
-  ).map((f) => f.method);
+  const usable = FACTORS.filter((f) => (strength === 'any' || f.strong) && f.usableIn(config, factors)).map(
+    (f) => f.method,
+  );
   // Recovery codes back up an enrolled authenticator; alone they are not a way to sign in.
   return usable.includes('totp') || usable.includes('email') ? usable : [];
 }

@@ -1,6 +1,5 @@
 import { generateSecret, generateURI, verify } from 'otplib';
 import { audit } from '../deps.ts';
-import type { FactorSummary } from '../ports.ts';
 import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
 
 /**
@@ -28,17 +27,11 @@ async function matchingStep(deps: MfaDeps, secret: string, code: string): Promis
   return result.valid && 'timeStep' in result ? result.timeStep : null;
 }
 
-/** Offered by the configuration and confirmed: a half-enrolled secret is no way to sign in. */
-export function totpUsableIn(config: MfaDeps['config'], factors: FactorSummary): boolean {
-  return config.mfa.factors.includes('totp') && factors.totp;
-}
-
 export const totp: SecondFactor = {
   method: 'totp',
   strong: true,
-  async usable(deps, userId) {
-    return totpUsableIn(deps.config, await deps.factors.summary(userId));
-  },
+  // Offered by the configuration and confirmed: a half-enrolled secret is no way to sign in.
+  usableIn: (config, factors) => config.mfa.factors.includes('totp') && factors.totp,
   async verify(deps, { userId, code }) {
     const stored = await deps.factors.getTotp(userId);
     if (!stored?.confirmed) return false;
