@@ -11,6 +11,8 @@ import {
   startTotp,
   switchEmailCodes,
 } from '../domain/mfa/settings.ts';
+import { TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
+import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
@@ -20,7 +22,9 @@ import { renderPage } from '../interactions/views.ts';
 import type { PolicyStrength } from '../oidc/session-check.ts';
 import type { Logger } from '../shared/logger.ts';
 import { signInUrl } from './client.ts';
-import { type SignedIn, signedInUser } from './session.ts';
+import { type AccountSession, accountSession } from './session.ts';
+
+type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
 
 export interface AccountDeps {
   mfa: MfaDeps;
@@ -40,8 +44,12 @@ const NOTICES: Record<string, string> = {
   'email-off': 'Sign-in codes by e-mail are off.',
 };
 
-const LAST_FACTOR =
-  'Your account must keep a second factor, so this one cannot be switched off. Set up another one first.';
+const REFUSED: Record<Exclude<FactorChange, 'done'>, string> = {
+  last_factor_required:
+    'Your account must keep a second factor of this strength, so this one cannot be switched off. Set up another one first.',
+  busy: 'Another change to your sign-in methods is under way. Please try again in a moment.',
+  not_offered: 'This sign-in method is not offered here.',
+};
 
 interface Request {
   ctx: Context;
@@ -66,6 +74,9 @@ export function accountRoutes(provider: Provider, deps: AccountDeps) {
     try {
       await dispatch(req, provider, match[1]);
     } catch (err) {
+      // Lost races (the user was disabled meanwhile, another tab finished the same enrolment) are
+      // not errors: the overview shows how things stand now, or sends the browser to sign in.
+      if (err instanceof NotFound || err instanceof TotpAlreadyEnrolled) return redirect(ctx, req.path);
       renderFailure(ctx, err, deps.logger);
     }
   };
@@ -74,27 +85,27 @@ export function accountRoutes(provider: Provider, deps: AccountDeps) {
 async function dispatch(req: Request, provider: Provider, action: string | undefined): Promise<void> {
   const { ctx, deps } = req;
   if (action === 'callback') return callback(req);
+  const session = await accountSession(ctx, provider, deps);
   if (action === 'signin') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
-    return redirect(ctx, signInUrl(deps.issuer, { fresh: true }));
+    // A fresh sign-in, with the second factor the page will want anyway.
+    const strength = session.kind === 'signed-in' ? session.strength : null;
+    return redirect(ctx, signInUrl(deps.issuer, { fresh: true, ...(strength ? { mfa: strength } : {}) }));
   }
-  const who = await signedInUser(ctx, provider, {
-    users: deps.mfa.users,
-    policyStrength: deps.policyStrength,
-    now: () => deps.mfa.clock.now().getTime(),
-  });
   if (action === undefined) {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
-    if (!who) return redirect(ctx, signInUrl(deps.issuer));
+    if (session.kind === 'none') return redirect(ctx, signInUrl(deps.issuer));
+    if (session.kind === 'step-up') return redirect(ctx, signInUrl(deps.issuer, { mfa: session.strength }));
     const notice = NOTICES[String(ctx.query.done ?? '')];
-    return overview(req, who, notice ? { notice } : {});
+    return overview(req, session, notice ? { notice } : {});
   }
 
   if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
   const form = await readForm(ctx, ['csrf', 'current', 'password', 'confirm', 'code', 'enabled']);
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
-  // The session ended (or was invalidated) since the page was shown: start again from the overview.
-  if (!who) return redirect(ctx, req.path);
+  // The session ended, was invalidated or is too weak now: start again from the overview.
+  if (session.kind !== 'signed-in') return redirect(ctx, req.path);
+  const who = session;
   if (action === 'continue') return redirect(ctx, req.path);
   if (action === 'password') return changePassword(req, who, form);
   if (!who.recent) return overview(req, who, { error: 'Please sign in again before changing this.' });
@@ -173,7 +184,7 @@ async function overview(
 }
 
 async function afterChange(req: Request, who: SignedIn, outcome: FactorChange, done: string): Promise<void> {
-  if (outcome === 'last_factor_required') return overview(req, who, { error: LAST_FACTOR });
+  if (outcome !== 'done') return overview(req, who, { error: REFUSED[outcome] });
   redirect(req.ctx, `${req.path}?done=${done}`);
 }
 

@@ -1,37 +1,56 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
-import type { User, UserStore } from '../domain/ports.ts';
+import type { MfaDeps, Strength } from '../domain/mfa/factor.ts';
+import { methodsIn } from '../domain/mfa/sign-in.ts';
+import type { User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
 import { type PolicyStrength, signedInBeforeReset } from '../oidc/session-check.ts';
 
 /** Changing second factors needs a sign-in at most this old; older sessions are asked to sign in again. */
 export const RECENT_SIGN_IN_SECONDS = 15 * 60;
 
-export interface SignedIn {
-  user: User;
-  /** Signed in within RECENT_SIGN_IN_SECONDS. */
-  recent: boolean;
-}
+export type AccountSession =
+  /** Signed in strongly enough for `strength`; `recent`: within RECENT_SIGN_IN_SECONDS. */
+  | { kind: 'signed-in'; user: User; recent: boolean; strength: Strength | null }
+  /** Signed in, but more weakly than the page demands: step up to `strength` first. */
+  | { kind: 'step-up'; strength: Strength }
+  /** No usable session: sign in. */
+  | { kind: 'none' };
 
 /**
- * The user of this browser's Sesame session, judged exactly like the interaction policy judges it
- * for apps: no session, a disabled or deleted user, a sign-in from before the last password change,
- * or a session weaker than MFA policy demands all mean "sign in (again)", i.e. null.
+ * The user of this browser's Sesame session, judged like the interaction policy judges it for apps
+ * (no session, a disabled or deleted user, or a sign-in from before the last password change mean
+ * "sign in"), plus one rule of the account page's own: the session must be as strong as the user's
+ * strongest factor. Whoever manages the factors must have passed the best of them; otherwise a
+ * password (with `SESAME_MFA_POLICY=off`) or an e-mailed code could replace the authenticator, or
+ * mint recovery codes, which count as strong.
  */
-export async function signedInUser(
+export async function accountSession(
   ctx: Context,
   provider: Provider,
-  deps: { users: UserStore; policyStrength: PolicyStrength | undefined; now: () => number },
-): Promise<SignedIn | null> {
+  deps: { mfa: MfaDeps; policyStrength: PolicyStrength | undefined },
+): Promise<AccountSession> {
   const session = await provider.Session.get(ctx as never);
   const accountId = session.accountId;
-  if (!accountId) return null;
-  const user = await deps.users.findById(accountId);
+  if (!accountId) return { kind: 'none' };
+  const { mfa } = deps;
+  const [user, factors] = await Promise.all([mfa.users.findById(accountId), mfa.factors.summary(accountId)]);
   const authTime = session.authTime();
-  if (!user || user.disabled || signedInBeforeReset(user, authTime)) return null;
-  const wanted = deps.policyStrength ? await deps.policyStrength(user.id, ACCOUNT_CLIENT_ID, user) : null;
-  if (!satisfies(session.acr, wanted)) return null;
-  const age = deps.now() / 1000 - (authTime ?? 0);
-  return { user, recent: age <= RECENT_SIGN_IN_SECONDS };
+  if (!user || user.disabled || signedInBeforeReset(user, authTime)) return { kind: 'none' };
+  const policy = deps.policyStrength ? await deps.policyStrength(user.id, ACCOUNT_CLIENT_ID, user) : null;
+  const wanted = stronger(policy, strongestFactor(mfa, factors));
+  if (!satisfies(session.acr, wanted)) return { kind: 'step-up', strength: wanted ?? 'any' };
+  const age = mfa.clock.now().getTime() / 1000 - (authTime ?? 0);
+  return { kind: 'signed-in', user, recent: age <= RECENT_SIGN_IN_SECONDS, strength: wanted };
+}
+
+function strongestFactor(mfa: MfaDeps, factors: Parameters<typeof methodsIn>[1]): Strength | null {
+  if (methodsIn(mfa.config, factors, 'strong').length > 0) return 'strong';
+  return methodsIn(mfa.config, factors, 'any').length > 0 ? 'any' : null;
+}
+
+function stronger(a: Strength | null, b: Strength | null): Strength | null {
+  if (a === 'strong' || b === 'strong') return 'strong';
+  return a ?? b;
 }

@@ -195,6 +195,13 @@ export interface FactorStore {
    * on the sign-in path (the per-factor reads above stay for enrolment and verification).
    */
   summary(userId: string): Promise<FactorSummary>;
+
+  /**
+   * A per-user lease that serialises changes which switch factors off (check "is another factor
+   * left?", then delete): true for the one caller that got it, until `unlockChanges` or `until`.
+   */
+  lockChanges(userId: string, now: number, until: number): Promise<boolean>;
+  unlockChanges(userId: string): Promise<void>;
 }
 
 /** An e-mailed code, bound to the sign-in (interaction) it was sent for. */

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout } from 'node:timers/promises';
+import * as oidc from 'openid-client';
 import { ACCOUNT_CLIENT_ID } from '../../functions/domain/clients.ts';
+import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
 import { FormClient, type Page } from '../support/browserless.ts';
 import { audits, recoveryCodesOnPage, secretOnPage, totpNow } from '../support/mfa.ts';
-import { addUser, PASSWORD } from '../support/rp.ts';
+import { addUser, PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 const NEW_PASSWORD = 'a brand new passphrase 42';
@@ -68,31 +71,78 @@ describe('the self-service account page', () => {
     assert.match(page.html, /id="totp-status">Not set up/);
   });
 
-  it('leaves an authorization code behind that nobody can redeem (the PKCE verifier is discarded)', async () => {
+  it('cannot redeem a code at the token endpoint, even from an authorization request with its own PKCE verifier', async () => {
     await addUser(sesame, 'code@example.com');
+    // Someone builds their own request for the account client, keeping the verifier this time.
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = new URL(`${sesame.issuer}/auth`);
+    url.search = new URLSearchParams({
+      client_id: ACCOUNT_CLIENT_ID,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: `${account}/callback`,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    }).toString();
     const browser = new FormClient();
-    const login = await browser.follow(account);
+    const login = await browser.follow(url.href);
     const callback = await browser.submit(
       login,
       '/login',
       { email: 'code@example.com', password: PASSWORD },
-      account,
+      `${account}/callback`,
     );
     const code = new URL(callback.url).searchParams.get('code');
     assert.ok(code, 'the callback carries a code');
-    const res = await fetch(`${sesame.issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        client_id: ACCOUNT_CLIENT_ID,
-        code,
-        redirect_uri: `${account}/callback`,
-        code_verifier: 'a'.repeat(43),
-      }).toString(),
-    });
-    assert.equal(res.status, 400);
-    assert.equal(((await res.json()) as { error: string }).error, 'invalid_grant');
+    const redeem = (headers: Record<string, string>) =>
+      fetch(`${sesame.issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: ACCOUNT_CLIENT_ID,
+          code,
+          redirect_uri: `${account}/callback`,
+          code_verifier: verifier,
+        }).toString(),
+      });
+    const guessed = Buffer.from(`${ACCOUNT_CLIENT_ID}:guessed-secret`).toString('base64');
+    for (const res of [await redeem({}), await redeem({ authorization: `Basic ${guessed}` })]) {
+      assert.equal(res.status, 401);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_client');
+    }
+  });
+
+  it('wants the strongest factor the user has: a session from an e-mailed code steps up to the authenticator', async () => {
+    const email = 'strongest@example.com';
+    const user = await addUser(sesame, email);
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const enrolCode = await totpNow(sesame, secret);
+    assert.ok(
+      await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code: enrolCode, actor: 't' }),
+    );
+    await setEmailCodes(sesame.parts.mfaDeps, { userId: user.id, enabled: true, actor: 't' });
+    sesame.clock.advance(30_000);
+    // Sign in to an ordinary app with the password and an e-mailed code (acr urn:sesame:acr:mfa:email).
+    const { config: app } = await relyingParty(sesame, { clientId: 'account-strongest-app' });
+    const started = await startLogin(app);
+    const mfaPage = await submitLogin(started, email, PASSWORD);
+    const since = sesame.mail.messages.length;
+    const sent = await started.browser.submit(mfaPage, '/mfa/send', {});
+    const mailed = /sign-in code is (\d{6})/.exec((await sesame.mail.next(email, since)).text)?.[1] ?? '';
+    const back = await started.browser.submit(
+      sent,
+      '/mfa/verify',
+      { method: 'email', code: mailed },
+      REDIRECT,
+    );
+    assert.ok(back.url.startsWith(REDIRECT), 'signed in to the app with the e-mailed code');
+
+    const stepUp = await started.browser.follow(account);
+    assert.match(stepUp.url, /\/interaction\/[\w-]+\/mfa$/, 'the account page does not accept that session');
+    assert.ok(!stepUp.html.includes('/mfa/send"'), 'and does not accept another e-mailed code either');
+    const page = await stepUpWithTotp(started.browser, stepUp, secret);
+    assert.equal(page.url, account);
   });
 
   it('adds an authenticator with a confirmed code, shows recovery codes once, audits and e-mails', async () => {
@@ -283,5 +333,31 @@ describe('the self-service account page', () => {
     assert.match(res.headers.get('location') ?? '', /\/auth\?/);
     const post = await browser.submit(page, '/email-codes', {});
     assert.match(post.url, /\/interaction\/[\w-]+$/, 'a form posted after the session ended starts over');
+  });
+});
+
+describe('the account page with MFA policy off', () => {
+  let sesame: RunningSesame;
+  before(async () => {
+    sesame = await startSesame({ mfa: { policy: 'off' } });
+  });
+  after(() => sesame.close());
+
+  it('still asks a user who has an authenticator for it: a password alone cannot replace it', async () => {
+    const user = await addUser(sesame, 'off@example.com');
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const code = await totpNow(sesame, secret);
+    assert.ok(await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code, actor: 't' }));
+    sesame.clock.advance(30_000);
+    const browser = new FormClient();
+    const login = await browser.follow(`${sesame.issuer}/account`);
+    const page = await browser.submit(login, '/login', { email: 'off@example.com', password: PASSWORD });
+    assert.match(page.url, /\/interaction\/[\w-]+\/mfa$/);
+    const done = await browser.submit(page, '/mfa/verify', {
+      method: 'totp',
+      code: await totpNow(sesame, secret),
+    });
+    assert.equal(done.url, `${sesame.issuer}/account`);
+    assert.match(done.html, /id="totp-status">Set up/);
   });
 });

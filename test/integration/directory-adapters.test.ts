@@ -124,6 +124,23 @@ describe('DynamoDB directory adapters', () => {
     });
   });
 
+  it('gives the factor-change lease to one of several racing callers, and again once freed or lapsed', async () => {
+    const factors = new DynamoFactorStore(dynamo.doc, store.tables.directory);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => factors.lockChanges('mfa-lock', 1_000, 31_000)),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    assert.equal(await factors.lockChanges('mfa-lock', 30_999, 60_000), false, 'still held');
+    assert.equal(await factors.lockChanges('mfa-lock', 31_000, 61_000), true, 'lapsed: taken over');
+    await factors.unlockChanges('mfa-lock');
+    assert.equal(await factors.lockChanges('mfa-lock', 31_001, 61_001), true, 'freed');
+    assert.deepEqual(await factors.summary('mfa-lock'), {
+      totp: false,
+      emailCodes: false,
+      recoveryCodesLeft: 0,
+    });
+  });
+
   it('decides the MFA requirement with one Query, reading roles only when a role rule exists', async () => {
     const mfaDeps = (requiredRoles: string[]): MfaDeps => ({
       users,

@@ -16,6 +16,8 @@ export const keys = {
   recoveryPrefix: 'MFA#RECOVERY#',
   /** Every factor item of a user (TOTP, e-mail codes, recovery codes) shares this sort key prefix. */
   factorPrefix: 'MFA#',
+  /** The lease serialising factor changes (outside the `MFA#` prefix: not a factor). */
+  factorLock: (userId: string) => ({ pk: `USER#${userId}`, sk: 'LOCK#FACTORS' }),
   userPartition: (userId: string) => `USER#${userId}`,
   /** A sign-in awaiting its second factor, and the e-mail code sent for it: bound to the interaction uid. */
   pendingSignIn: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'PENDING' }),

@@ -116,6 +116,23 @@ export class DynamoFactorStore implements FactorStore {
     };
   }
 
+  async lockChanges(userId: string, now: number, until: number): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        // expiresAt lets TTL tidy up a lease whose holder died; the condition is what counts.
+        Item: { ...keys.factorLock(userId), until, expiresAt: Math.ceil(until / 1000) + 3600 },
+        ConditionExpression: 'attribute_not_exists(pk) OR #until <= :now',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  }
+
+  async unlockChanges(userId: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.factorLock(userId) }));
+  }
+
   private recoveryItems(userId: string) {
     return queryPartition(this.doc, this.table, keys.userPartition(userId), keys.recoveryPrefix);
   }

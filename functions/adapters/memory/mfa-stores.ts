@@ -17,6 +17,7 @@ export class MemoryFactorStore implements FactorStore {
   readonly totp = new Map<string, TotpFactor>();
   readonly email = new Set<string>();
   readonly recovery = new Map<string, Set<string>>();
+  readonly locks = new Map<string, number>();
 
   async getTotp(userId: string) {
     const t = this.totp.get(userId);
@@ -57,6 +58,14 @@ export class MemoryFactorStore implements FactorStore {
   }
   async countRecoveryCodes(userId: string) {
     return this.recovery.get(userId)?.size ?? 0;
+  }
+  async lockChanges(userId: string, now: number, until: number) {
+    if ((this.locks.get(userId) ?? 0) > now) return false;
+    this.locks.set(userId, until);
+    return true;
+  }
+  async unlockChanges(userId: string) {
+    this.locks.delete(userId);
   }
   async summary(userId: string): Promise<FactorSummary> {
     return {

@@ -1,12 +1,12 @@
 import { audit, lockoutPolicy } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, describeViolation } from '../password-policy.ts';
-import { NotFound, type User } from '../ports.ts';
+import { type FactorSummary, NotFound, type User } from '../ports.ts';
 import { setEmailCodes } from './email-code.ts';
-import type { MfaDeps } from './factor.ts';
+import type { MfaDeps, Strength } from './factor.ts';
 import { mfaRequirement } from './policy.ts';
 import { recoveryCodes, regenerateRecoveryCodes } from './recovery-codes.ts';
-import { FACTORS, hasAnyFactor } from './sign-in.ts';
+import { FACTORS, hasAnyFactor, methodsIn } from './sign-in.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, type TotpEnrolment } from './totp.ts';
 
 /**
@@ -44,6 +44,7 @@ export async function startTotp(deps: MfaDeps, userId: string): Promise<TotpEnro
 /** Confirms a new authenticator; the first factor of a user also gets recovery codes (returned once). */
 export async function finishTotp(deps: MfaDeps, userId: string, code: string): Promise<string[] | null> {
   const u = await user(deps, userId);
+  if (!deps.config.mfa.factors.includes('totp')) return null;
   if (!(await confirmTotpEnrolment(deps, { userId, code, actor: userId }))) return null;
   const codes =
     (await deps.factors.countRecoveryCodes(userId)) === 0
@@ -54,44 +55,64 @@ export async function finishTotp(deps: MfaDeps, userId: string, code: string): P
 }
 
 /**
- * Whether the user must have a second factor whatever app they sign in to: MFA required for
- * everyone, for this user, or for one of their roles. (An app's own requirement is met at sign-in to
- * that app, by enrolling again.) Such a user may not switch off their last factor here.
+ * The strength MFA policy demands of this user, taken over every app they hold a role in (and the
+ * deployment-wide rules), or null when nothing demands a factor. A user held to it keeps at least one
+ * factor of that strength: otherwise their next sign-in would offer enrolment to anyone with the
+ * password.
  */
-async function mfaMandated(deps: MfaDeps, u: User): Promise<boolean> {
+async function mandatedStrength(deps: MfaDeps, u: User): Promise<Strength | null> {
   const userRoles = await deps.roles.allRoles(u.id);
-  const clientIds = new Set(['', ...userRoles.map((r) => r.clientId)]);
-  return [...clientIds].some(
-    (clientId) =>
-      mfaRequirement({
-        config: deps.config.mfa,
-        clientId,
-        clientRequires: false,
-        userRequires: u.requireMfa === true,
-        userOptedIn: false,
-        userRoles,
-        requested: null,
-      }).required,
-  );
+  const clientIds = [...new Set(userRoles.map((r) => r.clientId))];
+  const clients = await Promise.all(clientIds.map((id) => deps.clients.get(id)));
+  const apps = [
+    { clientId: '', clientRequires: false },
+    ...clientIds.map((clientId, i) => ({ clientId, clientRequires: clients[i]?.requireMfa === true })),
+  ];
+  let strongest: Strength | null = null;
+  for (const app of apps) {
+    const requirement = mfaRequirement({
+      config: deps.config.mfa,
+      ...app,
+      userRequires: u.requireMfa === true,
+      userOptedIn: false,
+      userRoles,
+      requested: null,
+    });
+    if (requirement.required && strongest !== 'strong') strongest = requirement.strength;
+  }
+  return strongest;
 }
 
-export type FactorChange = 'done' | 'last_factor_required';
+/** `busy`: another change to this user's factors is under way (try again); `not_offered`: configuration. */
+export type FactorChange = 'done' | 'last_factor_required' | 'busy' | 'not_offered';
+
+/** How long a factor change may hold the user's lease before another may take it. */
+const CHANGE_LEASE_MS = 30_000;
 
 /**
- * Switches one factor off, unless policy needs the user to keep a factor and this is the last one.
- * With no factor left the recovery codes go too: they only back up a factor.
+ * Switches one factor off, unless policy holds the user to a factor and none of that strength would
+ * be left. Check and change run under the user's lease, so two requests switching off different
+ * factors at once cannot both pass the check. With no factor left the recovery codes go too: they
+ * only back up a factor.
  */
 async function switchOff(
   deps: MfaDeps,
   u: User,
-  others: () => Promise<boolean>,
+  without: (factors: FactorSummary) => FactorSummary,
   off: () => Promise<void>,
 ): Promise<FactorChange> {
-  const lastOne = !(await others());
-  if (lastOne && (await mfaMandated(deps, u))) return 'last_factor_required';
-  await off();
-  if (lastOne) await recoveryCodes.remove(deps, u.id);
-  return 'done';
+  const now = deps.clock.now().getTime();
+  if (!(await deps.factors.lockChanges(u.id, now, now + CHANGE_LEASE_MS))) return 'busy';
+  try {
+    const after = without(await deps.factors.summary(u.id));
+    const mandated = await mandatedStrength(deps, u);
+    if (mandated && methodsIn(deps.config, after, mandated).length === 0) return 'last_factor_required';
+    await off();
+    if (methodsIn(deps.config, after, 'any').length === 0) await recoveryCodes.remove(deps, u.id);
+    return 'done';
+  } finally {
+    await deps.factors.unlockChanges(u.id);
+  }
 }
 
 export async function removeTotp(deps: MfaDeps, userId: string): Promise<FactorChange> {
@@ -99,7 +120,7 @@ export async function removeTotp(deps: MfaDeps, userId: string): Promise<FactorC
   const outcome = await switchOff(
     deps,
     u,
-    async () => deps.config.mfa.factors.includes('email') && (await deps.factors.emailCodesEnabled(userId)),
+    (factors) => ({ ...factors, totp: false }),
     async () => {
       await deps.factors.removeTotp(userId);
       await audit(deps, { type: 'mfa.totp.removed', outcome: 'success', actor: userId, target: userId });
@@ -117,9 +138,10 @@ export async function switchEmailCodes(
 ): Promise<FactorChange> {
   const u = await user(deps, userId);
   const change = () => setEmailCodes(deps, { userId, enabled, actor: userId });
-  const outcome = enabled
-    ? await change().then(() => 'done' as const)
-    : await switchOff(deps, u, async () => (await deps.factors.getTotp(userId))?.confirmed === true, change);
+  let outcome: FactorChange;
+  if (!enabled) outcome = await switchOff(deps, u, (factors) => ({ ...factors, emailCodes: false }), change);
+  else if (!deps.config.mfa.factors.includes('email')) outcome = 'not_offered';
+  else outcome = await change().then(() => 'done' as const);
   if (outcome === 'done')
     await notify(
       deps,

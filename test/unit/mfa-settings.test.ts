@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
+import { regenerateRecoveryCodes } from '../../functions/domain/mfa/recovery-codes.ts';
+import { removeTotp, switchEmailCodes } from '../../functions/domain/mfa/settings.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import { totpAt } from '../support/mfa.ts';
+import { memoryMfa } from '../support/mfa-memory.ts';
+
+/** A user with an authenticator, e-mail codes and recovery codes, under the given MFA settings. */
+async function withBothFactors(mfa: Record<string, unknown> = {}) {
+  const m = await memoryMfa(mfa);
+  const { secret } = await beginTotpEnrolment(m.deps, m.user);
+  const code = await totpAt(secret, m.clock.now().getTime());
+  assert.ok(await confirmTotpEnrolment(m.deps, { userId: m.user.id, code, actor: 't' }));
+  await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
+  await regenerateRecoveryCodes(m.deps, { userId: m.user.id, actor: 't' });
+  return m;
+}
+
+describe('switching second factors off (account page)', () => {
+  it('lets a user who is not held to MFA remove everything; the recovery codes go with the last factor', async () => {
+    const m = await withBothFactors();
+    assert.equal(await removeTotp(m.deps, m.user.id), 'done');
+    assert.equal(await m.deps.factors.countRecoveryCodes(m.user.id), 10, 'e-mail codes are still backed up');
+    assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
+    assert.deepEqual(await m.deps.factors.summary(m.user.id), {
+      totp: false,
+      emailCodes: false,
+      recoveryCodesLeft: 0,
+    });
+    assert.equal(m.mailer.sent.length, 2, 'each change is e-mailed');
+  });
+
+  it('keeps the last factor of a user held to MFA', async () => {
+    const m = await withBothFactors();
+    await m.deps.users.updateProfile(m.user.id, { requireMfa: true });
+    assert.equal(await removeTotp(m.deps, m.user.id), 'done');
+    assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'last_factor_required');
+    assert.equal((await m.deps.factors.summary(m.user.id)).emailCodes, true);
+  });
+
+  it('keeps the last strong factor when the mandate is strong: e-mail codes do not count', async () => {
+    const m = await withBothFactors({ policy: 'required', requiredStrength: 'strong' });
+    assert.equal(await removeTotp(m.deps, m.user.id), 'last_factor_required');
+    assert.equal((await m.deps.factors.summary(m.user.id)).totp, true);
+    assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
+  });
+
+  it('counts an app that requires MFA and in which the user holds a role as a mandate', async () => {
+    const m = await withBothFactors();
+    await m.deps.clients.put({
+      clientId: 'payroll',
+      metadata: {},
+      roles: ['clerk'],
+      firstParty: true,
+      requireMfa: true,
+      createdAt: new Date(0).toISOString(),
+    });
+    await m.deps.roles.grant(m.user.id, 'payroll', 'clerk');
+    assert.equal(await removeTotp(m.deps, m.user.id), 'done');
+    assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'last_factor_required');
+  });
+
+  it('does not let two concurrent changes both remove "the other" factor', async () => {
+    const m = await withBothFactors();
+    await m.deps.users.updateProfile(m.user.id, { requireMfa: true });
+    const outcomes = await Promise.all([
+      removeTotp(m.deps, m.user.id),
+      switchEmailCodes(m.deps, m.user.id, false),
+    ]);
+    assert.equal(outcomes.filter((o) => o === 'done').length, 1, outcomes.join(', '));
+    const left = await m.deps.factors.summary(m.user.id);
+    assert.ok(left.totp || left.emailCodes, 'a factor is left');
+  });
+
+  it('refuses to switch on e-mail codes when the deployment does not offer them', async () => {
+    const m = await memoryMfa({ factors: ['totp'] });
+    assert.equal(await switchEmailCodes(m.deps, m.user.id, true), 'not_offered');
+    assert.equal(await m.deps.factors.emailCodesEnabled(m.user.id), false);
+  });
+});
