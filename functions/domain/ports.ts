@@ -72,6 +72,8 @@ export interface UserStore {
    * (epoch ms) as `credentialsChangedAt`, which ends the user's existing sessions.
    */
   setPassword(id: string, passwordHash: string, at: number): Promise<void>;
+  /** Records `at` (epoch ms) as `credentialsChangedAt` without touching the password: ends every session. */
+  endSessions(id: string, at: number): Promise<void>;
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
   upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void>;
 

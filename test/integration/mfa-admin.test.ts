@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as oidc from 'openid-client';
 import { COMMANDS } from '../../functions/cli/commands.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
 import { audits, totpNow } from '../support/mfa.ts';
-import { addUser, PASSWORD, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
+import { addUser, PASSWORD, relyingParty, signIn, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 function run(sesame: RunningSesame, noun: string, verb: string, values: Record<string, unknown>) {
@@ -49,5 +50,18 @@ describe('admin CLI: MFA requirements and reset', () => {
     await run(sesame, 'user', 'reset-mfa', { email: 'cli2@example.com' });
     assert.equal(await sesame.parts.mfaDeps.factors.getTotp(user.id), null);
     assert.equal(audits(sesame, 'mfa.reset', user.id).length, 1);
+  });
+
+  it('ends the user\u2019s sessions and refresh tokens with the reset, as a password reset does', async () => {
+    const { config } = await relyingParty(sesame, { clientId: 'cli-reset-app' });
+    await addUser(sesame, 'cli3@example.com');
+    const { tokens } = await signIn(config, 'cli3@example.com', PASSWORD, { prompt: 'consent' });
+    assert.ok(tokens.refresh_token);
+    sesame.clock.set(new Date(Date.now() + 1000)); // the test clock, a second past the sign-in
+    await run(sesame, 'user', 'reset-mfa', { email: 'cli3@example.com' });
+    await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token), (err: { error?: string }) => {
+      assert.equal(err.error, 'invalid_grant');
+      return true;
+    });
   });
 });

@@ -126,6 +126,10 @@ export class DynamoUserStore implements UserStore {
     );
   }
 
+  async endSessions(id: string, at: number): Promise<void> {
+    await this.update(id, 'SET credentialsChangedAt = :at', { values: { ':at': at } });
+  }
+
   async upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void> {
     try {
       await this.update(

@@ -64,6 +64,9 @@ export class MemoryUserStore implements UserStore {
       credentialsChangedAt: at,
     });
   }
+  async endSessions(id: string, at: number): Promise<void> {
+    this.get(id).credentialsChangedAt = at;
+  }
   async upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void> {
     const u = this.get(id);
     if (u.passwordHash === expectedOld) u.passwordHash = passwordHash;

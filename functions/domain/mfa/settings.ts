@@ -204,9 +204,14 @@ export async function changeOwnPassword(
   return { ok: true };
 }
 
-/** Administrator: removes every second factor (a user who lost their phone and codes). */
+/**
+ * Administrator: removes every second factor (a user who lost their phone and codes) and ends the
+ * user's sessions and refresh tokens, as a password reset does: whoever has the lost device may
+ * still be signed in on it.
+ */
 export async function resetMfa(deps: MfaDeps, input: { userId: string; actor: string }): Promise<void> {
   await user(deps, input.userId);
   for (const f of FACTORS) await f.remove(deps, input.userId);
+  await deps.users.endSessions(input.userId, deps.clock.now().getTime());
   await audit(deps, { type: 'mfa.reset', outcome: 'success', actor: input.actor, target: input.userId });
 }
