@@ -44,12 +44,15 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
   provider.use(interactionRoutes(provider, parts.services, parts.logger));
+  const csrfKey = keys.cookieKeys[0];
+  if (!csrfKey) throw new Error('no cookie-signing key loaded');
   provider.use(
     accountRoutes(provider, {
       mfa: parts.mfaDeps,
       policyStrength: parts.policyStrength,
       issuer: config.issuer,
       logger: parts.logger,
+      csrfKey,
     }),
   );
   // serverless-http marks every request as TLS; the scheme really is the issuer's (https behind

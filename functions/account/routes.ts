@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { MfaDeps } from '../domain/mfa/factor.ts';
@@ -14,7 +15,6 @@ import {
 import { TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
 import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
-import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderFailure } from '../interactions/routes.ts';
@@ -31,6 +31,8 @@ export interface AccountDeps {
   policyStrength: PolicyStrength | undefined;
   issuer: string;
   logger: Logger;
+  /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */
+  csrfKey: string;
 }
 
 const ROUTE =
@@ -102,19 +104,19 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
 
   if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
   const form = await readForm(ctx, ['csrf', 'current', 'password', 'confirm', 'code', 'enabled']);
-  if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
-  // The session ended, was invalidated or is too weak now: start again from the overview.
+  // The session ended, was invalidated or is too weak now: nothing is changed, start from the overview.
   if (session.kind !== 'signed-in') return redirect(ctx, req.path);
   const who = session;
+  if (!sameToken(form.csrf ?? '', csrfToken(req, who))) throw new BadRequest(403, 'csrf');
   if (action === 'continue') return redirect(ctx, req.path);
   if (action === 'password') return changePassword(req, who, form);
   if (!who.recent) return overview(req, who, { error: 'Please sign in again before changing this.' });
   const userId = who.user.id;
   switch (action) {
     case 'totp/start':
-      return showEnrolment(req, userId);
+      return showEnrolment(req, who);
     case 'totp/confirm':
-      return confirmEnrolment(req, userId, form.code ?? '');
+      return confirmEnrolment(req, who, form.code ?? '');
     case 'totp/remove':
       return afterChange(req, who, await removeTotp(deps.mfa, userId), 'totp-removed');
     case 'email-codes': {
@@ -130,7 +132,7 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
     case 'recovery-codes': {
       const codes = await newRecoveryCodes(deps.mfa, userId);
       if (!codes) return overview(req, who, { error: 'Set up a second factor first.' });
-      return showRecoveryCodes(req, codes);
+      return showRecoveryCodes(req, who, codes);
     }
   }
   throw new BadRequest(404, 'not_found');
@@ -161,6 +163,21 @@ function redirect(ctx: Context, to: string): void {
   ctx.redirect(to);
 }
 
+/**
+ * The CSRF token of the account page's forms: derived from this browser session with a server
+ * secret, so it needs no cookie of its own and one planted by a sibling subdomain (cookie tossing)
+ * or left from another user's session in the same browser is worthless.
+ */
+function csrfToken(req: Request, who: SignedIn): string {
+  return createHmac('sha256', req.deps.csrfKey).update(`account-csrf\0${who.sessionUid}`).digest('base64url');
+}
+
+function sameToken(submitted: string, expected: string): boolean {
+  const a = Buffer.from(submitted);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 async function overview(
   req: Request,
   who: SignedIn,
@@ -172,7 +189,7 @@ async function overview(
   ctx.type = 'html';
   ctx.body = renderPage('account', 'Your account', basePath(ctx), {
     path,
-    csrf: issueCsrf(ctx, path),
+    csrf: csrfToken(req, who),
     name: who.user.name,
     email: who.user.email,
     recent: who.recent,
@@ -188,37 +205,37 @@ async function afterChange(req: Request, who: SignedIn, outcome: FactorChange, d
   redirect(req.ctx, `${req.path}?done=${done}`);
 }
 
-async function showEnrolment(req: Request, userId: string, error?: string): Promise<void> {
+async function showEnrolment(req: Request, who: SignedIn, error?: string): Promise<void> {
   const { ctx, deps, path } = req;
-  const factors = await factorOverview(deps.mfa, userId);
+  const factors = await factorOverview(deps.mfa, who.user.id);
   if (factors.totp || !factors.offered.includes('totp')) return redirect(ctx, path);
-  const enrolment = await startTotp(deps.mfa, userId);
+  const enrolment = await startTotp(deps.mfa, who.user.id);
   ctx.status = error ? 400 : 200;
   ctx.type = 'html';
   ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
     action: `${path}/totp/confirm`,
     back: path,
-    csrf: issueCsrf(ctx, path),
+    csrf: csrfToken(req, who),
     qr: await qrDataUrl(enrolment.uri),
     secret: enrolment.secret,
     error,
   });
 }
 
-async function confirmEnrolment(req: Request, userId: string, code: string): Promise<void> {
-  const codes = await finishTotp(req.deps.mfa, userId, code);
+async function confirmEnrolment(req: Request, who: SignedIn, code: string): Promise<void> {
+  const codes = await finishTotp(req.deps.mfa, who.user.id, code);
   if (codes === null)
-    return showEnrolment(req, userId, 'That code did not match. Check the time on your phone and try again.');
+    return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
   if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
-  return showRecoveryCodes(req, codes);
+  return showRecoveryCodes(req, who, codes);
 }
 
-function showRecoveryCodes(req: Request, codes: string[]): void {
+function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
   const { ctx, path } = req;
   ctx.type = 'html';
   ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(ctx), {
     action: `${path}/continue`,
-    csrf: issueCsrf(ctx, path),
+    csrf: csrfToken(req, who),
     codes,
   });
 }

@@ -11,8 +11,11 @@ import { type PolicyStrength, signedInBeforeReset } from '../oidc/session-check.
 export const RECENT_SIGN_IN_SECONDS = 15 * 60;
 
 export type AccountSession =
-  /** Signed in strongly enough for `strength`; `recent`: within RECENT_SIGN_IN_SECONDS. */
-  | { kind: 'signed-in'; user: User; recent: boolean; strength: Strength | null }
+  /**
+   * Signed in strongly enough for `strength`; `recent`: within RECENT_SIGN_IN_SECONDS; `sessionUid`
+   * identifies this browser session (the account page's CSRF tokens are bound to it).
+   */
+  | { kind: 'signed-in'; user: User; recent: boolean; strength: Strength | null; sessionUid: string }
   /** Signed in, but more weakly than the page demands: step up to `strength` first. */
   | { kind: 'step-up'; strength: Strength }
   /** No usable session: sign in. */
@@ -42,7 +45,13 @@ export async function accountSession(
   const wanted = stronger(policy, strongestFactor(mfa, factors));
   if (!satisfies(session.acr, wanted)) return { kind: 'step-up', strength: wanted ?? 'any' };
   const age = mfa.clock.now().getTime() / 1000 - (authTime ?? 0);
-  return { kind: 'signed-in', user, recent: age <= RECENT_SIGN_IN_SECONDS, strength: wanted };
+  return {
+    kind: 'signed-in',
+    user,
+    recent: age <= RECENT_SIGN_IN_SECONDS,
+    strength: wanted,
+    sessionUid: session.uid,
+  };
 }
 
 function strongestFactor(mfa: MfaDeps, factors: Parameters<typeof methodsIn>[1]): Strength | null {

@@ -322,6 +322,21 @@ describe('the self-service account page', () => {
     for (const r of [forged, bad, cancelled]) assert.ok(!/at .*\.ts:\d+/.test(r.html), 'no stack trace');
   });
 
+  it("refuses a form token from an earlier user's session in the same browser", async () => {
+    await addUser(sesame, 'first@example.com');
+    await addUser(sesame, 'second@example.com');
+    const { browser, page: first } = await signInToAccount('first@example.com');
+    const logout = await browser.follow(`${sesame.issuer}/session/end`);
+    await browser.submit(logout, '/session/end/confirm', { logout: 'yes' });
+    const login = await browser.follow(account);
+    const second = await browser.submit(login, '/login', { email: 'second@example.com', password: PASSWORD });
+    assert.ok(second.html.includes('second@example.com'));
+    const stale = await browser.submit(first, '/email-codes', {});
+    assert.equal(stale.status, 403);
+    const fresh = await browser.submit(second, '/email-codes', {});
+    assert.match(fresh.url, /\/mfa$/, 'the current page works (and steps up to the new factor)');
+  });
+
   it('treats the session of a disabled user as signed out', async () => {
     const email = 'disabled@example.com';
     const user = await addUser(sesame, email);
