@@ -203,7 +203,8 @@ export interface FactorStore {
    * left?", then delete): true for the one caller that got it, until `unlockChanges` or `until`.
    */
   lockChanges(userId: string, now: number, until: number): Promise<boolean>;
-  unlockChanges(userId: string): Promise<void>;
+  /** Frees the lease taken with this `until`; one that lapsed and was taken over is left alone. */
+  unlockChanges(userId: string, until: number): Promise<void>;
 }
 
 /** An e-mailed code, bound to the sign-in (interaction) it was sent for. */

@@ -13,12 +13,6 @@ export function signedInBeforeReset(user: User, signedInAt: number | undefined):
 }
 
 /**
- * The interaction policy: oidc-provider's default prompts plus one login check. A browser session
- * whose user has been disabled, deleted or had the password reset since signing in must sign in
- * again (or gets `login_required` with prompt=none) — that is how "reset ends sessions" works
- * without having to find and delete every session item.
- */
-/**
  * What MFA policy demands of a sign-in by this user to this app (null: a password will do).
  * `user`: the user when the caller already has it (or is reading it), so it is not read twice.
  */
@@ -50,6 +44,12 @@ export function userForRequest(ctx: object, users: UserStore, id: string): Promi
   return user;
 }
 
+/**
+ * The interaction policy: oidc-provider's default prompts plus one login check. A browser session
+ * whose user has been disabled, deleted or had the password reset since signing in must sign in
+ * again (or gets `login_required` with prompt=none) — that is how "reset ends sessions" works
+ * without having to find and delete every session item.
+ */
 export function interactionPolicyFor(users: UserStore, policyStrength?: PolicyStrength) {
   const policy = base();
   const login = policy.get('login');

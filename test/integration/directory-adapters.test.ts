@@ -132,7 +132,13 @@ describe('DynamoDB directory adapters', () => {
     assert.equal(results.filter(Boolean).length, 1);
     assert.equal(await factors.lockChanges('mfa-lock', 30_999, 60_000), false, 'still held');
     assert.equal(await factors.lockChanges('mfa-lock', 31_000, 61_000), true, 'lapsed: taken over');
-    await factors.unlockChanges('mfa-lock');
+    await factors.unlockChanges('mfa-lock', 31_000);
+    assert.equal(
+      await factors.lockChanges('mfa-lock', 31_001, 90_000),
+      false,
+      'the lapsed holder frees nothing',
+    );
+    await factors.unlockChanges('mfa-lock', 61_000);
     assert.equal(await factors.lockChanges('mfa-lock', 31_001, 61_001), true, 'freed');
     assert.deepEqual(await factors.summary('mfa-lock'), {
       totp: false,

@@ -129,8 +129,16 @@ export class DynamoFactorStore implements FactorStore {
     );
   }
 
-  async unlockChanges(userId: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.factorLock(userId) }));
+  async unlockChanges(userId: string, until: number): Promise<void> {
+    await this.conditional(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.factorLock(userId),
+        ConditionExpression: '#until = :until',
+        ExpressionAttributeNames: { '#until': 'until' },
+        ExpressionAttributeValues: { ':until': until },
+      }),
+    );
   }
 
   private recoveryItems(userId: string) {

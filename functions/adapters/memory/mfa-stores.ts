@@ -64,8 +64,8 @@ export class MemoryFactorStore implements FactorStore {
     this.locks.set(userId, until);
     return true;
   }
-  async unlockChanges(userId: string) {
-    this.locks.delete(userId);
+  async unlockChanges(userId: string, until: number) {
+    if (this.locks.get(userId) === until) this.locks.delete(userId);
   }
   async summary(userId: string): Promise<FactorSummary> {
     return {

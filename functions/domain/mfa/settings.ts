@@ -102,7 +102,8 @@ async function switchOff(
   off: () => Promise<void>,
 ): Promise<FactorChange> {
   const now = deps.clock.now().getTime();
-  if (!(await deps.factors.lockChanges(u.id, now, now + CHANGE_LEASE_MS))) return 'busy';
+  const until = now + CHANGE_LEASE_MS;
+  if (!(await deps.factors.lockChanges(u.id, now, until))) return 'busy';
   try {
     const after = without(await deps.factors.summary(u.id));
     const mandated = await mandatedStrength(deps, u);
@@ -111,7 +112,7 @@ async function switchOff(
     if (methodsIn(deps.config, after, 'any').length === 0) await recoveryCodes.remove(deps, u.id);
     return 'done';
   } finally {
-    await deps.factors.unlockChanges(u.id);
+    await deps.factors.unlockChanges(u.id, until);
   }
 }
 
