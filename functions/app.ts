@@ -49,7 +49,6 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   provider.use(
     accountRoutes(provider, {
       mfa: parts.mfaDeps,
-      policyStrength: parts.policyStrength,
       issuer: config.issuer,
       logger: parts.logger,
       csrfKey,

@@ -4,6 +4,8 @@ import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import type { Strength } from '../domain/mfa/factor.ts';
 import { ACR } from '../oidc/acr.ts';
 
+export const ACCOUNT_CLIENT_NAME = 'your Sesame account';
+
 /**
  * The account page signs users in the way every app does: it sends the browser through
  * oidc-provider's authorization endpoint as a built-in, first-party client, so the login page,
@@ -12,8 +14,6 @@ import { ACR } from '../oidc/acr.ts';
  * it is confidential with a random secret that exists only in this process's memory (and the PKCE
  * verifier is thrown away too). Its codes cannot be redeemed by anyone and simply expire.
  */
-export const ACCOUNT_CLIENT_NAME = 'your Sesame account';
-
 export function accountClient(issuer: string): ClientMetadata {
   return {
     client_id: ACCOUNT_CLIENT_ID,
@@ -29,8 +29,10 @@ export function accountClient(issuer: string): ClientMetadata {
   };
 }
 
+const at = (issuer: string, path: string) => `${issuer.replace(/\/+$/, '')}${path}`;
+
 export function callbackUrl(issuer: string): string {
-  return `${issuer.replace(/\/+$/, '')}/account/callback`;
+  return at(issuer, '/account/callback');
 }
 
 /**
@@ -40,7 +42,7 @@ export function callbackUrl(issuer: string): string {
  */
 export function signInUrl(issuer: string, options: { fresh?: boolean; mfa?: Strength } = {}): string {
   const unusedVerifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${issuer.replace(/\/+$/, '')}/auth`);
+  const url = new URL(at(issuer, '/auth'));
   url.search = new URLSearchParams({
     client_id: ACCOUNT_CLIENT_ID,
     response_type: 'code',

@@ -19,7 +19,6 @@ import { BadRequest, readForm } from '../http/forms.ts';
 import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { renderPage } from '../interactions/views.ts';
-import type { PolicyStrength } from '../oidc/session-check.ts';
 import type { Logger } from '../shared/logger.ts';
 import { signInUrl } from './client.ts';
 import { type AccountSession, accountSession } from './session.ts';
@@ -28,7 +27,6 @@ type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
 
 export interface AccountDeps {
   mfa: MfaDeps;
-  policyStrength: PolicyStrength | undefined;
   issuer: string;
   logger: Logger;
   /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */
@@ -87,7 +85,7 @@ export function accountRoutes(provider: Provider, deps: AccountDeps) {
 async function dispatch(req: Request, provider: Provider, action: string | undefined): Promise<void> {
   const { ctx, deps } = req;
   if (action === 'callback') return callback(req);
-  const session = await accountSession(ctx, provider, deps);
+  const session = await accountSession(ctx, provider, deps.mfa);
   if (action === 'signin') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
     // A fresh sign-in, with the second factor the page will want anyway.

@@ -2,10 +2,10 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import type { MfaDeps, Strength } from '../domain/mfa/factor.ts';
-import { methodsIn } from '../domain/mfa/sign-in.ts';
-import type { User } from '../domain/ports.ts';
+import { methodsIn, requirementForId } from '../domain/mfa/sign-in.ts';
+import type { FactorSummary, User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
-import { type PolicyStrength, signedInBeforeReset } from '../oidc/session-check.ts';
+import { signedInBeforeReset } from '../oidc/session-check.ts';
 
 /** Changing second factors needs a sign-in at most this old; older sessions are asked to sign in again. */
 export const RECENT_SIGN_IN_SECONDS = 15 * 60;
@@ -32,16 +32,21 @@ export type AccountSession =
 export async function accountSession(
   ctx: Context,
   provider: Provider,
-  deps: { mfa: MfaDeps; policyStrength: PolicyStrength | undefined },
+  mfa: MfaDeps,
 ): Promise<AccountSession> {
   const session = await provider.Session.get(ctx as never);
   const accountId = session.accountId;
   if (!accountId) return { kind: 'none' };
-  const { mfa } = deps;
-  const [user, factors] = await Promise.all([mfa.users.findById(accountId), mfa.factors.summary(accountId)]);
+  // What MFA policy wants of this app (as the step-up check at /auth computes it), with the factors.
+  const found = await requirementForId(mfa, {
+    userId: accountId,
+    clientId: ACCOUNT_CLIENT_ID,
+    requested: null,
+  });
   const authTime = session.authTime();
-  if (!user || user.disabled || signedInBeforeReset(user, authTime)) return { kind: 'none' };
-  const policy = deps.policyStrength ? await deps.policyStrength(user.id, ACCOUNT_CLIENT_ID, user) : null;
+  if (!found || found.user.disabled || signedInBeforeReset(found.user, authTime)) return { kind: 'none' };
+  const { user, requirement, factors } = found;
+  const policy = requirement.required ? requirement.strength : null;
   const wanted = stronger(policy, strongestFactor(mfa, factors));
   if (!satisfies(session.acr, wanted)) return { kind: 'step-up', strength: wanted ?? 'any' };
   const age = mfa.clock.now().getTime() / 1000 - (authTime ?? 0);
@@ -54,7 +59,7 @@ export async function accountSession(
   };
 }
 
-function strongestFactor(mfa: MfaDeps, factors: Parameters<typeof methodsIn>[1]): Strength | null {
+function strongestFactor(mfa: MfaDeps, factors: FactorSummary): Strength | null {
   if (methodsIn(mfa.config, factors, 'strong').length > 0) return 'strong';
   return methodsIn(mfa.config, factors, 'any').length > 0 ? 'any' : null;
 }

@@ -76,7 +76,7 @@ export async function requirementFor(
 /**
  * The same for a user known by id only (a session's): the user is read alongside the other
  * inputs rather than before them, unless the caller already has it (or is reading it: `user`).
- * Null when there is no such user.
+ * Null when there is no such user. The user's factors come back too, as read for the decision.
  */
 export async function requirementForId(
   deps: MfaDeps,
@@ -86,12 +86,12 @@ export async function requirementForId(
     requested: Strength | null;
     user?: User | null | Promise<User | null> | undefined;
   },
-): Promise<{ user: User; requirement: Requirement } | null> {
+): Promise<{ user: User; requirement: Requirement; factors: FactorSummary } | null> {
   const [user, gathered] = await Promise.all([
     input.user !== undefined ? input.user : deps.users.findById(input.userId),
     gather(deps, input.userId, input.clientId),
   ]);
-  return user ? { user, requirement: decide(deps, user, gathered, input) } : null;
+  return user ? { user, requirement: decide(deps, user, gathered, input), factors: gathered.factors } : null;
 }
 
 export type VerifyOutcome = { ok: true; method: Method } | { ok: false };
