@@ -39,6 +39,7 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
     // Behind API Gateway only the last X-Forwarded-For hop is trustworthy (the gateway appends it).
     provider.maxIpsCount = 1;
   }
+  provider.use(pinnedToIssuer(config.issuer, config.proxy));
   provider.use(mountAt(issuerBasePath(config.issuer)));
   provider.use(requestContext);
   provider.use(securityHeaders);
@@ -65,6 +66,23 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   });
   const handler: HttpApiHandler = (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>;
   return { provider, handler };
+}
+
+/**
+ * oidc-provider builds the URLs it advertises (discovery, redirects) from the request's Host (and,
+ * behind a proxy, X-Forwarded-Host/-Proto). Those are the client's to choose: a cache or proxy keyed
+ * without Host would hand relying parties an attacker's endpoints. Every request is therefore
+ * treated as addressed to the configured issuer.
+ */
+function pinnedToIssuer(issuer: string, proxy: boolean) {
+  const { host, protocol } = new URL(issuer);
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const headers = ctx.req.headers;
+    headers.host = host;
+    delete headers['x-forwarded-host'];
+    if (proxy) headers['x-forwarded-proto'] = protocol.slice(0, -1);
+    await next();
+  };
 }
 
 async function requestContext(ctx: Context, next: Next): Promise<void> {

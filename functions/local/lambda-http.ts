@@ -15,16 +15,45 @@ const MAX_BODY = 1024 * 1024;
  * proxy event (payload v1) that AWS would send, so `npm start` and the tests run exactly the code
  * Lambda runs.
  */
+export interface ServerLimits {
+  /** Time to receive a request's headers (slowloris). */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request, body included. */
+  requestTimeoutMs: number;
+  /** Open connections at once; more are closed as they arrive. */
+  maxConnections: number;
+}
+
+/**
+ * API Gateway bounds slow and half-sent requests and concurrency on AWS; the local server does the
+ * same, so one client holding connections or trickling a body can't exhaust `npm start`.
+ */
+export const DEFAULT_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxConnections: 256,
+};
+
 export async function serveLambda(
   handler: HttpApiHandler,
-  options: { port: number; host?: string },
+  options: { port: number; host?: string; limits?: Partial<ServerLimits> },
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    handle(handler, req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end('Bad gateway');
-    });
-  });
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node checks those two timeouts (its default, 30 s, would let them overrun).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      handle(handler, req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end('Bad gateway');
+      });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -54,13 +83,22 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
 }
 
 async function handle(handler: HttpApiHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const target = parseTarget(req.url ?? '/');
+  if (!target) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request');
+    return;
+  }
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+    res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('Payload too large');
+    return;
+  }
   const body = await readBody(req);
   if (body === null) {
     // API Gateway refuses payloads over its limit before Lambda sees them; so do we.
     res.writeHead(413, { 'content-type': 'text/plain' }).end('Payload too large');
     return;
   }
-  const result = await handler(toEvent(req, body), lambdaContext());
+  const result = await handler(toEvent(req, target, body), lambdaContext());
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
@@ -68,8 +106,24 @@ async function handle(handler: HttpApiHandler, req: IncomingMessage, res: Server
   res.end(result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined);
 }
 
-function toEvent(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/**
+ * The request target split as API Gateway splits it: the path as sent (`//` included: it is a path,
+ * not a scheme-relative URL) and the decoded query. Null for anything but an origin-form target.
+ */
+function parseTarget(raw: string): { pathname: string; searchParams: URLSearchParams } | null {
+  if (!raw.startsWith('/')) return null;
+  const q = raw.indexOf('?');
+  return {
+    pathname: q < 0 ? raw : raw.slice(0, q),
+    searchParams: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)),
+  };
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: { pathname: string; searchParams: URLSearchParams },
+  body: Buffer,
+): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
