@@ -207,7 +207,7 @@ async function showEnrolment(req: Request, who: SignedIn, error?: string): Promi
   const { ctx, deps, path } = req;
   const factors = await factorOverview(deps.mfa, who.user.id);
   if (factors.totp || !factors.offered.includes('totp')) return redirect(ctx, path);
-  const enrolment = await startTotp(deps.mfa, who.user.id);
+  const enrolment = await startTotp(deps.mfa, who.user.id, enrolmentOwner(who));
   ctx.status = error ? 400 : 200;
   ctx.type = 'html';
   ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
@@ -221,11 +221,24 @@ async function showEnrolment(req: Request, who: SignedIn, error?: string): Promi
 }
 
 async function confirmEnrolment(req: Request, who: SignedIn, code: string): Promise<void> {
-  const codes = await finishTotp(req.deps.mfa, who.user.id, code);
+  const codes = await finishTotp(req.deps.mfa, {
+    userId: who.user.id,
+    code,
+    owner: enrolmentOwner(who),
+    context: contextOf(req),
+  });
   if (codes === null)
     return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
   if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
   return showRecoveryCodes(req, who, codes);
+}
+
+/** An authenticator enrolment started here belongs to this browser session and no other. */
+const enrolmentOwner = (who: SignedIn) => `account:${who.sessionUid}`;
+
+/** Where the request came from, for the audit events of the change. */
+function contextOf(req: Request) {
+  return { ip: req.ctx.ip, userAgent: req.ctx.get('user-agent').slice(0, 256) };
 }
 
 function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
@@ -247,6 +260,7 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
     userId: who.user.id,
     current: form.current ?? '',
     next,
+    context: contextOf(req),
   });
   if (!result.ok) return overview(req, who, { problems: result.problems });
   // The change ends every session that signed in before it, this one included (session.ts).

@@ -89,7 +89,10 @@ const schema = z.object({
     requiredStrength: oneOf(['any', 'strong'], 'any'),
     emailCodeTtlSeconds: whole(600, 60, 600),
     emailResendSeconds: whole(30, 1, 600),
+    /** Code e-mails per sign-in per hour. */
     emailMaxSendsPerHour: whole(5, 1, 20),
+    /** Code e-mails per user per hour, across all their sign-ins (e-mail bombing). */
+    emailMaxSendsPerUserHour: whole(10, 1, 100),
     emailMaxTries: whole(5, 1, 10),
   }),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'info'),
@@ -203,6 +206,7 @@ export function configFromEnv(env: Env = process.env): Config {
       requiredStrength: env.SESAME_MFA_REQUIRED_STRENGTH || undefined,
       emailCodeTtlSeconds: int(env, 'SESAME_MFA_EMAIL_CODE_TTL'),
       emailResendSeconds: int(env, 'SESAME_MFA_EMAIL_RESEND_SECONDS'),
+      emailMaxSendsPerUserHour: int(env, 'SESAME_MFA_EMAIL_MAX_PER_USER_HOUR'),
     }),
     logLevel: env.SESAME_LOG_LEVEL || undefined,
   });

@@ -87,6 +87,12 @@ export interface UserStore {
   recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null>;
   /** After a successful verification: resets the counter. Returns false if a lock became active meanwhile (fail closed). */
   recordSuccess(id: string, now: number): Promise<boolean>;
+  /**
+   * After a right credential on a sign-in that still needs another factor: gives back the one
+   * attempt claimed for it, leaving earlier failures counted (only a completed sign-in resets the
+   * counter). Returns false if a lock became active meanwhile (fail closed).
+   */
+  releaseAttempt(id: string, now: number): Promise<boolean>;
 }
 
 export interface AppClient {
@@ -159,6 +165,16 @@ export interface TotpFactor {
   lastStep: number;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** While unconfirmed: the one sign-in or account session that may see and confirm it, and until when. */
+  owner?: string;
+  enrolUntil?: number;
+}
+
+/** Who started an enrolment and until when it may be finished: nobody else ever sees the key. */
+export interface TotpEnrolmentOwner {
+  owner: string;
+  /** Epoch milliseconds. */
+  enrolUntil: number;
 }
 
 /** What a user has enrolled, as one read: what the sign-in policy needs to decide. */
@@ -175,8 +191,16 @@ export interface FactorSummary {
  */
 export interface FactorStore {
   getTotp(userId: string): Promise<TotpFactor | null>;
-  /** Stores a not-yet-confirmed secret; false when a confirmed one exists (remove it first). */
-  putUnconfirmedTotp(userId: string, secretSealed: string, now: number): Promise<boolean>;
+  /**
+   * Stores a not-yet-confirmed secret for one owner, replacing any other unconfirmed one; false when
+   * a confirmed one exists (remove it first).
+   */
+  putUnconfirmedTotp(
+    userId: string,
+    secretSealed: string,
+    now: number,
+    enrolment: TotpEnrolmentOwner,
+  ): Promise<boolean>;
   /** Marks the secret confirmed and records the step used; false unless it was unconfirmed and still `secretSealed`. */
   confirmTotp(userId: string, secretSealed: string, step: number): Promise<boolean>;
   /** Records `step` as used; false when a step >= `step` was already accepted (replay) or no confirmed secret. */
@@ -221,9 +245,16 @@ export interface EmailChallenge {
   sends: number[];
 }
 
-/** A sign-in that passed the password (or, for step-up, has a session) and awaits its second factor. */
+/**
+ * A sign-in that passed the password (or, for step-up, has a session) and awaits its second factor.
+ * It is bound to one user for its whole life: the store refuses to replace it with another user's,
+ * and every later write names its `id` and `userId`, so a factor verified for one user can never
+ * mark, or finish, a sign-in of another.
+ */
 export interface PendingSignIn {
   uid: string;
+  /** Random, one per pending sign-in; also owns the authenticator enrolment it offers. */
+  id: string;
   userId: string;
   remember: boolean;
   /** Epoch milliseconds: the interaction's own expiry. */
@@ -232,16 +263,36 @@ export interface PendingSignIn {
   strength: 'any' | 'strong';
   /** True when the user's first factor was the existing session (acr_values step-up). */
   stepUp: boolean;
+  /**
+   * The user had no second factor when the sign-in began, so it enrols an authenticator. Only such a
+   * sign-in accepts enrolment codes; a user with any factor must pass it instead.
+   */
+  enrol: boolean;
   /** Set once the second factor succeeded: the method that did it. */
   passed?: 'totp' | 'email' | 'recovery';
+  /** Set once the interaction was finished with this sign-in's result: it finishes once. */
+  finished?: boolean;
 }
 
+/** What names one pending sign-in in the conditional writes that follow its verification. */
+export type PendingRef = Pick<PendingSignIn, 'uid' | 'id' | 'userId'>;
+
 export interface SignInStore {
-  putPending(pending: PendingSignIn): Promise<void>;
+  /**
+   * Stores the sign-in; false when this interaction already has one for another user, or one that
+   * finished (the binding lasts as long as the interaction). The same user may start over.
+   */
+  putPending(pending: PendingSignIn): Promise<boolean>;
   getPending(uid: string): Promise<PendingSignIn | null>;
-  /** Records the method once; false if already passed or gone. */
-  markPassed(uid: string, method: NonNullable<PendingSignIn['passed']>): Promise<boolean>;
-  deletePending(uid: string): Promise<void>;
+  /** Records the method once, only on this very sign-in (same id and user); false otherwise. */
+  markPassed(ref: PendingRef, method: NonNullable<PendingSignIn['passed']>): Promise<boolean>;
+  /** Marks a passed sign-in finished; true for the one caller that did it. */
+  finishPending(ref: PendingRef): Promise<boolean>;
+  /**
+   * Counts one code e-mail to this user in the current hour, across all their sign-ins; false when
+   * `max` were already sent this hour (e-mail bombing).
+   */
+  reserveEmailSend(userId: string, now: number, max: number): Promise<boolean>;
 
   getEmailChallenge(uid: string): Promise<EmailChallenge | null>;
   /** Writes a new code; false if another send happened since `previousSentAt` (null: none before). */

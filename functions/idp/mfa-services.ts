@@ -1,18 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { AttemptContext } from '../domain/deps.ts';
 import { sendEmailCode } from '../domain/mfa/email-code.ts';
 import type { MfaDeps } from '../domain/mfa/factor.ts';
+import { notifyUser } from '../domain/mfa/notify.ts';
 import { regenerateRecoveryCodes } from '../domain/mfa/recovery-codes.ts';
 import {
+  methodsIn,
+  offeredMethods,
   requirementFor,
   requirementForId,
-  usableMethods,
+  strongEnough,
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment } from '../domain/mfa/totp.ts';
-import type { MfaServices } from '../interactions/services.ts';
+import type { PendingSignIn } from '../domain/ports.ts';
+import type { MfaServices, RequestInfo, SignInRequest } from '../interactions/services.ts';
 import { requestedStrength } from '../oidc/acr.ts';
 import type { PolicyStrength } from '../oidc/session-check.ts';
 
-/** Glue between the MFA pages and the domain: no rules here beyond picking the domain call. */
+/** The owner of the authenticator enrolment a sign-in offers: that sign-in and no other. */
+const enrolmentOwner = (pending: PendingSignIn) => `signin:${pending.id}`;
+
+const contextOf = (info: RequestInfo): AttemptContext => ({
+  ip: info.ip,
+  userAgent: info.userAgent,
+  clientId: info.clientId,
+});
+
+/** Glue between the MFA pages and the domain: picks the domain call, holds no rules of its own. */
 export function mfaServices(deps: MfaDeps): MfaServices {
   const userOf = async (userId: string) => {
     const user = await deps.users.findById(userId);
@@ -20,72 +35,95 @@ export function mfaServices(deps: MfaDeps): MfaServices {
     return user;
   };
   /**
-   * What policy demands of this sign-in. After a password sign-in the user was read a moment ago,
-   * by the attempt claim (which refused a disabled user): it is reused instead of read again.
+   * What policy demands of this sign-in, with the user's factors. After a password sign-in the user
+   * was read a moment ago by the attempt claim (which refused a disabled user) and is reused.
    * Step-up passes only the session's user id; that user is read alongside the other inputs.
    */
-  const requirementOf = async (input: Parameters<MfaServices['begin']>[0]) => {
+  const decide = async (input: SignInRequest) => {
     const requested = requestedStrength(input.acrValues);
     const { userId, clientId } = input;
     if (!input.user) {
       const found = await requirementForId(deps, { userId, clientId, requested });
       if (!found || found.user.disabled) throw new Error('user vanished during sign-in');
-      return found.requirement;
+      return found;
     }
     if (input.user.id !== userId || input.user.disabled) throw new Error('user vanished during sign-in');
     return requirementFor(deps, { user: input.user, clientId, requested });
   };
   return {
+    async secondStep(input) {
+      const { requirement, factors } = await decide(input);
+      if (!requirement.required) return { required: false };
+      // Enrolment during sign-in only for a user with no factor at all: one with any factor must
+      // pass it (and is refused afterwards if it is too weak), never enrol past it.
+      const enrol = methodsIn(deps.config, factors, 'any').length === 0;
+      return { required: true, strength: requirement.strength, enrol };
+    },
     async begin(input) {
-      const requirement = await requirementOf(input);
-      if (!requirement.required) return 'done';
-      await deps.signIns.putPending({
+      const stored = await deps.signIns.putPending({
         uid: input.uid,
+        id: randomUUID(),
         userId: input.userId,
         remember: input.remember,
         expiresAt: input.expiresAt,
-        strength: requirement.strength,
+        strength: input.step.strength,
+        enrol: input.step.enrol,
         stepUp: input.stepUp,
       });
-      return 'mfa';
+      return stored ? 'mfa' : 'taken';
     },
     async pending(uid) {
       const pending = await deps.signIns.getPending(uid);
       // Expiry is checked on read: TTL deletion is only tidying up.
-      return pending && pending.expiresAt > deps.clock.now().getTime() ? pending : null;
+      return pending && pending.expiresAt > deps.clock.now().getTime() && !pending.finished ? pending : null;
     },
     async screen(pending) {
-      const [user, methods] = await Promise.all([
+      if (pending.enrol && !pending.passed) {
+        const user = await userOf(pending.userId);
+        return {
+          userEmail: user.email,
+          methods: [],
+          enrolment: await beginTotpEnrolment(deps, user, enrolmentOwner(pending)),
+        };
+      }
+      const [user, factors] = await Promise.all([
         userOf(pending.userId),
-        usableMethods(deps, pending.userId, pending.strength),
+        deps.factors.summary(pending.userId),
       ]);
-      const needsEnrolment = methods.length === 0 && !pending.passed;
       return {
         userEmail: user.email,
-        methods,
-        enrolment: needsEnrolment ? await beginTotpEnrolment(deps, user) : null,
+        methods: offeredMethods(deps.config, factors, pending.strength).methods,
+        enrolment: null,
       };
     },
     async verify(pending, method, code, info) {
-      const context = { ip: info.ip, userAgent: info.userAgent, clientId: info.clientId };
-      return (await verifySecondFactor(deps, { pending, method, code, context })).ok;
+      const outcome = await verifySecondFactor(deps, { pending, method, code, context: contextOf(info) });
+      if (!outcome.ok) return 'wrong';
+      return outcome.sufficient ? 'passed' : 'too_weak';
     },
     async sendEmailCode(pending) {
       const user = await userOf(pending.userId);
-      if (pending.strength === 'strong') return 'refused';
+      if (pending.enrol) return 'refused';
       const outcome = await sendEmailCode(deps, { uid: pending.uid, user });
       if (outcome.ok) return 'sent';
-      return outcome.reason === 'not_enabled' ? 'refused' : 'too_soon';
+      return outcome.reason === 'not_enabled' ? 'refused' : outcome.reason;
     },
-    async confirmEnrolment(pending, code) {
-      // No lockout count here: the secret is on the user's screen, there is nothing to guess.
-      if (!(await confirmTotpEnrolment(deps, { userId: pending.userId, code, actor: pending.userId })))
+    async confirmEnrolment(pending, code, info) {
+      const context = contextOf(info);
+      const user = await userOf(pending.userId);
+      const owner = enrolmentOwner(pending);
+      if (!(await confirmTotpEnrolment(deps, { userId: user.id, code, owner, actor: user.id, context })))
         return null;
-      if (!(await deps.signIns.markPassed(pending.uid, 'totp'))) return null;
-      return regenerateRecoveryCodes(deps, { userId: pending.userId, actor: pending.userId });
+      if (!(await deps.signIns.markPassed(pending, 'totp'))) return null;
+      const codes = await regenerateRecoveryCodes(deps, { userId: user.id, actor: user.id });
+      await notifyUser(deps, user, 'An authenticator app was added to your Sesame account.', context);
+      return codes;
     },
-    async finish(uid) {
-      await deps.signIns.deletePending(uid);
+    strongEnough(pending) {
+      return pending.passed !== undefined && strongEnough(pending.passed, pending.strength);
+    },
+    finish(pending) {
+      return deps.signIns.finishPending(pending);
     },
   };
 }

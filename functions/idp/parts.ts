@@ -22,7 +22,8 @@ import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { authenticatePassword, type Deps } from '../domain/login.ts';
 import type { MfaDeps } from '../domain/mfa/factor.ts';
-import type { AuditSink, Mailer, SecretStore } from '../domain/ports.ts';
+import type { AuditSink, Mailer, SecretStore, User } from '../domain/ports.ts';
+import type { SignedInUser } from '../interactions/services.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
@@ -40,6 +41,12 @@ function secretStore(config: Config, doc: ReturnType<typeof createDynamo>['doc']
     return new SecretsManagerSecretStore(new SecretsManagerClient({}), { prefix: config.secretStore.prefix });
   }
   return new DynamoSecretStore(doc, config.tables.directory);
+}
+
+/** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
+function signedInUser(user: User): SignedInUser {
+  const { id, disabled, requireMfa } = user;
+  return { id, disabled, ...(requireMfa ? { requireMfa } : {}) };
 }
 
 /** Wires the DynamoDB adapters to the ports, the domain and the interaction services. */
@@ -81,12 +88,16 @@ export function createDynamoParts(
     policyStrength: policyStrength(mfaDeps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
-      async login(email, password, info) {
-        const outcome = await authenticatePassword(deps, { email, password, context: info });
-        if (!outcome.ok) return { ok: false };
-        // What the MFA step needs of the user just read, so it is not read again (no password hash).
-        const { id, disabled, requireMfa } = outcome.user;
-        return { ok: true, userId: id, user: { id, disabled, ...(requireMfa ? { requireMfa } : {}) } };
+      async login({ email, password, info, secondStepNeeded }) {
+        const outcome = await authenticatePassword(deps, {
+          email,
+          password,
+          context: info,
+          secondStepNeeded: (user) => secondStepNeeded(signedInUser(user)),
+        });
+        return outcome.ok
+          ? { ok: true, userId: outcome.user.id, user: signedInUser(outcome.user) }
+          : { ok: false };
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };

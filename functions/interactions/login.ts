@@ -1,7 +1,7 @@
 import { basePath } from '../http/base-path.ts';
 import { ACR } from '../oidc/acr.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
-import type { SignedInUser } from './services.ts';
+import type { SecondStep } from './services.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 import { renderPage } from './views.ts';
 
@@ -23,12 +23,20 @@ async function render(step: Step, csrf: string, email: string, error?: string): 
   });
 }
 
+/** A second user's password on an interaction already bound to another user's pending sign-in. */
+const TAKEN = 'This sign-in was started with another account. Cancel it and start again to use this one.';
+
 export const loginStep = {
   async show(step: Step, csrf: string): Promise<void> {
     // Step-up: the session's password sign-in stands; only a second factor is asked for.
     if (isStepUp(step)) {
-      const outcome = await beginSecondFactor(step, String(step.details.session?.accountId), false, true);
-      if (outcome === 'mfa') return;
+      const userId = String(step.details.session?.accountId);
+      const second = await step.services.mfa.secondStep({ userId, ...signInOf(step) });
+      if (second.required) {
+        const outcome = await toSecondFactor(step, userId, second, false, true);
+        if (outcome === 'mfa') return;
+        return render(step, csrf, '', TAKEN);
+      }
     }
     const hint = step.details.params.login_hint;
     return render(step, csrf, typeof hint === 'string' ? hint.slice(0, 254) : '');
@@ -37,11 +45,28 @@ export const loginStep = {
   async submit(step: Step, form: Record<string, string>): Promise<void> {
     const email = (form.email ?? '').slice(0, 1024);
     const password = form.password ?? '';
-    const result = await step.services.login(email, password, requestInfo(step));
+    // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
+    let second = { required: false } as SecondStep;
+    const result = await step.services.login({
+      email,
+      password,
+      info: requestInfo(step),
+      secondStepNeeded: async (user) => {
+        second = await step.services.mfa.secondStep({ userId: user.id, user, ...signInOf(step) });
+        return second.required;
+      },
+    });
     if (!result.ok) return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
-    // The password alone finishes the interaction only when no second factor is needed.
     const remember = form.remember === 'yes';
-    if ((await beginSecondFactor(step, result.user ?? result.userId, remember, false)) === 'mfa') return;
+    if (second.required) {
+      const outcome = await toSecondFactor(step, result.userId, second, remember, false);
+      if (outcome === 'taken') {
+        step.ctx.status = 400;
+        return render(step, form.csrf ?? '', email.slice(0, 254), TAKEN);
+      }
+      return;
+    }
+    // The password alone finishes the interaction only when no second factor is needed.
     await finish(step, {
       login: {
         accountId: result.userId,
@@ -54,6 +79,13 @@ export const loginStep = {
   },
 };
 
+function signInOf(step: Step) {
+  return {
+    clientId: String(step.details.params.client_id ?? ''),
+    acrValues: step.details.params.acr_values,
+  };
+}
+
 function isStepUp(step: Step): boolean {
   const { session, prompt } = step.details;
   return (
@@ -63,16 +95,19 @@ function isStepUp(step: Step): boolean {
   );
 }
 
-/**
- * Stores the pending sign-in bound to this interaction and sends the browser to the MFA page.
- * `who` is the user the password step just read (saves reading it again) or, for step-up, the id.
- */
-async function beginSecondFactor(step: Step, who: SignedInUser | string, remember: boolean, stepUp: boolean) {
+/** Stores the pending sign-in bound to this interaction and sends the browser to the MFA page. */
+async function toSecondFactor(
+  step: Step,
+  userId: string,
+  second: Extract<SecondStep, { required: true }>,
+  remember: boolean,
+  stepUp: boolean,
+): Promise<'mfa' | 'taken'> {
   const outcome = await step.services.mfa.begin({
-    ...(typeof who === 'string' ? { userId: who } : { userId: who.id, user: who }),
+    userId,
+    ...signInOf(step),
+    step: second,
     uid: step.details.uid,
-    clientId: String(step.details.params.client_id ?? ''),
-    acrValues: step.details.params.acr_values,
     remember,
     expiresAt: step.details.exp * 1000,
     stepUp,

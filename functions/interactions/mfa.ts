@@ -62,10 +62,27 @@ function maskEmail(email: string): string {
   return at < 1 ? '•••' : `${email.slice(0, 1)}•••${email.slice(at)}`;
 }
 
-async function complete(step: Step): Promise<void> {
+/**
+ * A right code of a factor too weak for what the app asked (e-mail codes, an authenticator wanted):
+ * the sign-in is refused, and the user is told how to get further. Nothing is enrolled here.
+ */
+async function renderTooWeak(step: Step, csrf: string): Promise<void> {
+  step.ctx.status = 403;
+  step.ctx.type = 'html';
+  step.ctx.body = renderPage('mfaTooWeak', 'Set up an authenticator app first', basePath(step.ctx), {
+    account: `${basePath(step.ctx)}/account`,
+    abort: `${step.path}/abort`,
+    csrf,
+    clientName: await clientName(step),
+  });
+}
+
+/** Finishes the interaction for the user whose factor passed on this very sign-in, once. */
+async function complete(step: Step, csrf: string): Promise<void> {
   const pending = await pendingFor(step);
   if (!pending.passed) throw new BadRequest(400, 'wrong_step');
-  await step.services.mfa.finish(pending.uid);
+  if (!step.services.mfa.strongEnough(pending)) return renderTooWeak(step, csrf);
+  if (!(await step.services.mfa.finish(pending))) throw new BadRequest(400, 'wrong_step');
   await finish(step, {
     login: {
       accountId: pending.userId,
@@ -84,29 +101,29 @@ export const mfaStep = {
 
   async verify(step: Step, form: Record<string, string>): Promise<void> {
     const pending = await pendingFor(step);
-    const ok = await step.services.mfa.verify(pending, form.method ?? '', form.code ?? '', requestInfo(step));
-    if (!ok) return render(step, form.csrf ?? '', { error: GENERIC_FAILURE });
-    return complete(step);
+    const csrf = form.csrf ?? '';
+    const outcome = await step.services.mfa.verify(
+      pending,
+      form.method ?? '',
+      form.code ?? '',
+      requestInfo(step),
+    );
+    if (outcome === 'wrong') return render(step, csrf, { error: GENERIC_FAILURE });
+    if (outcome === 'too_weak') return renderTooWeak(step, csrf);
+    return complete(step, csrf);
   },
 
   async send(step: Step, form: Record<string, string>): Promise<void> {
     const outcome = await step.services.mfa.sendEmailCode(await pendingFor(step));
-    const notice =
-      outcome === 'sent'
-        ? 'We sent a code to your e-mail address. Enter it below; it works once.'
-        : outcome === 'too_soon'
-          ? 'A code was sent a moment ago. Please wait before asking for another one.'
-          : undefined;
-    return render(
-      step,
-      form.csrf ?? '',
-      notice ? { notice } : { error: 'E-mail codes cannot be used here.' },
-    );
+    const message = SEND_MESSAGES[outcome];
+    return render(step, form.csrf ?? '', message);
   },
 
   async enrol(step: Step, form: Record<string, string>): Promise<void> {
     const pending = await pendingFor(step);
-    const codes = await step.services.mfa.confirmEnrolment(pending, form.code ?? '');
+    // Only a sign-in that offered enrolment (a user with no factor) takes enrolment codes.
+    if (!pending.enrol || pending.passed) throw new BadRequest(400, 'wrong_step');
+    const codes = await step.services.mfa.confirmEnrolment(pending, form.code ?? '', requestInfo(step));
     if (!codes)
       return render(step, form.csrf ?? '', {
         error: 'That code did not match. Check the time on your phone and try again.',
@@ -119,5 +136,20 @@ export const mfaStep = {
     });
   },
 
-  complete,
+  complete(step: Step, form: Record<string, string>): Promise<void> {
+    return complete(step, form.csrf ?? '');
+  },
+};
+
+const SEND_MESSAGES: Record<
+  'sent' | 'too_soon' | 'hourly_limit' | 'refused',
+  { error?: string; notice?: string }
+> = {
+  sent: { notice: 'We sent a code to your e-mail address. Enter it below; it works once.' },
+  too_soon: { notice: 'A code was sent a moment ago. Please wait before asking for another one.' },
+  hourly_limit: {
+    error:
+      'Too many codes were sent to your address in the last hour. Use the last code you received, or try again later.',
+  },
+  refused: { error: 'E-mail codes cannot be used here.' },
 };

@@ -72,7 +72,7 @@ async function dispatch(
     if (action === 'mfa/verify') return mfaStep.verify(step, form);
     if (action === 'mfa/send') return mfaStep.send(step, form);
     if (action === 'mfa/enrol') return mfaStep.enrol(step, form);
-    return mfaStep.complete(step);
+    return mfaStep.complete(step, form);
   }
   if (action === 'abort') {
     const to = await provider.interactionResult(ctx.req, ctx.res, {

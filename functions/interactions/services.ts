@@ -13,12 +13,20 @@ export interface RequestInfo {
  */
 export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa'>;
 
-/** `user`, when given, is the user as the successful password check read it (saves a read in mfa.begin). */
-export type LoginResult = { ok: true; userId: string; user?: SignedInUser } | { ok: false };
+export type LoginResult = { ok: true; userId: string; user: SignedInUser } | { ok: false };
 
 export interface InteractionServices {
-  /** Password sign-in with lockout. `{ok:false}` never says why: the page shows one message. */
-  login(email: string, password: string, info: RequestInfo): Promise<LoginResult>;
+  /**
+   * Password sign-in with lockout. `{ok:false}` never says why: the page shows one message.
+   * `secondStepNeeded` is asked after the right password, before the lockout counter is settled:
+   * a sign-in that still needs its second factor does not reset it.
+   */
+  login(input: {
+    email: string;
+    password: string;
+    info: RequestInfo;
+    secondStepNeeded: (user: SignedInUser) => Promise<boolean>;
+  }): Promise<LoginResult>;
   /** The app's display name and whether it is first-party. */
   clientInfo(clientId: string): Promise<{ name: string } | null>;
   mfa: MfaServices;
@@ -27,34 +35,55 @@ export interface InteractionServices {
 /** What a second-factor page shows. */
 export interface MfaScreen {
   userEmail: string;
-  /** Methods the user may use for this sign-in (strength applied). Empty: enrolment is needed. */
+  /** Methods the user may use for this sign-in. */
   methods: Array<'totp' | 'email' | 'recovery'>;
-  /** Set when the user must enrol an authenticator first (secret shown once, for manual entry). */
+  /** Set on a sign-in that enrols an authenticator (secret shown once, for manual entry). */
   enrolment: { secret: string; uri: string } | null;
 }
 
-/** The second-factor step of a sign-in, bound to the interaction uid. */
+/** Who is signing in to what, after the first factor (or, for step-up, with a session). */
+export interface SignInRequest {
+  userId: string;
+  /** The user as just read by the password step; without it (step-up) the user is read by id. */
+  user?: SignedInUser;
+  clientId: string;
+  acrValues: unknown;
+}
+
+/** What the second step will be: none, or a pending sign-in of this strength (enrolling when the user has no factor). */
+export type SecondStep = { required: false } | { required: true; strength: 'any' | 'strong'; enrol: boolean };
+
+/** The second-factor step of a sign-in, bound to the interaction uid and to one user. */
 export interface MfaServices {
+  /** What MFA policy demands of this sign-in. */
+  secondStep(input: SignInRequest): Promise<SecondStep>;
   /**
-   * After the first factor: returns 'done' when no second factor is needed, otherwise stores a
-   * pending sign-in bound to `uid` (expiring with the interaction) and returns 'mfa'.
+   * Stores the pending sign-in bound to `uid` (expiring with the interaction). 'taken': this
+   * interaction already has a pending sign-in of another user, which is never replaced.
    */
-  begin(input: {
-    userId: string;
-    /** The user as just read by the password step; without it (step-up) the user is read by id. */
-    user?: SignedInUser;
-    uid: string;
-    clientId: string;
-    acrValues: unknown;
-    remember: boolean;
-    expiresAt: number;
-    stepUp: boolean;
-  }): Promise<'done' | 'mfa'>;
+  begin(
+    input: SignInRequest & {
+      step: Extract<SecondStep, { required: true }>;
+      uid: string;
+      remember: boolean;
+      expiresAt: number;
+      stepUp: boolean;
+    },
+  ): Promise<'mfa' | 'taken'>;
   pending(uid: string): Promise<PendingSignIn | null>;
   screen(pending: PendingSignIn): Promise<MfaScreen>;
-  verify(pending: PendingSignIn, method: string, code: string, info: RequestInfo): Promise<boolean>;
-  sendEmailCode(pending: PendingSignIn): Promise<'sent' | 'too_soon' | 'refused'>;
-  /** Confirms enrolment during sign-in; returns the new recovery codes, or null for a wrong code. */
-  confirmEnrolment(pending: PendingSignIn, code: string): Promise<string[] | null>;
-  finish(uid: string): Promise<void>;
+  /** 'passed': the sign-in may finish; 'too_weak': the code was right but the sign-in needs a stronger factor. */
+  verify(
+    pending: PendingSignIn,
+    method: string,
+    code: string,
+    info: RequestInfo,
+  ): Promise<'passed' | 'too_weak' | 'wrong'>;
+  sendEmailCode(pending: PendingSignIn): Promise<'sent' | 'too_soon' | 'hourly_limit' | 'refused'>;
+  /** Confirms enrolment on a sign-in that offers it; the new recovery codes, or null for a wrong code. */
+  confirmEnrolment(pending: PendingSignIn, code: string, info: RequestInfo): Promise<string[] | null>;
+  /** Whether the passed factor is strong enough for what the sign-in asked. */
+  strongEnough(pending: PendingSignIn): boolean;
+  /** Marks the sign-in finished; false when it had not passed, or was finished already. */
+  finish(pending: PendingSignIn): Promise<boolean>;
 }

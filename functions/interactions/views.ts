@@ -115,6 +115,14 @@ const templates: Record<string, string> = {
 </form><% } %>
 <% if (it.back) { %><p class="alt"><a href="<%= it.back %>">Cancel</a></p><% } %>`,
 
+  mfaTooWeak: `<h1>Set up an authenticator app first</h1>
+<p><% if (it.clientName) { %><strong><%= it.clientName %></strong><% } else { %>This application<% } %> needs a sign-in with an authenticator app, and your account has none yet. Set up an authenticator on your account first, then sign in to the application again.</p>
+<p><a href="<%= it.account %>">Go to your account</a></p>
+<form method="post" action="<%= it.abort %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary">Cancel and return to the application</button>
+</form>`,
+
   recoveryCodes: `<h1>Your recovery codes</h1>
 <p>Each code signs you in once if you lose your authenticator. Keep them somewhere safe: they are shown only now.</p>
 <ul class="codes" id="recovery-codes">
@@ -212,7 +220,8 @@ export type View =
   | 'mfaEnrol'
   | 'recoveryCodes'
   | 'account'
-  | 'accountNotice';
+  | 'accountNotice'
+  | 'mfaTooWeak';
 
 export function renderPage(view: View, title: string, base: string, data: Record<string, unknown>): string {
   const body = eta.render(`@${view}`, { ...data, base });

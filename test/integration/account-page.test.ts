@@ -116,10 +116,15 @@ describe('the self-service account page', () => {
   it('wants the strongest factor the user has: a session from an e-mailed code steps up to the authenticator', async () => {
     const email = 'strongest@example.com';
     const user = await addUser(sesame, email);
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
     const enrolCode = await totpNow(sesame, secret);
     assert.ok(
-      await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code: enrolCode, actor: 't' }),
+      await confirmTotpEnrolment(sesame.parts.mfaDeps, {
+        userId: user.id,
+        owner: 'test',
+        code: enrolCode,
+        actor: 't',
+      }),
     );
     await setEmailCodes(sesame.parts.mfaDeps, { userId: user.id, enabled: true, actor: 't' });
     sesame.clock.advance(30_000);
@@ -360,9 +365,11 @@ describe('the account page with MFA policy off', () => {
 
   it('still asks a user who has an authenticator for it: a password alone cannot replace it', async () => {
     const user = await addUser(sesame, 'off@example.com');
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
     const code = await totpNow(sesame, secret);
-    assert.ok(await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code, actor: 't' }));
+    assert.ok(
+      await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, owner: 'test', code, actor: 't' }),
+    );
     sesame.clock.advance(30_000);
     const browser = new FormClient();
     const login = await browser.follow(`${sesame.issuer}/account`);

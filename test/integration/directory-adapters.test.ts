@@ -102,7 +102,7 @@ describe('DynamoDB directory adapters', () => {
     });
     assert.deepEqual(calls, ['QueryCommand']);
 
-    await factors.putUnconfirmedTotp('mfa-sum', 'sealed', 1);
+    await factors.putUnconfirmedTotp('mfa-sum', 'sealed', 1, { owner: 'test', enrolUntil: 2 });
     assert.equal((await factors.summary('mfa-sum')).totp, false, 'a half-enrolled secret is no factor');
     await factors.confirmTotp('mfa-sum', 'sealed', 5);
     await factors.setEmailCodes('mfa-sum', true, 1);
@@ -165,12 +165,16 @@ describe('DynamoDB directory adapters', () => {
     const user = { id: 'mfa-req', requireMfa: false };
 
     calls.length = 0;
-    const plain = await requirementFor(mfaDeps([]), { user, clientId: '', requested: null });
+    const { requirement: plain } = await requirementFor(mfaDeps([]), { user, clientId: '', requested: null });
     assert.deepEqual(plain, { required: false });
     assert.deepEqual(calls, ['QueryCommand']);
 
     calls.length = 0;
-    const byRole = await requirementFor(mfaDeps(['admin']), { user, clientId: 'app', requested: null });
+    const { requirement: byRole } = await requirementFor(mfaDeps(['admin']), {
+      user,
+      clientId: 'app',
+      requested: null,
+    });
     assert.deepEqual(byRole, { required: true, strength: 'any' });
     assert.deepEqual([...calls].sort(), ['GetItemCommand', 'QueryCommand', 'QueryCommand']);
 

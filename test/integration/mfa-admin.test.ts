@@ -41,9 +41,9 @@ describe('admin CLI: MFA requirements and reset', () => {
 
   it('resets a user\u2019s factors and audits it; show never returns a secret', async () => {
     const user = await addUser(sesame, 'cli2@example.com');
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
     const code = await totpNow(sesame, secret);
-    await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code, actor: 'test' });
+    await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, owner: 'test', code, actor: 'test' });
     const shown = await run(sesame, 'user', 'show', { email: 'cli2@example.com' });
     assert.equal((shown.mfa as { totp: boolean }).totp, true);
     assert.ok(!JSON.stringify(shown).includes(secret));

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
 import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import type { Page } from '../support/browserless.ts';
-import { completeSignIn, submitCode } from '../support/mfa.ts';
+import { completeSignIn, submitCode, totpNow } from '../support/mfa.ts';
 import {
   addUser,
   PASSWORD,
@@ -94,11 +95,33 @@ describe('e-mailed one-time codes through a real SMTP server', () => {
     assert.ok(ok.url.startsWith(REDIRECT) || ok.html.includes('/confirm"'));
   });
 
-  it('does not offer e-mail codes when the app asks for the stronger acr', async () => {
-    await userWithEmailCodes('mail4@example.com');
+  it('does not offer e-mail codes when the app asks for the stronger acr and the user has an authenticator', async () => {
+    const user = await userWithEmailCodes('mail4@example.com');
+    const deps = sesame.parts.mfaDeps;
+    const { secret } = await beginTotpEnrolment(deps, user, 'test');
+    const code = await totpNow(sesame, secret);
+    assert.ok(await confirmTotpEnrolment(deps, { userId: user.id, owner: 'test', code, actor: 'test' }));
     const { page } = await toMfaPage('mail4@example.com', { acr_values: ACR.mfa });
     assert.ok(!page.html.includes('/mfa/send'), 'no e-mail option');
-    assert.ok(page.html.includes('totp-secret'), 'enrolment of an authenticator instead');
+    assert.ok(page.html.includes('totp-code'), 'the authenticator is asked for');
+    assert.ok(!page.html.includes('totp-secret'), 'and nothing is enrolled');
+  });
+
+  it('limits code e-mails per user per hour across fresh sign-ins (e-mail bombing)', async () => {
+    await userWithEmailCodes('bomb@example.com');
+    const limit = sesame.config.mfa.emailMaxSendsPerUserHour;
+    const since = sesame.mail.messages.length;
+    for (let i = 0; i < limit; i++) {
+      const { started, page } = await toMfaPage('bomb@example.com');
+      const sent = await started.browser.submit(page, '/mfa/send', {});
+      assert.ok(sent.html.includes('We sent a code'), `send ${i + 1} of ${limit}`);
+    }
+    const { started, page } = await toMfaPage('bomb@example.com');
+    const refused = await started.browser.submit(page, '/mfa/send', {});
+    assert.match(refused.html, /Too many codes/);
+    await sesame.mail.next('bomb@example.com', since + limit - 1);
+    const mails = sesame.mail.messages.slice(since).filter((m) => m.to.includes('bomb@example.com'));
+    assert.equal(mails.length, limit);
   });
 
   it('never logs the code or its hash', async () => {

@@ -31,9 +31,16 @@ describe('TOTP second factor, recovery codes and step-up', () => {
   /** A user with a confirmed authenticator (enrolled through the domain); returns the secret. */
   async function userWithTotp(email: string): Promise<string> {
     const user = await addUser(sesame, email);
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
     const code = await totpNow(sesame, secret);
-    assert.ok(await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, code, actor: 'test' }));
+    assert.ok(
+      await confirmTotpEnrolment(sesame.parts.mfaDeps, {
+        userId: user.id,
+        owner: 'test',
+        code,
+        actor: 'test',
+      }),
+    );
     sesame.clock.advance(30_000); // the enrolment code's step is used up
     return secret;
   }
@@ -142,9 +149,10 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     assert.deepEqual(tokens.claims()?.amr, ['pwd']);
     const user = await sesame.parts.users.findByEmailKey('stepup@example.com');
     assert.ok(user);
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user);
+    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
     await confirmTotpEnrolment(sesame.parts.mfaDeps, {
       userId: user.id,
+      owner: 'test',
       code: await totpNow(sesame, secret),
       actor: 'test',
     });

@@ -35,8 +35,10 @@ export async function memoryMfa(mfa: Record<string, unknown> = {}) {
   const pending = async (uid: string, strength: 'any' | 'strong' = 'any'): Promise<PendingSignIn> => {
     const p: PendingSignIn = {
       uid,
+      id: `signin-${uid}`,
       userId: user.id,
       remember: false,
+      enrol: false,
       expiresAt: clock.now().getTime() + 900_000,
       strength,
       stepUp: false,

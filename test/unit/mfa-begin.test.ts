@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createUser } from '../../functions/domain/login.ts';
 import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
 import { methodsIn } from '../../functions/domain/mfa/sign-in.ts';
 import { mfaServices } from '../../functions/idp/mfa-services.ts';
@@ -15,17 +16,20 @@ describe('MFA begin', () => {
       userReads++;
       return findById(id);
     };
-    const begin = (extra: Record<string, unknown> = {}) =>
-      mfaServices(m.deps).begin({
-        userId: m.user.id,
-        uid: 'uid-1',
-        clientId: '',
-        acrValues: undefined,
+    const services = mfaServices(m.deps);
+    const begin = async (extra: Record<string, unknown> = {}) => {
+      const request = { userId: m.user.id, clientId: '', acrValues: undefined, ...extra };
+      const step = await services.secondStep(request);
+      if (!step.required) return 'done';
+      return services.begin({
+        ...request,
+        step,
+        uid: String(extra.uid ?? 'uid-1'),
         remember: false,
         expiresAt: m.clock.now().getTime() + 600_000,
         stepUp: false,
-        ...extra,
       });
+    };
     return { ...m, begin, userReads: () => userReads };
   }
 
@@ -52,6 +56,50 @@ describe('MFA begin', () => {
     await assert.rejects(m.begin({ userId: 'nobody' }), /vanished/);
     await m.deps.users.updateProfile(m.user.id, { disabled: true });
     await assert.rejects(m.begin(), /vanished/);
+  });
+
+  it('binds the interaction to one user: another user is refused, the same user may start over', async () => {
+    const m = await setup();
+    const other = await createUser(m.deps, {
+      email: 'otto@example.com',
+      name: 'Otto',
+      password: 'another fine passphrase',
+    });
+    await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
+    await setEmailCodes(m.deps, { userId: other.id, enabled: true, actor: 't' });
+    assert.equal(await m.begin({ user: m.user }), 'mfa');
+    assert.equal(await m.begin({ userId: other.id, user: other }), 'taken');
+    assert.equal((await m.deps.signIns.getPending('uid-1'))?.userId, m.user.id);
+    assert.equal(await m.begin({ user: m.user }), 'mfa');
+  });
+
+  it('marks and finishes only the very sign-in that was read (same id and user)', async () => {
+    const m = await setup();
+    await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
+    await m.begin({ user: m.user });
+    const read = await m.deps.signIns.getPending('uid-1');
+    assert.ok(read);
+    assert.equal(await m.deps.signIns.markPassed({ ...read, userId: 'someone-else' }, 'email'), false);
+    assert.equal(await m.deps.signIns.markPassed({ ...read, id: 'an-older-sign-in' }, 'email'), false);
+    assert.equal(await m.deps.signIns.finishPending(read), false, 'not passed yet');
+    assert.equal(await m.deps.signIns.markPassed(read, 'email'), true);
+    assert.equal(await m.deps.signIns.finishPending(read), true);
+    assert.equal(await m.deps.signIns.finishPending(read), false, 'finishes once');
+    assert.equal(await m.begin({ user: m.user }), 'taken', 'a finished sign-in is never replaced');
+  });
+
+  it('enrols only a user with no factor at all', async () => {
+    const m = await setup({ policy: 'required' });
+    assert.deepEqual(await m.begin({ user: m.user }), 'mfa');
+    assert.equal((await m.deps.signIns.getPending('uid-1'))?.enrol, true);
+    await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
+    const step = await mfaServices(m.deps).secondStep({
+      userId: m.user.id,
+      user: m.user,
+      clientId: '',
+      acrValues: 'urn:sesame:acr:mfa',
+    });
+    assert.deepEqual(step, { required: true, strength: 'strong', enrol: false });
   });
 
   it('honours the user flag taken from the passed user', async () => {

@@ -9,11 +9,19 @@ import { memoryMfa } from '../support/mfa-memory.ts';
 
 async function enrolled() {
   const m = await memoryMfa();
-  const { secret } = await beginTotpEnrolment(m.deps, m.user);
+  const { secret } = await beginTotpEnrolment(m.deps, m.user, 'test');
   const now = () => m.clock.now().getTime();
-  assert.equal(await confirmTotpEnrolment(m.deps, { userId: m.user.id, code: '000000', actor: 't' }), false);
+  assert.equal(
+    await confirmTotpEnrolment(m.deps, { userId: m.user.id, owner: 'test', code: '000000', actor: 't' }),
+    false,
+  );
   assert.ok(
-    await confirmTotpEnrolment(m.deps, { userId: m.user.id, code: await totpAt(secret, now()), actor: 't' }),
+    await confirmTotpEnrolment(m.deps, {
+      userId: m.user.id,
+      owner: 'test',
+      code: await totpAt(secret, now()),
+      actor: 't',
+    }),
   );
   m.clock.advance(30_000);
   return { ...m, secret, now };
@@ -41,7 +49,7 @@ describe('TOTP (RFC 6238)', () => {
 
   it('keeps the secret encrypted at rest and never confirms enrolment without a valid code', async () => {
     const m = await memoryMfa();
-    const { secret } = await beginTotpEnrolment(m.deps, m.user);
+    const { secret } = await beginTotpEnrolment(m.deps, m.user, 'test');
     const stored = await m.deps.factors.getTotp(m.user.id);
     assert.ok(stored && !stored.confirmed && !stored.secretSealed.includes(secret));
     assert.equal(
@@ -155,5 +163,35 @@ describe('second factor and the lockout', () => {
     await sendEmailCode(deps, { uid: 'uid-strong', user });
     const code = /sign-in code is (\d{6})/.exec(mailer.sent.at(-1)?.text ?? '')?.[1] ?? '';
     assert.equal((await verifySecondFactor(deps, { pending: p, method: 'email', code })).ok, false);
+  });
+});
+
+describe('authenticator enrolment belongs to whoever started it', () => {
+  it('shows the same key to its owner, a new key to anyone else, and expires', async () => {
+    const m = await memoryMfa();
+    const first = await beginTotpEnrolment(m.deps, m.user, 'account:session-1');
+    assert.equal((await beginTotpEnrolment(m.deps, m.user, 'account:session-1')).secret, first.secret);
+    const other = await beginTotpEnrolment(m.deps, m.user, 'signin:another');
+    assert.notEqual(other.secret, first.secret, 'another owner never sees the unfinished key');
+    const code = await totpAt(other.secret, m.clock.now().getTime());
+    const confirm = (owner: string) =>
+      confirmTotpEnrolment(m.deps, { userId: m.user.id, owner, code, actor: 't' });
+    assert.equal(await confirm('account:session-1'), false, 'the first owner lost its enrolment');
+    m.clock.advance(16 * 60_000);
+    assert.equal(await confirm('signin:another'), false, 'an enrolment expires');
+    const fresh = await beginTotpEnrolment(m.deps, m.user, 'signin:another');
+    assert.notEqual(fresh.secret, other.secret, 'after expiry a new key');
+  });
+
+  it('counts wrong enrolment codes towards the lockout', async () => {
+    const m = await memoryMfa();
+    await beginTotpEnrolment(m.deps, m.user, 'o');
+    for (const code of ['111111', '222222', '333333'])
+      assert.equal(
+        await confirmTotpEnrolment(m.deps, { userId: m.user.id, owner: 'o', code, actor: 't' }),
+        false,
+      );
+    const user = await m.deps.users.findById(m.user.id);
+    assert.ok(user?.lockedUntil, 'locked');
   });
 });

@@ -10,9 +10,9 @@ import { memoryMfa } from '../support/mfa-memory.ts';
 /** A user with an authenticator, e-mail codes and recovery codes, under the given MFA settings. */
 async function withBothFactors(mfa: Record<string, unknown> = {}) {
   const m = await memoryMfa(mfa);
-  const { secret } = await beginTotpEnrolment(m.deps, m.user);
+  const { secret } = await beginTotpEnrolment(m.deps, m.user, 'test');
   const code = await totpAt(secret, m.clock.now().getTime());
-  assert.ok(await confirmTotpEnrolment(m.deps, { userId: m.user.id, code, actor: 't' }));
+  assert.ok(await confirmTotpEnrolment(m.deps, { userId: m.user.id, owner: 'test', code, actor: 't' }));
   await setEmailCodes(m.deps, { userId: m.user.id, enabled: true, actor: 't' });
   await regenerateRecoveryCodes(m.deps, { userId: m.user.id, actor: 't' });
   return m;
@@ -78,5 +78,23 @@ describe('switching second factors off (account page)', () => {
     const m = await memoryMfa({ factors: ['totp'] });
     assert.equal(await switchEmailCodes(m.deps, m.user.id, true), 'not_offered');
     assert.equal(await m.deps.factors.emailCodesEnabled(m.user.id), false);
+  });
+});
+
+describe('notifications that fail to send', () => {
+  it('reports the change as done and records the failed notification instead of an error', async () => {
+    const m = await withBothFactors();
+    // Fault injection: the mail server refuses every message.
+    m.deps.mailer = {
+      send: async () => {
+        throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'MailerUnavailable' });
+      },
+    };
+    assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
+    assert.equal((await m.deps.factors.summary(m.user.id)).emailCodes, false, 'the change stands');
+    const failed = (await m.ports.events()).filter((e) => e.type === 'notification.failed');
+    assert.equal(failed.length, 1);
+    assert.equal(failed[0]?.target, m.user.id);
+    assert.equal(failed[0]?.reason, 'MailerUnavailable');
   });
 });

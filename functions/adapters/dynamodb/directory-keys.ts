@@ -22,6 +22,8 @@ export const keys = {
   /** A sign-in awaiting its second factor, and the e-mail code sent for it: bound to the interaction uid. */
   pendingSignIn: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'PENDING' }),
   emailChallenge: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'EMAILCODE' }),
+  /** Code e-mails sent to a user in one UTC hour (`hour`: epoch hours), across all their sign-ins. */
+  emailQuota: (userId: string, hour: number) => ({ pk: `USER#${userId}`, sk: `QUOTA#EMAIL#${hour}` }),
 };
 
 /** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */

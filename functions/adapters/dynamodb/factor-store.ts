@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { FactorStore, FactorSummary, TotpFactor } from '../../domain/ports.ts';
+import type { FactorStore, FactorSummary, TotpEnrolmentOwner, TotpFactor } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
 
@@ -18,11 +18,24 @@ export class DynamoFactorStore implements FactorStore {
     return totpFrom(await this.get(keys.totp(userId)));
   }
 
-  async putUnconfirmedTotp(userId: string, secretSealed: string, now: number): Promise<boolean> {
+  async putUnconfirmedTotp(
+    userId: string,
+    secretSealed: string,
+    now: number,
+    enrolment: TotpEnrolmentOwner,
+  ): Promise<boolean> {
     return this.conditional(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.totp(userId), secretSealed, confirmed: false, lastStep: 0, createdAt: now },
+        Item: {
+          ...keys.totp(userId),
+          secretSealed,
+          confirmed: false,
+          lastStep: 0,
+          createdAt: now,
+          owner: enrolment.owner,
+          enrolUntil: enrolment.enrolUntil,
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR confirmed = :no',
         ExpressionAttributeValues: { ':no': false },
       }),
@@ -34,8 +47,9 @@ export class DynamoFactorStore implements FactorStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keys.totp(userId),
-        UpdateExpression: 'SET confirmed = :yes, lastStep = :step',
+        UpdateExpression: 'SET confirmed = :yes, lastStep = :step REMOVE #owner, enrolUntil',
         ConditionExpression: 'confirmed = :no AND secretSealed = :s',
+        ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':yes': true, ':no': false, ':step': step, ':s': secretSealed },
       }),
     );
@@ -162,5 +176,7 @@ function totpFrom(item: Record<string, unknown> | undefined): TotpFactor | null 
     confirmed: item.confirmed === true,
     lastStep: typeof item.lastStep === 'number' ? item.lastStep : 0,
     createdAt: typeof item.createdAt === 'number' ? item.createdAt : 0,
+    ...(typeof item.owner === 'string' ? { owner: item.owner } : {}),
+    ...(typeof item.enrolUntil === 'number' ? { enrolUntil: item.enrolUntil } : {}),
   };
 }

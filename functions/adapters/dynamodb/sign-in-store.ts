@@ -1,9 +1,12 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmailChallenge, PendingSignIn, SignInStore } from '../../domain/ports.ts';
+import type { EmailChallenge, PendingRef, PendingSignIn, SignInStore } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet } from './query.ts';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
+
+/** The condition that a write concerns the very sign-in its caller read: same id, same user. */
+const SAME_SIGN_IN = 'attribute_exists(pk) AND #p.id = :id AND #p.userId = :u';
 
 /**
  * Sign-ins awaiting a second factor and the e-mail codes sent for them, keyed by the interaction
@@ -16,11 +19,17 @@ export class DynamoSignInStore implements SignInStore {
     private readonly table: string,
   ) {}
 
-  async putPending(pending: PendingSignIn): Promise<void> {
-    await this.doc.send(
+  async putPending(pending: PendingSignIn): Promise<boolean> {
+    return this.conditional(
       new PutCommand({
         TableName: this.table,
         Item: { ...keys.pendingSignIn(pending.uid), pending, expiresAt: seconds(pending.expiresAt) },
+        // One user per interaction for its whole life (a second user's password must not take over
+        // a sign-in whose factor is being verified), and nothing after it finished.
+        ConditionExpression:
+          'attribute_not_exists(pk) OR (#p.userId = :u AND attribute_not_exists(#p.finished))',
+        ExpressionAttributeNames: { '#p': 'pending' },
+        ExpressionAttributeValues: { ':u': pending.userId },
       }),
     );
   }
@@ -30,21 +39,43 @@ export class DynamoSignInStore implements SignInStore {
     return (item?.pending as PendingSignIn | undefined) ?? null;
   }
 
-  async markPassed(uid: string, method: NonNullable<PendingSignIn['passed']>): Promise<boolean> {
+  async markPassed(ref: PendingRef, method: NonNullable<PendingSignIn['passed']>): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
-        Key: keys.pendingSignIn(uid),
+        Key: keys.pendingSignIn(ref.uid),
         UpdateExpression: 'SET #p.passed = :m',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#p.passed)',
+        ConditionExpression: `${SAME_SIGN_IN} AND attribute_not_exists(#p.passed)`,
         ExpressionAttributeNames: { '#p': 'pending' },
-        ExpressionAttributeValues: { ':m': method },
+        ExpressionAttributeValues: { ':m': method, ':id': ref.id, ':u': ref.userId },
       }),
     );
   }
 
-  async deletePending(uid: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.pendingSignIn(uid) }));
+  async finishPending(ref: PendingRef): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.pendingSignIn(ref.uid),
+        UpdateExpression: 'SET #p.finished = :yes',
+        ConditionExpression: `${SAME_SIGN_IN} AND attribute_exists(#p.passed) AND attribute_not_exists(#p.finished)`,
+        ExpressionAttributeNames: { '#p': 'pending' },
+        ExpressionAttributeValues: { ':yes': true, ':id': ref.id, ':u': ref.userId },
+      }),
+    );
+  }
+
+  async reserveEmailSend(userId: string, now: number, max: number): Promise<boolean> {
+    const hour = Math.floor(now / 3_600_000);
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.emailQuota(userId, hour),
+        UpdateExpression: 'ADD sends :one SET expiresAt = :ttl',
+        ConditionExpression: 'attribute_not_exists(sends) OR sends < :max',
+        ExpressionAttributeValues: { ':one': 1, ':max': max, ':ttl': (hour + 2) * 3600 },
+      }),
+    );
   }
 
   async getEmailChallenge(uid: string): Promise<EmailChallenge | null> {

@@ -115,6 +115,16 @@ export class DynamoLockout {
     );
   }
 
+  /** Undoes one claim (failedAttempts - 1) without clearing earlier failures; false while locked. */
+  async releaseAttempt(id: string, now: number): Promise<boolean> {
+    return this.conditionalSet(
+      id,
+      'SET failedAttempts = failedAttempts - :one',
+      'failedAttempts > :zero AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
+      { ':one': 1, ':zero': 0, ':now': now },
+    );
+  }
+
   private async conditionalSet(
     id: string,
     update: string,

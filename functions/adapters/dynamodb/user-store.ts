@@ -152,6 +152,9 @@ export class DynamoUserStore implements UserStore {
   recordSuccess(id: string, now: number): Promise<boolean> {
     return this.#lockout.recordSuccess(id, now);
   }
+  releaseAttempt(id: string, now: number): Promise<boolean> {
+    return this.#lockout.releaseAttempt(id, now);
+  }
 
   private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
     const { Item } = await this.doc.send(

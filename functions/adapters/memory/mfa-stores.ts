@@ -4,8 +4,10 @@ import type {
   FactorSummary,
   Mailer,
   MailMessage,
+  PendingRef,
   PendingSignIn,
   SignInStore,
+  TotpEnrolmentOwner,
   TotpFactor,
 } from '../../domain/ports.ts';
 
@@ -23,15 +25,17 @@ export class MemoryFactorStore implements FactorStore {
     const t = this.totp.get(userId);
     return t ? { ...t } : null;
   }
-  async putUnconfirmedTotp(userId: string, secretSealed: string, now: number) {
+  async putUnconfirmedTotp(userId: string, secretSealed: string, now: number, enrolment: TotpEnrolmentOwner) {
     if (this.totp.get(userId)?.confirmed) return false;
-    this.totp.set(userId, { secretSealed, confirmed: false, lastStep: 0, createdAt: now });
+    this.totp.set(userId, { secretSealed, confirmed: false, lastStep: 0, createdAt: now, ...enrolment });
     return true;
   }
   async confirmTotp(userId: string, secretSealed: string, step: number) {
     const t = this.totp.get(userId);
     if (!t || t.confirmed || t.secretSealed !== secretSealed) return false;
     Object.assign(t, { confirmed: true, lastStep: step });
+    delete t.owner;
+    delete t.enrolUntil;
     return true;
   }
   async acceptTotpStep(userId: string, step: number) {
@@ -79,22 +83,40 @@ export class MemoryFactorStore implements FactorStore {
 export class MemorySignInStore implements SignInStore {
   readonly pending = new Map<string, PendingSignIn>();
   readonly challenges = new Map<string, EmailChallenge>();
+  readonly quota = new Map<string, number>();
 
   async putPending(p: PendingSignIn) {
+    const existing = this.pending.get(p.uid);
+    if (existing && (existing.userId !== p.userId || existing.finished)) return false;
     this.pending.set(p.uid, { ...p });
+    return true;
   }
   async getPending(uid: string) {
     const p = this.pending.get(uid);
     return p ? { ...p } : null;
   }
-  async markPassed(uid: string, method: NonNullable<PendingSignIn['passed']>) {
-    const p = this.pending.get(uid);
+  async markPassed(ref: PendingRef, method: NonNullable<PendingSignIn['passed']>) {
+    const p = this.same(ref);
     if (!p || p.passed) return false;
     p.passed = method;
     return true;
   }
-  async deletePending(uid: string) {
-    this.pending.delete(uid);
+  async finishPending(ref: PendingRef) {
+    const p = this.same(ref);
+    if (!p?.passed || p.finished) return false;
+    p.finished = true;
+    return true;
+  }
+  async reserveEmailSend(userId: string, now: number, max: number) {
+    const key = `${userId}#${Math.floor(now / 3_600_000)}`;
+    const sent = this.quota.get(key) ?? 0;
+    if (sent >= max) return false;
+    this.quota.set(key, sent + 1);
+    return true;
+  }
+  private same(ref: PendingRef) {
+    const p = this.pending.get(ref.uid);
+    return p && p.id === ref.id && p.userId === ref.userId ? p : undefined;
   }
   async getEmailChallenge(uid: string) {
     const c = this.challenges.get(uid);

@@ -93,6 +93,12 @@ export class MemoryUserStore implements UserStore {
     u.lockedUntil = now + policy.durationMs;
     return u.lockedUntil;
   }
+  async releaseAttempt(id: string, now: number): Promise<boolean> {
+    const u = this.get(id);
+    if (u.failedAttempts <= 0 || (u.lockedUntil !== null && u.lockedUntil > now)) return false;
+    u.failedAttempts -= 1;
+    return true;
+  }
   async recordSuccess(id: string, now: number): Promise<boolean> {
     const u = this.get(id);
     if (u.lockedUntil !== null && u.lockedUntil > now) return false;

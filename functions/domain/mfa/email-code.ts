@@ -60,6 +60,9 @@ export async function sendEmailCode(
     return { ok: false, reason: 'too_soon' };
   const recent = (previous?.sends ?? []).filter((t) => now - t < 3600_000);
   if (recent.length >= mfa.emailMaxSendsPerHour) return { ok: false, reason: 'hourly_limit' };
+  // Per user too, across sign-ins: fresh sign-ins must not each mail a code (e-mail bombing).
+  if (!(await deps.signIns.reserveEmailSend(input.user.id, now, mfa.emailMaxSendsPerUserHour)))
+    return { ok: false, reason: 'hourly_limit' };
 
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const written = await deps.signIns.putEmailChallenge(

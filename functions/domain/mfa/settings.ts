@@ -1,9 +1,11 @@
-import { audit, lockoutPolicy } from '../deps.ts';
+import { guardAttempt } from '../attempt-guard.ts';
+import { type AttemptContext, audit } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, describeViolation } from '../password-policy.ts';
 import { type FactorSummary, NotFound, type User } from '../ports.ts';
 import { setEmailCodes } from './email-code.ts';
 import type { MfaDeps, Strength } from './factor.ts';
+import { notifyUser } from './notify.ts';
 import { mfaRequirement } from './policy.ts';
 import { recoveryCodes, regenerateRecoveryCodes } from './recovery-codes.ts';
 import { FACTORS, hasAnyFactor, methodsIn } from './sign-in.ts';
@@ -27,30 +29,35 @@ async function user(deps: MfaDeps, userId: string): Promise<User> {
   return u;
 }
 
-async function notify(deps: MfaDeps, u: User, what: string): Promise<void> {
-  const text = `${what}\n\nIf this was not you, contact your administrator at once.`;
-  const html = `<p>${what}</p><p>If this was not you, contact your administrator at once.</p>`;
-  await deps.mailer.send({ to: u.email, subject: 'Your Sesame account was changed', text, html });
-}
+const notify = (deps: MfaDeps, u: User, what: string, context?: AttemptContext) =>
+  notifyUser(deps, u, what, context);
 
 export async function factorOverview(deps: MfaDeps, userId: string): Promise<FactorOverview> {
   return { ...(await deps.factors.summary(userId)), offered: deps.config.mfa.factors };
 }
 
-export async function startTotp(deps: MfaDeps, userId: string): Promise<TotpEnrolment> {
-  return beginTotpEnrolment(deps, await user(deps, userId));
+/** `owner`: the account-page session enrolling; only it sees and may confirm the key. */
+export async function startTotp(deps: MfaDeps, userId: string, owner: string): Promise<TotpEnrolment> {
+  return beginTotpEnrolment(deps, await user(deps, userId), owner);
 }
 
-/** Confirms a new authenticator; the first factor of a user also gets recovery codes (returned once). */
-export async function finishTotp(deps: MfaDeps, userId: string, code: string): Promise<string[] | null> {
+/**
+ * Confirms a new authenticator (the code counts towards the lockout like any guess); the first
+ * factor of a user also gets recovery codes (returned once).
+ */
+export async function finishTotp(
+  deps: MfaDeps,
+  input: { userId: string; code: string; owner: string; context?: AttemptContext },
+): Promise<string[] | null> {
+  const { userId } = input;
   const u = await user(deps, userId);
   if (!deps.config.mfa.factors.includes('totp')) return null;
-  if (!(await confirmTotpEnrolment(deps, { userId, code, actor: userId }))) return null;
+  if (!(await confirmTotpEnrolment(deps, { ...input, actor: userId }))) return null;
   const codes =
     (await deps.factors.countRecoveryCodes(userId)) === 0
       ? await regenerateRecoveryCodes(deps, { userId, actor: userId })
       : [];
-  await notify(deps, u, 'An authenticator app was added to your Sesame account.');
+  await notify(deps, u, 'An authenticator app was added to your Sesame account.', input.context);
   return codes;
 }
 
@@ -168,40 +175,40 @@ export async function newRecoveryCodes(deps: MfaDeps, userId: string): Promise<s
 export type PasswordChange = { ok: true } | { ok: false; problems: string[] };
 
 /**
- * The current password is required and counted like a sign-in attempt (lockout), the password
- * policy applies, and the change ends every other session (credentialsChangedAt).
+ * The current password is required and checked through the attempt guard like a sign-in attempt
+ * (lockout, audit of the lock), the password policy applies, and the change ends every other
+ * session (credentialsChangedAt).
  */
 export async function changeOwnPassword(
   deps: MfaDeps,
-  input: { userId: string; current: string; next: string },
+  input: { userId: string; current: string; next: string; context?: AttemptContext },
 ): Promise<PasswordChange> {
   const wrong = {
     ok: false as const,
     problems: ['The current password is incorrect, or the account is temporarily locked.'],
   };
   const hasher = deps.hasher ?? argon2Hasher;
-  const now = deps.clock.now().getTime();
-  const claim = await deps.users.claimAttempt(input.userId, now, lockoutPolicy(deps));
-  if (claim.kind !== 'granted' || claim.user.passwordHash === null) return wrong;
-  const u = claim.user;
-  if (!(await hasher.verify(u.passwordHash as string, input.current))) {
-    await deps.users.recordFailure(u.id, now, lockoutPolicy(deps));
-    await audit(deps, {
-      type: 'password.change',
-      outcome: 'failure',
-      actor: u.id,
-      target: u.id,
-      reason: 'bad_password',
-    });
-    return wrong;
-  }
-  if (!(await deps.users.recordSuccess(u.id, now))) return wrong;
+  const outcome = await guardAttempt(deps, {
+    userId: input.userId,
+    failureType: 'password.change',
+    wrongReason: 'bad_password',
+    ...(input.context ? { context: input.context } : {}),
+    verify: async (u) => u.passwordHash !== null && hasher.verify(u.passwordHash, input.current),
+    completes: () => true,
+  });
+  if (!outcome.ok) return wrong;
+  const u = outcome.user;
   const violations = checkPassword(input.next, deps.config.passwordPolicy, u.email);
   if (violations.length)
     return { ok: false, problems: violations.map((v) => describeViolation(v, deps.config.passwordPolicy)) };
+  const now = deps.clock.now().getTime();
   await deps.users.setPassword(u.id, await hasher.hash(input.next, deps.config.argon2), now);
-  await audit(deps, { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id });
-  await notify(deps, u, 'The password of your Sesame account was changed.');
+  await audit(
+    deps,
+    { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id },
+    input.context,
+  );
+  await notify(deps, u, 'The password of your Sesame account was changed.', input.context);
   return { ok: true };
 }
 

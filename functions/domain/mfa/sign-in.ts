@@ -1,4 +1,5 @@
-import { type AttemptContext, audit, lockoutPolicy } from '../deps.ts';
+import { guardAttempt } from '../attempt-guard.ts';
+import { type AttemptContext, audit } from '../deps.ts';
 import type { FactorSummary, PendingSignIn, User } from '../ports.ts';
 import { emailCode } from './email-code.ts';
 import type { Method, MfaDeps, SecondFactor, Strength } from './factor.ts';
@@ -22,13 +23,30 @@ export function methodsIn(config: MfaDeps['config'], factors: FactorSummary, str
   return usable.includes('totp') || usable.includes('email') ? usable : [];
 }
 
-/** The factors this user can sign in with now, at this strength. */
-export async function usableMethods(deps: MfaDeps, userId: string, strength: Strength): Promise<Method[]> {
-  return methodsIn(deps.config, await deps.factors.summary(userId), strength);
+/**
+ * What a sign-in that wants `strength` asks of a user with these `factors`: the factors of that
+ * strength; or, when the user's factors can't reach it (e-mail codes only, and an app asks for an
+ * authenticator), the factors they have. Those must still be passed — whoever knows only the
+ * password learns nothing, and may enrol nothing — and then the sign-in is refused as not strong
+ * enough (`sufficient: false`). Empty `methods`: the user has no factor at all.
+ */
+export function offeredMethods(
+  config: MfaDeps['config'],
+  factors: FactorSummary,
+  strength: Strength,
+): { methods: Method[]; sufficient: boolean } {
+  const wanted = methodsIn(config, factors, strength);
+  if (wanted.length > 0) return { methods: wanted, sufficient: true };
+  return { methods: methodsIn(config, factors, 'any'), sufficient: false };
+}
+
+/** Whether a sign-in that passed `method` is as strong as `strength` demands. */
+export function strongEnough(method: Method, strength: Strength): boolean {
+  return strength === 'any' || factorFor(method)?.strong === true;
 }
 
 export async function hasAnyFactor(deps: MfaDeps, userId: string): Promise<boolean> {
-  return (await usableMethods(deps, userId, 'any')).length > 0;
+  return methodsIn(deps.config, await deps.factors.summary(userId), 'any').length > 0;
 }
 
 type Gathered = Awaited<ReturnType<typeof gather>>;
@@ -65,12 +83,13 @@ function decide(
   });
 }
 
-/** Does this (already read) user need a second factor for this app, and how strong? */
+/** Does this (already read) user need a second factor for this app, and how strong? With the factors read for it. */
 export async function requirementFor(
   deps: MfaDeps,
   input: { user: Pick<User, 'id' | 'requireMfa'>; clientId: string; requested: Strength | null },
-): Promise<Requirement> {
-  return decide(deps, input.user, await gather(deps, input.user.id, input.clientId), input);
+): Promise<{ requirement: Requirement; factors: FactorSummary }> {
+  const gathered = await gather(deps, input.user.id, input.clientId);
+  return { requirement: decide(deps, input.user, gathered, input), factors: gathered.factors };
 }
 
 /**
@@ -94,69 +113,37 @@ export async function requirementForId(
   return user ? { user, requirement: decide(deps, user, gathered, input), factors: gathered.factors } : null;
 }
 
-export type VerifyOutcome = { ok: true; method: Method } | { ok: false };
+export type VerifyOutcome = { ok: true; method: Method; sufficient: boolean } | { ok: false };
 
 /**
- * Checks a second-factor code for a pending sign-in. Wrong codes count towards the same lockout as
- * wrong passwords (the attempt is claimed atomically before the code is checked), otherwise a
- * stolen password plus a guessing loop would defeat MFA. A code of a factor the sign-in may not
- * use (too weak for what was asked) is refused without being looked at.
+ * Checks a second-factor code for a pending sign-in, through the attempt guard: wrong codes count
+ * towards the same lockout as wrong passwords, otherwise a stolen password plus a guessing loop
+ * would defeat MFA. Only the methods this sign-in offers are looked at (none on a sign-in that
+ * enrols). A right code completes the sign-in (resets the counter) only when it is strong enough;
+ * otherwise the sign-in is refused afterwards and earlier failures stand. The pass is recorded with
+ * a conditional write naming this very sign-in and user, so it can't land on another.
  */
 export async function verifySecondFactor(
   deps: MfaDeps,
   input: { pending: PendingSignIn; method: string; code: string; context?: AttemptContext },
 ): Promise<VerifyOutcome> {
   const { pending } = input;
-  const ctx = input.context ?? {};
   const factor = factorFor(input.method);
-  const allowed = await usableMethods(deps, pending.userId, pending.strength);
-  const now = deps.clock.now().getTime();
-  const claim = await deps.users.claimAttempt(pending.userId, now, lockoutPolicy(deps));
-  if (claim.kind !== 'granted' || claim.user.disabled) {
-    await audit(
-      deps,
-      {
-        type: 'mfa.failure',
-        outcome: 'failure',
-        actor: pending.userId,
-        target: pending.userId,
-        reason: claim.kind === 'granted' ? 'disabled' : 'locked',
-      },
-      ctx,
-    );
-    return { ok: false };
-  }
-  const good =
-    factor !== undefined &&
-    allowed.includes(factor.method) &&
-    (await factor.verify(deps, { userId: pending.userId, uid: pending.uid, code: input.code }));
-  if (!good) {
-    const lockedUntil = await deps.users.recordFailure(pending.userId, now, lockoutPolicy(deps));
-    const reason = factor ? `bad_${factor.method}_code` : 'bad_method';
-    await audit(
-      deps,
-      { type: 'mfa.failure', outcome: 'failure', actor: pending.userId, target: pending.userId, reason },
-      ctx,
-    );
-    if (lockedUntil !== null) {
-      const details = { until: new Date(lockedUntil).toISOString() };
-      await audit(
-        deps,
-        {
-          type: 'account.locked',
-          outcome: 'success',
-          actor: 'system',
-          target: pending.userId,
-          reason,
-          details,
-        },
-        ctx,
-      );
-    }
-    return { ok: false };
-  }
-  if (!(await deps.users.recordSuccess(pending.userId, now))) return { ok: false };
-  if (!(await deps.signIns.markPassed(pending.uid, factor.method))) return { ok: false };
+  const offered = offeredMethods(deps.config, await deps.factors.summary(pending.userId), pending.strength);
+  const outcome = await guardAttempt(deps, {
+    userId: pending.userId,
+    failureType: 'mfa.failure',
+    wrongReason: factor ? `bad_${factor.method}_code` : 'bad_method',
+    ...(input.context ? { context: input.context } : {}),
+    verify: async () =>
+      factor !== undefined &&
+      !pending.enrol &&
+      offered.methods.includes(factor.method) &&
+      factor.verify(deps, { userId: pending.userId, uid: pending.uid, code: input.code }),
+    completes: () => factor !== undefined && strongEnough(factor.method, pending.strength),
+  });
+  if (!outcome.ok || !factor) return { ok: false };
+  if (!(await deps.signIns.markPassed(pending, factor.method))) return { ok: false };
   const type = factor.method === 'recovery' ? 'mfa.recovery_code.used' : 'mfa.success';
   await audit(
     deps,
@@ -167,7 +154,7 @@ export async function verifySecondFactor(
       target: pending.userId,
       details: { method: factor.method },
     },
-    ctx,
+    input.context,
   );
-  return { ok: true, method: factor.method };
+  return { ok: true, method: factor.method, sufficient: outcome.completed };
 }

@@ -1,5 +1,6 @@
 import { generateSecret, generateURI, verify } from 'otplib';
-import { audit } from '../deps.ts';
+import { guardAttempt } from '../attempt-guard.ts';
+import { type AttemptContext, audit } from '../deps.ts';
 import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
 
 /**
@@ -54,23 +55,33 @@ export interface TotpEnrolment {
   uri: string;
 }
 
-/** Starts (or resumes) enrolment: an unconfirmed secret is kept until confirmed or replaced. */
+/** How long a started enrolment may be finished; after that it is a new enrolment with a new key. */
+export const ENROLMENT_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * Starts enrolment for one `owner` (a sign-in or an account-page session). The key is shown to that
+ * owner only: its own page reloads get the same key until it expires, and any other owner (another
+ * sign-in, another session) gets a new key, which replaces the unfinished one. So a key glimpsed in
+ * an abandoned enrolment never becomes the user's authenticator.
+ */
 export async function beginTotpEnrolment(
   deps: MfaDeps,
   user: { id: string; email: string },
+  owner: string,
 ): Promise<TotpEnrolment> {
   const existing = await deps.factors.getTotp(user.id);
   if (existing?.confirmed) throw new TotpAlreadyEnrolled();
+  const now = deps.clock.now().getTime();
   let secret: string;
-  if (existing) {
+  if (existing && existing.owner === owner && (existing.enrolUntil ?? 0) > now) {
     secret = await deps.box.open(existing.secretSealed, aad(user.id));
   } else {
     secret = generateSecret();
-    const stored = await deps.factors.putUnconfirmedTotp(
-      user.id,
-      await deps.box.seal(secret, aad(user.id)),
-      deps.clock.now().getTime(),
-    );
+    const sealed = await deps.box.seal(secret, aad(user.id));
+    const stored = await deps.factors.putUnconfirmedTotp(user.id, sealed, now, {
+      owner,
+      enrolUntil: now + ENROLMENT_TTL_MS,
+    });
     if (!stored) throw new TotpAlreadyEnrolled();
   }
   const issuer = `Sesame (${new URL(deps.config.issuer).host})`;
@@ -80,22 +91,36 @@ export async function beginTotpEnrolment(
   };
 }
 
-/** Completes enrolment only with a valid code from the new authenticator; that step counts as used. */
+/**
+ * Completes enrolment only with a valid code from the new authenticator, for the owner that started
+ * it and before it expired; that step counts as used. The code is a guess like any other: it goes
+ * through the attempt guard, so wrong codes count towards the lockout.
+ */
 export async function confirmTotpEnrolment(
   deps: MfaDeps,
-  input: { userId: string; code: string; actor: string },
+  input: { userId: string; code: string; owner: string; actor: string; context?: AttemptContext },
 ): Promise<boolean> {
-  const stored = await deps.factors.getTotp(input.userId);
-  if (!stored || stored.confirmed) return false;
-  const secret = await deps.box.open(stored.secretSealed, aad(input.userId));
-  const step = await matchingStep(deps, secret, input.code);
-  if (step === null || !(await deps.factors.confirmTotp(input.userId, stored.secretSealed, step)))
-    return false;
-  await audit(deps, {
-    type: 'mfa.totp.enrolled',
-    outcome: 'success',
-    actor: input.actor,
-    target: input.userId,
+  const outcome = await guardAttempt(deps, {
+    userId: input.userId,
+    failureType: 'mfa.failure',
+    wrongReason: 'bad_enrolment_code',
+    ...(input.context ? { context: input.context } : {}),
+    completes: () => true,
+    verify: async () => {
+      const stored = await deps.factors.getTotp(input.userId);
+      const now = deps.clock.now().getTime();
+      if (!stored || stored.confirmed || stored.owner !== input.owner || (stored.enrolUntil ?? 0) <= now)
+        return false;
+      const secret = await deps.box.open(stored.secretSealed, aad(input.userId));
+      const step = await matchingStep(deps, secret, input.code);
+      return step !== null && deps.factors.confirmTotp(input.userId, stored.secretSealed, step);
+    },
   });
+  if (!outcome.ok) return false;
+  await audit(
+    deps,
+    { type: 'mfa.totp.enrolled', outcome: 'success', actor: input.actor, target: input.userId },
+    input.context,
+  );
   return true;
 }

@@ -1,0 +1,112 @@
+import { type AttemptContext, audit, type Deps, lockoutPolicy } from './deps.ts';
+import type { User } from './ports.ts';
+
+/**
+ * The one way any credential is checked: a password at sign-in or on /account, a second-factor code,
+ * an enrolment code. The sequence is always the same, so it is written once:
+ *
+ * 1. claim the attempt atomically *before* verifying (UserStore.claimAttempt), so K concurrent
+ *    guesses can't all run while the counter still looks low (cf. Zitadel GHSA-7h8m-vrxx-vr4m);
+ * 2. verify;
+ * 3. record: a wrong credential (or a disabled user: the claim is spent) counts towards the lockout
+ *    and may lock the account; a right one either completes the sign-in, which resets the counter,
+ *    or — a correct password on a sign-in that still needs its second factor — gives back just the
+ *    attempt it claimed, so earlier failures stand (otherwise "password, two wrong codes, password
+ *    again" would guess codes for ever);
+ * 4. audit the failure and the lock, with the request's context.
+ *
+ * Any store or audit error propagates: the caller fails closed.
+ */
+export interface AttemptInput {
+  userId: string;
+  /** The audit event type of a refused or failed attempt, e.g. `login.failure`, `mfa.failure`. */
+  failureType: string;
+  /** The audit reason when the credential is wrong, e.g. `bad_password`, `bad_totp_code`. */
+  wrongReason: string;
+  context?: AttemptContext;
+  /** Runs only with the attempt claimed. True when the credential is right. */
+  verify(user: User): Promise<boolean>;
+  /**
+   * After a right credential: whether this completes the sign-in (resets the counter) or leaves it
+   * waiting for a further factor (the claimed attempt is given back, earlier failures stand).
+   */
+  completes(user: User): Promise<boolean> | boolean;
+  /** Runs on every refusal before verification (login pays a dummy argon2 verify so timing matches). */
+  onRefused?(): Promise<void>;
+}
+
+export type AttemptOutcome =
+  | { ok: true; user: User; completed: boolean }
+  | { ok: false; reason: 'unknown_user' | 'locked' | 'disabled' | 'wrong' };
+
+export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<AttemptOutcome> {
+  const ctx = input.context ?? {};
+  const now = deps.clock.now().getTime();
+  const claim = await deps.users.claimAttempt(input.userId, now, lockoutPolicy(deps));
+  if (claim.kind !== 'granted') {
+    await input.onRefused?.();
+    const reason = claim.kind === 'unknown' ? 'unknown_user' : 'locked';
+    await refusal(deps, input, reason, ctx, claim.kind !== 'unknown');
+    return { ok: false, reason };
+  }
+  const { user } = claim;
+  if (user.disabled) {
+    await input.onRefused?.();
+    await failure(deps, input, now, 'disabled', ctx);
+    return { ok: false, reason: 'disabled' };
+  }
+  if (!(await input.verify(user))) {
+    await failure(deps, input, now, input.wrongReason, ctx);
+    return { ok: false, reason: 'wrong' };
+  }
+  const completed = await input.completes(user);
+  const settled = completed
+    ? await deps.users.recordSuccess(user.id, now)
+    : await deps.users.releaseAttempt(user.id, now);
+  if (!settled) {
+    // A concurrent failure locked the account while we verified: refuse, fail closed.
+    await refusal(deps, input, 'locked', ctx, true);
+    return { ok: false, reason: 'locked' };
+  }
+  return {
+    ok: true,
+    user: { ...user, ...(completed ? { failedAttempts: 0, lockedUntil: null } : {}) },
+    completed,
+  };
+}
+
+async function refusal(
+  deps: Deps,
+  input: AttemptInput,
+  reason: string,
+  ctx: AttemptContext,
+  known: boolean,
+): Promise<void> {
+  const who = known ? { actor: input.userId, target: input.userId } : { actor: 'anonymous' };
+  await audit(deps, { type: input.failureType, outcome: 'failure', ...who, reason }, ctx);
+}
+
+/** A verification that ran and failed: counts towards the lock, and audits the lock it caused. */
+async function failure(
+  deps: Deps,
+  input: AttemptInput,
+  now: number,
+  reason: string,
+  ctx: AttemptContext,
+): Promise<void> {
+  const { userId } = input;
+  const lockedUntil = await deps.users.recordFailure(userId, now, lockoutPolicy(deps));
+  await audit(
+    deps,
+    { type: input.failureType, outcome: 'failure', actor: userId, target: userId, reason },
+    ctx,
+  );
+  if (lockedUntil !== null) {
+    const details = { until: new Date(lockedUntil).toISOString() };
+    await audit(
+      deps,
+      { type: 'account.locked', outcome: 'success', actor: 'system', target: userId, reason, details },
+      ctx,
+    );
+  }
+}
