@@ -9,7 +9,7 @@ import { createDynamoParts } from './parts.ts';
  * Config is read once per container; keys are loaded on the first request and then cached.
  */
 const config = configFromEnv();
-const logger = createLogger();
+const logger = createLogger({ level: config.logLevel });
 let sesame: Promise<Sesame> | undefined;
 
 export async function handler(event: APIGatewayProxyEvent, context: Context) {

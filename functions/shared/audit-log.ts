@@ -1,5 +1,5 @@
 import type { AuditEvent, AuditSink } from '../domain/ports.ts';
-import type { Logger } from './logger.ts';
+import { currentRequest, type Logger } from './logger.ts';
 
 /**
  * Every audit event goes to the JSON log (`msg: "audit"`, which the CloudWatch metric filters and
@@ -8,9 +8,24 @@ import type { Logger } from './logger.ts';
  */
 export function loggingAuditSink(inner: AuditSink, logger: Logger): AuditSink {
   return {
-    async record(event: AuditEvent) {
+    async record(given: AuditEvent) {
+      const event = { ...fromRequest(), ...given };
       logger.info('audit', { ...event });
       await inner.record(event);
     },
+  };
+}
+
+/**
+ * Where the event happened, from the request context the HTTP layer keeps (request id, source IP,
+ * user agent), so no caller has to thread it by hand; what a caller passes explicitly wins.
+ */
+function fromRequest(): Pick<AuditEvent, 'requestId' | 'ip' | 'userAgent'> {
+  const request = currentRequest();
+  if (!request) return {};
+  return {
+    requestId: request.requestId,
+    ...(request.ip ? { ip: request.ip } : {}),
+    ...(request.userAgent ? { userAgent: request.userAgent } : {}),
   };
 }

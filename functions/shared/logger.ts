@@ -72,7 +72,8 @@ export function createLogger(options: { sink?: Sink; level?: Level } = {}): Logg
   const sink = options.sink ?? ((line: string) => process.stdout.write(`${line}\n`));
   const min = ORDER[options.level ?? 'info'];
   const log = (level: Level, msg: string, fields: Record<string, unknown> = {}) => {
-    if (ORDER[level] < min) return;
+    // Audit lines are never filtered: the alarms and metric filters on security events read them.
+    if (ORDER[level] < min && msg !== 'audit') return;
     const req = currentRequest();
     const line = {
       level,
