@@ -208,6 +208,17 @@ describe('the self-service account page', () => {
     assert.equal(audits(sesame, 'mfa.email_codes.enabled', user.id).length, 1);
     assert.equal(audits(sesame, 'mfa.email_codes.disabled', user.id).length, 1);
     assert.equal(audits(sesame, 'mfa.recovery_codes.generated', user.id).length, 1);
+    for (const type of [
+      'mfa.email_codes.enabled',
+      'mfa.email_codes.disabled',
+      'mfa.recovery_codes.generated',
+    ]) {
+      const [event] = audits(sesame, type, user.id);
+      assert.ok(
+        event?.ip && event.userAgent && event.requestId,
+        `${type} carries IP, user agent and request id`,
+      );
+    }
     assert.equal((await mailsTo(email, before)).length, 4, 'three notifications and one sign-in code');
   });
 

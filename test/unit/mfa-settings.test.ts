@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
 import { regenerateRecoveryCodes } from '../../functions/domain/mfa/recovery-codes.ts';
-import { removeTotp, switchEmailCodes } from '../../functions/domain/mfa/settings.ts';
+import { changeOwnPassword, removeTotp, switchEmailCodes } from '../../functions/domain/mfa/settings.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
 import { totpAt } from '../support/mfa.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
@@ -96,5 +96,22 @@ describe('notifications that fail to send', () => {
     assert.equal(failed.length, 1);
     assert.equal(failed[0]?.target, m.user.id);
     assert.equal(failed[0]?.reason, 'MailerUnavailable');
+  });
+});
+
+describe('changing the password on the account page', () => {
+  it('counts a wrong current password through the attempt guard, and audits the lock it causes', async () => {
+    const m = await memoryMfa();
+    for (const current of ['wrong one', 'wrong two', 'wrong three']) {
+      const result = await changeOwnPassword(m.deps, {
+        userId: m.user.id,
+        current,
+        next: 'a brand new passphrase',
+      });
+      assert.equal(result.ok, false);
+    }
+    const events = await m.ports.events();
+    assert.equal(events.filter((e) => e.type === 'password.change' && e.reason === 'bad_password').length, 3);
+    assert.equal(events.filter((e) => e.type === 'account.locked' && e.target === m.user.id).length, 1);
   });
 });
