@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const env = process.env;
   const port = Number(env.PORT ?? 3000);
   const store = await openLocalStore({ listen: true });
-  const mail = await startMailCatcher({ port: Number(env.SESAME_SMTP_PORT ?? 1025), onMail: printMail });
+  // A free port unless one is asked for: two checkouts on one machine must not collide.
+  const mail = await startMailCatcher({ port: Number(env.SESAME_SMTP_PORT ?? 0), onMail: printMail });
   const config: Config = configFromEnv({
     SESAME_MAIL_TRANSPORT: 'smtp',
     SESAME_SMTP_URL: mail.url,
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const dynamo = createDynamo(config);
   await ensureTables(dynamo.raw, config);
 
-  const logger = createLogger({ level: env.SESAME_LOG_LEVEL === 'debug' ? 'debug' : 'info' });
+  const logger = createLogger({ level: config.logLevel });
   const parts = createDynamoParts(config, logger);
   const sesame = await createSesame(config, parts);
   const http = await serveLambda(sesame.handler, { port, host: env.HOST ?? '127.0.0.1' });
