@@ -268,8 +268,9 @@ export interface PendingSignIn {
    * sign-in accepts enrolment codes; a user with any factor must pass it instead.
    */
   enrol: boolean;
-  /** Set once the second factor succeeded: the method that did it. */
+  /** Set once the second factor succeeded: the method that did it, and the strength it proved. */
   passed?: 'totp' | 'email' | 'recovery';
+  proven?: 'any' | 'strong';
   /** Set once the interaction was finished with this sign-in's result: it finishes once. */
   finished?: boolean;
 }
@@ -285,7 +286,11 @@ export interface SignInStore {
   putPending(pending: PendingSignIn): Promise<boolean>;
   getPending(uid: string): Promise<PendingSignIn | null>;
   /** Records the method once, only on this very sign-in (same id and user); false otherwise. */
-  markPassed(ref: PendingRef, method: NonNullable<PendingSignIn['passed']>): Promise<boolean>;
+  markPassed(
+    ref: PendingRef,
+    method: NonNullable<PendingSignIn['passed']>,
+    proven: NonNullable<PendingSignIn['proven']>,
+  ): Promise<boolean>;
   /** Marks a passed sign-in finished; true for the one caller that did it. */
   finishPending(ref: PendingRef): Promise<boolean>;
   /**

@@ -5,18 +5,27 @@ import type { MfaDeps } from '../domain/mfa/factor.ts';
 import { notifyUser } from '../domain/mfa/notify.ts';
 import { regenerateRecoveryCodes } from '../domain/mfa/recovery-codes.ts';
 import {
+  meets,
   methodsIn,
   offeredMethods,
   requirementFor,
   requirementForId,
-  strongEnough,
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../domain/mfa/totp.ts';
-import type { PendingSignIn } from '../domain/ports.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment, TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
+import type { FactorSummary, PendingSignIn } from '../domain/ports.ts';
 import type { MfaServices, RequestInfo, SignInRequest } from '../interactions/services.ts';
 import { requestedStrength } from '../oidc/acr.ts';
 import type { PolicyStrength } from '../oidc/session-check.ts';
+
+/**
+ * A sign-in enrols only while the user has no factor at all. That is decided when it begins, and
+ * checked again on every enrolment request: a factor added meanwhile (on /account, or by another
+ * sign-in) must be passed instead, never enrolled past.
+ */
+function stillEnrolling(deps: MfaDeps, pending: PendingSignIn, factors: FactorSummary): boolean {
+  return pending.enrol && !pending.passed && methodsIn(deps.config, factors, 'any').length === 0;
+}
 
 /** The owner of the authenticator enrolment a sign-in offers: that sign-in and no other. */
 const enrolmentOwner = (pending: PendingSignIn) => `signin:${pending.id}`;
@@ -78,18 +87,20 @@ export function mfaServices(deps: MfaDeps): MfaServices {
       return pending && pending.expiresAt > deps.clock.now().getTime() && !pending.finished ? pending : null;
     },
     async screen(pending) {
-      if (pending.enrol && !pending.passed) {
-        const user = await userOf(pending.userId);
-        return {
-          userEmail: user.email,
-          methods: [],
-          enrolment: await beginTotpEnrolment(deps, user, enrolmentOwner(pending)),
-        };
-      }
       const [user, factors] = await Promise.all([
         userOf(pending.userId),
         deps.factors.summary(pending.userId),
       ]);
+      if (stillEnrolling(deps, pending, factors)) {
+        try {
+          const enrolment = await beginTotpEnrolment(deps, user, enrolmentOwner(pending));
+          return { userEmail: user.email, methods: [], enrolment };
+        } catch (err) {
+          // Another sign-in or the account page enrolled a moment ago: that factor is asked for now.
+          if (!(err instanceof TotpAlreadyEnrolled)) throw err;
+          return this.screen(pending);
+        }
+      }
       return {
         userEmail: user.email,
         methods: offeredMethods(deps.config, factors, pending.strength).methods,
@@ -110,17 +121,21 @@ export function mfaServices(deps: MfaDeps): MfaServices {
     },
     async confirmEnrolment(pending, code, info) {
       const context = contextOf(info);
-      const user = await userOf(pending.userId);
+      const [user, factors] = await Promise.all([
+        userOf(pending.userId),
+        deps.factors.summary(pending.userId),
+      ]);
+      if (!stillEnrolling(deps, pending, factors)) return 'closed';
       const owner = enrolmentOwner(pending);
       if (!(await confirmTotpEnrolment(deps, { userId: user.id, code, owner, actor: user.id, context })))
-        return null;
-      if (!(await deps.signIns.markPassed(pending, 'totp'))) return null;
+        return 'wrong';
+      if (!(await deps.signIns.markPassed(pending, 'totp', 'strong'))) return 'wrong';
       const codes = await regenerateRecoveryCodes(deps, { userId: user.id, actor: user.id });
       await notifyUser(deps, user, 'An authenticator app was added to your Sesame account.', context);
-      return codes;
+      return { codes };
     },
     strongEnough(pending) {
-      return pending.passed !== undefined && strongEnough(pending.passed, pending.strength);
+      return meets(pending.proven, pending.strength);
     },
     finish(pending) {
       return deps.signIns.finishPending(pending);

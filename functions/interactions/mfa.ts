@@ -86,7 +86,7 @@ async function complete(step: Step, csrf: string): Promise<void> {
   await finish(step, {
     login: {
       accountId: pending.userId,
-      acr: acrFor(pending.passed),
+      acr: acrFor(pending.proven ?? 'any'),
       amr: amrFor(pending.passed),
       // Step-up keeps nothing of the old cookie's choice: a transient cookie is the safe default.
       remember: pending.remember && !pending.stepUp,
@@ -123,11 +123,13 @@ export const mfaStep = {
     const pending = await pendingFor(step);
     // Only a sign-in that offered enrolment (a user with no factor) takes enrolment codes.
     if (!pending.enrol || pending.passed) throw new BadRequest(400, 'wrong_step');
-    const codes = await step.services.mfa.confirmEnrolment(pending, form.code ?? '', requestInfo(step));
-    if (!codes)
+    const outcome = await step.services.mfa.confirmEnrolment(pending, form.code ?? '', requestInfo(step));
+    if (outcome === 'closed') throw new BadRequest(400, 'wrong_step');
+    if (outcome === 'wrong')
       return render(step, form.csrf ?? '', {
         error: 'That code did not match. Check the time on your phone and try again.',
       });
+    const { codes } = outcome;
     step.ctx.type = 'html';
     step.ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(step.ctx), {
       action: `${step.path}/mfa/continue`,

@@ -80,8 +80,15 @@ export interface MfaServices {
     info: RequestInfo,
   ): Promise<'passed' | 'too_weak' | 'wrong'>;
   sendEmailCode(pending: PendingSignIn): Promise<'sent' | 'too_soon' | 'hourly_limit' | 'refused'>;
-  /** Confirms enrolment on a sign-in that offers it; the new recovery codes, or null for a wrong code. */
-  confirmEnrolment(pending: PendingSignIn, code: string, info: RequestInfo): Promise<string[] | null>;
+  /**
+   * Confirms enrolment on a sign-in that still offers it: the new recovery codes, 'wrong' for a wrong
+   * code, 'closed' when the user has a factor by now (it must be passed instead).
+   */
+  confirmEnrolment(
+    pending: PendingSignIn,
+    code: string,
+    info: RequestInfo,
+  ): Promise<{ codes: string[] } | 'wrong' | 'closed'>;
   /** Whether the passed factor is strong enough for what the sign-in asked. */
   strongEnough(pending: PendingSignIn): boolean;
   /** Marks the sign-in finished; false when it had not passed, or was finished already. */

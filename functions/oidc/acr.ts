@@ -22,9 +22,10 @@ export const ACR = {
 /** Weakest first: an app asking for one of these accepts anything at least as strong. */
 const RANK: readonly string[] = [ACR.password, ACR.mfaEmail, ACR.mfa];
 
-export function acrFor(method: Method | null): string {
-  if (method === null) return ACR.password;
-  return method === 'email' ? ACR.mfaEmail : ACR.mfa;
+/** The acr of a sign-in by the strength its second factor proved (none: the password alone). */
+export function acrFor(proven: Strength | null): string {
+  if (proven === null) return ACR.password;
+  return proven === 'strong' ? ACR.mfa : ACR.mfaEmail;
 }
 
 export function amrFor(method: Method | null): string[] {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
 import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
+import { regenerateRecoveryCodes } from '../../functions/domain/mfa/recovery-codes.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import type { Page } from '../support/browserless.ts';
@@ -195,6 +196,58 @@ describe('second-factor attacks with only a password', () => {
       page = await started.browser.submit(page, '/mfa/enrol', { code });
     }
     assert.deepEqual(await lockState('c-guess@example.com'), { failed: 3, locked: true });
+  });
+
+  it('A: a factor added while a sign-in waits on its enrolment page ends that enrolment', T, async () => {
+    const user = await addUser(sesame, 'a-late@example.com');
+    const started = await startLogin(strict);
+    const enrolPage = await submitLogin(started, 'a-late@example.com', PASSWORD);
+    const key = secretOnPage(enrolPage);
+    await setEmailCodes(deps(), { userId: user.id, enabled: true, actor: 'test' });
+    const reloaded = await started.browser.follow(enrolPage.url);
+    assert.equal(reloaded.status, 200);
+    assert.ok(!reloaded.html.includes('totp-secret'), 'no key once the user has a factor');
+    assert.ok(reloaded.html.includes('value="email"'), 'the factor the user now has is asked for');
+    const forged = await started.browser.request(enrolPage.url.replace(/\/mfa$/, '/mfa/enrol'), {
+      method: 'POST',
+      body: new URLSearchParams({ csrf: csrfOf(enrolPage), code: await totpNow(sesame, key) }),
+    });
+    assert.equal(forged.status, 400);
+    assert.equal((await deps().factors.summary(user.id)).totp, false);
+  });
+
+  it(
+    'A: a second sign-in waiting on enrolment after the first enrolled gets the new factor, not a 500',
+    T,
+    async () => {
+      await addUser(sesame, 'a-two@example.com');
+      const first = await startLogin(strict);
+      const firstPage = await submitLogin(first, 'a-two@example.com', PASSWORD);
+      const second = await startLogin(strict);
+      const secondPage = await submitLogin(second, 'a-two@example.com', PASSWORD);
+      const codes = await second.browser.submit(secondPage, '/mfa/enrol', {
+        code: await totpNow(sesame, secretOnPage(secondPage)),
+      });
+      assert.match(codes.html, /recovery codes/i);
+      const again = await first.browser.follow(firstPage.url);
+      assert.equal(again.status, 200);
+      assert.ok(again.html.includes('totp-code') && !again.html.includes('totp-secret'));
+    },
+  );
+
+  it('A: recovery codes backing up e-mail codes are no stronger than e-mail codes', T, async () => {
+    const user = await userWithEmailCodes('a-recovery@example.com');
+    const [code, other] = await regenerateRecoveryCodes(deps(), { userId: user.id, actor: 'test' });
+    assert.ok(code && other);
+    const strong = await startLogin(plain, { acr_values: ACR.mfa });
+    const page = await submitLogin(strong, 'a-recovery@example.com', PASSWORD);
+    const refused = await submitCode(strong, page, 'recovery', code);
+    assert.ok(!refused.url.startsWith(REDIRECT), 'no code for an app that asked for an authenticator');
+    assert.match(refused.html, /[Ss]et up an authenticator/);
+    const weak = await startLogin(plain);
+    const weakPage = await submitLogin(weak, 'a-recovery@example.com', PASSWORD);
+    const tokens = await completeSignIn(plain, weak, await submitCode(weak, weakPage, 'recovery', other));
+    assert.equal(tokens.claims()?.acr, ACR.mfaEmail, 'the acr of the factor the codes back up');
   });
 
   it('D: three wrong codes across fresh password entries lock the account', T, async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createUser } from '../../functions/domain/login.ts';
 import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
-import { methodsIn } from '../../functions/domain/mfa/sign-in.ts';
+import { methodsIn, provenStrength } from '../../functions/domain/mfa/sign-in.ts';
 import { mfaServices } from '../../functions/idp/mfa-services.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 
@@ -79,10 +79,10 @@ describe('MFA begin', () => {
     await m.begin({ user: m.user });
     const read = await m.deps.signIns.getPending('uid-1');
     assert.ok(read);
-    assert.equal(await m.deps.signIns.markPassed({ ...read, userId: 'someone-else' }, 'email'), false);
-    assert.equal(await m.deps.signIns.markPassed({ ...read, id: 'an-older-sign-in' }, 'email'), false);
+    assert.equal(await m.deps.signIns.markPassed({ ...read, userId: 'someone-else' }, 'email', 'any'), false);
+    assert.equal(await m.deps.signIns.markPassed({ ...read, id: 'an-older-sign-in' }, 'email', 'any'), false);
     assert.equal(await m.deps.signIns.finishPending(read), false, 'not passed yet');
-    assert.equal(await m.deps.signIns.markPassed(read, 'email'), true);
+    assert.equal(await m.deps.signIns.markPassed(read, 'email', 'any'), true);
     assert.equal(await m.deps.signIns.finishPending(read), true);
     assert.equal(await m.deps.signIns.finishPending(read), false, 'finishes once');
     assert.equal(await m.begin({ user: m.user }), 'taken', 'a finished sign-in is never replaced');
@@ -117,6 +117,12 @@ describe('usable methods from the factor summary', () => {
     assert.deepEqual(methodsIn(deps.config, all, 'strong'), ['totp', 'recovery']);
     assert.deepEqual(methodsIn(deps.config, { ...all, totp: false, emailCodes: false }, 'any'), []);
     assert.deepEqual(methodsIn(deps.config, { ...all, totp: false }, 'strong'), []);
+    // Recovery codes beside e-mail codes alone back up the weaker factor: no stronger than it.
+    const emailAndCodes = { totp: false, emailCodes: true, recoveryCodesLeft: 3 };
+    assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'any'), ['recovery', 'email']);
+    assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'strong'), []);
+    assert.equal(provenStrength(deps.config, 'recovery', emailAndCodes), 'any');
+    assert.equal(provenStrength(deps.config, 'recovery', all), 'strong');
     const { deps: emailOff } = await memoryMfa({ factors: ['totp'] });
     assert.deepEqual(methodsIn(emailOff.config, { ...all, totp: false }, 'any'), []);
   });

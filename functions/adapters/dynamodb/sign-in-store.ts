@@ -39,15 +39,19 @@ export class DynamoSignInStore implements SignInStore {
     return (item?.pending as PendingSignIn | undefined) ?? null;
   }
 
-  async markPassed(ref: PendingRef, method: NonNullable<PendingSignIn['passed']>): Promise<boolean> {
+  async markPassed(
+    ref: PendingRef,
+    method: NonNullable<PendingSignIn['passed']>,
+    proven: NonNullable<PendingSignIn['proven']>,
+  ): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.pendingSignIn(ref.uid),
-        UpdateExpression: 'SET #p.passed = :m',
+        UpdateExpression: 'SET #p.passed = :m, #p.proven = :s',
         ConditionExpression: `${SAME_SIGN_IN} AND attribute_not_exists(#p.passed)`,
         ExpressionAttributeNames: { '#p': 'pending' },
-        ExpressionAttributeValues: { ':m': method, ':id': ref.id, ':u': ref.userId },
+        ExpressionAttributeValues: { ':m': method, ':s': proven, ':id': ref.id, ':u': ref.userId },
       }),
     );
   }

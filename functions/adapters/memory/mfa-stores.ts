@@ -95,10 +95,14 @@ export class MemorySignInStore implements SignInStore {
     const p = this.pending.get(uid);
     return p ? { ...p } : null;
   }
-  async markPassed(ref: PendingRef, method: NonNullable<PendingSignIn['passed']>) {
+  async markPassed(
+    ref: PendingRef,
+    method: NonNullable<PendingSignIn['passed']>,
+    proven: NonNullable<PendingSignIn['proven']>,
+  ) {
     const p = this.same(ref);
     if (!p || p.passed) return false;
-    p.passed = method;
+    Object.assign(p, { passed: method, proven });
     return true;
   }
   async finishPending(ref: PendingRef) {

@@ -14,13 +14,29 @@ export function factorFor(method: string): SecondFactor | undefined {
   return FACTORS.find((f) => f.method === method);
 }
 
-/** The factors a user with these `factors` can sign in with, at this strength. */
+/**
+ * The factors a user with these `factors` can sign in with, at this strength. Recovery codes back up
+ * the user's other factors: alone they are no way in, and they are only as strong as the strongest
+ * factor they back up (codes kept beside e-mail codes alone must not pass for an authenticator).
+ */
 export function methodsIn(config: MfaDeps['config'], factors: FactorSummary, strength: Strength): Method[] {
-  const usable = FACTORS.filter((f) => (strength === 'any' || f.strong) && f.usableIn(config, factors)).map(
-    (f) => f.method,
-  );
-  // Recovery codes back up an enrolled authenticator; alone they are not a way to sign in.
-  return usable.includes('totp') || usable.includes('email') ? usable : [];
+  const usable = FACTORS.filter((f) => f.usableIn(config, factors));
+  const primary = usable.filter((f) => f.method !== 'recovery');
+  if (primary.length === 0) return [];
+  const backsUpStrong = primary.some((f) => f.strong);
+  return usable
+    .filter((f) => strength === 'any' || (f.method === 'recovery' ? backsUpStrong : f.strong))
+    .map((f) => f.method);
+}
+
+/** The strength a right code of `method` proves for a user with these factors (see methodsIn). */
+export function provenStrength(config: MfaDeps['config'], method: Method, factors: FactorSummary): Strength {
+  return methodsIn(config, factors, 'strong').includes(method) ? 'strong' : 'any';
+}
+
+/** Whether a proven strength is what a sign-in that wants `wanted` needs. */
+export function meets(proven: Strength | undefined, wanted: Strength): boolean {
+  return proven !== undefined && (wanted === 'any' || proven === 'strong');
 }
 
 /**
@@ -38,11 +54,6 @@ export function offeredMethods(
   const wanted = methodsIn(config, factors, strength);
   if (wanted.length > 0) return { methods: wanted, sufficient: true };
   return { methods: methodsIn(config, factors, 'any'), sufficient: false };
-}
-
-/** Whether a sign-in that passed `method` is as strong as `strength` demands. */
-export function strongEnough(method: Method, strength: Strength): boolean {
-  return strength === 'any' || factorFor(method)?.strong === true;
 }
 
 export async function hasAnyFactor(deps: MfaDeps, userId: string): Promise<boolean> {
@@ -119,7 +130,7 @@ export type VerifyOutcome = { ok: true; method: Method; sufficient: boolean } | 
  * Checks a second-factor code for a pending sign-in, through the attempt guard: wrong codes count
  * towards the same lockout as wrong passwords, otherwise a stolen password plus a guessing loop
  * would defeat MFA. Only the methods this sign-in offers are looked at (none on a sign-in that
- * enrols). A right code completes the sign-in (resets the counter) only when it is strong enough;
+ * enrols). A right code completes the sign-in (resets the counter) only when what it proves is strong enough;
  * otherwise the sign-in is refused afterwards and earlier failures stand. The pass is recorded with
  * a conditional write naming this very sign-in and user, so it can't land on another.
  */
@@ -129,21 +140,23 @@ export async function verifySecondFactor(
 ): Promise<VerifyOutcome> {
   const { pending } = input;
   const factor = factorFor(input.method);
-  const offered = offeredMethods(deps.config, await deps.factors.summary(pending.userId), pending.strength);
+  const factors = await deps.factors.summary(pending.userId);
+  const offered = offeredMethods(deps.config, factors, pending.strength);
+  const proven = factor ? provenStrength(deps.config, factor.method, factors) : 'any';
   const outcome = await guardAttempt(deps, {
     userId: pending.userId,
     failureType: 'mfa.failure',
     wrongReason: factor ? `bad_${factor.method}_code` : 'bad_method',
     ...(input.context ? { context: input.context } : {}),
+    // Only the factors the user has now are looked at: none for a user who is still enrolling.
     verify: async () =>
       factor !== undefined &&
-      !pending.enrol &&
       offered.methods.includes(factor.method) &&
       factor.verify(deps, { userId: pending.userId, uid: pending.uid, code: input.code }),
-    completes: () => factor !== undefined && strongEnough(factor.method, pending.strength),
+    completes: () => meets(proven, pending.strength),
   });
   if (!outcome.ok || !factor) return { ok: false };
-  if (!(await deps.signIns.markPassed(pending, factor.method))) return { ok: false };
+  if (!(await deps.signIns.markPassed(pending, factor.method, proven))) return { ok: false };
   const type = factor.method === 'recovery' ? 'mfa.recovery_code.used' : 'mfa.success';
   await audit(
     deps,
