@@ -20,6 +20,7 @@ import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { renderPage } from '../interactions/views.ts';
 import type { Logger } from '../shared/logger.ts';
+import { describeViolation } from '../shared/messages.ts';
 import { signInUrl } from './client.ts';
 import { type AccountSession, accountSession } from './session.ts';
 
@@ -262,7 +263,13 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
     next,
     context: contextOf(req),
   });
-  if (!result.ok) return overview(req, who, { problems: result.problems });
+  if (!result.ok) {
+    const problems =
+      result.reason === 'weak_password'
+        ? result.violations.map((v) => describeViolation(v, deps.mfa.config.passwordPolicy))
+        : ['The current password is incorrect, or the account is temporarily locked.'];
+    return overview(req, who, { problems });
+  }
   // The change ends every session that signed in before it, this one included (session.ts).
   ctx.type = 'html';
   ctx.body = renderPage('accountNotice', 'Password changed', basePath(ctx), {

@@ -1,11 +1,11 @@
 import { configFromEnv } from '../config/config.ts';
-import { describeViolation, PolicyViolation } from '../domain/password-policy.ts';
-import { UsageError, usage } from './commands.ts';
+import { usage } from './commands.ts';
+import { exitFor } from './errors.ts';
 import { runCommand } from './run.ts';
 
 /**
  * `npm run admin -- <noun> <verb> [options]`: prints one JSON document; exit code 0 on success,
- * 1 when the operation is refused, 2 on bad usage.
+ * 1 when the operation is refused, 2 on bad usage, 3 when it failed (e.g. the store is unreachable).
  */
 const argv = process.argv.slice(2);
 if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
@@ -18,15 +18,8 @@ runCommand(argv).then(
     process.exit(0);
   },
   (err: unknown) => {
-    const usageError = err instanceof UsageError || (err instanceof TypeError && 'code' in err);
-    const name = err instanceof Error ? err.name : 'Error';
-    const message =
-      err instanceof PolicyViolation
-        ? err.violations.map((v) => describeViolation(v, configFromEnv().passwordPolicy)).join(' ')
-        : err instanceof Error
-          ? err.message
-          : String(err);
-    process.stderr.write(`${JSON.stringify({ error: name, message })}\n`);
-    process.exit(usageError ? 2 : 1);
+    const { status, error, message } = exitFor(err, configFromEnv().passwordPolicy);
+    process.stderr.write(`${JSON.stringify({ error, message })}\n`);
+    process.exit(status);
   },
 );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DomainError } from './errors.ts';
 import type { AppClient, ClientStore } from './ports.ts';
 
 /**
@@ -6,11 +7,32 @@ import type { AppClient, ClientStore } from './ports.ts';
  * Redirect URIs must be https, except loopback http for development (RFC 8252 §7.3), and are
  * matched by exact string comparison by oidc-provider.
  */
-export class InvalidClient extends Error {
+export type InvalidClientReason =
+  | 'redirect_uri_not_absolute'
+  | 'redirect_uri_fragment'
+  | 'redirect_uri_credentials'
+  | 'redirect_uri_scheme'
+  | 'role_name'
+  | 'client_id_format'
+  | 'client_id_reserved'
+  | 'no_grant'
+  | 'public_client_credentials';
+
+export class InvalidClient extends DomainError {
   override name = 'InvalidClient';
+  /** `value`: the offending input as the administrator gave it (a URI, a role name), for the message. */
+  constructor(
+    readonly reason: InvalidClientReason,
+    readonly value?: string,
+  ) {
+    super('invalid_client', reason);
+  }
 }
-export class ClientExists extends Error {
+export class ClientExists extends DomainError {
   override name = 'ClientExists';
+  constructor(clientId: string) {
+    super('client_exists', clientId);
+  }
 }
 
 export interface ClientRegistration {
@@ -35,18 +57,17 @@ const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 export function checkRedirectUri(uri: string): void {
   const url = URL.parse(uri);
-  if (!url || uri.length > 2000) throw new InvalidClient(`not an absolute URL: ${uri}`);
-  if (url.hash || uri.includes('#')) throw new InvalidClient(`redirect URI must not have a fragment: ${uri}`);
-  if (url.username || url.password)
-    throw new InvalidClient(`redirect URI must not carry credentials: ${uri}`);
+  if (!url || uri.length > 2000) throw new InvalidClient('redirect_uri_not_absolute', uri);
+  if (url.hash || uri.includes('#')) throw new InvalidClient('redirect_uri_fragment', uri);
+  if (url.username || url.password) throw new InvalidClient('redirect_uri_credentials', uri);
   const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname);
   if (url.protocol !== 'https:' && !loopbackHttp) {
-    throw new InvalidClient(`redirect URI must use https (http only on loopback): ${uri}`);
+    throw new InvalidClient('redirect_uri_scheme', uri);
   }
 }
 
 export function checkRoleName(role: string): void {
-  if (!ROLE.test(role)) throw new InvalidClient(`invalid role name: ${role}`);
+  if (!ROLE.test(role)) throw new InvalidClient('role_name', role);
 }
 
 export interface RegisteredClient {
@@ -56,13 +77,11 @@ export interface RegisteredClient {
 }
 
 export function buildClient(reg: ClientRegistration, now: Date): RegisteredClient {
-  if (!CLIENT_ID.test(reg.clientId)) throw new InvalidClient('client id must be 3-64 letters, digits, _ . -');
-  if (reg.clientId === ACCOUNT_CLIENT_ID) throw new InvalidClient(`${ACCOUNT_CLIENT_ID} is reserved`);
+  if (!CLIENT_ID.test(reg.clientId)) throw new InvalidClient('client_id_format', reg.clientId);
+  if (reg.clientId === ACCOUNT_CLIENT_ID) throw new InvalidClient('client_id_reserved', reg.clientId);
   const wantsCode = reg.redirectUris.length > 0;
-  if (!wantsCode && !reg.clientCredentials)
-    throw new InvalidClient('give at least one redirect URI or the client_credentials grant');
-  if (reg.public && reg.clientCredentials)
-    throw new InvalidClient('public clients cannot use client_credentials');
+  if (!wantsCode && !reg.clientCredentials) throw new InvalidClient('no_grant');
+  if (reg.public && reg.clientCredentials) throw new InvalidClient('public_client_credentials');
   reg.redirectUris.forEach(checkRedirectUri);
   (reg.postLogoutRedirectUris ?? []).forEach(checkRedirectUri);
   const roles = [...new Set(reg.roles ?? [])];

@@ -1,3 +1,5 @@
+import { DomainError } from './errors.ts';
+
 /**
  * E-mail addresses as identifiers.
  *
@@ -20,8 +22,11 @@
  * - Shape: one "@", local part ≤ 64 and the whole ≤ 254 code units (RFC 5321 §4.5.3.1), no quoted
  *   local parts or IP literals, at least two domain labels, the last one not all digits.
  */
-export class InvalidEmail extends Error {
+export class InvalidEmail extends DomainError {
   override name = 'InvalidEmail';
+  constructor() {
+    super('invalid_email');
+  }
 }
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zs}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\s]/u;

@@ -1,9 +1,10 @@
 import type { Config } from '../config/config.ts';
 import { COMMON_PASSWORDS } from './common-passwords.ts';
+import { DomainError } from './errors.ts';
 
 export type PasswordPolicy = Config['passwordPolicy'];
 
-/** One code per broken rule; the HTTP layer turns each into one clear sentence (describeViolation). */
+/** One code per broken rule; the pages and the CLI turn each into one clear sentence (shared/messages.ts). */
 export type Violation =
   | 'too_short'
   | 'too_long'
@@ -14,10 +15,10 @@ export type Violation =
   | 'common'
   | 'contains_email';
 
-export class PolicyViolation extends Error {
+export class PolicyViolation extends DomainError {
   override name = 'PolicyViolation';
   constructor(readonly violations: Violation[]) {
-    super(violations.join(','));
+    super('weak_password', violations.join(','));
   }
 }
 
@@ -47,25 +48,4 @@ export function checkPassword(password: string, policy: PasswordPolicy, email?: 
 export function assertPasswordAllowed(password: string, policy: PasswordPolicy, email?: string): void {
   const violations = checkPassword(password, policy, email);
   if (violations.length) throw new PolicyViolation(violations);
-}
-
-export function describeViolation(v: Violation, policy: PasswordPolicy): string {
-  switch (v) {
-    case 'too_short':
-      return `Use at least ${policy.minLength} characters.`;
-    case 'too_long':
-      return `Use at most ${policy.maxLength} characters.`;
-    case 'needs_digit':
-      return 'Include at least one digit.';
-    case 'needs_upper':
-      return 'Include at least one upper-case letter.';
-    case 'needs_lower':
-      return 'Include at least one lower-case letter.';
-    case 'needs_special':
-      return 'Include at least one character that is not a letter or digit.';
-    case 'common':
-      return 'This password is too common; choose one that is harder to guess.';
-    case 'contains_email':
-      return 'Do not use your e-mail address in your password.';
-  }
 }

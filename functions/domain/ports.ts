@@ -1,3 +1,5 @@
+import { DomainError } from './errors.ts';
+
 /**
  * The ports the domain talks to. Adapters (DynamoDB, in-memory for unit tests) implement them;
  * the domain never imports an adapter or the AWS SDK.
@@ -34,11 +36,18 @@ export type NewUser = Pick<
   'id' | 'email' | 'emailKey' | 'emailVerified' | 'name' | 'passwordHash' | 'createdAt'
 >;
 
-export class EmailTaken extends Error {
+export class EmailTaken extends DomainError {
   override name = 'EmailTaken';
+  constructor() {
+    super('email_taken');
+  }
 }
-export class NotFound extends Error {
+export class NotFound extends DomainError {
   override name = 'NotFound';
+  /** `what`: which kind of thing is missing (`user`, `client`, `sign_in`), for logs and messages. */
+  constructor(what?: string) {
+    super('not_found', what);
+  }
 }
 
 export interface LockoutPolicy {

@@ -1,10 +1,14 @@
 import { audit, type Deps } from './deps.ts';
 import { normaliseEmail } from './email.ts';
+import { DomainError } from './errors.ts';
 import { NotFound } from './ports.ts';
 
 /** The app exists but defines no such role (MxID: roles belong to one app). */
-export class UnknownRole extends Error {
+export class UnknownRole extends DomainError {
   override name = 'UnknownRole';
+  constructor(role: string) {
+    super('unknown_role', role);
+  }
 }
 
 export interface RoleChange {
@@ -16,11 +20,10 @@ export interface RoleChange {
 
 async function changeRole(deps: Deps, input: RoleChange, grant: boolean): Promise<void> {
   const user = await deps.users.findByEmailKey(normaliseEmail(input.email).emailKey);
-  if (!user) throw new NotFound('no such user');
+  if (!user) throw new NotFound('user');
   const client = await deps.clients.get(input.clientId);
-  if (!client) throw new NotFound('no such client');
-  if (!client.roles.includes(input.role))
-    throw new UnknownRole(`app ${client.clientId} has no role ${input.role}`);
+  if (!client) throw new NotFound('client');
+  if (!client.roles.includes(input.role)) throw new UnknownRole(input.role);
   await (grant
     ? deps.roles.grant(user.id, client.clientId, input.role)
     : deps.roles.revoke(user.id, client.clientId, input.role));

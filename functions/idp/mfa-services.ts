@@ -13,7 +13,7 @@ import {
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
-import type { FactorSummary, PendingSignIn } from '../domain/ports.ts';
+import { type FactorSummary, NotFound, type PendingSignIn } from '../domain/ports.ts';
 import type { MfaServices, RequestInfo, SignInRequest } from '../interactions/services.ts';
 import { requestedStrength } from '../oidc/acr.ts';
 import type { PolicyStrength } from '../oidc/session-check.ts';
@@ -40,7 +40,7 @@ const contextOf = (info: RequestInfo): AttemptContext => ({
 export function mfaServices(deps: MfaDeps): MfaServices {
   const userOf = async (userId: string) => {
     const user = await deps.users.findById(userId);
-    if (!user || user.disabled) throw new Error('user vanished during sign-in');
+    if (!user || user.disabled) throw new NotFound('user');
     return user;
   };
   /**
@@ -53,10 +53,10 @@ export function mfaServices(deps: MfaDeps): MfaServices {
     const { userId, clientId } = input;
     if (!input.user) {
       const found = await requirementForId(deps, { userId, clientId, requested });
-      if (!found || found.user.disabled) throw new Error('user vanished during sign-in');
+      if (!found || found.user.disabled) throw new NotFound('user');
       return found;
     }
-    if (input.user.id !== userId || input.user.disabled) throw new Error('user vanished during sign-in');
+    if (input.user.id !== userId || input.user.disabled) throw new NotFound('user');
     return requirementFor(deps, { user: input.user, clientId, requested });
   };
   return {

@@ -1,4 +1,5 @@
 import { basePath } from '../http/base-path.ts';
+import { BadRequest } from '../http/forms.ts';
 import { clientName, finish, type Step } from './step.ts';
 import { renderPage } from './views.ts';
 
@@ -35,12 +36,13 @@ export const consentStep = {
   async submit(step: Step): Promise<void> {
     const { details, provider } = step;
     const { accountId } = details.session ?? {};
-    if (!accountId) throw new Error('consent without a session');
+    // The session ended (signed out in another tab) or the grant expired meanwhile: start again.
+    if (!accountId) throw new BadRequest(400, 'expired');
     const missing = details.prompt.details as ConsentDetails;
     const grant = missing.grantId
       ? await provider.Grant.find(missing.grantId)
       : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
-    if (!grant) throw new Error('grant vanished during consent');
+    if (!grant) throw new BadRequest(400, 'expired');
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { DomainError, type ErrorCode } from '../domain/errors.ts';
 import { basePath } from '../http/base-path.ts';
 import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
@@ -96,6 +97,26 @@ const MESSAGES: Record<string, { heading: string; message: string }> = {
   },
 };
 
+/**
+ * The web layer's one mapping from a domain error code to a status and page. On these pages a
+ * missing user or sign-in means it ended meanwhile (disabled, deleted, expired): sign in again.
+ */
+const PAGES: Record<ErrorCode, { status: 400 | 403 | 404 | 409; code: string }> = {
+  not_found: { status: 400, code: 'expired' },
+  email_taken: { status: 409, code: 'email_taken' },
+  invalid_email: { status: 400, code: 'invalid_request' },
+  weak_password: { status: 400, code: 'invalid_request' },
+  unknown_role: { status: 400, code: 'invalid_request' },
+  invalid_client: { status: 400, code: 'invalid_request' },
+  client_exists: { status: 409, code: 'conflict' },
+  already_enrolled: { status: 409, code: 'conflict' },
+  forbidden: { status: 403, code: 'forbidden' },
+};
+
+function pageFor(err: DomainError): { status: number; code: string } {
+  return PAGES[err.code];
+}
+
 /** The friendly 4xx/5xx page for a failed request; only unexpected errors are logged (by name). */
 export function renderFailure(ctx: Context, err: unknown, logger: Logger): void {
   let status = 500;
@@ -103,6 +124,8 @@ export function renderFailure(ctx: Context, err: unknown, logger: Logger): void 
   if (err instanceof BadRequest) {
     status = err.status;
     code = err.code;
+  } else if (err instanceof DomainError) {
+    ({ status, code } = pageFor(err));
   } else if (err instanceof errors.SessionNotFound || err instanceof errors.InvalidRequest) {
     status = 400;
     code = 'expired';

@@ -250,6 +250,16 @@ describe('second-factor attacks with only a password', () => {
     assert.equal(tokens.claims()?.acr, ACR.mfaEmail, 'the acr of the factor the codes back up');
   });
 
+  it('a user disabled in the middle of a sign-in gets a 4xx page, not a 500', T, async () => {
+    const { user } = await userWithTotp('mid-disable@example.com');
+    const started = await startLogin(strict);
+    const page = await submitLogin(started, 'mid-disable@example.com', PASSWORD);
+    await sesame.parts.users.updateProfile(user.id, { disabled: true });
+    const again = await started.browser.follow(page.url);
+    assert.equal(again.status, 400);
+    assert.match(again.html, /expired/);
+  });
+
   it('D: three wrong codes across fresh password entries lock the account', T, async () => {
     await userWithTotp('d-victim@example.com');
     for (const code of ['111111', '222222', '333333']) {

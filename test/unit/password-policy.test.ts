@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  checkPassword,
-  describeViolation,
-  type PasswordPolicy,
-} from '../../functions/domain/password-policy.ts';
+import { checkPassword, type PasswordPolicy } from '../../functions/domain/password-policy.ts';
+import { describeViolation } from '../../functions/shared/messages.ts';
 
 const policy: PasswordPolicy = {
   minLength: 12,

@@ -1,7 +1,7 @@
 import { guardAttempt } from '../attempt-guard.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
-import { checkPassword, describeViolation } from '../password-policy.ts';
+import { checkPassword, type Violation } from '../password-policy.ts';
 import { type FactorSummary, NotFound, type User } from '../ports.ts';
 import { setEmailCodes } from './email-code.ts';
 import type { MfaDeps, Strength } from './factor.ts';
@@ -172,7 +172,10 @@ export async function newRecoveryCodes(deps: MfaDeps, userId: string): Promise<s
   return codes;
 }
 
-export type PasswordChange = { ok: true } | { ok: false; problems: string[] };
+export type PasswordChange =
+  | { ok: true }
+  | { ok: false; reason: 'wrong_password' }
+  | { ok: false; reason: 'weak_password'; violations: Violation[] };
 
 /**
  * The current password is required and checked through the attempt guard like a sign-in attempt
@@ -183,10 +186,7 @@ export async function changeOwnPassword(
   deps: MfaDeps,
   input: { userId: string; current: string; next: string; context?: AttemptContext },
 ): Promise<PasswordChange> {
-  const wrong = {
-    ok: false as const,
-    problems: ['The current password is incorrect, or the account is temporarily locked.'],
-  };
+  const wrong = { ok: false, reason: 'wrong_password' } as const;
   const hasher = deps.hasher ?? argon2Hasher;
   const outcome = await guardAttempt(deps, {
     userId: input.userId,
@@ -199,8 +199,7 @@ export async function changeOwnPassword(
   if (!outcome.ok) return wrong;
   const u = outcome.user;
   const violations = checkPassword(input.next, deps.config.passwordPolicy, u.email);
-  if (violations.length)
-    return { ok: false, problems: violations.map((v) => describeViolation(v, deps.config.passwordPolicy)) };
+  if (violations.length) return { ok: false, reason: 'weak_password', violations };
   const now = deps.clock.now().getTime();
   await deps.users.setPassword(u.id, await hasher.hash(input.next, deps.config.argon2), now);
   await audit(

@@ -1,6 +1,7 @@
 import { generateSecret, generateURI, verify } from 'otplib';
 import { guardAttempt } from '../attempt-guard.ts';
 import { type AttemptContext, audit } from '../deps.ts';
+import { DomainError } from '../errors.ts';
 import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
 
 /**
@@ -44,8 +45,11 @@ export const totp: SecondFactor = {
   },
 };
 
-export class TotpAlreadyEnrolled extends Error {
+export class TotpAlreadyEnrolled extends DomainError {
   override name = 'TotpAlreadyEnrolled';
+  constructor() {
+    super('already_enrolled');
+  }
 }
 
 export interface TotpEnrolment {

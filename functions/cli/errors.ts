@@ -1,0 +1,30 @@
+import type { Config } from '../config/config.ts';
+import { DomainError, type ErrorCode } from '../domain/errors.ts';
+import { describeError } from '../shared/messages.ts';
+import { UsageError } from './commands.ts';
+
+/** The CLI's one mapping from what went wrong to an exit status: 1 refused, 2 bad usage, 3 failed. */
+const EXIT: Record<ErrorCode, 1 | 2> = {
+  not_found: 1,
+  email_taken: 1,
+  invalid_email: 2,
+  weak_password: 1,
+  unknown_role: 1,
+  invalid_client: 2,
+  client_exists: 1,
+  already_enrolled: 1,
+  forbidden: 1,
+};
+
+export function exitFor(
+  err: unknown,
+  policy: Config['passwordPolicy'],
+): { status: 1 | 2 | 3; error: string; message: string } {
+  if (err instanceof DomainError)
+    return { status: EXIT[err.code], error: err.code, message: describeError(err, policy) };
+  // node:util parseArgs reports unknown or malformed options as a TypeError with a code.
+  if (err instanceof UsageError || (err instanceof TypeError && 'code' in err))
+    return { status: 2, error: 'usage', message: err.message };
+  // Anything else is not the operator's doing (the store is down, say): name only, no internals.
+  return { status: 3, error: 'failed', message: err instanceof Error ? err.name : 'unknown error' };
+}
