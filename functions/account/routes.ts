@@ -97,7 +97,9 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
     if (session.kind === 'none') return redirect(ctx, signInUrl(deps.issuer));
     if (session.kind === 'step-up') return redirect(ctx, signInUrl(deps.issuer, { mfa: session.strength }));
-    const notice = NOTICES[String(ctx.query.done ?? '')];
+    const key = String(ctx.query.done ?? '');
+    // Own keys only: `?done=constructor` must not find what every object inherits.
+    const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined;
     return overview(req, session, notice ? { notice } : {});
   }
 

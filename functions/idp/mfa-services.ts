@@ -113,8 +113,12 @@ export function mfaServices(deps: MfaDeps): MfaServices {
       return outcome.sufficient ? 'passed' : 'too_weak';
     },
     async sendEmailCode(pending) {
-      const user = await userOf(pending.userId);
-      if (pending.enrol) return 'refused';
+      const [user, factors] = await Promise.all([
+        userOf(pending.userId),
+        deps.factors.summary(pending.userId),
+      ]);
+      // Only where this sign-in offers e-mail codes (not on a strong step-up of a user with an authenticator).
+      if (!offeredMethods(deps.config, factors, pending.strength).methods.includes('email')) return 'refused';
       const outcome = await sendEmailCode(deps, { uid: pending.uid, user });
       if (outcome.ok) return 'sent';
       return outcome.reason === 'not_enabled' ? 'refused' : outcome.reason;

@@ -132,7 +132,7 @@ export function renderFailure(ctx: Context, err: unknown, logger: Logger): void 
   } else {
     logger.error('interaction.error', errorFields(err));
   }
-  const text = MESSAGES[code] ?? {
+  const text = (Object.hasOwn(MESSAGES, code) ? MESSAGES[code] : undefined) ?? {
     heading: status >= 500 ? 'Something went wrong on our side' : 'This request cannot be processed',
     message: status >= 500 ? 'Please try again in a moment.' : 'Return to the application and start again.',
   };

@@ -241,6 +241,11 @@ describe('the self-service account page', () => {
     assert.match(removed.html, /id="totp-status">Not set up/);
     assert.equal(audits(sesame, 'mfa.totp.removed', user.id).length, 1);
     assert.equal(await sesame.parts.mfaDeps.factors.countRecoveryCodes(user.id), 0);
+    for (const inherited of ['constructor', '__proto__', 'toString']) {
+      const odd = await browser.follow(`${account}?done=${inherited}`);
+      assert.equal(odd.status, 200);
+      assert.ok(!/native code|\[object Object\]/.test(odd.html), `?done=${inherited} shows nothing`);
+    }
   });
 
   it('asks for a fresh sign-in before factor changes when the session is older than 15 minutes', async () => {

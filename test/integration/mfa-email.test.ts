@@ -105,6 +105,15 @@ describe('e-mailed one-time codes through a real SMTP server', () => {
     assert.ok(!page.html.includes('/mfa/send'), 'no e-mail option');
     assert.ok(page.html.includes('totp-code'), 'the authenticator is asked for');
     assert.ok(!page.html.includes('totp-secret'), 'and nothing is enrolled');
+    const second = await toMfaPage('mail4@example.com', { acr_values: ACR.mfa });
+    const since = sesame.mail.messages.length;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(second.page.html)?.[1] ?? '';
+    const forced = await second.started.browser.request(`${second.page.url}/send`, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf }),
+    });
+    assert.match(await forced.text(), /cannot be used here/, 'no code is mailed where none is offered');
+    assert.equal(sesame.mail.messages.length, since);
   });
 
   it('limits code e-mails per user per hour across fresh sign-ins (e-mail bombing)', async () => {
