@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config/config.ts';
-import { registerClient } from '../domain/clients.ts';
-import { normaliseEmail } from '../domain/email.ts';
-import { createUser, grantRole, revokeRole, setPassword } from '../domain/login.ts';
-import { factorOverview, resetMfa } from '../domain/mfa/settings.ts';
+import { OPERATOR } from '../domain/admin/actor.ts';
+import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
+import { changeRole } from '../domain/admin/roles.ts';
+import { addUser, resetUserMfa, resetUserPassword, showUser, updateUser } from '../domain/admin/users.ts';
 import type { AppClient } from '../domain/ports.ts';
 import type { DynamoParts } from '../idp/parts.ts';
 
@@ -23,7 +23,8 @@ interface Command {
   run(parts: DynamoParts, config: Config, values: Values): Promise<unknown>;
 }
 
-const ACTOR = 'admin-cli';
+/** The operator's CLI acts as the operator: the use cases in domain/admin/ decide and audit. */
+const actor = OPERATOR;
 
 function str(values: Values, name: string): string {
   const v = values[name];
@@ -49,15 +50,19 @@ function generatePassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
-async function userByEmail(parts: DynamoParts, email: string) {
-  const user = await parts.users.findByEmailKey(normaliseEmail(email).emailKey);
-  if (!user) throw new Error('no such user');
-  return user;
-}
-
 function passwordFrom(values: Values): { password: string; generated: boolean } {
   if (values['generate-password']) return { password: generatePassword(), generated: true };
   return { password: str(values, 'password'), generated: false };
+}
+
+function clientView(client: AppClient) {
+  return {
+    client_id: client.clientId,
+    roles: client.roles,
+    first_party: client.firstParty,
+    require_mfa: client.requireMfa === true,
+    metadata: publicMetadata(client.metadata),
+  };
 }
 
 export const COMMANDS: Command[] = [
@@ -88,36 +93,19 @@ export const COMMANDS: Command[] = [
               .map((r) => r.trim())
               .filter(Boolean)
           : [];
-      const { client, clientSecret } = await registerClient(
-        parts.clients,
-        {
-          clientId: str(v, 'id'),
-          redirectUris: list(v, 'redirect-uri'),
-          postLogoutRedirectUris: list(v, 'post-logout-redirect-uri'),
-          public: Boolean(v.public),
-          roles,
-          clientCredentials: grants.includes('client_credentials'),
-          firstParty: !v['third-party'],
-          requireMfa: Boolean(v['require-mfa']),
-          ...(typeof v.name === 'string' ? { name: v.name } : {}),
-        },
-        parts.clock.now(),
-      );
-      await parts.audit.record({
-        type: 'client.created',
-        outcome: 'success',
-        at: parts.clock.now().getTime(),
-        actor: ACTOR,
-        target: client.clientId,
+      const { client, clientSecret } = await addClient(parts.mfaDeps, actor, {
+        clientId: str(v, 'id'),
+        redirectUris: list(v, 'redirect-uri'),
+        postLogoutRedirectUris: list(v, 'post-logout-redirect-uri'),
+        public: Boolean(v.public),
+        roles,
+        clientCredentials: grants.includes('client_credentials'),
+        firstParty: !v['third-party'],
+        requireMfa: Boolean(v['require-mfa']),
+        ...(typeof v.name === 'string' ? { name: v.name } : {}),
       });
-      return {
-        client_id: client.clientId,
-        client_secret: clientSecret,
-        roles: client.roles,
-        first_party: client.firstParty,
-        require_mfa: client.requireMfa === true,
-        metadata: publicMetadata(client.metadata),
-      };
+      const { client_id, ...rest } = clientView(client);
+      return { client_id, client_secret: clientSecret, ...rest };
     },
   },
   {
@@ -126,19 +114,11 @@ export const COMMANDS: Command[] = [
     summary: '--id ID --require-mfa true|false',
     options: { id: { type: 'string' }, 'require-mfa': { type: 'string' } },
     async run(parts, _c, v) {
-      const client = await parts.clients.get(str(v, 'id'));
-      if (!client) throw new Error('no such client');
-      const requireMfa = flag(v, 'require-mfa');
-      await parts.clients.put({ ...client, requireMfa });
-      await parts.audit.record({
-        type: 'client.updated',
-        outcome: 'success',
-        at: parts.clock.now().getTime(),
-        actor: ACTOR,
-        target: client.clientId,
-        details: { requireMfa },
+      const client = await updateClient(parts.mfaDeps, actor, {
+        clientId: str(v, 'id'),
+        requireMfa: flag(v, 'require-mfa'),
       });
-      return { client_id: client.clientId, require_mfa: requireMfa };
+      return { client_id: client.clientId, require_mfa: client.requireMfa === true };
     },
   },
   {
@@ -147,15 +127,7 @@ export const COMMANDS: Command[] = [
     summary: '--id ID',
     options: { id: { type: 'string' } },
     async run(parts, _c, v) {
-      const client = await parts.clients.get(str(v, 'id'));
-      if (!client) throw new Error('no such client');
-      return {
-        client_id: client.clientId,
-        roles: client.roles,
-        first_party: client.firstParty,
-        require_mfa: client.requireMfa === true,
-        metadata: publicMetadata(client.metadata),
-      };
+      return clientView(await showClient(parts.mfaDeps, actor, { clientId: str(v, 'id') }));
     },
   },
   {
@@ -164,7 +136,10 @@ export const COMMANDS: Command[] = [
     summary: '',
     options: {},
     async run(parts) {
-      return (await parts.clients.list()).map((c: AppClient) => ({ client_id: c.clientId, roles: c.roles }));
+      return (await listClients(parts.mfaDeps, actor)).map((c) => ({
+        client_id: c.clientId,
+        roles: c.roles,
+      }));
     },
   },
   {
@@ -179,11 +154,10 @@ export const COMMANDS: Command[] = [
     },
     async run(parts, _c, v) {
       const { password, generated } = passwordFrom(v);
-      const user = await createUser(parts.deps, {
+      const user = await addUser(parts.mfaDeps, actor, {
         email: str(v, 'email'),
         name: typeof v.name === 'string' ? v.name : '',
         password,
-        actor: ACTOR,
       });
       return { id: user.id, email: user.email, name: user.name, ...(generated ? { password } : {}) };
     },
@@ -198,9 +172,9 @@ export const COMMANDS: Command[] = [
       'generate-password': { type: 'boolean' },
     },
     async run(parts, _c, v) {
-      const user = await userByEmail(parts, str(v, 'email'));
+      const email = str(v, 'email');
       const { password, generated } = passwordFrom(v);
-      await setPassword(parts.deps, { userId: user.id, password, actor: ACTOR });
+      const user = await resetUserPassword(parts.mfaDeps, actor, { email, password });
       return { id: user.id, email: user.email, locked: false, ...(generated ? { password } : {}) };
     },
   },
@@ -210,18 +184,9 @@ export const COMMANDS: Command[] = [
     summary: '--email E --require-mfa true|false',
     options: { email: { type: 'string' }, 'require-mfa': { type: 'string' } },
     async run(parts, _c, v) {
-      const user = await userByEmail(parts, str(v, 'email'));
-      const requireMfa = flag(v, 'require-mfa');
-      await parts.users.updateProfile(user.id, { requireMfa });
-      await parts.audit.record({
-        type: 'user.updated',
-        outcome: 'success',
-        at: parts.clock.now().getTime(),
-        actor: ACTOR,
-        target: user.id,
-        details: { requireMfa },
-      });
-      return { id: user.id, email: user.email, require_mfa: requireMfa };
+      const email = str(v, 'email');
+      const user = await updateUser(parts.mfaDeps, actor, { email, requireMfa: flag(v, 'require-mfa') });
+      return { id: user.id, email: user.email, require_mfa: user.requireMfa === true };
     },
   },
   {
@@ -230,8 +195,7 @@ export const COMMANDS: Command[] = [
     summary: '--email E   (removes every second factor; the user enrols again)',
     options: { email: { type: 'string' } },
     async run(parts, _c, v) {
-      const user = await userByEmail(parts, str(v, 'email'));
-      await resetMfa(parts.mfaDeps, { userId: user.id, actor: ACTOR });
+      const user = await resetUserMfa(parts.mfaDeps, actor, { email: str(v, 'email') });
       return { id: user.id, email: user.email, mfa: 'reset' };
     },
   },
@@ -241,7 +205,7 @@ export const COMMANDS: Command[] = [
     summary: '--email E',
     options: { email: { type: 'string' } },
     async run(parts, _c, v) {
-      const user = await userByEmail(parts, str(v, 'email'));
+      const { user, factors, roles } = await showUser(parts.mfaDeps, actor, { email: str(v, 'email') });
       const now = parts.clock.now().getTime();
       const locked = user.lockedUntil !== null && user.lockedUntil > now;
       return {
@@ -255,8 +219,8 @@ export const COMMANDS: Command[] = [
         locked_until: locked && user.lockedUntil ? new Date(user.lockedUntil).toISOString() : null,
         failed_attempts: user.failedAttempts,
         require_mfa: user.requireMfa === true,
-        mfa: await factorOverview(parts.mfaDeps, user.id),
-        roles: await parts.roles.allRoles(user.id),
+        mfa: factors,
+        roles,
       };
     },
   },
@@ -267,19 +231,13 @@ export const COMMANDS: Command[] = [
       summary: '--email E --client ID --role R',
       options: { email: { type: 'string' }, client: { type: 'string' }, role: { type: 'string' } },
       async run(parts, _c, v) {
-        const input = {
+        const result = await changeRole(parts.mfaDeps, actor, {
           email: str(v, 'email'),
           clientId: str(v, 'client'),
           role: str(v, 'role'),
-          actor: ACTOR,
-        };
-        await (verb === 'grant' ? grantRole : revokeRole)(parts.deps, input);
-        const user = await userByEmail(parts, input.email);
-        return {
-          email: user.email,
-          client_id: input.clientId,
-          roles: await parts.roles.rolesIn(user.id, input.clientId),
-        };
+          grant: verb === 'grant',
+        });
+        return { email: result.email, client_id: result.clientId, roles: result.roles };
       },
     }),
   ),

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { ensureTables } from '../adapters/dynamodb/tables.ts';
 import { configFromEnv } from '../config/config.ts';
 import { createDynamoParts } from '../idp/parts.ts';
 import { openLocalStore } from '../local/local-store.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, withRequestContext } from '../shared/logger.ts';
 import { COMMANDS, UsageError, usage } from './commands.ts';
 
 /**
@@ -44,7 +45,11 @@ export async function runCommand(
       await ensureTables(raw, config);
       raw.destroy();
     }
-    return await command.run(parts, config, values as Record<string, unknown>);
+    // The CLI's own request context: its audit events carry a request id and say where they came from.
+    const context = { requestId: randomUUID(), userAgent: 'sesame-admin-cli' };
+    return await withRequestContext(context, () =>
+      command.run(parts, config, values as Record<string, unknown>),
+    );
   } finally {
     parts.close();
     await store?.stop();

@@ -1,0 +1,85 @@
+import { createUser, setPassword } from '../accounts.ts';
+import { audit } from '../deps.ts';
+import { normaliseEmail } from '../email.ts';
+import type { MfaDeps } from '../mfa/factor.ts';
+import { type FactorOverview, factorOverview, resetMfa } from '../mfa/settings.ts';
+import { NotFound, type User } from '../ports.ts';
+import { type Action, type Actor, actorId, requireAllowed } from './actor.ts';
+
+/** Administration of users: every use case takes the actor and goes through `authorize`. */
+export type AdminDeps = MfaDeps;
+
+/**
+ * The user an action is about, found by e-mail. The actor is asked about the action before the
+ * look-up (an actor who may not do it learns nothing, not even whether the address exists) and about
+ * this user after it.
+ */
+export async function targetUser(
+  deps: AdminDeps,
+  actor: Actor,
+  action: Action,
+  email: string,
+): Promise<User> {
+  await requireAllowed(deps, actor, action, {});
+  const user = await deps.users.findByEmailKey(normaliseEmail(email).emailKey);
+  if (!user) throw new NotFound('user');
+  await requireAllowed(deps, actor, action, { userId: user.id });
+  return user;
+}
+
+export async function addUser(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { email: string; name: string; password?: string },
+): Promise<User> {
+  await requireAllowed(deps, actor, 'user.create', {});
+  return createUser(deps, { ...input, actor: actorId(actor) });
+}
+
+/** Sets a new password (policy applies), lifts a lockout and ends the user's sessions. */
+export async function resetUserPassword(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { email: string; password: string },
+): Promise<User> {
+  const user = await targetUser(deps, actor, 'user.set_password', input.email);
+  await setPassword(deps, { userId: user.id, password: input.password, actor: actorId(actor) });
+  return user;
+}
+
+export async function updateUser(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { email: string; requireMfa: boolean },
+): Promise<User> {
+  const user = await targetUser(deps, actor, 'user.update', input.email);
+  await deps.users.updateProfile(user.id, { requireMfa: input.requireMfa });
+  await audit(deps, {
+    type: 'user.updated',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: user.id,
+    details: { requireMfa: input.requireMfa },
+  });
+  return { ...user, requireMfa: input.requireMfa };
+}
+
+/** Lost phone and codes: removes every second factor and ends the user's sessions. */
+export async function resetUserMfa(deps: AdminDeps, actor: Actor, input: { email: string }): Promise<User> {
+  const user = await targetUser(deps, actor, 'user.reset_mfa', input.email);
+  await resetMfa(deps, { userId: user.id, actor: actorId(actor) });
+  return user;
+}
+
+export interface UserView {
+  user: User;
+  factors: FactorOverview;
+  roles: Array<{ clientId: string; role: string }>;
+}
+
+/** Everything an administrator may see of a user: never the password hash or a factor's secret. */
+export async function showUser(deps: AdminDeps, actor: Actor, input: { email: string }): Promise<UserView> {
+  const user = await targetUser(deps, actor, 'user.read', input.email);
+  const [factors, roles] = await Promise.all([factorOverview(deps, user.id), deps.roles.allRoles(user.id)]);
+  return { user, factors, roles };
+}
