@@ -24,8 +24,12 @@ export interface AttemptInput {
   /** The audit reason when the credential is wrong, e.g. `bad_password`, `bad_totp_code`. */
   wrongReason: string;
   context?: AttemptContext;
-  /** Runs only with the attempt claimed. True when the credential is right. */
-  verify(user: User): Promise<boolean>;
+  /**
+   * Runs only with the attempt claimed. True when the credential is right; 'replayed' when it was
+   * right for a time step already used (an authenticator code entered twice): refused, but not a
+   * guess, so it does not count.
+   */
+  verify(user: User): Promise<boolean | 'replayed'>;
   /**
    * After a right credential: whether this completes the sign-in (resets the counter) or leaves it
    * waiting for a further factor (the claimed attempt is given back, earlier failures stand).
@@ -37,7 +41,7 @@ export interface AttemptInput {
 
 export type AttemptOutcome =
   | { ok: true; user: User; completed: boolean }
-  | { ok: false; reason: 'unknown_user' | 'locked' | 'disabled' | 'wrong' };
+  | { ok: false; reason: 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'replayed' };
 
 export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<AttemptOutcome> {
   const ctx = input.context ?? {};
@@ -55,7 +59,13 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
     await failure(deps, input, now, 'disabled', ctx);
     return { ok: false, reason: 'disabled' };
   }
-  if (!(await input.verify(user))) {
+  const verdict = await input.verify(user);
+  if (verdict === 'replayed') {
+    const released = await deps.users.releaseAttempt(user.id, now);
+    await refusal(deps, input, released ? 'replayed_code' : 'locked', ctx, true);
+    return { ok: false, reason: released ? 'replayed' : 'locked' };
+  }
+  if (!verdict) {
     await failure(deps, input, now, input.wrongReason, ctx);
     return { ok: false, reason: 'wrong' };
   }

@@ -64,7 +64,10 @@ export async function authenticatePassword(
         : hasher.verify(user.passwordHash, input.password),
     completes: async (user) => !(await input.secondStepNeeded?.(user)),
   });
-  if (!outcome.ok) return { ok: false, reason: outcome.reason === 'wrong' ? 'bad_password' : outcome.reason };
+  if (!outcome.ok) {
+    const { reason } = outcome;
+    return { ok: false, reason: reason === 'wrong' || reason === 'replayed' ? 'bad_password' : reason };
+  }
   const { user, completed } = outcome;
   await rehashIfOutdated(deps, user.id, user.passwordHash as string, input.password);
   await audit(

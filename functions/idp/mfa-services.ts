@@ -109,7 +109,7 @@ export function mfaServices(deps: MfaDeps): MfaServices {
     },
     async verify(pending, method, code, info) {
       const outcome = await verifySecondFactor(deps, { pending, method, code, context: contextOf(info) });
-      if (!outcome.ok) return 'wrong';
+      if (!outcome.ok) return outcome.replayed ? 'replayed' : 'wrong';
       return outcome.sufficient ? 'passed' : 'too_weak';
     },
     async sendEmailCode(pending) {

@@ -11,6 +11,8 @@ import { renderPage } from './views.ts';
  * one every action is refused, and oidc-provider's resume URL has no login result to act on.
  */
 const GENERIC_FAILURE = 'The code is incorrect or has expired, or the account is temporarily locked.';
+/** A right authenticator code whose time step was used already: not a guess, so the user is told. */
+const REPLAYED = 'That code was already used. Wait for the next code in your authenticator app and enter it.';
 
 async function pendingFor(step: Step) {
   const pending = await step.services.mfa.pending(step.details.uid);
@@ -109,6 +111,7 @@ export const mfaStep = {
       requestInfo(step),
     );
     if (outcome === 'wrong') return render(step, csrf, { error: GENERIC_FAILURE });
+    if (outcome === 'replayed') return render(step, csrf, { error: REPLAYED });
     if (outcome === 'too_weak') return renderTooWeak(step, csrf);
     return complete(step, csrf);
   },

@@ -78,7 +78,7 @@ export interface MfaServices {
     method: string,
     code: string,
     info: RequestInfo,
-  ): Promise<'passed' | 'too_weak' | 'wrong'>;
+  ): Promise<'passed' | 'too_weak' | 'wrong' | 'replayed'>;
   sendEmailCode(pending: PendingSignIn): Promise<'sent' | 'too_soon' | 'hourly_limit' | 'refused'>;
   /**
    * Confirms enrolment on a sign-in that still offers it: the new recovery codes, 'wrong' for a wrong

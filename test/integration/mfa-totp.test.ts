@@ -85,7 +85,12 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     const second = await toMfaPage(strict, 'replay@example.com');
     const refused = await submitCode(second.started, second.page, 'totp', code);
     assert.ok(!refused.url.startsWith(REDIRECT), 'a used code must not sign in again');
-    assert.ok(refused.html.includes(WRONG));
+    assert.match(refused.html, /already used\. Wait for the next code/, 'the message says why');
+    const user = await sesame.parts.users.findByEmailKey('replay@example.com');
+    assert.equal(user?.failedAttempts, 0, 'a right code of a used step is not a guess');
+    const wrong = await submitCode(second.started, refused, 'totp', code === '000000' ? '111111' : '000000');
+    assert.ok(wrong.html.includes(WRONG));
+    assert.equal((await sesame.parts.users.findByEmailKey('replay@example.com'))?.failedAttempts, 1);
   });
 
   it('accepts the previous step but refuses a code from two steps ago', async () => {

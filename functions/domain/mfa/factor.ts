@@ -41,8 +41,11 @@ export interface SecondFactor {
    * the sign-in reads every factor of a user in one request (FactorStore.summary) and asks each.
    */
   usableIn(config: MfaDeps['config'], factors: FactorSummary): boolean;
-  /** Checks a code; single use and replay protection are the factor's job. Never touches the lockout. */
-  verify(deps: MfaDeps, input: VerifyInput): Promise<boolean>;
+  /**
+   * Checks a code; single use and replay protection are the factor's job. Never touches the lockout.
+   * 'replayed': a code that was right for a time step already used (TOTP), refused without being a guess.
+   */
+  verify(deps: MfaDeps, input: VerifyInput): Promise<boolean | 'replayed'>;
   remove(deps: MfaDeps, userId: string): Promise<void>;
 }
 

@@ -124,7 +124,9 @@ export async function requirementForId(
   return user ? { user, requirement: decide(deps, user, gathered, input), factors: gathered.factors } : null;
 }
 
-export type VerifyOutcome = { ok: true; method: Method; sufficient: boolean } | { ok: false };
+export type VerifyOutcome =
+  | { ok: true; method: Method; sufficient: boolean }
+  | { ok: false; replayed?: true };
 
 /**
  * Checks a second-factor code for a pending sign-in, through the attempt guard: wrong codes count
@@ -152,10 +154,11 @@ export async function verifySecondFactor(
     verify: async () =>
       factor !== undefined &&
       offered.methods.includes(factor.method) &&
-      factor.verify(deps, { userId: pending.userId, uid: pending.uid, code: input.code }),
+      (await factor.verify(deps, { userId: pending.userId, uid: pending.uid, code: input.code })),
     completes: () => meets(proven, pending.strength),
   });
-  if (!outcome.ok || !factor) return { ok: false };
+  if (!outcome.ok) return outcome.reason === 'replayed' ? { ok: false, replayed: true } : { ok: false };
+  if (!factor) return { ok: false };
   if (!(await deps.signIns.markPassed(pending, factor.method, proven))) return { ok: false };
   const type = factor.method === 'recovery' ? 'mfa.recovery_code.used' : 'mfa.success';
   await audit(

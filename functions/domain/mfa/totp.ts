@@ -38,7 +38,11 @@ export const totp: SecondFactor = {
     const stored = await deps.factors.getTotp(userId);
     if (!stored?.confirmed) return false;
     const step = await matchingStep(deps, await deps.box.open(stored.secretSealed, aad(userId)), code);
-    return step !== null && deps.factors.acceptTotpStep(userId, step);
+    if (step === null) return false;
+    if (await deps.factors.acceptTotpStep(userId, step)) return true;
+    // Right code, used step (RFC 6238 §5.2): refused, and the user is told to wait for the next one.
+    const after = await deps.factors.getTotp(userId);
+    return after?.confirmed && after.lastStep >= step ? 'replayed' : false;
   },
   async remove(deps, userId) {
     await deps.factors.removeTotp(userId);
