@@ -8,8 +8,8 @@ import {
 } from '../../functions/adapters/dynamodb/directory-stores.ts';
 import { DynamoUserStore } from '../../functions/adapters/dynamodb/user-store.ts';
 import type { AuditEvent } from '../../functions/domain/ports.ts';
+import { accountRules } from '../support/account-rules.ts';
 import { startTestStore, type TestStore } from '../support/store.ts';
-import { accountRules } from '../unit/account-rules.ts';
 
 describe('account rules on DynamoDB (same assertions as the in-memory unit tests)', () => {
   let store: TestStore;

@@ -314,8 +314,11 @@ describe('DynamoOidcAdapter', () => {
       assert.equal((await rawPartition(grantPartition(otherGrantId))).length, 3);
     });
 
-    it('does nothing for an unknown grant', async () => {
+    it('does nothing for an unknown grant: other grants keep their tokens', async () => {
+      const kept = id();
+      await adapter('AccessToken').upsert(kept, { grantId: id(), accountId: 'a' }, 60);
       await adapter('AccessToken').revokeByGrantId(id());
+      assert.ok(await adapter('AccessToken').find(kept));
     });
   });
 
@@ -354,8 +357,11 @@ describe('DynamoOidcAdapter', () => {
       await adapter('Interaction').destroy(id());
     });
 
-    it('does nothing for an unknown id', async () => {
+    it('does nothing for an unknown id: other tokens stay', async () => {
+      const kept = id();
+      await adapter('AccessToken').upsert(kept, { grantId: id(), accountId: 'a' }, 60);
       await adapter('AccessToken').destroy(id());
+      assert.ok(await adapter('AccessToken').find(kept));
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe } from 'node:test';
+import { accountRules } from '../support/account-rules.ts';
 import { memoryPorts } from '../support/memory-ports.ts';
-import { accountRules } from './account-rules.ts';
 
 describe('account rules on in-memory ports', () => {
   accountRules(memoryPorts);
