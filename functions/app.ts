@@ -1,15 +1,16 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
+import { accountClient } from './account/client.ts';
 import { accountRoutes } from './account/routes.ts';
 import type { Config } from './config/config.ts';
 import type { MfaDeps } from './domain/mfa/factor.ts';
 import type { SecretStore } from './domain/ports.ts';
 import { issuerBasePath, mountAt } from './http/base-path.ts';
+import type { HttpApiHandler } from './http/lambda.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
-import type { HttpApiHandler } from './local/lambda-http.ts';
 import { loadProviderKeys } from './oidc/keys.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
@@ -34,7 +35,8 @@ export interface Sesame {
  */
 export async function createSesame(config: Config, parts: SesameParts): Promise<Sesame> {
   const keys = await loadProviderKeys(parts.secrets);
-  const provider = createProvider({ ...parts, config, keys });
+  // The account page signs in as a built-in first-party client (functions/account/client.ts).
+  const provider = createProvider({ ...parts, config, keys, builtInClients: [accountClient(config.issuer)] });
   if (config.proxy) {
     // Behind API Gateway only the last X-Forwarded-For hop is trustworthy (the gateway appends it).
     provider.maxIpsCount = 1;

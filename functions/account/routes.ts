@@ -18,9 +18,9 @@ import { basePath } from '../http/base-path.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderFailure } from '../interactions/routes.ts';
-import { renderPage } from '../interactions/views.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeViolation } from '../shared/messages.ts';
+import { renderPage } from '../views/index.ts';
 import { signInUrl } from './client.ts';
 import { type AccountSession, accountSession } from './session.ts';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { ensureTables } from '../adapters/dynamodb/tables.ts';
+import { openLocalStore } from '../adapters/embedded/local-store.ts';
 import { configFromEnv } from '../config/config.ts';
 import { createDynamoParts } from '../idp/parts.ts';
-import { openLocalStore } from '../local/local-store.ts';
 import { createLogger, withRequestContext } from '../shared/logger.ts';
 import { COMMANDS, UsageError, usage } from './commands.ts';
 

@@ -10,22 +10,14 @@ import {
   offeredMethods,
   requirementFor,
   requirementForId,
+  stillEnrolling,
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
-import { type FactorSummary, NotFound, type PendingSignIn } from '../domain/ports.ts';
+import { NotFound, type PendingSignIn } from '../domain/ports.ts';
 import type { MfaServices, RequestInfo, SignInRequest } from '../interactions/services.ts';
 import { requestedStrength } from '../oidc/acr.ts';
 import type { PolicyStrength } from '../oidc/session-check.ts';
-
-/**
- * A sign-in enrols only while the user has no factor at all. That is decided when it begins, and
- * checked again on every enrolment request: a factor added meanwhile (on /account, or by another
- * sign-in) must be passed instead, never enrolled past.
- */
-function stillEnrolling(deps: MfaDeps, pending: PendingSignIn, factors: FactorSummary): boolean {
-  return pending.enrol && !pending.passed && methodsIn(deps.config, factors, 'any').length === 0;
-}
 
 /** The owner of the authenticator enrolment a sign-in offers: that sign-in and no other. */
 const enrolmentOwner = (pending: PendingSignIn) => `signin:${pending.id}`;
@@ -91,7 +83,7 @@ export function mfaServices(deps: MfaDeps): MfaServices {
         userOf(pending.userId),
         deps.factors.summary(pending.userId),
       ]);
-      if (stillEnrolling(deps, pending, factors)) {
+      if (stillEnrolling(deps.config, pending, factors)) {
         try {
           const enrolment = await beginTotpEnrolment(deps, user, enrolmentOwner(pending));
           return { userEmail: user.email, methods: [], enrolment };
@@ -129,7 +121,7 @@ export function mfaServices(deps: MfaDeps): MfaServices {
         userOf(pending.userId),
         deps.factors.summary(pending.userId),
       ]);
-      if (!stillEnrolling(deps, pending, factors)) return 'closed';
+      if (!stillEnrolling(deps.config, pending, factors)) return 'closed';
       const owner = enrolmentOwner(pending);
       if (!(await confirmTotpEnrolment(deps, { userId: user.id, code, owner, actor: user.id, context })))
         return 'wrong';

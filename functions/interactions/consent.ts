@@ -1,7 +1,7 @@
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
+import { renderPage } from '../views/index.ts';
 import { clientName, finish, type Step } from './step.ts';
-import { renderPage } from './views.ts';
 
 /** Consent for third-party apps (first-party apps skip it: oidc/first-party-grant.ts). */
 interface ConsentDetails {

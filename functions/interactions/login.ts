@@ -1,9 +1,9 @@
 import { basePath } from '../http/base-path.ts';
 import { ACR } from '../oidc/acr.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
+import { renderPage } from '../views/index.ts';
 import type { SecondStep } from './services.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
-import { renderPage } from './views.ts';
 
 /**
  * The password step. Unknown e-mail, wrong password, locked or disabled account all produce the

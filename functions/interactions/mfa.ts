@@ -2,8 +2,8 @@ import QRCode from 'qrcode';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { acrFor, amrFor } from '../oidc/acr.ts';
+import { renderPage } from '../views/index.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
-import { renderPage } from './views.ts';
 
 /**
  * The second-factor step at /interaction/<uid>/mfa. It exists only for an interaction whose first

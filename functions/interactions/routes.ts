@@ -7,11 +7,11 @@ import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
+import { renderPage, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
 import { loginStep } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
-import { renderPage, stylesheet } from './views.ts';
 
 const ROUTE =
   /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue))?$/;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LOCAL_DIR } from '../adapters/embedded/local-store.ts';
 import type { Config } from '../config/config.ts';
 import { registerClient } from '../domain/clients.ts';
 import { createUser, grantRole } from '../domain/login.ts';
 import type { DynamoParts } from '../idp/parts.ts';
-import { LOCAL_DIR } from './local-store.ts';
 
 interface DemoState {
   client: { clientId: string; clientSecret: string };

@@ -1,5 +1,6 @@
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { ensureTables } from '../adapters/dynamodb/tables.ts';
+import { LOCAL_DIR, openLocalStore } from '../adapters/embedded/local-store.ts';
 import { createSesame } from '../app.ts';
 import { type Config, configFromEnv } from '../config/config.ts';
 import { createDynamoParts } from '../idp/parts.ts';
@@ -7,7 +8,6 @@ import { createLogger } from '../shared/logger.ts';
 import { startDemoApp } from './demo-app.ts';
 import { seedDemo } from './demo-seed.ts';
 import { serveLambda } from './lambda-http.ts';
-import { LOCAL_DIR, openLocalStore } from './local-store.ts';
 import { type CaughtMail, startMailCatcher } from './mail-catcher.ts';
 
 /** Local mail is printed, not delivered: this is where a developer reads e-mailed sign-in codes. */

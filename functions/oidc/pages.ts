@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { basePath } from '../http/base-path.ts';
-import { renderPage } from '../interactions/views.ts';
+import { renderPage } from '../views/index.ts';
 
 /** Pages oidc-provider renders itself (errors, logout), in Sesame's look and with no internals shown. */
 

@@ -4,7 +4,6 @@ import Provider, {
   type errors,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
-import { accountClient } from '../account/client.ts';
 import type { Config } from '../config/config.ts';
 import type { ClientStore, RoleStore, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
@@ -29,6 +28,8 @@ export interface ProviderDeps {
   logger: Logger;
   /** MFA policy for existing sessions (step-up when an app requires more than the session has). */
   policyStrength?: PolicyStrength;
+  /** Clients that live in code, not in the directory (Sesame's own account page). */
+  builtInClients?: Configuration['clients'];
 }
 
 /**
@@ -43,7 +44,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     adapter: ((name: string) =>
       name === 'Client' ? clientAdapter : withBoundedIds(deps.adapterFor(name))) as never,
     // Sesame's own account page is the one built-in app; every other app lives in the directory.
-    clients: [accountClient(config.issuer)],
+    clients: deps.builtInClients ?? [],
     findAccount: accountFinder(deps.users, deps.roles),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {

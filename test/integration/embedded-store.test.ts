@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import { ensureTables } from '../../functions/adapters/dynamodb/tables.ts';
-import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import { startEmbeddedStore } from '../../functions/adapters/embedded/embedded-store.ts';
 import { freePort } from '../support/ports.ts';
 
 const tables = { oidc: 'e-oidc', directory: 'e-dir', audit: 'e-audit' };

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openLocalStore } from '../../functions/local/local-store.ts';
+import { openLocalStore } from '../../functions/adapters/embedded/local-store.ts';
 
 describe('the local store of npm start and the admin CLI', () => {
   const dirs: string[] = [];

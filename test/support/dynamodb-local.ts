@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { EmbeddedStore } from '../../functions/local/embedded-store.ts';
+import type { EmbeddedStore } from '../../functions/adapters/embedded/embedded-store.ts';
 import { freePort } from './ports.ts';
 
 const require = createRequire(import.meta.url);

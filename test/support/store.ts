@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import { ensureTables } from '../../functions/adapters/dynamodb/tables.ts';
-import { startEmbeddedStore } from '../../functions/local/embedded-store.ts';
+import { startEmbeddedStore } from '../../functions/adapters/embedded/embedded-store.ts';
 
 export interface TestStore {
   endpoint: string;

@@ -34,6 +34,19 @@ export function provenStrength(config: MfaDeps['config'], method: Method, factor
   return methodsIn(config, factors, 'strong').includes(method) ? 'strong' : 'any';
 }
 
+/**
+ * A sign-in enrols only while the user has no factor at all. That is decided when it begins, and
+ * checked again on every enrolment request: a factor added meanwhile (on /account, or by another
+ * sign-in) must be passed instead, never enrolled past.
+ */
+export function stillEnrolling(
+  config: MfaDeps['config'],
+  pending: PendingSignIn,
+  factors: FactorSummary,
+): boolean {
+  return pending.enrol && !pending.passed && methodsIn(config, factors, 'any').length === 0;
+}
+
 /** Whether a proven strength is what a sign-in that wants `wanted` needs. */
 export function meets(proven: Strength | undefined, wanted: Strength): boolean {
   return proven !== undefined && (wanted === 'any' || proven === 'strong');

@@ -1,0 +1,63 @@
+/** The self-service account page (functions/account). */
+export const templates = {
+  account: `<h1>Your account</h1>
+<p class="sub"><%= it.name %><br><%= it.email %></p>
+<% if (it.error) { %><p class="error" role="alert"><%= it.error %></p><% } %>
+<% if (it.notice) { %><p class="notice" role="status"><%= it.notice %></p><% } %>
+<section id="factors">
+<h2>Two-step verification</h2>
+<% if (!it.recent) { %><p>To change how you sign in, first <a href="<%= it.path %>/signin" id="reauth">confirm it is you</a>.</p><% } %>
+<% if (it.factors.offered.includes('totp')) { %>
+<h3>Authenticator app</h3>
+<% if (it.factors.totp) { %><p id="totp-status">Set up.</p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/totp/remove">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="remove-totp">Remove the authenticator app</button>
+</form><% } %>
+<% } else { %><p id="totp-status">Not set up.</p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/totp/start">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" id="add-totp">Set up an authenticator app</button>
+</form><% } %>
+<% } %>
+<% } %>
+<% if (it.factors.offered.includes('email')) { %>
+<h3>Codes by e-mail</h3>
+<p id="email-status"><%= it.factors.emailCodes ? 'On.' : 'Off.' %></p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/email-codes">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="enabled" value="<%= it.factors.emailCodes ? 'off' : 'on' %>">
+<button type="submit" class="secondary" id="toggle-email"><%= it.factors.emailCodes ? 'Turn off codes by e-mail' : 'Turn on codes by e-mail' %></button>
+</form><% } %>
+<% } %>
+<% if (it.hasFactor) { %>
+<h3>Recovery codes</h3>
+<p id="recovery-status"><%= it.factors.recoveryCodesLeft %> unused.</p>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/recovery-codes">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="new-recovery-codes">Make new recovery codes</button>
+</form><% } %>
+<% } %>
+</section>
+<section id="password">
+<h2>Password</h2>
+<% if (it.problems) { %><ul class="error" role="alert" id="password-problems">
+<% it.problems.forEach(function (p) { %><li><%= p %></li><% }) %>
+</ul><% } %>
+<form method="post" action="<%= it.path %>/password" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="current">Current password</label>
+<input id="current" name="current" type="password" autocomplete="current-password" required>
+<label for="new-password">New password</label>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required>
+<label for="confirm">New password again</label>
+<input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
+<button type="submit" id="change-password">Change password</button>
+</form>
+</section>
+<p class="alt"><a href="<%= it.logout %>">Sign out</a></p>`,
+
+  accountNotice: `<h1><%= it.heading %></h1>
+<p><%= it.message %></p>
+<p><a href="<%= it.link %>"><%= it.linkText %></a></p>`,
+};

@@ -1,0 +1,32 @@
+/** The page frame every page renders into, and the one stylesheet (served from /static, so the CSP can forbid inline code). */
+export const templates = {
+  layout: `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><%= it.title %> · Sesame</title>
+<link rel="stylesheet" href="<%= it.base %>/static/sesame.css">
+</head>
+<body>
+<main class="card">
+<p class="brand">Sesame</p>
+<%~ it.body %>
+</main>
+</body>
+</html>`,
+};
+
+export const stylesheet = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f3f4f6;color:#111}
+.card{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
+.brand{margin:0 0 1rem;font-weight:700;letter-spacing:.05em;color:#4338ca}h1{margin:.25rem 0 1rem;font-size:1.5rem}
+label{display:block;margin-top:1rem;font-weight:600}label.check{font-weight:400}
+input[type=email],input[type=password],input[type=text]{width:100%;padding:.6rem;margin-top:.25rem;border:1px solid #9ca3af;border-radius:.25rem;font:inherit}
+input:focus,button:focus,a:focus{outline:3px solid #6366f1;outline-offset:2px}
+button{display:block;width:100%;margin-top:1.25rem;padding:.7rem;border:0;border-radius:.25rem;background:#4338ca;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+button.secondary{background:#e5e7eb;color:#111}.error{padding:.6rem;border-radius:.25rem;background:#fee2e2;color:#991b1b}
+.alt{margin-top:1.5rem;text-align:center}.sub{color:#374151}code{background:#f3f4f6;padding:0 .25rem}
+.notice{padding:.6rem;border-radius:.25rem;background:#dcfce7;color:#14532d}.qr{text-align:center}
+.codes{columns:2;font-size:1.1rem}section{margin-top:1.5rem;border-top:1px solid #e5e7eb}
+h2{font-size:1.2rem;margin:1rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .25rem}ul.error{padding-left:1.5rem}
+`;

@@ -1,0 +1,80 @@
+/** The second step of a sign-in: the code forms, authenticator enrolment, the too-weak page and recovery codes (also shown by the account page). */
+export const templates = {
+  mfa: `<h1>Two-step verification</h1>
+<% if (it.clientName) { %><p class="sub">to continue to <strong><%= it.clientName %></strong></p><% } %>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<% if (it.notice) { %><p class="notice" role="status"><%= it.notice %></p><% } %>
+<% if (it.methods.includes('totp')) { %>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="method" value="totp">
+<label for="totp-code">Code from your authenticator app</label>
+<input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
+<button type="submit">Verify</button>
+</form>
+<% } %>
+<% if (it.methods.includes('email')) { %>
+<form method="post" action="<%= it.send %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="send-email-code">Send a code to <%= it.email %></button>
+</form>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="method" value="email">
+<label for="email-code">Code from the e-mail</label>
+<input id="email-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
+<button type="submit">Verify e-mail code</button>
+</form>
+<% } %>
+<% if (it.methods.includes('recovery')) { %>
+<details class="alt"><summary>Use a recovery code</summary>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="method" value="recovery">
+<label for="recovery-code">Recovery code</label>
+<input id="recovery-code" name="code" type="text" autocomplete="off" maxlength="20" required>
+<button type="submit">Use recovery code</button>
+</form>
+</details>
+<% } %>
+<form method="post" action="<%= it.abort %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary">Cancel and return to the application</button>
+</form>`,
+
+  mfaEnrol: `<h1>Set up two-step verification</h1>
+<% if (it.clientName) { %><p class="sub"><strong><%= it.clientName %></strong> requires a second step when you sign in.</p><% } %>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<p>Scan this code with an authenticator app (for example Google Authenticator, Microsoft Authenticator or 1Password).</p>
+<p class="qr"><img src="<%= it.qr %>" alt="QR code for your authenticator app" width="220" height="220"></p>
+<p>Or enter this key by hand: <code id="totp-secret"><%= it.secret %></code></p>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="enrol-code">The 6-digit code the app shows</label>
+<input id="enrol-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
+<button type="submit">Confirm</button>
+</form>
+<% if (it.abort) { %><form method="post" action="<%= it.abort %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary">Cancel</button>
+</form><% } %>
+<% if (it.back) { %><p class="alt"><a href="<%= it.back %>">Cancel</a></p><% } %>`,
+
+  mfaTooWeak: `<h1>Set up an authenticator app first</h1>
+<p><% if (it.clientName) { %><strong><%= it.clientName %></strong><% } else { %>This application<% } %> needs a sign-in with an authenticator app, and your account has none yet. Set up an authenticator on your account first, then sign in to the application again.</p>
+<p><a href="<%= it.account %>">Go to your account</a></p>
+<form method="post" action="<%= it.abort %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary">Cancel and return to the application</button>
+</form>`,
+
+  recoveryCodes: `<h1>Your recovery codes</h1>
+<p>Each code signs you in once if you lose your authenticator. Keep them somewhere safe: they are shown only now.</p>
+<ul class="codes" id="recovery-codes">
+<% it.codes.forEach(function (c) { %><li><code><%= c %></code></li><% }) %>
+</ul>
+<form method="post" action="<%= it.action %>">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit">I have saved them, continue</button>
+</form>`,
+};
