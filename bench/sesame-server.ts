@@ -52,12 +52,12 @@ const parts = createDynamoParts(config, createLogger({ level: 'error' }));
 handler = (await createSesame(config, parts)).handler;
 
 const machine = await registerClient(
-  parts.clients,
+  parts.deps.clients,
   { clientId: 'bench-m2m', redirectUris: [], clientCredentials: true },
   new Date(),
 );
 const web = await registerClient(
-  parts.clients,
+  parts.deps.clients,
   { clientId: 'bench-web', redirectUris: ['http://127.0.0.1:9/cb'] },
   new Date(),
 );

@@ -4,7 +4,7 @@ import serverless from 'serverless-http';
 import { accountClient } from './account/client.ts';
 import { accountRoutes } from './account/routes.ts';
 import type { Config } from './config/config.ts';
-import type { MfaDeps } from './domain/mfa/factor.ts';
+import type { DomainDeps } from './domain/deps.ts';
 import type { SecretStore } from './domain/ports.ts';
 import { issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
@@ -15,11 +15,12 @@ import { loadProviderKeys } from './oidc/keys.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
 
-export interface SesameParts extends Omit<ProviderDeps, 'keys' | 'config'> {
+/** What the HTTP application is assembled from, built once per container (functions/idp/parts.ts). */
+export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength'> {
+  /** The domain's one dependencies object: every store, the clock, the mailer, the configuration. */
+  deps: DomainDeps;
   secrets: SecretStore;
   services: InteractionServices;
-  /** The domain's dependencies for second factors and account settings (the /account page). */
-  mfaDeps: MfaDeps;
 }
 
 export interface Sesame {
@@ -36,7 +37,16 @@ export interface Sesame {
 export async function createSesame(config: Config, parts: SesameParts): Promise<Sesame> {
   const keys = await loadProviderKeys(parts.secrets);
   // The account page signs in as a built-in first-party client (functions/account/client.ts).
-  const provider = createProvider({ ...parts, config, keys, builtInClients: [accountClient(config.issuer)] });
+  const { users, roles, clients } = parts.deps;
+  const provider = createProvider({
+    ...parts,
+    users,
+    roles,
+    clients,
+    config,
+    keys,
+    builtInClients: [accountClient(config.issuer)],
+  });
   if (config.proxy) {
     // Behind API Gateway only the last X-Forwarded-For hop is trustworthy (the gateway appends it).
     provider.maxIpsCount = 1;
@@ -51,7 +61,7 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
   provider.use(
     accountRoutes(provider, {
-      mfa: parts.mfaDeps,
+      mfa: parts.deps,
       issuer: config.issuer,
       logger: parts.logger,
       csrfKey,

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
-import type { MfaDeps } from '../domain/mfa/factor.ts';
+import type { DomainDeps } from '../domain/deps.ts';
 import {
   changeOwnPassword,
   type FactorChange,
@@ -27,7 +27,7 @@ import { type AccountSession, accountSession } from './session.ts';
 type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
 
 export interface AccountDeps {
-  mfa: MfaDeps;
+  mfa: DomainDeps;
   issuer: string;
   logger: Logger;
   /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
-import type { MfaDeps, Strength } from '../domain/mfa/factor.ts';
+import type { DomainDeps } from '../domain/deps.ts';
+import type { Strength } from '../domain/mfa/factor.ts';
 import { methodsIn, requirementForId } from '../domain/mfa/sign-in.ts';
 import type { FactorSummary, User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
@@ -32,7 +33,7 @@ export type AccountSession =
 export async function accountSession(
   ctx: Context,
   provider: Provider,
-  mfa: MfaDeps,
+  mfa: DomainDeps,
 ): Promise<AccountSession> {
   const session = await provider.Session.get(ctx as never);
   const accountId = session.accountId;
@@ -59,7 +60,7 @@ export async function accountSession(
   };
 }
 
-function strongestFactor(mfa: MfaDeps, factors: FactorSummary): Strength | null {
+function strongestFactor(mfa: DomainDeps, factors: FactorSummary): Strength | null {
   if (methodsIn(mfa.config, factors, 'strong').length > 0) return 'strong';
   return methodsIn(mfa.config, factors, 'any').length > 0 ? 'any' : null;
 }

@@ -93,7 +93,7 @@ export const COMMANDS: Command[] = [
               .map((r) => r.trim())
               .filter(Boolean)
           : [];
-      const { client, clientSecret } = await addClient(parts.mfaDeps, actor, {
+      const { client, clientSecret } = await addClient(parts.deps, actor, {
         clientId: str(v, 'id'),
         redirectUris: list(v, 'redirect-uri'),
         postLogoutRedirectUris: list(v, 'post-logout-redirect-uri'),
@@ -114,7 +114,7 @@ export const COMMANDS: Command[] = [
     summary: '--id ID --require-mfa true|false',
     options: { id: { type: 'string' }, 'require-mfa': { type: 'string' } },
     async run(parts, _c, v) {
-      const client = await updateClient(parts.mfaDeps, actor, {
+      const client = await updateClient(parts.deps, actor, {
         clientId: str(v, 'id'),
         requireMfa: flag(v, 'require-mfa'),
       });
@@ -127,7 +127,7 @@ export const COMMANDS: Command[] = [
     summary: '--id ID',
     options: { id: { type: 'string' } },
     async run(parts, _c, v) {
-      return clientView(await showClient(parts.mfaDeps, actor, { clientId: str(v, 'id') }));
+      return clientView(await showClient(parts.deps, actor, { clientId: str(v, 'id') }));
     },
   },
   {
@@ -136,7 +136,7 @@ export const COMMANDS: Command[] = [
     summary: '',
     options: {},
     async run(parts) {
-      return (await listClients(parts.mfaDeps, actor)).map((c) => ({
+      return (await listClients(parts.deps, actor)).map((c) => ({
         client_id: c.clientId,
         roles: c.roles,
       }));
@@ -154,7 +154,7 @@ export const COMMANDS: Command[] = [
     },
     async run(parts, _c, v) {
       const { password, generated } = passwordFrom(v);
-      const user = await addUser(parts.mfaDeps, actor, {
+      const user = await addUser(parts.deps, actor, {
         email: str(v, 'email'),
         name: typeof v.name === 'string' ? v.name : '',
         password,
@@ -174,7 +174,7 @@ export const COMMANDS: Command[] = [
     async run(parts, _c, v) {
       const email = str(v, 'email');
       const { password, generated } = passwordFrom(v);
-      const user = await resetUserPassword(parts.mfaDeps, actor, { email, password });
+      const user = await resetUserPassword(parts.deps, actor, { email, password });
       return { id: user.id, email: user.email, locked: false, ...(generated ? { password } : {}) };
     },
   },
@@ -185,7 +185,7 @@ export const COMMANDS: Command[] = [
     options: { email: { type: 'string' }, 'require-mfa': { type: 'string' } },
     async run(parts, _c, v) {
       const email = str(v, 'email');
-      const user = await updateUser(parts.mfaDeps, actor, { email, requireMfa: flag(v, 'require-mfa') });
+      const user = await updateUser(parts.deps, actor, { email, requireMfa: flag(v, 'require-mfa') });
       return { id: user.id, email: user.email, require_mfa: user.requireMfa === true };
     },
   },
@@ -195,7 +195,7 @@ export const COMMANDS: Command[] = [
     summary: '--email E   (removes every second factor; the user enrols again)',
     options: { email: { type: 'string' } },
     async run(parts, _c, v) {
-      const user = await resetUserMfa(parts.mfaDeps, actor, { email: str(v, 'email') });
+      const user = await resetUserMfa(parts.deps, actor, { email: str(v, 'email') });
       return { id: user.id, email: user.email, mfa: 'reset' };
     },
   },
@@ -205,8 +205,8 @@ export const COMMANDS: Command[] = [
     summary: '--email E',
     options: { email: { type: 'string' } },
     async run(parts, _c, v) {
-      const { user, factors, roles } = await showUser(parts.mfaDeps, actor, { email: str(v, 'email') });
-      const now = parts.clock.now().getTime();
+      const { user, factors, roles } = await showUser(parts.deps, actor, { email: str(v, 'email') });
+      const now = parts.deps.clock.now().getTime();
       const locked = user.lockedUntil !== null && user.lockedUntil > now;
       return {
         id: user.id,
@@ -231,7 +231,7 @@ export const COMMANDS: Command[] = [
       summary: '--email E --client ID --role R',
       options: { email: { type: 'string' }, client: { type: 'string' }, role: { type: 'string' } },
       async run(parts, _c, v) {
-        const result = await changeRole(parts.mfaDeps, actor, {
+        const result = await changeRole(parts.deps, actor, {
           email: str(v, 'email'),
           clientId: str(v, 'client'),
           role: str(v, 'role'),

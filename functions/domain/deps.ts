@@ -1,7 +1,18 @@
 import type { Config } from '../config/config.ts';
 import type { Clock } from './clock.ts';
 import type { PasswordHasher } from './password-hash.ts';
-import type { AuditEvent, AuditSink, ClientStore, LockoutPolicy, RoleStore, UserStore } from './ports.ts';
+import type {
+  AuditEvent,
+  AuditSink,
+  ClientStore,
+  FactorStore,
+  LockoutPolicy,
+  Mailer,
+  RoleStore,
+  SecretBox,
+  SignInStore,
+  UserStore,
+} from './ports.ts';
 
 /** Everything the account rules need: ports, settings and time. */
 export interface Deps {
@@ -13,6 +24,19 @@ export interface Deps {
   config: Pick<Config, 'lockout' | 'argon2' | 'passwordPolicy'>;
   /** Defaults to argon2id (password-hash.ts); tests wrap it to count verifications. */
   hasher?: PasswordHasher;
+}
+
+/**
+ * The domain's one dependencies object, built once per container (functions/idp/parts.ts) and handed
+ * to every use case; each function names in its signature the narrowest part it needs (`Deps` for
+ * the account rules).
+ */
+export interface DomainDeps extends Deps {
+  factors: FactorStore;
+  signIns: SignInStore;
+  box: SecretBox;
+  mailer: Mailer;
+  config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;
 }
 
 /** Where an attempt came from, copied into audit events. Never holds a credential. */

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AttemptContext } from '../domain/deps.ts';
+import type { AttemptContext, DomainDeps } from '../domain/deps.ts';
 import { sendEmailCode } from '../domain/mfa/email-code.ts';
-import type { MfaDeps } from '../domain/mfa/factor.ts';
 import { notifyUser } from '../domain/mfa/notify.ts';
 import { regenerateRecoveryCodes } from '../domain/mfa/recovery-codes.ts';
 import {
@@ -29,7 +28,7 @@ const contextOf = (info: RequestInfo): AttemptContext => ({
 });
 
 /** Glue between the MFA pages and the domain: picks the domain call, holds no rules of its own. */
-export function mfaServices(deps: MfaDeps): MfaServices {
+export function mfaServices(deps: DomainDeps): MfaServices {
   const userOf = async (userId: string) => {
     const user = await deps.users.findById(userId);
     if (!user || user.disabled) throw new NotFound('user');
@@ -140,7 +139,7 @@ export function mfaServices(deps: MfaDeps): MfaServices {
 }
 
 /** For the provider's step-up check: what policy alone (no acr_values) demands of a session. */
-export function policyStrength(deps: MfaDeps): PolicyStrength {
+export function policyStrength(deps: DomainDeps): PolicyStrength {
   return async (userId, clientId, user) => {
     const found = await requirementForId(deps, { userId, clientId, requested: null, user });
     return found?.requirement.required ? found.requirement.strength : null;

@@ -20,18 +20,15 @@ import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
-import { authenticatePassword, type Deps } from '../domain/login.ts';
-import type { MfaDeps } from '../domain/mfa/factor.ts';
-import type { AuditSink, Mailer, SecretStore, User } from '../domain/ports.ts';
+import type { DomainDeps } from '../domain/deps.ts';
+import { authenticatePassword } from '../domain/login.ts';
+import type { Mailer, SecretStore, User } from '../domain/ports.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
-  deps: Deps;
-  audit: AuditSink;
-  clock: Clock;
   close(): void;
 }
 
@@ -64,10 +61,13 @@ export function createDynamoParts(
     new DynamoAuditSink(doc, config.tables.audit, config.auditRetentionDays),
     logger,
   );
-  const deps: Deps = { users, clients, roles, audit, clock, config };
   const secrets = secretStore(config, doc);
-  const mfaDeps: MfaDeps = {
-    ...deps,
+  const deps: DomainDeps = {
+    users,
+    clients,
+    roles,
+    audit,
+    clock,
     config,
     factors: new DynamoFactorStore(doc, config.tables.directory),
     signIns: new DynamoSignInStore(doc, config.tables.directory),
@@ -76,16 +76,10 @@ export function createDynamoParts(
   };
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
-    users,
-    clients,
-    roles,
-    audit,
     deps,
-    mfaDeps,
-    clock,
     logger,
     secrets,
-    policyStrength: policyStrength(mfaDeps),
+    policyStrength: policyStrength(deps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
       async login({ email, password, info, secondStepNeeded }) {
@@ -104,7 +98,7 @@ export function createDynamoParts(
         const client = await clients.get(clientId);
         return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
       },
-      mfa: mfaServices(mfaDeps),
+      mfa: mfaServices(deps),
     },
     close: () => raw.destroy(),
   };

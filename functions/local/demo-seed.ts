@@ -22,12 +22,12 @@ const DEMO_EMAIL = 'demo@example.com';
  * starts can print them again.
  */
 export async function seedDemo(parts: DynamoParts, _config: Config, demoPort: number): Promise<DemoState> {
-  if (existsSync(STATE_FILE) && (await parts.clients.get(DEMO_CLIENT))) {
+  if (existsSync(STATE_FILE) && (await parts.deps.clients.get(DEMO_CLIENT))) {
     return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as DemoState;
   }
   const base = `http://127.0.0.1:${demoPort}`;
   const { clientSecret } = await registerClient(
-    parts.clients,
+    parts.deps.clients,
     {
       clientId: DEMO_CLIENT,
       name: 'Demo app',
@@ -36,7 +36,7 @@ export async function seedDemo(parts: DynamoParts, _config: Config, demoPort: nu
       roles: ['viewer', 'editor'],
       firstParty: true,
     },
-    parts.clock.now(),
+    parts.deps.clock.now(),
   );
   const password = randomBytes(12).toString('base64url');
   await createUser(parts.deps, { email: DEMO_EMAIL, name: 'Demo User', password, actor: 'npm-start' });

@@ -115,17 +115,17 @@ describe('the self-service account page', () => {
   it('wants the strongest factor the user has: a session from an e-mailed code steps up to the authenticator', async () => {
     const email = 'strongest@example.com';
     const user = await addUser(sesame, email);
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
+    const { secret } = await beginTotpEnrolment(sesame.parts.deps, user, 'test');
     const enrolCode = await totpNow(sesame, secret);
     assert.ok(
-      await confirmTotpEnrolment(sesame.parts.mfaDeps, {
+      await confirmTotpEnrolment(sesame.parts.deps, {
         userId: user.id,
         owner: 'test',
         code: enrolCode,
         actor: 't',
       }),
     );
-    await setEmailCodes(sesame.parts.mfaDeps, { userId: user.id, enabled: true, actor: 't' });
+    await setEmailCodes(sesame.parts.deps, { userId: user.id, enabled: true, actor: 't' });
     sesame.clock.advance(30_000);
     // Sign in to an ordinary app with the password and an e-mailed code (acr urn:sesame:acr:mfa:email).
     const { config: app } = await relyingParty(sesame, { clientId: 'account-strongest-app' });
@@ -228,18 +228,18 @@ describe('the self-service account page', () => {
     const { secret, next } = await enrolTotp(browser, page);
     const shown = await stepUpWithTotp(browser, next, secret);
 
-    await sesame.parts.users.updateProfile(user.id, { requireMfa: true });
+    await sesame.parts.deps.users.updateProfile(user.id, { requireMfa: true });
     const refused = await browser.submit(shown, '/totp/remove', {});
     assert.equal(refused.status, 400);
     assert.match(refused.html, /must keep a second factor/);
     assert.match(refused.html, /id="totp-status">Set up/);
 
-    await sesame.parts.users.updateProfile(user.id, { requireMfa: false });
+    await sesame.parts.deps.users.updateProfile(user.id, { requireMfa: false });
     const removed = await browser.submit(refused, '/totp/remove', {});
     assert.equal(removed.url, `${account}?done=totp-removed`);
     assert.match(removed.html, /id="totp-status">Not set up/);
     assert.equal(audits(sesame, 'mfa.totp.removed', user.id).length, 1);
-    assert.equal(await sesame.parts.mfaDeps.factors.countRecoveryCodes(user.id), 0);
+    assert.equal(await sesame.parts.deps.factors.countRecoveryCodes(user.id), 0);
     for (const inherited of ['constructor', '__proto__', 'toString']) {
       const odd = await browser.follow(`${account}?done=${inherited}`);
       assert.equal(odd.status, 200);
@@ -364,7 +364,7 @@ describe('the self-service account page', () => {
     const user = await addUser(sesame, email);
     const { browser, page } = await signInToAccount(email);
     assert.equal(page.url, account);
-    await sesame.parts.users.updateProfile(user.id, { disabled: true });
+    await sesame.parts.deps.users.updateProfile(user.id, { disabled: true });
     const res = await browser.request(account);
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location') ?? '', /\/auth\?/);
@@ -382,10 +382,10 @@ describe('the account page with MFA policy off', () => {
 
   it('still asks a user who has an authenticator for it: a password alone cannot replace it', async () => {
     const user = await addUser(sesame, 'off@example.com');
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
+    const { secret } = await beginTotpEnrolment(sesame.parts.deps, user, 'test');
     const code = await totpNow(sesame, secret);
     assert.ok(
-      await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, owner: 'test', code, actor: 't' }),
+      await confirmTotpEnrolment(sesame.parts.deps, { userId: user.id, owner: 'test', code, actor: 't' }),
     );
     sesame.clock.advance(30_000);
     const browser = new FormClient();

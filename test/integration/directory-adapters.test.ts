@@ -15,8 +15,8 @@ import { MemorySecretStore } from '../../functions/adapters/memory/stores.ts';
 import { secretBox } from '../../functions/adapters/secrets/secret-box.ts';
 import { parseConfig } from '../../functions/config/config.ts';
 import { ManualClock } from '../../functions/domain/clock.ts';
+import type { DomainDeps } from '../../functions/domain/deps.ts';
 import { authenticatePassword, createUser, type Deps } from '../../functions/domain/login.ts';
-import type { MfaDeps } from '../../functions/domain/mfa/factor.ts';
 import { requirementFor, requirementForId } from '../../functions/domain/mfa/sign-in.ts';
 import { EmailTaken, type NewUser } from '../../functions/domain/ports.ts';
 import { startTestStore, type TestStore } from '../support/store.ts';
@@ -148,7 +148,7 @@ describe('DynamoDB directory adapters', () => {
   });
 
   it('decides the MFA requirement with one Query, reading roles only when a role rule exists', async () => {
-    const mfaDeps = (requiredRoles: string[]): MfaDeps => ({
+    const mfaDeps = (requiredRoles: string[]): DomainDeps => ({
       users,
       clients: new DynamoClientStore(dynamo.doc, store.tables.directory),
       roles: new DynamoRoleStore(dynamo.doc, store.tables.directory),

@@ -93,7 +93,7 @@ describe('password login and the Mendix lockout rule', () => {
     assert.ok(results.every((r) => !r.ok));
     const verified = results.filter((r) => !r.ok && r.reason === 'bad_password').length;
     assert.ok(verified <= 3, `${verified} guesses were verified`);
-    const stored = await sesame.parts.users.findById(user.id);
+    const stored = await sesame.parts.deps.users.findById(user.id);
     assert.ok(stored?.lockedUntil && stored.lockedUntil > sesame.clock.now().getTime(), 'account is locked');
     const right = await authenticatePassword(sesame.parts.deps, {
       email: 'race@example.com',

@@ -41,14 +41,14 @@ describe('admin CLI: MFA requirements and reset', () => {
 
   it('resets a user\u2019s factors and audits it; show never returns a secret', async () => {
     const user = await addUser(sesame, 'cli2@example.com');
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
+    const { secret } = await beginTotpEnrolment(sesame.parts.deps, user, 'test');
     const code = await totpNow(sesame, secret);
-    await confirmTotpEnrolment(sesame.parts.mfaDeps, { userId: user.id, owner: 'test', code, actor: 'test' });
+    await confirmTotpEnrolment(sesame.parts.deps, { userId: user.id, owner: 'test', code, actor: 'test' });
     const shown = await run(sesame, 'user', 'show', { email: 'cli2@example.com' });
     assert.equal((shown.mfa as { totp: boolean }).totp, true);
     assert.ok(!JSON.stringify(shown).includes(secret));
     await run(sesame, 'user', 'reset-mfa', { email: 'cli2@example.com' });
-    assert.equal(await sesame.parts.mfaDeps.factors.getTotp(user.id), null);
+    assert.equal(await sesame.parts.deps.factors.getTotp(user.id), null);
     assert.equal(audits(sesame, 'mfa.reset', user.id).length, 1);
   });
 

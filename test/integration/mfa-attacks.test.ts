@@ -37,7 +37,7 @@ describe('second-factor attacks with only a password', () => {
   });
   after(() => sesame.close());
 
-  const deps = () => sesame.parts.mfaDeps;
+  const deps = () => sesame.parts.deps;
 
   async function userWithEmailCodes(email: string) {
     const user = await addUser(sesame, email);
@@ -64,7 +64,7 @@ describe('second-factor attacks with only a password', () => {
   }
 
   const lockState = async (email: string) => {
-    const user = await sesame.parts.users.findByEmailKey(email);
+    const user = await sesame.parts.deps.users.findByEmailKey(email);
     assert.ok(user);
     return { failed: user.failedAttempts, locked: user.lockedUntil !== null };
   };
@@ -254,7 +254,7 @@ describe('second-factor attacks with only a password', () => {
     const { user } = await userWithTotp('mid-disable@example.com');
     const started = await startLogin(strict);
     const page = await submitLogin(started, 'mid-disable@example.com', PASSWORD);
-    await sesame.parts.users.updateProfile(user.id, { disabled: true });
+    await sesame.parts.deps.users.updateProfile(user.id, { disabled: true });
     const again = await started.browser.follow(page.url);
     assert.equal(again.status, 400);
     assert.match(again.html, /expired/);

@@ -31,7 +31,7 @@ describe('e-mailed one-time codes through a real SMTP server', () => {
 
   async function userWithEmailCodes(email: string) {
     const user = await addUser(sesame, email);
-    await setEmailCodes(sesame.parts.mfaDeps, { userId: user.id, enabled: true, actor: 'test' });
+    await setEmailCodes(sesame.parts.deps, { userId: user.id, enabled: true, actor: 'test' });
     return user;
   }
 
@@ -97,7 +97,7 @@ describe('e-mailed one-time codes through a real SMTP server', () => {
 
   it('does not offer e-mail codes when the app asks for the stronger acr and the user has an authenticator', async () => {
     const user = await userWithEmailCodes('mail4@example.com');
-    const deps = sesame.parts.mfaDeps;
+    const deps = sesame.parts.deps;
     const { secret } = await beginTotpEnrolment(deps, user, 'test');
     const code = await totpNow(sesame, secret);
     assert.ok(await confirmTotpEnrolment(deps, { userId: user.id, owner: 'test', code, actor: 'test' }));

@@ -31,10 +31,10 @@ describe('TOTP second factor, recovery codes and step-up', () => {
   /** A user with a confirmed authenticator (enrolled through the domain); returns the secret. */
   async function userWithTotp(email: string): Promise<string> {
     const user = await addUser(sesame, email);
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
+    const { secret } = await beginTotpEnrolment(sesame.parts.deps, user, 'test');
     const code = await totpNow(sesame, secret);
     assert.ok(
-      await confirmTotpEnrolment(sesame.parts.mfaDeps, {
+      await confirmTotpEnrolment(sesame.parts.deps, {
         userId: user.id,
         owner: 'test',
         code,
@@ -86,11 +86,11 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     const refused = await submitCode(second.started, second.page, 'totp', code);
     assert.ok(!refused.url.startsWith(REDIRECT), 'a used code must not sign in again');
     assert.match(refused.html, /already used\. Wait for the next code/, 'the message says why');
-    const user = await sesame.parts.users.findByEmailKey('replay@example.com');
+    const user = await sesame.parts.deps.users.findByEmailKey('replay@example.com');
     assert.equal(user?.failedAttempts, 0, 'a right code of a used step is not a guess');
     const wrong = await submitCode(second.started, refused, 'totp', code === '000000' ? '111111' : '000000');
     assert.ok(wrong.html.includes(WRONG));
-    assert.equal((await sesame.parts.users.findByEmailKey('replay@example.com'))?.failedAttempts, 1);
+    assert.equal((await sesame.parts.deps.users.findByEmailKey('replay@example.com'))?.failedAttempts, 1);
   });
 
   it('accepts the previous step but refuses a code from two steps ago', async () => {
@@ -111,7 +111,7 @@ describe('TOTP second factor, recovery codes and step-up', () => {
       current = await submitCode(started, current, 'totp', code);
       assert.ok(current.html.includes(WRONG));
     }
-    const user = await sesame.parts.users.findByEmailKey('guess@example.com');
+    const user = await sesame.parts.deps.users.findByEmailKey('guess@example.com');
     assert.equal(audits(sesame, 'account.locked', user?.id).length, 1);
     const right = await submitCode(started, current, 'totp', await totpNow(sesame, secret));
     assert.ok(!right.url.startsWith(REDIRECT), 'the right code is refused while locked');
@@ -152,10 +152,10 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     const { started, tokens } = await signIn(plain, 'stepup@example.com');
     assert.equal(tokens.claims()?.acr, ACR.password);
     assert.deepEqual(tokens.claims()?.amr, ['pwd']);
-    const user = await sesame.parts.users.findByEmailKey('stepup@example.com');
+    const user = await sesame.parts.deps.users.findByEmailKey('stepup@example.com');
     assert.ok(user);
-    const { secret } = await beginTotpEnrolment(sesame.parts.mfaDeps, user, 'test');
-    await confirmTotpEnrolment(sesame.parts.mfaDeps, {
+    const { secret } = await beginTotpEnrolment(sesame.parts.deps, user, 'test');
+    await confirmTotpEnrolment(sesame.parts.deps, {
       userId: user.id,
       owner: 'test',
       code: await totpNow(sesame, secret),
@@ -173,12 +173,12 @@ describe('TOTP second factor, recovery codes and step-up', () => {
 
   it('never logs a secret, code or hash', async () => {
     const log = sesame.logs.join('\n');
-    const factors = sesame.parts.mfaDeps.factors;
-    const user = await sesame.parts.users.findByEmailKey('replay@example.com');
+    const factors = sesame.parts.deps.factors;
+    const user = await sesame.parts.deps.users.findByEmailKey('replay@example.com');
     const stored = await factors.getTotp(user?.id ?? '');
     assert.ok(stored);
     assert.ok(!log.includes(stored.secretSealed));
-    assert.ok(!log.includes(await sesame.parts.mfaDeps.box.open(stored.secretSealed, `totp:${user?.id}`)));
+    assert.ok(!log.includes(await sesame.parts.deps.box.open(stored.secretSealed, `totp:${user?.id}`)));
     assert.ok(!/"(code|otp|secret)":"(?!\[redacted\])/.test(log));
   });
 });

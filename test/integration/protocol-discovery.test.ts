@@ -106,7 +106,7 @@ describe('discovery document and signing keys', () => {
       new Date(),
     );
     client.metadata.id_token_signed_response_alg = 'ES256';
-    await sesame.parts.clients.put(client);
+    await sesame.parts.deps.clients.put(client);
     const config = await oidc.discovery(
       new URL(sesame.issuer),
       'es256-app',

@@ -29,7 +29,7 @@ export async function startBrowserRig(
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { clientSecret } = await registerClient(
-      rig.sesame.parts.clients,
+      rig.sesame.parts.deps.clients,
       { ...app, redirectUris: [`${base}/callback`], postLogoutRedirectUris: [`${base}/`] },
       new Date(),
     );

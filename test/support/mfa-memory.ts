@@ -7,8 +7,8 @@ import { MemorySecretStore } from '../../functions/adapters/memory/stores.ts';
 import { secretBox } from '../../functions/adapters/secrets/secret-box.ts';
 import { parseConfig } from '../../functions/config/config.ts';
 import { ManualClock } from '../../functions/domain/clock.ts';
+import type { DomainDeps } from '../../functions/domain/deps.ts';
 import { createUser } from '../../functions/domain/login.ts';
-import type { MfaDeps } from '../../functions/domain/mfa/factor.ts';
 import type { PendingSignIn } from '../../functions/domain/ports.ts';
 import { memoryPorts } from './memory-ports.ts';
 
@@ -18,7 +18,7 @@ export async function memoryMfa(mfa: Record<string, unknown> = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 12));
   const mailer = new MemoryMailer();
   const config = parseConfig({ issuer: 'https://id.example.com', mfa });
-  const deps: MfaDeps = {
+  const deps: DomainDeps = {
     ...ports,
     clock,
     config,

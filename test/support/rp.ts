@@ -13,7 +13,7 @@ export async function relyingParty(
   reg: Partial<ClientRegistration> & { clientId: string },
 ) {
   const { clientSecret } = await registerClient(
-    sesame.parts.clients,
+    sesame.parts.deps.clients,
     { redirectUris: [REDIRECT], postLogoutRedirectUris: ['http://127.0.0.1:9/bye'], ...reg },
     new Date(),
   );

@@ -1,13 +1,13 @@
 import { createUser, setPassword } from '../accounts.ts';
+import type { DomainDeps } from '../deps.ts';
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
-import type { MfaDeps } from '../mfa/factor.ts';
 import { type FactorOverview, factorOverview, resetMfa } from '../mfa/settings.ts';
 import { NotFound, type User } from '../ports.ts';
 import { type Action, type Actor, actorId, requireAllowed } from './actor.ts';
 
 /** Administration of users: every use case takes the actor and goes through `authorize`. */
-export type AdminDeps = MfaDeps;
+export type AdminDeps = DomainDeps;
 
 /**
  * The user an action is about, found by e-mail. The actor is asked about the action before the

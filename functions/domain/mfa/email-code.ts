@@ -1,6 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { DomainDeps } from '../deps.ts';
 import { audit } from '../deps.ts';
-import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
+import { digits, type SecondFactor } from './factor.ts';
 
 /**
  * E-mailed one-time codes: 6 digits from a CSPRNG, stored as an HMAC, single use, valid
@@ -9,7 +10,7 @@ import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
  * failure count, and is rate-limited. E-mail is the weaker factor (NIST SP 800-63B-4 §3.1.3.1):
  * `strong` is false, and the acr says so.
  */
-const hashOf = (deps: MfaDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
+const hashOf = (deps: DomainDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
 
 export const emailCode: SecondFactor = {
   method: 'email',
@@ -47,7 +48,7 @@ export type SendOutcome = { ok: true } | { ok: false; reason: 'too_soon' | 'hour
 
 /** Sends a new code for sign-in `uid` to the user's address, within the resend limits. */
 export async function sendEmailCode(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { uid: string; user: { id: string; email: string } },
 ): Promise<SendOutcome> {
   const { mfa } = deps.config;
@@ -107,7 +108,7 @@ function codeMessage(to: string, code: string, ttlSeconds: number) {
 }
 
 export async function setEmailCodes(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { userId: string; enabled: boolean; actor: string },
 ): Promise<void> {
   await deps.factors.setEmailCodes(input.userId, input.enabled, deps.clock.now().getTime());

@@ -1,6 +1,5 @@
-import type { Config } from '../../config/config.ts';
-import type { Deps } from '../deps.ts';
-import type { FactorStore, FactorSummary, Mailer, SecretBox, SignInStore } from '../ports.ts';
+import type { DomainDeps } from '../deps.ts';
+import type { FactorSummary } from '../ports.ts';
 
 /** The second-factor methods. Which `acr`/`amr` each yields is decided in functions/oidc/acr.ts. */
 export type Method = 'totp' | 'email' | 'recovery';
@@ -10,14 +9,6 @@ export type Method = 'totp' | 'email' | 'recovery';
  * not accept for out-of-band authentication — apps and policy can demand `strong`.
  */
 export type Strength = 'any' | 'strong';
-
-export interface MfaDeps extends Deps {
-  factors: FactorStore;
-  signIns: SignInStore;
-  box: SecretBox;
-  mailer: Mailer;
-  config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;
-}
 
 export interface VerifyInput {
   userId: string;
@@ -40,13 +31,13 @@ export interface SecondFactor {
    * Whether a user with these factors can sign in with it (the configuration may not offer it). Pure:
    * the sign-in reads every factor of a user in one request (FactorStore.summary) and asks each.
    */
-  usableIn(config: MfaDeps['config'], factors: FactorSummary): boolean;
+  usableIn(config: DomainDeps['config'], factors: FactorSummary): boolean;
   /**
    * Checks a code; single use and replay protection are the factor's job. Never touches the lockout.
    * 'replayed': a code that was right for a time step already used (TOTP), refused without being a guess.
    */
-  verify(deps: MfaDeps, input: VerifyInput): Promise<boolean | 'replayed'>;
-  remove(deps: MfaDeps, userId: string): Promise<void>;
+  verify(deps: DomainDeps, input: VerifyInput): Promise<boolean | 'replayed'>;
+  remove(deps: DomainDeps, userId: string): Promise<void>;
 }
 
 /** Digits only, exact length: anything else is a wrong code without further work. */

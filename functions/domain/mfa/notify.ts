@@ -1,6 +1,6 @@
+import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import type { User } from '../ports.ts';
-import type { MfaDeps } from './factor.ts';
 
 /**
  * Tells the user that their account's sign-in methods changed, so a hijacked session can't quietly
@@ -9,7 +9,7 @@ import type { MfaDeps } from './factor.ts';
  * an audit event (`notification.failed`, logged and alarmed like any other) instead of thrown.
  */
 export async function notifyUser(
-  deps: MfaDeps,
+  deps: DomainDeps,
   user: Pick<User, 'id' | 'email'>,
   what: string,
   context?: AttemptContext,

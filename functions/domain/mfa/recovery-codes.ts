@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
+import type { DomainDeps } from '../deps.ts';
 import { audit } from '../deps.ts';
-import type { MfaDeps, SecondFactor } from './factor.ts';
+import type { SecondFactor } from './factor.ts';
 
 /**
  * Recovery codes (look-up secrets, NIST SP 800-63B §5.1.2): 10 single-use codes of 10 characters
@@ -24,7 +25,7 @@ function normalise(code: string): string {
     .slice(0, 64);
 }
 
-const hashOf = (deps: MfaDeps, userId: string, code: string) =>
+const hashOf = (deps: DomainDeps, userId: string, code: string) =>
   deps.box.digest(`recovery:${userId}:${normalise(code)}`);
 
 export const recoveryCodes: SecondFactor = {
@@ -43,7 +44,7 @@ export const recoveryCodes: SecondFactor = {
 
 /** A fresh set replacing every earlier code. The plain codes are returned once, to be shown once. */
 export async function regenerateRecoveryCodes(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { userId: string; actor: string },
 ): Promise<string[]> {
   const codes = Array.from({ length: COUNT }, newCode);

@@ -1,10 +1,11 @@
 import { guardAttempt } from '../attempt-guard.ts';
+import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, type Violation } from '../password-policy.ts';
 import { type FactorSummary, NotFound, type User } from '../ports.ts';
 import { setEmailCodes } from './email-code.ts';
-import type { MfaDeps, Strength } from './factor.ts';
+import type { Strength } from './factor.ts';
 import { notifyUser } from './notify.ts';
 import { mfaRequirement } from './policy.ts';
 import { recoveryCodes, regenerateRecoveryCodes } from './recovery-codes.ts';
@@ -23,21 +24,21 @@ export interface FactorOverview {
   offered: Array<'totp' | 'email'>;
 }
 
-async function user(deps: MfaDeps, userId: string): Promise<User> {
+async function user(deps: DomainDeps, userId: string): Promise<User> {
   const u = await deps.users.findById(userId);
   if (!u || u.disabled) throw new NotFound();
   return u;
 }
 
-const notify = (deps: MfaDeps, u: User, what: string, context?: AttemptContext) =>
+const notify = (deps: DomainDeps, u: User, what: string, context?: AttemptContext) =>
   notifyUser(deps, u, what, context);
 
-export async function factorOverview(deps: MfaDeps, userId: string): Promise<FactorOverview> {
+export async function factorOverview(deps: DomainDeps, userId: string): Promise<FactorOverview> {
   return { ...(await deps.factors.summary(userId)), offered: deps.config.mfa.factors };
 }
 
 /** `owner`: the account-page session enrolling; only it sees and may confirm the key. */
-export async function startTotp(deps: MfaDeps, userId: string, owner: string): Promise<TotpEnrolment> {
+export async function startTotp(deps: DomainDeps, userId: string, owner: string): Promise<TotpEnrolment> {
   return beginTotpEnrolment(deps, await user(deps, userId), owner);
 }
 
@@ -46,7 +47,7 @@ export async function startTotp(deps: MfaDeps, userId: string, owner: string): P
  * factor of a user also gets recovery codes (returned once).
  */
 export async function finishTotp(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { userId: string; code: string; owner: string; context?: AttemptContext },
 ): Promise<string[] | null> {
   const { userId } = input;
@@ -67,7 +68,7 @@ export async function finishTotp(
  * factor of that strength: otherwise their next sign-in would offer enrolment to anyone with the
  * password.
  */
-async function mandatedStrength(deps: MfaDeps, u: User): Promise<Strength | null> {
+async function mandatedStrength(deps: DomainDeps, u: User): Promise<Strength | null> {
   const userRoles = await deps.roles.allRoles(u.id);
   const clientIds = [...new Set(userRoles.map((r) => r.clientId))];
   const clients = await Promise.all(clientIds.map((id) => deps.clients.get(id)));
@@ -103,7 +104,7 @@ const CHANGE_LEASE_MS = 30_000;
  * only back up a factor.
  */
 async function switchOff(
-  deps: MfaDeps,
+  deps: DomainDeps,
   u: User,
   without: (factors: FactorSummary) => FactorSummary,
   off: () => Promise<void>,
@@ -123,7 +124,7 @@ async function switchOff(
   }
 }
 
-export async function removeTotp(deps: MfaDeps, userId: string): Promise<FactorChange> {
+export async function removeTotp(deps: DomainDeps, userId: string): Promise<FactorChange> {
   const u = await user(deps, userId);
   const outcome = await switchOff(
     deps,
@@ -140,7 +141,7 @@ export async function removeTotp(deps: MfaDeps, userId: string): Promise<FactorC
 }
 
 export async function switchEmailCodes(
-  deps: MfaDeps,
+  deps: DomainDeps,
   userId: string,
   enabled: boolean,
 ): Promise<FactorChange> {
@@ -160,7 +161,7 @@ export async function switchEmailCodes(
 }
 
 /** New recovery codes replace the old ones; null when the user has no factor for them to back up. */
-export async function newRecoveryCodes(deps: MfaDeps, userId: string): Promise<string[] | null> {
+export async function newRecoveryCodes(deps: DomainDeps, userId: string): Promise<string[] | null> {
   const u = await user(deps, userId);
   if (!(await hasAnyFactor(deps, userId))) return null;
   const codes = await regenerateRecoveryCodes(deps, { userId, actor: userId });
@@ -183,7 +184,7 @@ export type PasswordChange =
  * session (credentialsChangedAt).
  */
 export async function changeOwnPassword(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { userId: string; current: string; next: string; context?: AttemptContext },
 ): Promise<PasswordChange> {
   const wrong = { ok: false, reason: 'wrong_password' } as const;
@@ -216,7 +217,7 @@ export async function changeOwnPassword(
  * user's sessions and refresh tokens, as a password reset does: whoever has the lost device may
  * still be signed in on it.
  */
-export async function resetMfa(deps: MfaDeps, input: { userId: string; actor: string }): Promise<void> {
+export async function resetMfa(deps: DomainDeps, input: { userId: string; actor: string }): Promise<void> {
   await user(deps, input.userId);
   for (const f of FACTORS) await f.remove(deps, input.userId);
   await deps.users.endSessions(input.userId, deps.clock.now().getTime());

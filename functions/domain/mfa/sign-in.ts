@@ -1,8 +1,9 @@
 import { guardAttempt } from '../attempt-guard.ts';
+import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import type { FactorSummary, PendingSignIn, User } from '../ports.ts';
 import { emailCode } from './email-code.ts';
-import type { Method, MfaDeps, SecondFactor, Strength } from './factor.ts';
+import type { Method, SecondFactor, Strength } from './factor.ts';
 import { mfaRequirement, type Requirement } from './policy.ts';
 import { recoveryCodes } from './recovery-codes.ts';
 import { totp } from './totp.ts';
@@ -19,7 +20,11 @@ export function factorFor(method: string): SecondFactor | undefined {
  * the user's other factors: alone they are no way in, and they are only as strong as the strongest
  * factor they back up (codes kept beside e-mail codes alone must not pass for an authenticator).
  */
-export function methodsIn(config: MfaDeps['config'], factors: FactorSummary, strength: Strength): Method[] {
+export function methodsIn(
+  config: DomainDeps['config'],
+  factors: FactorSummary,
+  strength: Strength,
+): Method[] {
   const usable = FACTORS.filter((f) => f.usableIn(config, factors));
   const primary = usable.filter((f) => f.method !== 'recovery');
   if (primary.length === 0) return [];
@@ -30,7 +35,11 @@ export function methodsIn(config: MfaDeps['config'], factors: FactorSummary, str
 }
 
 /** The strength a right code of `method` proves for a user with these factors (see methodsIn). */
-export function provenStrength(config: MfaDeps['config'], method: Method, factors: FactorSummary): Strength {
+export function provenStrength(
+  config: DomainDeps['config'],
+  method: Method,
+  factors: FactorSummary,
+): Strength {
   return methodsIn(config, factors, 'strong').includes(method) ? 'strong' : 'any';
 }
 
@@ -40,7 +49,7 @@ export function provenStrength(config: MfaDeps['config'], method: Method, factor
  * sign-in) must be passed instead, never enrolled past.
  */
 export function stillEnrolling(
-  config: MfaDeps['config'],
+  config: DomainDeps['config'],
   pending: PendingSignIn,
   factors: FactorSummary,
 ): boolean {
@@ -60,7 +69,7 @@ export function meets(proven: Strength | undefined, wanted: Strength): boolean {
  * enough (`sufficient: false`). Empty `methods`: the user has no factor at all.
  */
 export function offeredMethods(
-  config: MfaDeps['config'],
+  config: DomainDeps['config'],
   factors: FactorSummary,
   strength: Strength,
 ): { methods: Method[]; sufficient: boolean } {
@@ -69,7 +78,7 @@ export function offeredMethods(
   return { methods: methodsIn(config, factors, 'any'), sufficient: false };
 }
 
-export async function hasAnyFactor(deps: MfaDeps, userId: string): Promise<boolean> {
+export async function hasAnyFactor(deps: DomainDeps, userId: string): Promise<boolean> {
   return methodsIn(deps.config, await deps.factors.summary(userId), 'any').length > 0;
 }
 
@@ -80,7 +89,7 @@ type Gathered = Awaited<ReturnType<typeof gather>>;
  * app (from the cached client store), every factor in one Query, and the user's roles only when a
  * role rule exists (without one they can't change the outcome).
  */
-async function gather(deps: MfaDeps, userId: string, clientId: string) {
+async function gather(deps: DomainDeps, userId: string, clientId: string) {
   const [client, factors, userRoles] = await Promise.all([
     clientId ? deps.clients.get(clientId) : null,
     deps.factors.summary(userId),
@@ -91,7 +100,7 @@ async function gather(deps: MfaDeps, userId: string, clientId: string) {
 
 /** The pure decision in policy.ts, on what was gathered. */
 function decide(
-  deps: MfaDeps,
+  deps: DomainDeps,
   user: Pick<User, 'requireMfa'>,
   gathered: Gathered,
   input: { clientId: string; requested: Strength | null },
@@ -109,7 +118,7 @@ function decide(
 
 /** Does this (already read) user need a second factor for this app, and how strong? With the factors read for it. */
 export async function requirementFor(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { user: Pick<User, 'id' | 'requireMfa'>; clientId: string; requested: Strength | null },
 ): Promise<{ requirement: Requirement; factors: FactorSummary }> {
   const gathered = await gather(deps, input.user.id, input.clientId);
@@ -122,7 +131,7 @@ export async function requirementFor(
  * Null when there is no such user. The user's factors come back too, as read for the decision.
  */
 export async function requirementForId(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: {
     userId: string;
     clientId: string;
@@ -150,7 +159,7 @@ export type VerifyOutcome =
  * a conditional write naming this very sign-in and user, so it can't land on another.
  */
 export async function verifySecondFactor(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { pending: PendingSignIn; method: string; code: string; context?: AttemptContext },
 ): Promise<VerifyOutcome> {
   const { pending } = input;

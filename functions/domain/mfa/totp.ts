@@ -1,8 +1,9 @@
 import { generateSecret, generateURI, verify } from 'otplib';
 import { guardAttempt } from '../attempt-guard.ts';
+import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import { DomainError } from '../errors.ts';
-import { digits, type MfaDeps, type SecondFactor } from './factor.ts';
+import { digits, type SecondFactor } from './factor.ts';
 
 /**
  * TOTP (RFC 6238): 6 digits, 30-second steps, HMAC-SHA-1 (what authenticator apps implement).
@@ -13,7 +14,7 @@ const PERIOD = 30;
 const aad = (userId: string) => `totp:${userId}`;
 
 /** The step a valid code belongs to, or null. */
-async function matchingStep(deps: MfaDeps, secret: string, code: string): Promise<number | null> {
+async function matchingStep(deps: DomainDeps, secret: string, code: string): Promise<number | null> {
   const token = digits(code, 6);
   if (token === null) return null;
   const epoch = Math.floor(deps.clock.now().getTime() / 1000);
@@ -73,7 +74,7 @@ export const ENROLMENT_TTL_MS = 15 * 60 * 1000;
  * an abandoned enrolment never becomes the user's authenticator.
  */
 export async function beginTotpEnrolment(
-  deps: MfaDeps,
+  deps: DomainDeps,
   user: { id: string; email: string },
   owner: string,
 ): Promise<TotpEnrolment> {
@@ -105,7 +106,7 @@ export async function beginTotpEnrolment(
  * through the attempt guard, so wrong codes count towards the lockout.
  */
 export async function confirmTotpEnrolment(
-  deps: MfaDeps,
+  deps: DomainDeps,
   input: { userId: string; code: string; owner: string; actor: string; context?: AttemptContext },
 ): Promise<boolean> {
   const outcome = await guardAttempt(deps, {
