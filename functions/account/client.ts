@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
-import type { Strength } from '../domain/mfa/factor.ts';
+import type { Strength } from '../domain/credentials/strategy.ts';
 import { ACR } from '../oidc/acr.ts';
 
 export const ACCOUNT_CLIENT_NAME = 'your Sesame account';

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
+import { TotpAlreadyEnrolled } from '../domain/credentials/totp/strategy.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import {
   changeOwnPassword,
@@ -12,7 +13,6 @@ import {
   startTotp,
   switchEmailCodes,
 } from '../domain/mfa/settings.ts';
-import { TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
 import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest, readForm } from '../http/forms.ts';

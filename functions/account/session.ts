@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
+import type { Strength } from '../domain/credentials/strategy.ts';
 import type { DomainDeps } from '../domain/deps.ts';
-import type { Strength } from '../domain/mfa/factor.ts';
 import { methodsIn, requirementForId } from '../domain/mfa/sign-in.ts';
 import type { FactorSummary, User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';

@@ -1,4 +1,5 @@
 import { guardAttempt } from './attempt-guard.ts';
+import { password } from './credentials/password/strategy.ts';
 import { type AttemptContext, audit, type Deps, lockoutPolicy } from './deps.ts';
 import { InvalidEmail, normaliseEmail } from './email.ts';
 import { argon2Hasher } from './password-hash.ts';
@@ -61,7 +62,7 @@ export async function authenticatePassword(
     verify: async (user) =>
       user.passwordHash === null
         ? dummyVerify().then(() => false)
-        : hasher.verify(user.passwordHash, input.password),
+        : password.verify(deps, { userId: user.id, uid: '', code: input.password, user }),
     completes: async (user) => !(await input.secondStepNeeded?.(user)),
   });
   if (!outcome.ok) {

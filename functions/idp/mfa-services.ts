@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { sendEmailCode } from '../domain/credentials/email-code/strategy.ts';
+import { regenerateRecoveryCodes } from '../domain/credentials/recovery-codes/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  TotpAlreadyEnrolled,
+} from '../domain/credentials/totp/strategy.ts';
 import type { AttemptContext, DomainDeps } from '../domain/deps.ts';
-import { sendEmailCode } from '../domain/mfa/email-code.ts';
 import { notifyUser } from '../domain/mfa/notify.ts';
-import { regenerateRecoveryCodes } from '../domain/mfa/recovery-codes.ts';
 import {
   meets,
   methodsIn,
@@ -12,7 +17,6 @@ import {
   stillEnrolling,
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment, TotpAlreadyEnrolled } from '../domain/mfa/totp.ts';
 import { NotFound, type PendingSignIn } from '../domain/ports.ts';
 import type { MfaServices, RequestInfo, SignInRequest } from '../interactions/services.ts';
 import { requestedStrength } from '../oidc/acr.ts';

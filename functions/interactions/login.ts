@@ -1,5 +1,5 @@
 import { basePath } from '../http/base-path.ts';
-import { ACR } from '../oidc/acr.ts';
+import { ACR, amrFor } from '../oidc/acr.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
 import type { SecondStep } from './services.ts';
@@ -71,7 +71,7 @@ export const loginStep = {
       login: {
         accountId: result.userId,
         acr: ACR.password,
-        amr: ['pwd'],
+        amr: amrFor(null),
         // Without "keep me signed in" the session cookie ends with the browser session.
         remember,
       },

@@ -1,4 +1,5 @@
-import type { Method, Strength } from '../domain/mfa/factor.ts';
+import { amrOf } from '../domain/credentials/registry.ts';
+import type { Method, Strength } from '../domain/credentials/strategy.ts';
 
 /**
  * Authentication context class references Sesame puts in ID tokens (`acr`), with the RFC 8176
@@ -28,8 +29,9 @@ export function acrFor(proven: Strength | null): string {
   return proven === 'strong' ? ACR.mfa : ACR.mfaEmail;
 }
 
+/** RFC 8176 `amr` of a password sign-in with this second step (or none), from the strategies' own values. */
 export function amrFor(method: Method | null): string[] {
-  return method === null ? ['pwd'] : ['pwd', 'otp', 'mfa'];
+  return amrOf('password', method);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import type { Strength } from '../domain/mfa/factor.ts';
+import type { Strength } from '../domain/credentials/strategy.ts';
 import type { User, UserStore } from '../domain/ports.ts';
 import { requestedStrength, satisfies } from './acr.ts';
 

@@ -2,7 +2,7 @@ import { Eta } from 'eta/core';
 import { templates as account } from './account.ts';
 import { templates as common } from './common.ts';
 import { templates as layout } from './layout.ts';
-import { templates as secondFactor } from './second-factor.ts';
+import { methodForms, templates as secondFactor } from './second-factor.ts';
 import { templates as signIn } from './sign-in.ts';
 
 export { stylesheet } from './layout.ts';
@@ -15,7 +15,8 @@ export { stylesheet } from './layout.ts';
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
 
 const pages = { ...signIn, ...secondFactor, ...account, ...common };
-for (const [name, text] of Object.entries({ ...layout, ...pages })) eta.loadTemplate(`@${name}`, text);
+for (const [name, text] of Object.entries({ ...layout, ...methodForms, ...pages }))
+  eta.loadTemplate(`@${name}`, text);
 
 export type View = keyof typeof pages;
 

@@ -1,20 +1,17 @@
-/** The second step of a sign-in: the code forms, authenticator enrolment, the too-weak page and recovery codes (also shown by the account page). */
-export const templates = {
-  mfa: `<h1>Two-step verification</h1>
-<% if (it.clientName) { %><p class="sub">to continue to <strong><%= it.clientName %></strong></p><% } %>
-<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
-<% if (it.notice) { %><p class="notice" role="status"><%= it.notice %></p><% } %>
-<% if (it.methods.includes('totp')) { %>
-<form method="post" action="<%= it.action %>" novalidate>
+/**
+ * One form per second-step strategy, `method-<id>`: the page includes the ones the sign-in offers, in
+ * the registry's order (domain/credentials/registry.ts). A new strategy brings its own form here.
+ */
+export const methodForms = {
+  'method-totp': `<form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="totp">
 <label for="totp-code">Code from your authenticator app</label>
 <input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
 <button type="submit">Verify</button>
-</form>
-<% } %>
-<% if (it.methods.includes('email')) { %>
-<form method="post" action="<%= it.send %>" class="alt">
+</form>`,
+
+  'method-email': `<form method="post" action="<%= it.send %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary" id="send-email-code">Send a code to <%= it.email %></button>
 </form>
@@ -24,10 +21,9 @@ export const templates = {
 <label for="email-code">Code from the e-mail</label>
 <input id="email-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
 <button type="submit">Verify e-mail code</button>
-</form>
-<% } %>
-<% if (it.methods.includes('recovery')) { %>
-<details class="alt"><summary>Use a recovery code</summary>
+</form>`,
+
+  'method-recovery': `<details class="alt"><summary>Use a recovery code</summary>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="recovery">
@@ -35,8 +31,16 @@ export const templates = {
 <input id="recovery-code" name="code" type="text" autocomplete="off" maxlength="20" required>
 <button type="submit">Use recovery code</button>
 </form>
-</details>
-<% } %>
+</details>`,
+};
+
+/** The second step of a sign-in: the code forms, authenticator enrolment, the too-weak page and recovery codes (also shown by the account page). */
+export const templates = {
+  mfa: `<h1>Two-step verification</h1>
+<% if (it.clientName) { %><p class="sub">to continue to <strong><%= it.clientName %></strong></p><% } %>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<% if (it.notice) { %><p class="notice" role="status"><%= it.notice %></p><% } %>
+<% for (const method of it.methods) { %><%~ include('@method-' + method, it) %><% } %>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary">Cancel and return to the application</button>

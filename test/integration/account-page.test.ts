@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { ACCOUNT_CLIENT_ID } from '../../functions/domain/clients.ts';
-import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { FormClient, type Page } from '../support/browserless.ts';
 import { audits, recoveryCodesOnPage, secretOnPage, totpNow } from '../support/mfa.ts';
 import { addUser, PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { COMMANDS } from '../../functions/cli/commands.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { audits, totpNow } from '../support/mfa.ts';
 import { addUser, PASSWORD, relyingParty, signIn, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
-import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
-import { regenerateRecoveryCodes } from '../../functions/domain/mfa/recovery-codes.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
+import { regenerateRecoveryCodes } from '../../functions/domain/credentials/recovery-codes/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import type { Page } from '../support/browserless.ts';
 import { audits, completeSignIn, secretOnPage, submitCode, totpNow } from '../support/mfa.ts';

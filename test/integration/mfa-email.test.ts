@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
-import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import type { Page } from '../support/browserless.ts';
 import { completeSignIn, submitCode, totpNow } from '../support/mfa.ts';

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import {
   audits,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
 import { createUser } from '../../functions/domain/login.ts';
-import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
 import { methodsIn, provenStrength } from '../../functions/domain/mfa/sign-in.ts';
 import { mfaServices } from '../../functions/idp/mfa-services.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
@@ -113,13 +113,13 @@ describe('usable methods from the factor summary', () => {
   it('applies each factor rule, the strength, and "recovery codes alone are no way in"', async () => {
     const { deps } = await memoryMfa();
     const all = { totp: true, emailCodes: true, recoveryCodesLeft: 3 };
-    assert.deepEqual(methodsIn(deps.config, all, 'any'), ['totp', 'recovery', 'email']);
+    assert.deepEqual(methodsIn(deps.config, all, 'any'), ['totp', 'email', 'recovery']);
     assert.deepEqual(methodsIn(deps.config, all, 'strong'), ['totp', 'recovery']);
     assert.deepEqual(methodsIn(deps.config, { ...all, totp: false, emailCodes: false }, 'any'), []);
     assert.deepEqual(methodsIn(deps.config, { ...all, totp: false }, 'strong'), []);
     // Recovery codes beside e-mail codes alone back up the weaker factor: no stronger than it.
     const emailAndCodes = { totp: false, emailCodes: true, recoveryCodesLeft: 3 };
-    assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'any'), ['recovery', 'email']);
+    assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'any'), ['email', 'recovery']);
     assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'strong'), []);
     assert.equal(provenStrength(deps.config, 'recovery', emailAndCodes), 'any');
     assert.equal(provenStrength(deps.config, 'recovery', all), 'strong');

@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emailCode, sendEmailCode, setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
-import { recoveryCodes, regenerateRecoveryCodes } from '../../functions/domain/mfa/recovery-codes.ts';
+import {
+  emailCode,
+  sendEmailCode,
+  setEmailCodes,
+} from '../../functions/domain/credentials/email-code/strategy.ts';
+import {
+  recoveryCodes,
+  regenerateRecoveryCodes,
+} from '../../functions/domain/credentials/recovery-codes/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  totp,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { verifySecondFactor } from '../../functions/domain/mfa/sign-in.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment, totp } from '../../functions/domain/mfa/totp.ts';
 import { totpAt } from '../support/mfa.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setEmailCodes } from '../../functions/domain/mfa/email-code.ts';
-import { regenerateRecoveryCodes } from '../../functions/domain/mfa/recovery-codes.ts';
+import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
+import { regenerateRecoveryCodes } from '../../functions/domain/credentials/recovery-codes/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { changeOwnPassword, removeTotp, switchEmailCodes } from '../../functions/domain/mfa/settings.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment } from '../../functions/domain/mfa/totp.ts';
 import { totpAt } from '../support/mfa.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.ts';
-import type { Strength } from './factor.ts';
+import type { Strength } from '../credentials/strategy.ts';
 
 /** Everything the MFA decision depends on, gathered by the caller (sign-in.ts). */
 export interface PolicyInput {

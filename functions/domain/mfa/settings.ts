@@ -1,16 +1,22 @@
 import { guardAttempt } from '../attempt-guard.ts';
+import { setEmailCodes } from '../credentials/email-code/strategy.ts';
+import { password } from '../credentials/password/strategy.ts';
+import { recoveryCodes, regenerateRecoveryCodes } from '../credentials/recovery-codes/strategy.ts';
+import { SECOND_STEPS } from '../credentials/registry.ts';
+import type { Strength } from '../credentials/strategy.ts';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+  type TotpEnrolment,
+} from '../credentials/totp/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, type Violation } from '../password-policy.ts';
 import { type FactorSummary, NotFound, type User } from '../ports.ts';
-import { setEmailCodes } from './email-code.ts';
-import type { Strength } from './factor.ts';
 import { notifyUser } from './notify.ts';
 import { mfaRequirement } from './policy.ts';
-import { recoveryCodes, regenerateRecoveryCodes } from './recovery-codes.ts';
-import { FACTORS, hasAnyFactor, methodsIn } from './sign-in.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment, type TotpEnrolment } from './totp.ts';
+import { hasAnyFactor, methodsIn } from './sign-in.ts';
 
 /**
  * Self-service account settings (the /account page) and the administrator's MFA reset. Every change
@@ -194,7 +200,7 @@ export async function changeOwnPassword(
     failureType: 'password.change',
     wrongReason: 'bad_password',
     ...(input.context ? { context: input.context } : {}),
-    verify: async (u) => u.passwordHash !== null && hasher.verify(u.passwordHash, input.current),
+    verify: (user) => password.verify(deps, { userId: user.id, uid: '', code: input.current, user }),
     completes: () => true,
   });
   if (!outcome.ok) return wrong;
@@ -219,7 +225,7 @@ export async function changeOwnPassword(
  */
 export async function resetMfa(deps: DomainDeps, input: { userId: string; actor: string }): Promise<void> {
   await user(deps, input.userId);
-  for (const f of FACTORS) await f.remove(deps, input.userId);
+  for (const s of SECOND_STEPS) await s.remove(deps, input.userId);
   await deps.users.endSessions(input.userId, deps.clock.now().getTime());
   await audit(deps, { type: 'mfa.reset', outcome: 'success', actor: input.actor, target: input.userId });
 }

@@ -1,19 +1,10 @@
 import { guardAttempt } from '../attempt-guard.ts';
+import { SECOND_STEPS, secondStep } from '../credentials/registry.ts';
+import type { Method, Strength } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import type { FactorSummary, PendingSignIn, User } from '../ports.ts';
-import { emailCode } from './email-code.ts';
-import type { Method, SecondFactor, Strength } from './factor.ts';
 import { mfaRequirement, type Requirement } from './policy.ts';
-import { recoveryCodes } from './recovery-codes.ts';
-import { totp } from './totp.ts';
-
-/** Every second factor, strongest first. Adding a factor means adding it here and its own file. */
-export const FACTORS: readonly SecondFactor[] = [totp, recoveryCodes, emailCode];
-
-export function factorFor(method: string): SecondFactor | undefined {
-  return FACTORS.find((f) => f.method === method);
-}
 
 /**
  * The factors a user with these `factors` can sign in with, at this strength. Recovery codes back up
@@ -25,13 +16,15 @@ export function methodsIn(
   factors: FactorSummary,
   strength: Strength,
 ): Method[] {
-  const usable = FACTORS.filter((f) => f.usableIn(config, factors));
-  const primary = usable.filter((f) => f.method !== 'recovery');
+  const usable = SECOND_STEPS.filter((s) => s.usableIn(config, factors));
+  const primary = usable.filter((s) => s.strength !== 'backup');
   if (primary.length === 0) return [];
-  const backsUpStrong = primary.some((f) => f.strong);
+  const backsUpStrong = primary.some((s) => s.strength === 'strong');
   return usable
-    .filter((f) => strength === 'any' || (f.method === 'recovery' ? backsUpStrong : f.strong))
-    .map((f) => f.method);
+    .filter(
+      (s) => strength === 'any' || s.strength === 'strong' || (s.strength === 'backup' && backsUpStrong),
+    )
+    .map((s) => s.method);
 }
 
 /** The strength a right code of `method` proves for a user with these factors (see methodsIn). */
@@ -163,7 +156,7 @@ export async function verifySecondFactor(
   input: { pending: PendingSignIn; method: string; code: string; context?: AttemptContext },
 ): Promise<VerifyOutcome> {
   const { pending } = input;
-  const factor = factorFor(input.method);
+  const factor = secondStep(input.method);
   const factors = await deps.factors.summary(pending.userId);
   const offered = offeredMethods(deps.config, factors, pending.strength);
   const proven = factor ? provenStrength(deps.config, factor.method, factors) : 'any';

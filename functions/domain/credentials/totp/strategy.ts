@@ -1,9 +1,9 @@
 import { generateSecret, generateURI, verify } from 'otplib';
-import { guardAttempt } from '../attempt-guard.ts';
-import type { DomainDeps } from '../deps.ts';
-import { type AttemptContext, audit } from '../deps.ts';
-import { DomainError } from '../errors.ts';
-import { digits, type SecondFactor } from './factor.ts';
+import { guardAttempt } from '../../attempt-guard.ts';
+import type { DomainDeps } from '../../deps.ts';
+import { type AttemptContext, audit } from '../../deps.ts';
+import { DomainError } from '../../errors.ts';
+import { digits, type SecondStep } from '../strategy.ts';
 
 /**
  * TOTP (RFC 6238): 6 digits, 30-second steps, HMAC-SHA-1 (what authenticator apps implement).
@@ -30,9 +30,11 @@ async function matchingStep(deps: DomainDeps, secret: string, code: string): Pro
   return result.valid && 'timeStep' in result ? result.timeStep : null;
 }
 
-export const totp: SecondFactor = {
+export const totp: SecondStep = {
   method: 'totp',
-  strong: true,
+  step: 'second',
+  amr: ['otp'],
+  strength: 'strong',
   // Offered by the configuration and confirmed: a half-enrolled secret is no way to sign in.
   usableIn: (config, factors) => config.mfa.factors.includes('totp') && factors.totp,
   async verify(deps, { userId, code }) {

@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { DomainDeps } from '../deps.ts';
-import { audit } from '../deps.ts';
-import { digits, type SecondFactor } from './factor.ts';
+import type { DomainDeps } from '../../deps.ts';
+import { audit } from '../../deps.ts';
+import { digits, type SecondStep } from '../strategy.ts';
 
 /**
  * E-mailed one-time codes: 6 digits from a CSPRNG, stored as an HMAC, single use, valid
@@ -12,9 +12,12 @@ import { digits, type SecondFactor } from './factor.ts';
  */
 const hashOf = (deps: DomainDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
 
-export const emailCode: SecondFactor = {
+export const emailCode: SecondStep = {
   method: 'email',
-  strong: false,
+  step: 'second',
+  // RFC 8176 has no value for e-mail; the code is a one-time password, so the acr tells them apart.
+  amr: ['otp'],
+  strength: 'any',
   // Offered by the configuration and switched on by the user (or an administrator).
   usableIn: (config, factors) => config.mfa.factors.includes('email') && factors.emailCodes,
   async verify(deps, { userId, uid, code }) {

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import type { DomainDeps } from '../deps.ts';
-import { audit } from '../deps.ts';
-import type { SecondFactor } from './factor.ts';
+import type { DomainDeps } from '../../deps.ts';
+import { audit } from '../../deps.ts';
+import type { SecondStep } from '../strategy.ts';
 
 /**
  * Recovery codes (look-up secrets, NIST SP 800-63B §5.1.2): 10 single-use codes of 10 characters
@@ -28,9 +28,12 @@ function normalise(code: string): string {
 const hashOf = (deps: DomainDeps, userId: string, code: string) =>
   deps.box.digest(`recovery:${userId}:${normalise(code)}`);
 
-export const recoveryCodes: SecondFactor = {
+export const recoveryCodes: SecondStep = {
   method: 'recovery',
-  strong: true,
+  step: 'second',
+  // RFC 8176 has no value for look-up secrets; a recovery code is a one-time password.
+  amr: ['otp'],
+  strength: 'backup',
   // Any code left. (Whether they count alone is the sign-in's rule: see methodsIn in sign-in.ts.)
   usableIn: (_config, factors) => factors.recoveryCodesLeft > 0,
   async verify(deps, { userId, code }) {

@@ -1,0 +1,69 @@
+import type { DomainDeps } from '../deps.ts';
+import type { FactorSummary, User } from '../ports.ts';
+
+/**
+ * A credential strategy is one way of proving who you are: a password, an authenticator app, an
+ * e-mailed code, a recovery code — and later a passkey or an upstream identity. Each lives in its own
+ * folder beside this file and is listed once in `registry.ts`; the sign-in flow, the strength rules,
+ * `amr` and the second-step page iterate over the registry instead of naming strategies. See
+ * docs/architecture.md for how one is added.
+ */
+
+/** The second-step strategies: their ids are the `method` of forms, audit events and pending sign-ins. */
+export type Method = 'totp' | 'email' | 'recovery';
+export type StrategyId = 'password' | Method;
+
+/**
+ * `strong`: TOTP (and recovery codes backing it). `any`: e-mailed codes too, which NIST SP
+ * 800-63B-4 §3.1.3.1 does not accept for out-of-band authentication — apps and policy can demand
+ * `strong`.
+ */
+export type Strength = 'any' | 'strong';
+
+export interface VerifyInput {
+  userId: string;
+  /** The interaction the code is for: e-mail codes are bound to it. */
+  uid: string;
+  code: string;
+  /** The user as the attempt guard read it (a password strategy needs its hash). */
+  user?: User;
+}
+
+export interface CredentialStrategy<Id extends StrategyId = StrategyId> {
+  method: Id;
+  /**
+   * `first` proves who the user is and starts a sign-in; `second` is a further factor after a first
+   * (and the step-up of an existing session).
+   */
+  step: 'first' | 'second';
+  /** The RFC 8176 `amr` values a successful use adds to the tokens. */
+  amr: readonly string[];
+  /**
+   * As a second step: `strong` reaches `urn:sesame:acr:mfa`, `any` only `urn:sesame:acr:mfa:email`,
+   * `backup` (recovery codes) is as strong as the strongest other second step the user has, and is no
+   * way in alone.
+   */
+  strength: 'strong' | 'any' | 'backup';
+  /**
+   * Whether a user with these factors can use it (the configuration may not offer it). Pure: a
+   * sign-in reads every credential of a user in one request (FactorStore.summary) and asks each.
+   */
+  usableIn(config: DomainDeps['config'], factors: FactorSummary): boolean;
+  /**
+   * Checks a secret; single use and replay protection are the strategy's job, the lockout is the
+   * attempt guard's (every caller goes through domain/attempt-guard.ts). 'replayed': a code that was
+   * right for a time step already used (TOTP), refused without being a guess.
+   */
+  verify(deps: DomainDeps, input: VerifyInput): Promise<boolean | 'replayed'>;
+  /** Takes it away from the user (an administrator's MFA reset removes every second step). */
+  remove?(deps: DomainDeps, userId: string): Promise<void>;
+}
+
+/** A second step can always be taken away again (by the user, or an administrator's MFA reset). */
+export type SecondStep = CredentialStrategy<Method> & Required<Pick<CredentialStrategy, 'remove'>>;
+
+/** Digits only, exact length: anything else is a wrong code without further work. */
+export function digits(code: string, length: number): string | null {
+  const trimmed = code.replace(/\s+/g, '');
+  return new RegExp(`^\\d{${length}}$`).test(trimmed) ? trimmed : null;
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { amrOf, SECOND_STEPS, STRATEGIES, secondStep } from '../../functions/domain/credentials/registry.ts';
+import { ACR, acrFor, amrFor } from '../../functions/oidc/acr.ts';
+
+describe('the credential strategy registry', () => {
+  it('lists every strategy once, the password as the only first step', () => {
+    const ids = STRATEGIES.map((s) => s.method);
+    assert.equal(new Set(ids).size, ids.length);
+    assert.deepEqual(
+      STRATEGIES.filter((s) => s.step === 'first').map((s) => s.method),
+      ['password'],
+    );
+    assert.deepEqual(
+      SECOND_STEPS.map((s) => s.method),
+      ['totp', 'email', 'recovery'],
+    );
+    assert.equal(secondStep('password'), undefined, 'a first step is no second step');
+    assert.equal(secondStep('constructor'), undefined);
+  });
+
+  it('derives amr from the strategies (RFC 8176) and acr from the proven strength', () => {
+    assert.deepEqual(amrOf('password', null), ['pwd']);
+    for (const method of ['totp', 'email', 'recovery'] as const)
+      assert.deepEqual(amrFor(method), ['pwd', 'otp', 'mfa']);
+    assert.equal(acrFor(null), ACR.password);
+    assert.equal(acrFor('any'), ACR.mfaEmail);
+    assert.equal(acrFor('strong'), ACR.mfa);
+  });
+});
