@@ -4,7 +4,7 @@ import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { methodsIn, requirementForId } from '../domain/mfa/sign-in.ts';
-import type { FactorSummary, User } from '../domain/ports.ts';
+import type { Credential, User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
 import { signedInBeforeReset } from '../oidc/session-check.ts';
 
@@ -60,7 +60,7 @@ export async function accountSession(
   };
 }
 
-function strongestFactor(mfa: DomainDeps, factors: FactorSummary): Strength | null {
+function strongestFactor(mfa: DomainDeps, factors: readonly Credential[]): Strength | null {
   if (methodsIn(mfa.config, factors, 'strong').length > 0) return 'strong';
   return methodsIn(mfa.config, factors, 'any').length > 0 ? 'any' : null;
 }

@@ -5,7 +5,7 @@ import type {
   AuditEvent,
   AuditSink,
   ClientStore,
-  FactorStore,
+  CredentialStore,
   LockoutPolicy,
   Mailer,
   RoleStore,
@@ -32,7 +32,7 @@ export interface Deps {
  * the account rules).
  */
 export interface DomainDeps extends Deps {
-  factors: FactorStore;
+  credentials: CredentialStore;
   signIns: SignInStore;
   box: SecretBox;
   mailer: Mailer;

@@ -165,74 +165,55 @@ export interface SecretStore {
   getOrCreate<T>(name: string, generate: () => Promise<T>): Promise<T>;
 }
 
-/** An enrolled (or half-enrolled) authenticator app. The secret is sealed by the SecretBox. */
-export interface TotpFactor {
-  secretSealed: string;
-  /** False until the user proved possession with a valid code (RFC 6238 enrolment). */
-  confirmed: boolean;
-  /** The last accepted RFC 6238 time step: a code from this step or earlier is a replay. */
-  lastStep: number;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  /** While unconfirmed: the one sign-in or account session that may see and confirm it, and until when. */
-  owner?: string;
-  enrolUntil?: number;
-}
-
-/** Who started an enrolment and until when it may be finished: nobody else ever sees the key. */
-export interface TotpEnrolmentOwner {
-  owner: string;
-  /** Epoch milliseconds. */
-  enrolUntil: number;
-}
-
-/** What a user has enrolled, as one read: what the sign-in policy needs to decide. */
-export interface FactorSummary {
-  /** A confirmed authenticator app (a half-enrolled, unconfirmed secret does not count). */
-  totp: boolean;
-  emailCodes: boolean;
-  recoveryCodesLeft: number;
-}
+/** A value a credential's own fields may hold. */
+export type CredentialValue = string | number | boolean;
 
 /**
- * A user's second factors. Single use and replay protection are conditional writes (no
- * transactions: dynalite has none), so two concurrent uses of one code can't both succeed.
+ * One credential of a user, shaped by the strategy that owns it (domain/credentials/<strategy>/):
+ * `type` names the strategy, `key` tells several items of one strategy apart (a recovery code's HMAC;
+ * '' where a user has one), `data` holds the strategy's own fields, which nothing else reads.
  */
-export interface FactorStore {
-  getTotp(userId: string): Promise<TotpFactor | null>;
-  /**
-   * Stores a not-yet-confirmed secret for one owner, replacing any other unconfirmed one; false when
-   * a confirmed one exists (remove it first).
-   */
-  putUnconfirmedTotp(
+export interface Credential {
+  type: 'totp' | 'email' | 'recovery';
+  key: string;
+  data: Record<string, CredentialValue>;
+}
+
+export type CredentialRef = Pick<Credential, 'type' | 'key'>;
+
+/**
+ * What a conditional write depends on (compare-and-set: dynalite has no transactions). `absent`: no
+ * such credential; `present`: it exists and these fields hold exactly these values, and the `below`
+ * fields are smaller than given; `absentOr`: absent, or present with these values.
+ */
+export type Expect =
+  | { absent: true }
+  | { present: Record<string, CredentialValue>; below?: Record<string, number> }
+  | { absentOr: Record<string, CredentialValue> };
+
+/**
+ * Every credential of every strategy, in one shape per user: each strategy stores its items through
+ * these few methods and owns their fields. Single use, replay protection and enrolment races are
+ * conditional writes (`Expect`), so two concurrent uses of one code can't both succeed.
+ */
+export interface CredentialStore {
+  /** Every credential of the user, strongly consistent, in one request (the sign-in reads them all). */
+  list(userId: string): Promise<Credential[]>;
+  get(userId: string, ref: CredentialRef): Promise<Credential | null>;
+  /** Writes the whole credential if `expect` holds (always, without one); false otherwise. */
+  put(userId: string, credential: Credential, expect?: Expect): Promise<boolean>;
+  /** Sets (and drops, `unset`) some of its fields if `expect` holds; false otherwise. */
+  update(
     userId: string,
-    secretSealed: string,
-    now: number,
-    enrolment: TotpEnrolmentOwner,
+    ref: CredentialRef,
+    change: { set: Record<string, CredentialValue>; unset?: string[] },
+    expect: Expect,
   ): Promise<boolean>;
-  /** Marks the secret confirmed and records the step used; false unless it was unconfirmed and still `secretSealed`. */
-  confirmTotp(userId: string, secretSealed: string, step: number): Promise<boolean>;
-  /** Records `step` as used; false when a step >= `step` was already accepted (replay) or no confirmed secret. */
-  acceptTotpStep(userId: string, step: number): Promise<boolean>;
-  removeTotp(userId: string): Promise<void>;
-
-  emailCodesEnabled(userId: string): Promise<boolean>;
-  setEmailCodes(userId: string, enabled: boolean, now: number): Promise<void>;
-
-  /** Replaces every recovery code with these hashes. */
-  replaceRecoveryCodes(userId: string, hashes: string[], now: number): Promise<void>;
-  /** Deletes the code if present; true only for the one caller that deleted it. */
-  useRecoveryCode(userId: string, hash: string): Promise<boolean>;
-  countRecoveryCodes(userId: string): Promise<number>;
+  /** Deletes it if `expect` holds (always, without one); true for the one caller that deleted it. */
+  delete(userId: string, ref: CredentialRef, expect?: Expect): Promise<boolean>;
 
   /**
-   * Every factor of the user at once, strongly consistent: one request instead of one per factor
-   * on the sign-in path (the per-factor reads above stay for enrolment and verification).
-   */
-  summary(userId: string): Promise<FactorSummary>;
-
-  /**
-   * A per-user lease that serialises changes which switch factors off (check "is another factor
+   * A per-user lease that serialises changes which switch credentials off (check "is another one
    * left?", then delete): true for the one caller that got it, until `unlockChanges` or `until`.
    */
   lockChanges(userId: string, now: number, until: number): Promise<boolean>;

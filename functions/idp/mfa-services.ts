@@ -84,7 +84,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
     async screen(pending) {
       const [user, factors] = await Promise.all([
         userOf(pending.userId),
-        deps.factors.summary(pending.userId),
+        deps.credentials.list(pending.userId),
       ]);
       if (stillEnrolling(deps.config, pending, factors)) {
         try {
@@ -110,7 +110,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
     async sendEmailCode(pending) {
       const [user, factors] = await Promise.all([
         userOf(pending.userId),
-        deps.factors.summary(pending.userId),
+        deps.credentials.list(pending.userId),
       ]);
       // Only where this sign-in offers e-mail codes (not on a strong step-up of a user with an authenticator).
       if (!offeredMethods(deps.config, factors, pending.strength).methods.includes('email')) return 'refused';
@@ -122,7 +122,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       const context = contextOf(info);
       const [user, factors] = await Promise.all([
         userOf(pending.userId),
-        deps.factors.summary(pending.userId),
+        deps.credentials.list(pending.userId),
       ]);
       if (!stillEnrolling(deps.config, pending, factors)) return 'closed';
       const owner = enrolmentOwner(pending);

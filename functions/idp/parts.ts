@@ -3,13 +3,13 @@ import type { Adapter } from 'oidc-provider';
 import { ACCOUNT_CLIENT_NAME } from '../account/client.ts';
 import { cachedClientStore } from '../adapters/cached-client-store.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
+import { DynamoCredentialStore } from '../adapters/dynamodb/credential-store.ts';
 import {
   DynamoAuditSink,
   DynamoClientStore,
   DynamoRoleStore,
   DynamoSecretStore,
 } from '../adapters/dynamodb/directory-stores.ts';
-import { DynamoFactorStore } from '../adapters/dynamodb/factor-store.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
 import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
@@ -69,7 +69,7 @@ export function createDynamoParts(
     audit,
     clock,
     config,
-    factors: new DynamoFactorStore(doc, config.tables.directory),
+    credentials: new DynamoCredentialStore(doc, config.tables.directory),
     signIns: new DynamoSignInStore(doc, config.tables.directory),
     box: secretBox(secrets),
     mailer: options.mailer ?? mailerFor(config),

@@ -7,6 +7,7 @@ import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
 } from '../../functions/domain/credentials/totp/strategy.ts';
+import { factorSummary } from '../../functions/domain/mfa/settings.ts';
 import { FormClient, type Page } from '../support/browserless.ts';
 import { audits, recoveryCodesOnPage, secretOnPage, totpNow } from '../support/mfa.ts';
 import { addUser, PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
@@ -242,7 +243,7 @@ describe('the self-service account page', () => {
     assert.equal(removed.url, `${account}?done=totp-removed`);
     assert.match(removed.html, /id="totp-status">Not set up/);
     assert.equal(audits(sesame, 'mfa.totp.removed', user.id).length, 1);
-    assert.equal(await sesame.parts.deps.factors.countRecoveryCodes(user.id), 0);
+    assert.equal((await factorSummary(sesame.parts.deps, user.id)).recoveryCodesLeft, 0);
     for (const inherited of ['constructor', '__proto__', 'toString']) {
       const odd = await browser.follow(`${account}?done=${inherited}`);
       assert.equal(odd.status, 200);

@@ -4,8 +4,8 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import { DynamoAuditSink } from '../../functions/adapters/dynamodb/audit-sink.ts';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import { DynamoClientStore } from '../../functions/adapters/dynamodb/client-store.ts';
+import { DynamoCredentialStore } from '../../functions/adapters/dynamodb/credential-store.ts';
 import { auditKeys, keys } from '../../functions/adapters/dynamodb/directory-keys.ts';
-import { DynamoFactorStore } from '../../functions/adapters/dynamodb/factor-store.ts';
 import { DynamoRoleStore } from '../../functions/adapters/dynamodb/role-store.ts';
 import { DynamoSecretStore } from '../../functions/adapters/dynamodb/secret-store.ts';
 import { DynamoSignInStore } from '../../functions/adapters/dynamodb/sign-in-store.ts';
@@ -89,43 +89,78 @@ describe('DynamoDB directory adapters', () => {
     assert.deepEqual(calls, ['GetItemCommand', 'UpdateItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
   });
 
-  it('summarises every factor of a user with one Query, as the per-factor reads see them', async () => {
-    const factors = new DynamoFactorStore(dynamo.doc, store.tables.directory);
+  it('reads every credential of a user with one Query, and old items exactly as they were written', async () => {
+    const credentials = new DynamoCredentialStore(dynamo.doc, store.tables.directory);
     const roles = new DynamoRoleStore(dynamo.doc, store.tables.directory);
-    await users.create(newUser('mfa-sum', 'mfa-sum@example.com'));
-    await roles.grant('mfa-sum', 'app', 'admin'); // same partition, not a factor
+    await users.create(newUser('mfa-old', 'mfa-old@example.com'));
+    await roles.grant('mfa-old', 'app', 'admin'); // same partition, not a credential
+    // Items as the earlier per-factor store wrote them: the same keys and attributes read unchanged.
+    const pk = 'USER#mfa-old';
+    for (const item of [
+      { pk, sk: 'MFA#TOTP', secretSealed: 'sealed', confirmed: true, lastStep: 7, createdAt: 1 },
+      { pk, sk: 'MFA#EMAIL', enabled: true, createdAt: 1 },
+      { pk, sk: 'MFA#RECOVERY#h1', createdAt: 1 },
+      { pk, sk: 'MFA#RECOVERY#h2', createdAt: 1 },
+      { pk, sk: 'MFA#SOMETHING-NEW', createdAt: 1 },
+    ])
+      await dynamo.doc.send(new PutCommand({ TableName: store.tables.directory, Item: item }));
     calls.length = 0;
-    assert.deepEqual(await factors.summary('mfa-sum'), {
-      totp: false,
-      emailCodes: false,
-      recoveryCodesLeft: 0,
-    });
+    const listed = await credentials.list('mfa-old');
     assert.deepEqual(calls, ['QueryCommand']);
-
-    await factors.putUnconfirmedTotp('mfa-sum', 'sealed', 1, { owner: 'test', enrolUntil: 2 });
-    assert.equal((await factors.summary('mfa-sum')).totp, false, 'a half-enrolled secret is no factor');
-    await factors.confirmTotp('mfa-sum', 'sealed', 5);
-    await factors.setEmailCodes('mfa-sum', true, 1);
-    await factors.replaceRecoveryCodes('mfa-sum', ['h1', 'h2', 'h3'], 1);
-    await factors.useRecoveryCode('mfa-sum', 'h2');
-    const summary = await factors.summary('mfa-sum');
-    assert.deepEqual(summary, { totp: true, emailCodes: true, recoveryCodesLeft: 2 });
-    assert.deepEqual(summary, {
-      totp: (await factors.getTotp('mfa-sum'))?.confirmed,
-      emailCodes: await factors.emailCodesEnabled('mfa-sum'),
-      recoveryCodesLeft: await factors.countRecoveryCodes('mfa-sum'),
-    });
-    await factors.setEmailCodes('mfa-sum', false, 2);
-    await factors.removeTotp('mfa-sum');
-    assert.deepEqual(await factors.summary('mfa-sum'), {
-      totp: false,
-      emailCodes: false,
-      recoveryCodesLeft: 2,
+    assert.deepEqual(
+      listed.map((c) => `${c.type}/${c.key}`).sort(),
+      ['email/', 'recovery/h1', 'recovery/h2', 'totp/'],
+      'an item no strategy owns is left alone',
+    );
+    assert.deepEqual(listed.find((c) => c.type === 'totp')?.data, {
+      secretSealed: 'sealed',
+      confirmed: true,
+      lastStep: 7,
+      createdAt: 1,
     });
   });
 
+  it('makes single use and replay protection conditional writes', async () => {
+    const credentials = new DynamoCredentialStore(dynamo.doc, store.tables.directory);
+    const totp = { type: 'totp', key: '' } as const;
+    const data = { secretSealed: 'a', confirmed: false, lastStep: 0, createdAt: 1 };
+    assert.equal(
+      await credentials.put('mfa-cas', { ...totp, data }, { absentOr: { confirmed: false } }),
+      true,
+    );
+    const confirm = (step: number) =>
+      credentials.update(
+        'mfa-cas',
+        totp,
+        { set: { confirmed: true, lastStep: step } },
+        { present: { confirmed: false, secretSealed: 'a' } },
+      );
+    assert.deepEqual(await Promise.all([confirm(5), confirm(5)]).then((r) => r.filter(Boolean).length), 1);
+    assert.equal(
+      await credentials.put('mfa-cas', { ...totp, data }, { absentOr: { confirmed: false } }),
+      false,
+      'a confirmed secret is never replaced',
+    );
+    const accept = (step: number) =>
+      credentials.update(
+        'mfa-cas',
+        totp,
+        { set: { lastStep: step } },
+        { present: { confirmed: true }, below: { lastStep: step } },
+      );
+    assert.equal(await accept(5), false, 'the step used at enrolment is a replay');
+    assert.deepEqual((await Promise.all([accept(6), accept(6), accept(6)])).filter(Boolean).length, 1);
+    const code = { type: 'recovery', key: 'h9' } as const;
+    await credentials.put('mfa-cas', { ...code, data: { createdAt: 1 } });
+    assert.deepEqual(
+      (await Promise.all([1, 2, 3].map(() => credentials.delete('mfa-cas', code)))).filter(Boolean).length,
+      1,
+    );
+    assert.equal(await credentials.get('mfa-cas', code), null);
+  });
+
   it('gives the factor-change lease to one of several racing callers, and again once freed or lapsed', async () => {
-    const factors = new DynamoFactorStore(dynamo.doc, store.tables.directory);
+    const factors = new DynamoCredentialStore(dynamo.doc, store.tables.directory);
     const results = await Promise.all(
       Array.from({ length: 5 }, () => factors.lockChanges('mfa-lock', 1_000, 31_000)),
     );
@@ -140,11 +175,7 @@ describe('DynamoDB directory adapters', () => {
     );
     await factors.unlockChanges('mfa-lock', 61_000);
     assert.equal(await factors.lockChanges('mfa-lock', 31_001, 61_001), true, 'freed');
-    assert.deepEqual(await factors.summary('mfa-lock'), {
-      totp: false,
-      emailCodes: false,
-      recoveryCodesLeft: 0,
-    });
+    assert.deepEqual(await factors.list('mfa-lock'), [], 'the lease is no credential');
   });
 
   it('decides the MFA requirement with one Query, reading roles only when a role rule exists', async () => {
@@ -155,7 +186,7 @@ describe('DynamoDB directory adapters', () => {
       audit: new DynamoAuditSink(dynamo.doc, store.tables.audit, 30),
       clock: new ManualClock(),
       config: parseConfig({ issuer: 'https://id.example.com', mfa: { requiredRoles } }),
-      factors: new DynamoFactorStore(dynamo.doc, store.tables.directory),
+      credentials: new DynamoCredentialStore(dynamo.doc, store.tables.directory),
       signIns: new DynamoSignInStore(dynamo.doc, store.tables.directory),
       box: secretBox(new MemorySecretStore()),
       mailer: new MemoryMailer(),

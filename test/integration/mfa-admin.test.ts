@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { COMMANDS } from '../../functions/cli/commands.ts';
+import { readTotp } from '../../functions/domain/credentials/totp/item.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -51,7 +52,7 @@ describe('admin CLI: MFA requirements and reset', () => {
     assert.equal((shown.mfa as { totp: boolean }).totp, true);
     assert.ok(!JSON.stringify(shown).includes(secret));
     await run(sesame, 'user', 'reset-mfa', { email: 'cli2@example.com' });
-    assert.equal(await sesame.parts.deps.factors.getTotp(user.id), null);
+    assert.equal(await readTotp(sesame.parts.deps, user.id), null);
     assert.equal(audits(sesame, 'mfa.reset', user.id).length, 1);
   });
 

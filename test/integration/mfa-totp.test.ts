@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
+import { readTotp } from '../../functions/domain/credentials/totp/item.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -176,9 +177,8 @@ describe('TOTP second factor, recovery codes and step-up', () => {
 
   it('never logs a secret, code or hash', async () => {
     const log = sesame.logs.join('\n');
-    const factors = sesame.parts.deps.factors;
     const user = await sesame.parts.deps.users.findByEmailKey('replay@example.com');
-    const stored = await factors.getTotp(user?.id ?? '');
+    const stored = await readTotp(sesame.parts.deps, user?.id ?? '');
     assert.ok(stored);
     assert.ok(!log.includes(stored.secretSealed));
     assert.ok(!log.includes(await sesame.parts.deps.box.open(stored.secretSealed, `totp:${user?.id}`)));

@@ -1,5 +1,5 @@
 import {
-  MemoryFactorStore,
+  MemoryCredentialStore,
   MemoryMailer,
   MemorySignInStore,
 } from '../../functions/adapters/memory/mfa-stores.ts';
@@ -22,7 +22,7 @@ export async function memoryMfa(mfa: Record<string, unknown> = {}) {
     ...ports,
     clock,
     config,
-    factors: new MemoryFactorStore(),
+    credentials: new MemoryCredentialStore(),
     signIns: new MemorySignInStore(),
     box: secretBox(new MemorySecretStore()),
     mailer,

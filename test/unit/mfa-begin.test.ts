@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
 import { createUser } from '../../functions/domain/login.ts';
 import { methodsIn, provenStrength } from '../../functions/domain/mfa/sign-in.ts';
+import type { Credential } from '../../functions/domain/ports.ts';
 import { mfaServices } from '../../functions/idp/mfa-services.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 
@@ -109,21 +110,52 @@ describe('MFA begin', () => {
   });
 });
 
-describe('usable methods from the factor summary', () => {
+/** A user's credentials as the stores hold them, shaped as each strategy shapes its items. */
+function credentials(has: {
+  totp?: boolean;
+  emailCodes?: boolean;
+  recoveryCodesLeft?: number;
+}): Credential[] {
+  return [
+    ...(has.totp
+      ? [
+          {
+            type: 'totp' as const,
+            key: '',
+            data: { secretSealed: 's', confirmed: true, lastStep: 0, createdAt: 0 },
+          },
+        ]
+      : []),
+    ...(has.emailCodes ? [{ type: 'email' as const, key: '', data: { enabled: true, createdAt: 0 } }] : []),
+    ...Array.from({ length: has.recoveryCodesLeft ?? 0 }, (_, i) => ({
+      type: 'recovery' as const,
+      key: `h${i}`,
+      data: { createdAt: 0 },
+    })),
+  ];
+}
+
+describe('usable methods from the user\u2019s credentials', () => {
   it('applies each factor rule, the strength, and "recovery codes alone are no way in"', async () => {
     const { deps } = await memoryMfa();
-    const all = { totp: true, emailCodes: true, recoveryCodesLeft: 3 };
+    const all = credentials({ totp: true, emailCodes: true, recoveryCodesLeft: 3 });
     assert.deepEqual(methodsIn(deps.config, all, 'any'), ['totp', 'email', 'recovery']);
     assert.deepEqual(methodsIn(deps.config, all, 'strong'), ['totp', 'recovery']);
-    assert.deepEqual(methodsIn(deps.config, { ...all, totp: false, emailCodes: false }, 'any'), []);
-    assert.deepEqual(methodsIn(deps.config, { ...all, totp: false }, 'strong'), []);
+    assert.deepEqual(methodsIn(deps.config, credentials({ recoveryCodesLeft: 3 }), 'any'), []);
+    assert.deepEqual(
+      methodsIn(deps.config, credentials({ emailCodes: true, recoveryCodesLeft: 3 }), 'strong'),
+      [],
+    );
     // Recovery codes beside e-mail codes alone back up the weaker factor: no stronger than it.
-    const emailAndCodes = { totp: false, emailCodes: true, recoveryCodesLeft: 3 };
+    const emailAndCodes = credentials({ emailCodes: true, recoveryCodesLeft: 3 });
     assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'any'), ['email', 'recovery']);
     assert.deepEqual(methodsIn(deps.config, emailAndCodes, 'strong'), []);
     assert.equal(provenStrength(deps.config, 'recovery', emailAndCodes), 'any');
     assert.equal(provenStrength(deps.config, 'recovery', all), 'strong');
     const { deps: emailOff } = await memoryMfa({ factors: ['totp'] });
-    assert.deepEqual(methodsIn(emailOff.config, { ...all, totp: false }, 'any'), []);
+    assert.deepEqual(
+      methodsIn(emailOff.config, credentials({ emailCodes: true, recoveryCodesLeft: 3 }), 'any'),
+      [],
+    );
   });
 });

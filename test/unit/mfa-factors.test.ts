@@ -9,6 +9,7 @@ import {
   recoveryCodes,
   regenerateRecoveryCodes,
 } from '../../functions/domain/credentials/recovery-codes/strategy.ts';
+import { readTotp } from '../../functions/domain/credentials/totp/item.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -61,7 +62,7 @@ describe('TOTP (RFC 6238)', () => {
   it('keeps the secret encrypted at rest and never confirms enrolment without a valid code', async () => {
     const m = await memoryMfa();
     const { secret } = await beginTotpEnrolment(m.deps, m.user, 'test');
-    const stored = await m.deps.factors.getTotp(m.user.id);
+    const stored = await readTotp(m.deps, m.user.id);
     assert.ok(stored && !stored.confirmed && !stored.secretSealed.includes(secret));
     assert.equal(
       await totp.verify(m.deps, {

@@ -6,7 +6,12 @@ import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
 } from '../../functions/domain/credentials/totp/strategy.ts';
-import { changeOwnPassword, removeTotp, switchEmailCodes } from '../../functions/domain/mfa/settings.ts';
+import {
+  changeOwnPassword,
+  factorSummary,
+  removeTotp,
+  switchEmailCodes,
+} from '../../functions/domain/mfa/settings.ts';
 import { totpAt } from '../support/mfa.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 
@@ -25,9 +30,13 @@ describe('switching second factors off (account page)', () => {
   it('lets a user who is not held to MFA remove everything; the recovery codes go with the last factor', async () => {
     const m = await withBothFactors();
     assert.equal(await removeTotp(m.deps, m.user.id), 'done');
-    assert.equal(await m.deps.factors.countRecoveryCodes(m.user.id), 10, 'e-mail codes are still backed up');
+    assert.equal(
+      (await factorSummary(m.deps, m.user.id)).recoveryCodesLeft,
+      10,
+      'e-mail codes are still backed up',
+    );
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
-    assert.deepEqual(await m.deps.factors.summary(m.user.id), {
+    assert.deepEqual(await factorSummary(m.deps, m.user.id), {
       totp: false,
       emailCodes: false,
       recoveryCodesLeft: 0,
@@ -40,13 +49,13 @@ describe('switching second factors off (account page)', () => {
     await m.deps.users.updateProfile(m.user.id, { requireMfa: true });
     assert.equal(await removeTotp(m.deps, m.user.id), 'done');
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'last_factor_required');
-    assert.equal((await m.deps.factors.summary(m.user.id)).emailCodes, true);
+    assert.equal((await factorSummary(m.deps, m.user.id)).emailCodes, true);
   });
 
   it('keeps the last strong factor when the mandate is strong: e-mail codes do not count', async () => {
     const m = await withBothFactors({ policy: 'required', requiredStrength: 'strong' });
     assert.equal(await removeTotp(m.deps, m.user.id), 'last_factor_required');
-    assert.equal((await m.deps.factors.summary(m.user.id)).totp, true);
+    assert.equal((await factorSummary(m.deps, m.user.id)).totp, true);
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
   });
 
@@ -73,14 +82,14 @@ describe('switching second factors off (account page)', () => {
       switchEmailCodes(m.deps, m.user.id, false),
     ]);
     assert.equal(outcomes.filter((o) => o === 'done').length, 1, outcomes.join(', '));
-    const left = await m.deps.factors.summary(m.user.id);
+    const left = await factorSummary(m.deps, m.user.id);
     assert.ok(left.totp || left.emailCodes, 'a factor is left');
   });
 
   it('refuses to switch on e-mail codes when the deployment does not offer them', async () => {
     const m = await memoryMfa({ factors: ['totp'] });
     assert.equal(await switchEmailCodes(m.deps, m.user.id, true), 'not_offered');
-    assert.equal(await m.deps.factors.emailCodesEnabled(m.user.id), false);
+    assert.equal((await factorSummary(m.deps, m.user.id)).emailCodes, false);
   });
 });
 
@@ -94,7 +103,7 @@ describe('notifications that fail to send', () => {
       },
     };
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
-    assert.equal((await m.deps.factors.summary(m.user.id)).emailCodes, false, 'the change stands');
+    assert.equal((await factorSummary(m.deps, m.user.id)).emailCodes, false, 'the change stands');
     const failed = (await m.ports.events()).filter((e) => e.type === 'notification.failed');
     assert.equal(failed.length, 1);
     assert.equal(failed[0]?.target, m.user.id);

@@ -10,11 +10,12 @@ export const keys = {
   }),
   rolePrefix: (clientId?: string) => (clientId ? `ROLE#${clientId}#` : 'ROLE#'),
   secret: (name: string) => ({ pk: `SECRET#${name}`, sk: 'SECRET' }),
-  totp: (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#TOTP' }),
-  emailCodes: (userId: string) => ({ pk: `USER#${userId}`, sk: 'MFA#EMAIL' }),
-  recoveryCode: (userId: string, hash: string) => ({ pk: `USER#${userId}`, sk: `MFA#RECOVERY#${hash}` }),
-  recoveryPrefix: 'MFA#RECOVERY#',
-  /** Every factor item of a user (TOTP, e-mail codes, recovery codes) shares this sort key prefix. */
+  /** A credential of a user: `MFA#TOTP`, `MFA#EMAIL`, `MFA#RECOVERY#<hmac>` (credential-store.ts). */
+  credential: (userId: string, type: string, key: string) => ({
+    pk: `USER#${userId}`,
+    sk: `MFA#${type.toUpperCase()}${key ? `#${key}` : ''}`,
+  }),
+  /** Every credential item of a user shares this sort key prefix: one Query reads them all. */
   factorPrefix: 'MFA#',
   /** The lease serialising factor changes (outside the `MFA#` prefix: not a factor). */
   factorLock: (userId: string) => ({ pk: `USER#${userId}`, sk: 'LOCK#FACTORS' }),

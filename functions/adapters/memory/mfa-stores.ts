@@ -1,67 +1,81 @@
 import type {
+  Credential,
+  CredentialRef,
+  CredentialStore,
+  CredentialValue,
   EmailChallenge,
-  FactorStore,
-  FactorSummary,
+  Expect,
   Mailer,
   MailMessage,
   PendingRef,
   PendingSignIn,
   SignInStore,
-  TotpEnrolmentOwner,
-  TotpFactor,
 } from '../../domain/ports.ts';
 
 /**
  * In-memory MFA ports for unit tests. Each check-and-set runs without an `await` in between, which
  * on one JavaScript thread is as atomic as the DynamoDB conditional writes it stands in for.
  */
-export class MemoryFactorStore implements FactorStore {
-  readonly totp = new Map<string, TotpFactor>();
-  readonly email = new Set<string>();
-  readonly recovery = new Map<string, Set<string>>();
+export class MemoryCredentialStore implements CredentialStore {
+  readonly items = new Map<string, Map<string, Credential>>();
   readonly locks = new Map<string, number>();
 
-  async getTotp(userId: string) {
-    const t = this.totp.get(userId);
-    return t ? { ...t } : null;
+  private of(userId: string) {
+    let m = this.items.get(userId);
+    if (!m) {
+      m = new Map();
+      this.items.set(userId, m);
+    }
+    return m;
   }
-  async putUnconfirmedTotp(userId: string, secretSealed: string, now: number, enrolment: TotpEnrolmentOwner) {
-    if (this.totp.get(userId)?.confirmed) return false;
-    this.totp.set(userId, { secretSealed, confirmed: false, lastStep: 0, createdAt: now, ...enrolment });
+  private static id(ref: CredentialRef) {
+    return `${ref.type}#${ref.key}`;
+  }
+  private holds(existing: Credential | undefined, expect: Expect | undefined): boolean {
+    if (!expect) return true;
+    const equal = (fields: Record<string, CredentialValue>) =>
+      existing !== undefined && Object.entries(fields).every(([f, v]) => existing.data[f] === v);
+    if ('absent' in expect) return existing === undefined;
+    if ('absentOr' in expect) return existing === undefined || equal(expect.absentOr);
+    return (
+      equal(expect.present) &&
+      Object.entries(expect.below ?? {}).every(
+        ([f, v]) => typeof existing?.data[f] === 'number' && (existing.data[f] as number) < v,
+      )
+    );
+  }
+  async list(userId: string) {
+    return [...this.of(userId).values()].map((c) => structuredClone(c));
+  }
+  async get(userId: string, ref: CredentialRef) {
+    const c = this.of(userId).get(MemoryCredentialStore.id(ref));
+    return c ? structuredClone(c) : null;
+  }
+  async put(userId: string, credential: Credential, expect?: Expect) {
+    const m = this.of(userId);
+    if (!this.holds(m.get(MemoryCredentialStore.id(credential)), expect)) return false;
+    m.set(MemoryCredentialStore.id(credential), structuredClone(credential));
     return true;
   }
-  async confirmTotp(userId: string, secretSealed: string, step: number) {
-    const t = this.totp.get(userId);
-    if (!t || t.confirmed || t.secretSealed !== secretSealed) return false;
-    Object.assign(t, { confirmed: true, lastStep: step });
-    delete t.owner;
-    delete t.enrolUntil;
+  async update(
+    userId: string,
+    ref: CredentialRef,
+    change: { set: Record<string, CredentialValue>; unset?: string[] },
+    expect: Expect,
+  ) {
+    const existing = this.of(userId).get(MemoryCredentialStore.id(ref));
+    if (!this.holds(existing, expect)) return false;
+    const data = { ...(existing?.data ?? {}), ...change.set };
+    for (const f of change.unset ?? []) delete data[f];
+    this.of(userId).set(MemoryCredentialStore.id(ref), { ...ref, data });
     return true;
   }
-  async acceptTotpStep(userId: string, step: number) {
-    const t = this.totp.get(userId);
-    if (!t?.confirmed || t.lastStep >= step) return false;
-    t.lastStep = step;
+  async delete(userId: string, ref: CredentialRef, expect?: Expect) {
+    const m = this.of(userId);
+    const existing = m.get(MemoryCredentialStore.id(ref));
+    if (!existing || !this.holds(existing, expect)) return false;
+    m.delete(MemoryCredentialStore.id(ref));
     return true;
-  }
-  async removeTotp(userId: string) {
-    this.totp.delete(userId);
-  }
-  async emailCodesEnabled(userId: string) {
-    return this.email.has(userId);
-  }
-  async setEmailCodes(userId: string, enabled: boolean) {
-    if (enabled) this.email.add(userId);
-    else this.email.delete(userId);
-  }
-  async replaceRecoveryCodes(userId: string, hashes: string[]) {
-    this.recovery.set(userId, new Set(hashes));
-  }
-  async useRecoveryCode(userId: string, hash: string) {
-    return this.recovery.get(userId)?.delete(hash) ?? false;
-  }
-  async countRecoveryCodes(userId: string) {
-    return this.recovery.get(userId)?.size ?? 0;
   }
   async lockChanges(userId: string, now: number, until: number) {
     if ((this.locks.get(userId) ?? 0) > now) return false;
@@ -70,13 +84,6 @@ export class MemoryFactorStore implements FactorStore {
   }
   async unlockChanges(userId: string, until: number) {
     if (this.locks.get(userId) === until) this.locks.delete(userId);
-  }
-  async summary(userId: string): Promise<FactorSummary> {
-    return {
-      totp: this.totp.get(userId)?.confirmed === true,
-      emailCodes: this.email.has(userId),
-      recoveryCodesLeft: this.recovery.get(userId)?.size ?? 0,
-    };
   }
 }
 

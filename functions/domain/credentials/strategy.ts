@@ -1,5 +1,5 @@
 import type { DomainDeps } from '../deps.ts';
-import type { FactorSummary, User } from '../ports.ts';
+import type { Credential, User } from '../ports.ts';
 
 /**
  * A credential strategy is one way of proving who you are: a password, an authenticator app, an
@@ -45,10 +45,11 @@ export interface CredentialStrategy<Id extends StrategyId = StrategyId> {
    */
   strength: 'strong' | 'any' | 'backup';
   /**
-   * Whether a user with these factors can use it (the configuration may not offer it). Pure: a
-   * sign-in reads every credential of a user in one request (FactorStore.summary) and asks each.
+   * Whether a user with these credentials can use it (the configuration may not offer it). Pure: a
+   * sign-in reads every credential of a user in one request (CredentialStore.list) and asks each
+   * strategy, which looks at its own items only.
    */
-  usableIn(config: DomainDeps['config'], factors: FactorSummary): boolean;
+  usableIn(config: DomainDeps['config'], credentials: readonly Credential[]): boolean;
   /**
    * Checks a secret; single use and replay protection are the strategy's job, the lockout is the
    * attempt guard's (every caller goes through domain/attempt-guard.ts). 'replayed': a code that was

@@ -1,19 +1,21 @@
 import { guardAttempt } from '../attempt-guard.ts';
-import { setEmailCodes } from '../credentials/email-code/strategy.ts';
+import { emailCodesOn, setEmailCodes } from '../credentials/email-code/strategy.ts';
 import { password } from '../credentials/password/strategy.ts';
-import { recoveryCodes, regenerateRecoveryCodes } from '../credentials/recovery-codes/strategy.ts';
+import { codesLeft, recoveryCodes, regenerateRecoveryCodes } from '../credentials/recovery-codes/strategy.ts';
 import { SECOND_STEPS } from '../credentials/registry.ts';
 import type { Strength } from '../credentials/strategy.ts';
+import { totpIn } from '../credentials/totp/item.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
   type TotpEnrolment,
+  totp,
 } from '../credentials/totp/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, type Violation } from '../password-policy.ts';
-import { type FactorSummary, NotFound, type User } from '../ports.ts';
+import { type Credential, NotFound, type User } from '../ports.ts';
 import { notifyUser } from './notify.ts';
 import { mfaRequirement } from './policy.ts';
 import { hasAnyFactor, methodsIn } from './sign-in.ts';
@@ -39,8 +41,21 @@ async function user(deps: DomainDeps, userId: string): Promise<User> {
 const notify = (deps: DomainDeps, u: User, what: string, context?: AttemptContext) =>
   notifyUser(deps, u, what, context);
 
+/** What a user has set up, as the account page and `user show` present it. */
+export async function factorSummary(
+  deps: DomainDeps,
+  userId: string,
+): Promise<Omit<FactorOverview, 'offered'>> {
+  const credentials = await deps.credentials.list(userId);
+  return {
+    totp: totpIn(credentials)?.confirmed === true,
+    emailCodes: emailCodesOn(credentials),
+    recoveryCodesLeft: codesLeft(credentials),
+  };
+}
+
 export async function factorOverview(deps: DomainDeps, userId: string): Promise<FactorOverview> {
-  return { ...(await deps.factors.summary(userId)), offered: deps.config.mfa.factors };
+  return { ...(await factorSummary(deps, userId)), offered: deps.config.mfa.factors };
 }
 
 /** `owner`: the account-page session enrolling; only it sees and may confirm the key. */
@@ -61,7 +76,7 @@ export async function finishTotp(
   if (!deps.config.mfa.factors.includes('totp')) return null;
   if (!(await confirmTotpEnrolment(deps, { ...input, actor: userId }))) return null;
   const codes =
-    (await deps.factors.countRecoveryCodes(userId)) === 0
+    codesLeft(await deps.credentials.list(userId)) === 0
       ? await regenerateRecoveryCodes(deps, { userId, actor: userId })
       : [];
   await notify(deps, u, 'An authenticator app was added to your Sesame account.', input.context);
@@ -112,21 +127,21 @@ const CHANGE_LEASE_MS = 30_000;
 async function switchOff(
   deps: DomainDeps,
   u: User,
-  without: (factors: FactorSummary) => FactorSummary,
+  without: (factors: readonly Credential[]) => readonly Credential[],
   off: () => Promise<void>,
 ): Promise<FactorChange> {
   const now = deps.clock.now().getTime();
   const until = now + CHANGE_LEASE_MS;
-  if (!(await deps.factors.lockChanges(u.id, now, until))) return 'busy';
+  if (!(await deps.credentials.lockChanges(u.id, now, until))) return 'busy';
   try {
-    const after = without(await deps.factors.summary(u.id));
+    const after = without(await deps.credentials.list(u.id));
     const mandated = await mandatedStrength(deps, u);
     if (mandated && methodsIn(deps.config, after, mandated).length === 0) return 'last_factor_required';
     await off();
     if (methodsIn(deps.config, after, 'any').length === 0) await recoveryCodes.remove(deps, u.id);
     return 'done';
   } finally {
-    await deps.factors.unlockChanges(u.id, until);
+    await deps.credentials.unlockChanges(u.id, until);
   }
 }
 
@@ -135,9 +150,9 @@ export async function removeTotp(deps: DomainDeps, userId: string): Promise<Fact
   const outcome = await switchOff(
     deps,
     u,
-    (factors) => ({ ...factors, totp: false }),
+    (credentials) => credentials.filter((c) => c.type !== 'totp'),
     async () => {
-      await deps.factors.removeTotp(userId);
+      await totp.remove(deps, userId);
       await audit(deps, { type: 'mfa.totp.removed', outcome: 'success', actor: userId, target: userId });
     },
   );
@@ -154,7 +169,13 @@ export async function switchEmailCodes(
   const u = await user(deps, userId);
   const change = () => setEmailCodes(deps, { userId, enabled, actor: userId });
   let outcome: FactorChange;
-  if (!enabled) outcome = await switchOff(deps, u, (factors) => ({ ...factors, emailCodes: false }), change);
+  if (!enabled)
+    outcome = await switchOff(
+      deps,
+      u,
+      (credentials) => credentials.filter((c) => c.type !== 'email'),
+      change,
+    );
   else if (!deps.config.mfa.factors.includes('email')) outcome = 'not_offered';
   else outcome = await change().then(() => 'done' as const);
   if (outcome === 'done')

@@ -3,7 +3,7 @@ import { SECOND_STEPS, secondStep } from '../credentials/registry.ts';
 import type { Method, Strength } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit } from '../deps.ts';
-import type { FactorSummary, PendingSignIn, User } from '../ports.ts';
+import type { Credential, PendingSignIn, User } from '../ports.ts';
 import { mfaRequirement, type Requirement } from './policy.ts';
 
 /**
@@ -13,7 +13,7 @@ import { mfaRequirement, type Requirement } from './policy.ts';
  */
 export function methodsIn(
   config: DomainDeps['config'],
-  factors: FactorSummary,
+  factors: readonly Credential[],
   strength: Strength,
 ): Method[] {
   const usable = SECOND_STEPS.filter((s) => s.usableIn(config, factors));
@@ -31,7 +31,7 @@ export function methodsIn(
 export function provenStrength(
   config: DomainDeps['config'],
   method: Method,
-  factors: FactorSummary,
+  factors: readonly Credential[],
 ): Strength {
   return methodsIn(config, factors, 'strong').includes(method) ? 'strong' : 'any';
 }
@@ -44,7 +44,7 @@ export function provenStrength(
 export function stillEnrolling(
   config: DomainDeps['config'],
   pending: PendingSignIn,
-  factors: FactorSummary,
+  factors: readonly Credential[],
 ): boolean {
   return pending.enrol && !pending.passed && methodsIn(config, factors, 'any').length === 0;
 }
@@ -63,7 +63,7 @@ export function meets(proven: Strength | undefined, wanted: Strength): boolean {
  */
 export function offeredMethods(
   config: DomainDeps['config'],
-  factors: FactorSummary,
+  factors: readonly Credential[],
   strength: Strength,
 ): { methods: Method[]; sufficient: boolean } {
   const wanted = methodsIn(config, factors, strength);
@@ -72,7 +72,7 @@ export function offeredMethods(
 }
 
 export async function hasAnyFactor(deps: DomainDeps, userId: string): Promise<boolean> {
-  return methodsIn(deps.config, await deps.factors.summary(userId), 'any').length > 0;
+  return methodsIn(deps.config, await deps.credentials.list(userId), 'any').length > 0;
 }
 
 type Gathered = Awaited<ReturnType<typeof gather>>;
@@ -85,7 +85,7 @@ type Gathered = Awaited<ReturnType<typeof gather>>;
 async function gather(deps: DomainDeps, userId: string, clientId: string) {
   const [client, factors, userRoles] = await Promise.all([
     clientId ? deps.clients.get(clientId) : null,
-    deps.factors.summary(userId),
+    deps.credentials.list(userId),
     deps.config.mfa.requiredRoles.length > 0 ? deps.roles.allRoles(userId) : [],
   ]);
   return { client, factors, userRoles };
@@ -113,7 +113,7 @@ function decide(
 export async function requirementFor(
   deps: DomainDeps,
   input: { user: Pick<User, 'id' | 'requireMfa'>; clientId: string; requested: Strength | null },
-): Promise<{ requirement: Requirement; factors: FactorSummary }> {
+): Promise<{ requirement: Requirement; factors: readonly Credential[] }> {
   const gathered = await gather(deps, input.user.id, input.clientId);
   return { requirement: decide(deps, input.user, gathered, input), factors: gathered.factors };
 }
@@ -131,7 +131,7 @@ export async function requirementForId(
     requested: Strength | null;
     user?: User | null | Promise<User | null> | undefined;
   },
-): Promise<{ user: User; requirement: Requirement; factors: FactorSummary } | null> {
+): Promise<{ user: User; requirement: Requirement; factors: readonly Credential[] } | null> {
   const [user, gathered] = await Promise.all([
     input.user !== undefined ? input.user : deps.users.findById(input.userId),
     gather(deps, input.userId, input.clientId),
@@ -157,7 +157,7 @@ export async function verifySecondFactor(
 ): Promise<VerifyOutcome> {
   const { pending } = input;
   const factor = secondStep(input.method);
-  const factors = await deps.factors.summary(pending.userId);
+  const factors = await deps.credentials.list(pending.userId);
   const offered = offeredMethods(deps.config, factors, pending.strength);
   const proven = factor ? provenStrength(deps.config, factor.method, factors) : 'any';
   const outcome = await guardAttempt(deps, {

@@ -1,6 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { DomainDeps } from '../../deps.ts';
 import { audit } from '../../deps.ts';
+import type { Credential } from '../../ports.ts';
 import { digits, type SecondStep } from '../strategy.ts';
 
 /**
@@ -12,6 +13,13 @@ import { digits, type SecondStep } from '../strategy.ts';
  */
 const hashOf = (deps: DomainDeps, uid: string, code: string) => deps.box.digest(`email:${uid}:${code}`);
 
+/** The user's opt-in: one credential item `{ enabled, createdAt }`; no secret (the codes are per sign-in). */
+const REF = { type: 'email', key: '' } as const;
+
+export function emailCodesOn(credentials: readonly Credential[]): boolean {
+  return credentials.some((c) => c.type === 'email' && c.data.enabled === true);
+}
+
 export const emailCode: SecondStep = {
   method: 'email',
   step: 'second',
@@ -19,7 +27,7 @@ export const emailCode: SecondStep = {
   amr: ['otp'],
   strength: 'any',
   // Offered by the configuration and switched on by the user (or an administrator).
-  usableIn: (config, factors) => config.mfa.factors.includes('email') && factors.emailCodes,
+  usableIn: (config, credentials) => config.mfa.factors.includes('email') && emailCodesOn(credentials),
   async verify(deps, { userId, uid, code }) {
     const { emailMaxTries: max } = deps.config.mfa;
     const challenge = await deps.signIns.getEmailChallenge(uid);
@@ -43,7 +51,7 @@ export const emailCode: SecondStep = {
     return deps.signIns.consumeEmailChallenge(uid, hash, now, max);
   },
   async remove(deps, userId) {
-    await deps.factors.setEmailCodes(userId, false, deps.clock.now().getTime());
+    await deps.credentials.delete(userId, REF);
   },
 };
 
@@ -55,7 +63,7 @@ export async function sendEmailCode(
   input: { uid: string; user: { id: string; email: string } },
 ): Promise<SendOutcome> {
   const { mfa } = deps.config;
-  if (!emailCode.usableIn(deps.config, await deps.factors.summary(input.user.id)))
+  if (!emailCode.usableIn(deps.config, await deps.credentials.list(input.user.id)))
     return { ok: false, reason: 'not_enabled' };
   const now = deps.clock.now().getTime();
   const previous = await deps.signIns.getEmailChallenge(input.uid);
@@ -114,7 +122,12 @@ export async function setEmailCodes(
   deps: DomainDeps,
   input: { userId: string; enabled: boolean; actor: string },
 ): Promise<void> {
-  await deps.factors.setEmailCodes(input.userId, input.enabled, deps.clock.now().getTime());
+  if (input.enabled)
+    await deps.credentials.put(input.userId, {
+      ...REF,
+      data: { enabled: true, createdAt: deps.clock.now().getTime() },
+    });
+  else await deps.credentials.delete(input.userId, REF);
   await audit(deps, {
     type: input.enabled ? 'mfa.email_codes.enabled' : 'mfa.email_codes.disabled',
     outcome: 'success',

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { DomainDeps } from '../../deps.ts';
 import { audit } from '../../deps.ts';
+import type { Credential } from '../../ports.ts';
 import type { SecondStep } from '../strategy.ts';
 
 /**
@@ -28,6 +29,19 @@ function normalise(code: string): string {
 const hashOf = (deps: DomainDeps, userId: string, code: string) =>
   deps.box.digest(`recovery:${userId}:${normalise(code)}`);
 
+/** One credential item per unused code, keyed by its HMAC (`{ createdAt }`): using one deletes it. */
+export function codesLeft(credentials: readonly Credential[]): number {
+  return credentials.filter((c) => c.type === 'recovery').length;
+}
+
+async function replaceCodes(deps: DomainDeps, userId: string, hashes: string[]): Promise<void> {
+  const old = (await deps.credentials.list(userId)).filter((c) => c.type === 'recovery');
+  for (const c of old) await deps.credentials.delete(userId, c);
+  const createdAt = deps.clock.now().getTime();
+  for (const key of hashes)
+    await deps.credentials.put(userId, { type: 'recovery', key, data: { createdAt } });
+}
+
 export const recoveryCodes: SecondStep = {
   method: 'recovery',
   step: 'second',
@@ -35,13 +49,14 @@ export const recoveryCodes: SecondStep = {
   amr: ['otp'],
   strength: 'backup',
   // Any code left. (Whether they count alone is the sign-in's rule: see methodsIn in sign-in.ts.)
-  usableIn: (_config, factors) => factors.recoveryCodesLeft > 0,
+  usableIn: (_config, credentials) => codesLeft(credentials) > 0,
   async verify(deps, { userId, code }) {
     if (normalise(code).length !== 10) return false;
-    return deps.factors.useRecoveryCode(userId, await hashOf(deps, userId, code));
+    // Using a code deletes its item: a conditional delete, so it works exactly once.
+    return deps.credentials.delete(userId, { type: 'recovery', key: await hashOf(deps, userId, code) });
   },
   async remove(deps, userId) {
-    await deps.factors.replaceRecoveryCodes(userId, [], deps.clock.now().getTime());
+    await replaceCodes(deps, userId, []);
   },
 };
 
@@ -52,7 +67,7 @@ export async function regenerateRecoveryCodes(
 ): Promise<string[]> {
   const codes = Array.from({ length: COUNT }, newCode);
   const hashes = await Promise.all(codes.map((c) => hashOf(deps, input.userId, c)));
-  await deps.factors.replaceRecoveryCodes(input.userId, hashes, deps.clock.now().getTime());
+  await replaceCodes(deps, input.userId, hashes);
   await audit(deps, {
     type: 'mfa.recovery_codes.generated',
     outcome: 'success',

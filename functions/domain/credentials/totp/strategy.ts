@@ -4,6 +4,7 @@ import type { DomainDeps } from '../../deps.ts';
 import { type AttemptContext, audit } from '../../deps.ts';
 import { DomainError } from '../../errors.ts';
 import { digits, type SecondStep } from '../strategy.ts';
+import { acceptStep, confirm, putUnconfirmed, readTotp, removeTotp, totpIn } from './item.ts';
 
 /**
  * TOTP (RFC 6238): 6 digits, 30-second steps, HMAC-SHA-1 (what authenticator apps implement).
@@ -36,19 +37,20 @@ export const totp: SecondStep = {
   amr: ['otp'],
   strength: 'strong',
   // Offered by the configuration and confirmed: a half-enrolled secret is no way to sign in.
-  usableIn: (config, factors) => config.mfa.factors.includes('totp') && factors.totp,
+  usableIn: (config, credentials) =>
+    config.mfa.factors.includes('totp') && totpIn(credentials)?.confirmed === true,
   async verify(deps, { userId, code }) {
-    const stored = await deps.factors.getTotp(userId);
+    const stored = await readTotp(deps, userId);
     if (!stored?.confirmed) return false;
     const step = await matchingStep(deps, await deps.box.open(stored.secretSealed, aad(userId)), code);
     if (step === null) return false;
-    if (await deps.factors.acceptTotpStep(userId, step)) return true;
+    if (await acceptStep(deps, userId, step)) return true;
     // Right code, used step (RFC 6238 §5.2): refused, and the user is told to wait for the next one.
-    const after = await deps.factors.getTotp(userId);
+    const after = await readTotp(deps, userId);
     return after?.confirmed && after.lastStep >= step ? 'replayed' : false;
   },
   async remove(deps, userId) {
-    await deps.factors.removeTotp(userId);
+    await removeTotp(deps, userId);
   },
 };
 
@@ -80,7 +82,7 @@ export async function beginTotpEnrolment(
   user: { id: string; email: string },
   owner: string,
 ): Promise<TotpEnrolment> {
-  const existing = await deps.factors.getTotp(user.id);
+  const existing = await readTotp(deps, user.id);
   if (existing?.confirmed) throw new TotpAlreadyEnrolled();
   const now = deps.clock.now().getTime();
   let secret: string;
@@ -89,7 +91,9 @@ export async function beginTotpEnrolment(
   } else {
     secret = generateSecret();
     const sealed = await deps.box.seal(secret, aad(user.id));
-    const stored = await deps.factors.putUnconfirmedTotp(user.id, sealed, now, {
+    const stored = await putUnconfirmed(deps, user.id, {
+      secretSealed: sealed,
+      createdAt: now,
       owner,
       enrolUntil: now + ENROLMENT_TTL_MS,
     });
@@ -118,13 +122,13 @@ export async function confirmTotpEnrolment(
     ...(input.context ? { context: input.context } : {}),
     completes: () => true,
     verify: async () => {
-      const stored = await deps.factors.getTotp(input.userId);
+      const stored = await readTotp(deps, input.userId);
       const now = deps.clock.now().getTime();
       if (!stored || stored.confirmed || stored.owner !== input.owner || (stored.enrolUntil ?? 0) <= now)
         return false;
       const secret = await deps.box.open(stored.secretSealed, aad(input.userId));
       const step = await matchingStep(deps, secret, input.code);
-      return step !== null && deps.factors.confirmTotp(input.userId, stored.secretSealed, step);
+      return step !== null && confirm(deps, input.userId, stored.secretSealed, step);
     },
   });
   if (!outcome.ok) return false;
