@@ -1,4 +1,4 @@
-import type { Config } from '../config/config.ts';
+import { type Config, ConfigError } from '../config/config.ts';
 import { DomainError, type ErrorCode } from '../domain/errors.ts';
 import { describeError } from '../shared/messages.ts';
 import { UsageError } from './commands.ts';
@@ -18,10 +18,16 @@ const EXIT: Record<ErrorCode, 1 | 2> = {
 
 export function exitFor(
   err: unknown,
-  policy: Config['passwordPolicy'],
+  policy: Config['passwordPolicy'] | null,
 ): { status: 1 | 2 | 3; error: string; message: string } {
-  if (err instanceof DomainError)
-    return { status: EXIT[err.code], error: err.code, message: describeError(err, policy) };
+  // The operator's environment is invalid: its message names the variable, never a secret value.
+  if (err instanceof ConfigError) return { status: 2, error: 'configuration', message: err.message };
+  if (err instanceof DomainError && (err.code !== 'weak_password' || policy))
+    return {
+      status: EXIT[err.code],
+      error: err.code,
+      message: describeError(err, policy as Config['passwordPolicy']),
+    };
   // node:util parseArgs reports unknown or malformed options as a TypeError with a code.
   if (err instanceof UsageError || (err instanceof TypeError && 'code' in err))
     return { status: 2, error: 'usage', message: err.message };

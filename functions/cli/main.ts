@@ -18,8 +18,17 @@ runCommand(argv).then(
     process.exit(0);
   },
   (err: unknown) => {
-    const { status, error, message } = exitFor(err, configFromEnv().passwordPolicy);
+    const { status, error, message } = exitFor(err, policyOrNull());
     process.stderr.write(`${JSON.stringify({ error, message })}\n`);
     process.exit(status);
   },
 );
+
+/** The password policy for wording a refusal; none when the configuration itself is what failed. */
+function policyOrNull() {
+  try {
+    return configFromEnv().passwordPolicy;
+  } catch {
+    return null;
+  }
+}

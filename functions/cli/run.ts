@@ -22,6 +22,7 @@ export async function runCommand(
     throw new UsageError(
       `unknown command: ${[noun, verb].filter(Boolean).join(' ') || '(none)'}\n${usage()}`,
     );
+  refuseRepeats(rest, command.options);
   const { values } = parseArgs({
     args: rest,
     options: command.options,
@@ -53,5 +54,19 @@ export async function runCommand(
   } finally {
     parts.close();
     await store?.stop();
+  }
+}
+
+/**
+ * parseArgs keeps the last of a repeated option silently; `--email a --email b` on `reset-mfa` must
+ * not act on whichever came last, so a repeat of a single-valued option is a usage error.
+ */
+function refuseRepeats(args: string[], options: Record<string, { multiple?: boolean | undefined }>): void {
+  const seen = new Set<string>();
+  for (const arg of args) {
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (!name || options[name]?.multiple) continue;
+    if (seen.has(name)) throw new UsageError(`--${name} given twice`);
+    seen.add(name);
   }
 }

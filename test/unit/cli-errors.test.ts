@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../functions/cli/commands.ts';
 import { exitFor } from '../../functions/cli/errors.ts';
-import { parseConfig } from '../../functions/config/config.ts';
+import { runCommand } from '../../functions/cli/run.ts';
+import { ConfigError, parseConfig } from '../../functions/config/config.ts';
 import { InvalidClient } from '../../functions/domain/clients.ts';
 import { PolicyViolation } from '../../functions/domain/password-policy.ts';
 import { NotFound } from '../../functions/domain/ports.ts';
@@ -28,5 +29,25 @@ describe('the CLI’s mapping from errors to exit status and message', () => {
       policy,
     );
     assert.deepEqual(failed, { status: 3, error: 'failed', message: 'TimeoutError' });
+  });
+});
+
+describe('the CLI’s arguments and environment', () => {
+  it('refuses a repeated single-valued option instead of acting on the last one', async () => {
+    await assert.rejects(
+      runCommand(['user', 'show', '--email', 'a@example.com', '--email', 'b@example.com'], {
+        SESAME_USE_AWS: 'true',
+      }),
+      { name: 'UsageError', message: '--email given twice' },
+    );
+  });
+
+  it('answers an invalid configuration with exit 2 and its message, not a stack trace', () => {
+    const err = new ConfigError('SESAME_LOCKOUT_MAX_ATTEMPTS must be a whole number');
+    assert.deepEqual(exitFor(err, null), {
+      status: 2,
+      error: 'configuration',
+      message: 'SESAME_LOCKOUT_MAX_ATTEMPTS must be a whole number',
+    });
   });
 });
