@@ -228,7 +228,6 @@ async function confirmEnrolment(req: Request, who: SignedIn, code: string): Prom
     userId: who.user.id,
     code,
     owner: enrolmentOwner(who),
-    context: contextOf(req),
   });
   if (codes === null)
     return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
@@ -238,11 +237,6 @@ async function confirmEnrolment(req: Request, who: SignedIn, code: string): Prom
 
 /** An authenticator enrolment started here belongs to this browser session and no other. */
 const enrolmentOwner = (who: SignedIn) => `account:${who.sessionUid}`;
-
-/** Where the request came from, for the audit events of the change. */
-function contextOf(req: Request) {
-  return { ip: req.ctx.ip, userAgent: req.ctx.get('user-agent').slice(0, 256) };
-}
 
 function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
   const { ctx, path } = req;
@@ -263,7 +257,6 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
     userId: who.user.id,
     current: form.current ?? '',
     next,
-    context: contextOf(req),
   });
   if (!result.ok) {
     const problems =

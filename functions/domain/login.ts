@@ -1,6 +1,6 @@
 import { guardAttempt } from './attempt-guard.ts';
 import { password } from './credentials/password/strategy.ts';
-import { type AttemptContext, audit, type Deps, lockoutPolicy } from './deps.ts';
+import { type AttemptContext, audit, type Deps } from './deps.ts';
 import { InvalidEmail, normaliseEmail } from './email.ts';
 import { argon2Hasher } from './password-hash.ts';
 import type { User } from './ports.ts';
@@ -39,19 +39,9 @@ export async function authenticatePassword(
   const ctx = input.context ?? {};
   const hasher = deps.hasher ?? argon2Hasher;
   const dummyVerify = () => hasher.dummyVerify(deps.config.argon2);
-  const id = await userIdFor(deps, input.email);
-  if (id === null) {
-    // Pay for the same lockout write a real account's attempt costs (it fails: no such item), so
-    // store latency doesn't tell an unknown address from a wrong password either.
-    await deps.users.claimAttempt(TIMING_EQUALISER_ID, deps.clock.now().getTime(), lockoutPolicy(deps));
-    await dummyVerify();
-    await audit(
-      deps,
-      { type: 'login.failure', outcome: 'failure', actor: 'anonymous', reason: 'unknown_user' },
-      ctx,
-    );
-    return { ok: false, reason: 'unknown_user' };
-  }
+  // An unknown address pays for the same lockout write a real account's attempt costs (it fails: no
+  // such item) and the same dummy verification, so neither latency nor timing tells it apart.
+  const id = (await userIdFor(deps, input.email)) ?? TIMING_EQUALISER_ID;
   const outcome = await guardAttempt(deps, {
     userId: id,
     failureType: 'login.failure',

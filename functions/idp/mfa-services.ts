@@ -114,7 +114,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       ]);
       // Only where this sign-in offers e-mail codes (not on a strong step-up of a user with an authenticator).
       if (!offeredMethods(deps.config, factors, pending.strength).methods.includes('email')) return 'refused';
-      const outcome = await sendEmailCode(deps, { uid: pending.uid, user });
+      const outcome = await sendEmailCode(deps, { uid: pending.uid, user, credentials: factors });
       if (outcome.ok) return 'sent';
       return outcome.reason === 'not_enabled' ? 'refused' : outcome.reason;
     },

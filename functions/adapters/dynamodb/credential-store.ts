@@ -82,16 +82,14 @@ export class DynamoCredentialStore implements CredentialStore {
 
   delete(userId: string, ref: CredentialRef, expect?: Expect): Promise<boolean> {
     // Unconditional deletes still report whether something was there, so single use stays exact.
-    const condition = conditionOf(expect ?? { present: {} });
-    const write = conditionalWrite(
+    return conditionalWrite(
       this.doc,
       new DeleteCommand({
         TableName: this.table,
         Key: keys.credential(userId, ref.type, ref.key),
-        ...expression(condition),
+        ...expression(conditionOf(expect ?? { present: {} })),
       }),
     );
-    return write;
   }
 
   async lockChanges(userId: string, now: number, until: number): Promise<boolean> {

@@ -60,11 +60,16 @@ export type SendOutcome = { ok: true } | { ok: false; reason: 'too_soon' | 'hour
 /** Sends a new code for sign-in `uid` to the user's address, within the resend limits. */
 export async function sendEmailCode(
   deps: DomainDeps,
-  input: { uid: string; user: { id: string; email: string } },
+  input: {
+    uid: string;
+    user: { id: string; email: string };
+    /** The user's credentials when the caller has just read them (saves reading them again). */
+    credentials?: readonly Credential[];
+  },
 ): Promise<SendOutcome> {
   const { mfa } = deps.config;
-  if (!emailCode.usableIn(deps.config, await deps.credentials.list(input.user.id)))
-    return { ok: false, reason: 'not_enabled' };
+  const credentials = input.credentials ?? (await deps.credentials.list(input.user.id));
+  if (!emailCode.usableIn(deps.config, credentials)) return { ok: false, reason: 'not_enabled' };
   const now = deps.clock.now().getTime();
   const previous = await deps.signIns.getEmailChallenge(input.uid);
   if (previous && previous.userId !== input.user.id) return { ok: false, reason: 'not_enabled' };
