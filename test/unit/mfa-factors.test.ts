@@ -15,6 +15,7 @@ import {
   confirmTotpEnrolment,
   totp,
 } from '../../functions/domain/credentials/totp/strategy.ts';
+import { factorSummary } from '../../functions/domain/mfa/settings.ts';
 import { verifySecondFactor } from '../../functions/domain/mfa/sign-in.ts';
 import { totpAt } from '../support/mfa.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
@@ -205,5 +206,20 @@ describe('authenticator enrolment belongs to whoever started it', () => {
       );
     const user = await m.deps.users.findById(m.user.id);
     assert.ok(user?.lockedUntil, 'locked');
+  });
+});
+
+describe('binding an authenticator waits for the lockout decision', () => {
+  it('binds nothing when a concurrent lock makes the guard refuse a right enrolment code', async () => {
+    const m = await memoryMfa();
+    const { secret } = await beginTotpEnrolment(m.deps, m.user, 'o');
+    // Fault injection: concurrent wrong codes lock the account while this right code is checked.
+    m.deps.users.recordSuccess = async () => false;
+    const code = await totpAt(secret, m.clock.now().getTime());
+    assert.equal(
+      await confirmTotpEnrolment(m.deps, { userId: m.user.id, owner: 'o', code, actor: 't' }),
+      false,
+    );
+    assert.equal((await factorSummary(m.deps, m.user.id)).totp, false, 'no authenticator was bound');
   });
 });

@@ -115,6 +115,10 @@ export async function confirmTotpEnrolment(
   deps: DomainDeps,
   input: { userId: string; code: string; owner: string; actor: string; context?: AttemptContext },
 ): Promise<boolean> {
+  // The guard's verification only checks the code; the authenticator is bound after the guard has
+  // let the attempt through. Binding it inside the check would leave it bound when concurrent wrong
+  // codes lock the account in between and the guard refuses (no audit, no mail, no recovery codes).
+  let matched: { secretSealed: string; step: number } | null = null;
   const outcome = await guardAttempt(deps, {
     userId: input.userId,
     failureType: 'mfa.failure',
@@ -128,10 +132,16 @@ export async function confirmTotpEnrolment(
         return false;
       const secret = await deps.box.open(stored.secretSealed, aad(input.userId));
       const step = await matchingStep(deps, secret, input.code);
-      return step !== null && confirm(deps, input.userId, stored.secretSealed, step);
+      if (step === null) return false;
+      matched = { secretSealed: stored.secretSealed, step };
+      return true;
     },
   });
-  if (!outcome.ok) return false;
+  if (!outcome.ok || matched === null) return false;
+  const { secretSealed, step } = matched;
+  // Conditional on the key checked above: a concurrent confirmation or a new enrolment wins, and then
+  // this one binds nothing.
+  if (!(await confirm(deps, input.userId, secretSealed, step))) return false;
   await audit(
     deps,
     { type: 'mfa.totp.enrolled', outcome: 'success', actor: input.actor, target: input.userId },
