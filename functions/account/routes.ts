@@ -1,63 +1,29 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
-import { TotpAlreadyEnrolled } from '../domain/credentials/totp/strategy.ts';
-import type { DomainDeps } from '../domain/deps.ts';
-import {
-  changeOwnPassword,
-  type FactorChange,
-  factorOverview,
-  finishTotp,
-  newRecoveryCodes,
-  removeTotp,
-  startTotp,
-  switchEmailCodes,
-} from '../domain/mfa/settings.ts';
+import { changeOwnPassword } from '../domain/mfa/settings.ts';
 import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
-import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderFailure } from '../interactions/routes.ts';
-import type { Logger } from '../shared/logger.ts';
 import { describeViolation } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
 import { signInUrl } from './client.ts';
-import { type AccountSession, accountSession } from './session.ts';
+import { ACCOUNT_NOTICES, isLostRace, methodAction } from './methods.ts';
+import {
+  type AccountDeps,
+  csrfToken,
+  overview,
+  type Request,
+  redirect,
+  type SignedIn,
+  sameToken,
+} from './page.ts';
+import { accountSession } from './session.ts';
 
-type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
+export type { AccountDeps } from './page.ts';
 
-export interface AccountDeps {
-  mfa: DomainDeps;
-  issuer: string;
-  logger: Logger;
-  /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */
-  csrfKey: string;
-}
-
-const ROUTE =
-  /^\/account(?:\/(callback|signin|continue|password|totp\/start|totp\/confirm|totp\/remove|email-codes|recovery-codes))?$/;
-
-/** Fixed notices the overview can show after a change (`?done=<key>`): nothing from the URL is echoed. */
-const NOTICES: Record<string, string> = {
-  'totp-added': 'Your authenticator app is set up.',
-  'totp-removed': 'The authenticator app was removed.',
-  'email-on': 'Sign-in codes by e-mail are on.',
-  'email-off': 'Sign-in codes by e-mail are off.',
-};
-
-const REFUSED: Record<Exclude<FactorChange, 'done'>, string> = {
-  last_factor_required:
-    'Your account must keep a second factor of this strength, so this one cannot be switched off. Set up another one first.',
-  busy: 'Another change to your sign-in methods is under way. Please try again in a moment.',
-  not_offered: 'This sign-in method is not offered here.',
-};
-
-interface Request {
-  ctx: Context;
-  deps: AccountDeps;
-  /** `<base>/account`: links and form actions are built from it. */
-  path: string;
-}
+/** `/account`, its fixed actions, or `/account/<method>/<action>` (methods.ts). */
+const ROUTE = /^\/account(?:\/(callback|signin|continue|password)|\/([a-z]+)\/([a-z]+))?$/;
 
 /**
  * The self-service account page at /account: the signed-in user's factors (add or remove the
@@ -73,11 +39,11 @@ export function accountRoutes(provider: Provider, deps: AccountDeps) {
     ctx.set('Cache-Control', 'no-store');
     const req = { ctx, deps, path: `${basePath(ctx)}/account` };
     try {
-      await dispatch(req, provider, match[1]);
+      await dispatch(req, provider, match[1] ?? (match[2] ? `${match[2]}/${match[3]}` : undefined));
     } catch (err) {
       // Lost races (the user was disabled meanwhile, another tab finished the same enrolment) are
       // not errors: the overview shows how things stand now, or sends the browser to sign in.
-      if (err instanceof NotFound || err instanceof TotpAlreadyEnrolled) return redirect(ctx, req.path);
+      if (err instanceof NotFound || isLostRace(err)) return redirect(ctx, req.path);
       renderFailure(ctx, err, deps.logger);
     }
   };
@@ -99,7 +65,7 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
     if (session.kind === 'step-up') return redirect(ctx, signInUrl(deps.issuer, { mfa: session.strength }));
     const key = String(ctx.query.done ?? '');
     // Own keys only: `?done=constructor` must not find what every object inherits.
-    const notice = Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined;
+    const notice = Object.hasOwn(ACCOUNT_NOTICES, key) ? ACCOUNT_NOTICES[key] : undefined;
     return overview(req, session, notice ? { notice } : {});
   }
 
@@ -111,32 +77,11 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
   if (!sameToken(form.csrf ?? '', csrfToken(req, who))) throw new BadRequest(403, 'csrf');
   if (action === 'continue') return redirect(ctx, req.path);
   if (action === 'password') return changePassword(req, who, form);
+  const [method = '', name = ''] = action?.split('/') ?? [];
+  const handler = methodAction(method, name);
+  if (!handler) throw new BadRequest(404, 'not_found');
   if (!who.recent) return overview(req, who, { error: 'Please sign in again before changing this.' });
-  const userId = who.user.id;
-  switch (action) {
-    case 'totp/start':
-      return showEnrolment(req, who);
-    case 'totp/confirm':
-      return confirmEnrolment(req, who, form.code ?? '');
-    case 'totp/remove':
-      return afterChange(req, who, await removeTotp(deps.mfa, userId), 'totp-removed');
-    case 'email-codes': {
-      if (form.enabled !== 'on' && form.enabled !== 'off') throw new BadRequest(400, 'invalid_request');
-      const on = form.enabled === 'on';
-      return afterChange(
-        req,
-        who,
-        await switchEmailCodes(deps.mfa, userId, on),
-        on ? 'email-on' : 'email-off',
-      );
-    }
-    case 'recovery-codes': {
-      const codes = await newRecoveryCodes(deps.mfa, userId);
-      if (!codes) return overview(req, who, { error: 'Set up a second factor first.' });
-      return showRecoveryCodes(req, who, codes);
-    }
-  }
-  throw new BadRequest(404, 'not_found');
+  return handler(req, who, form);
 }
 
 /**
@@ -157,95 +102,6 @@ function callback(req: Request): void {
     return;
   }
   redirect(ctx, req.path);
-}
-
-function redirect(ctx: Context, to: string): void {
-  ctx.status = 303;
-  ctx.redirect(to);
-}
-
-/**
- * The CSRF token of the account page's forms: derived from this browser session with a server
- * secret, so it needs no cookie of its own and one planted by a sibling subdomain (cookie tossing)
- * or left from another user's session in the same browser is worthless.
- */
-function csrfToken(req: Request, who: SignedIn): string {
-  return createHmac('sha256', req.deps.csrfKey).update(`account-csrf\0${who.sessionUid}`).digest('base64url');
-}
-
-function sameToken(submitted: string, expected: string): boolean {
-  const a = Buffer.from(submitted);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-async function overview(
-  req: Request,
-  who: SignedIn,
-  message: { error?: string; notice?: string; problems?: string[] },
-): Promise<void> {
-  const { ctx, deps, path } = req;
-  const factors = await factorOverview(deps.mfa, who.user.id);
-  ctx.status = message.error || message.problems ? 400 : 200;
-  ctx.type = 'html';
-  ctx.body = renderPage('account', 'Your account', basePath(ctx), {
-    path,
-    csrf: csrfToken(req, who),
-    name: who.user.name,
-    email: who.user.email,
-    recent: who.recent,
-    factors,
-    hasFactor: factors.totp || factors.emailCodes,
-    logout: `${basePath(ctx)}/session/end`,
-    ...message,
-  });
-}
-
-async function afterChange(req: Request, who: SignedIn, outcome: FactorChange, done: string): Promise<void> {
-  if (outcome !== 'done') return overview(req, who, { error: REFUSED[outcome] });
-  redirect(req.ctx, `${req.path}?done=${done}`);
-}
-
-async function showEnrolment(req: Request, who: SignedIn, error?: string): Promise<void> {
-  const { ctx, deps, path } = req;
-  const factors = await factorOverview(deps.mfa, who.user.id);
-  if (factors.totp || !factors.offered.includes('totp')) return redirect(ctx, path);
-  const enrolment = await startTotp(deps.mfa, who.user.id, enrolmentOwner(who));
-  ctx.status = error ? 400 : 200;
-  ctx.type = 'html';
-  ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
-    action: `${path}/totp/confirm`,
-    back: path,
-    csrf: csrfToken(req, who),
-    qr: await qrDataUrl(enrolment.uri),
-    secret: enrolment.secret,
-    error,
-  });
-}
-
-async function confirmEnrolment(req: Request, who: SignedIn, code: string): Promise<void> {
-  const codes = await finishTotp(req.deps.mfa, {
-    userId: who.user.id,
-    code,
-    owner: enrolmentOwner(who),
-  });
-  if (codes === null)
-    return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
-  if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
-  return showRecoveryCodes(req, who, codes);
-}
-
-/** An authenticator enrolment started here belongs to this browser session and no other. */
-const enrolmentOwner = (who: SignedIn) => `account:${who.sessionUid}`;
-
-function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
-  const { ctx, path } = req;
-  ctx.type = 'html';
-  ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(ctx), {
-    action: `${path}/continue`,
-    csrf: csrfToken(req, who),
-    codes,
-  });
 }
 
 async function changePassword(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { OFFERABLE_METHODS } from '../shared/methods.ts';
 
 // zod/mini: the same validation as zod's chained API, at a tenth of the bundle (cold start, see the
 // README's performance section). Error messages in English, as the chained API has them.
@@ -82,7 +83,7 @@ const schema = z.object({
     /** `off`: never asked; `optional`: users may enrol, apps/roles/users may require it; `required`: everyone. */
     policy: oneOf(['off', 'optional', 'required'], 'optional'),
     /** Second factors offered for sign-in (recovery codes always come with them). */
-    factors: z._default(z.array(z.enum(['totp', 'email'])).check(z.minLength(1)), ['totp', 'email']),
+    factors: z._default(z.array(z.enum(OFFERABLE_METHODS)).check(z.minLength(1)), [...OFFERABLE_METHODS]),
     /** Roles that require MFA, as `clientId:role` (that app only) or `role` (in any app). */
     requiredRoles: z._default(z.array(z.string().check(z.minLength(1))), []),
     /** Strength demanded when policy requires MFA: `strong` refuses e-mail codes (NIST SP 800-63B-4 §3.1.3.1). */

@@ -1,3 +1,4 @@
+import type { Method } from '../shared/methods.ts';
 import { DomainError } from './errors.ts';
 
 /**
@@ -174,7 +175,7 @@ export type CredentialValue = string | number | boolean;
  * '' where a user has one), `data` holds the strategy's own fields, which nothing else reads.
  */
 export interface Credential {
-  type: 'totp' | 'email' | 'recovery';
+  type: Method;
   key: string;
   data: Record<string, CredentialValue>;
 }
@@ -259,7 +260,7 @@ export interface PendingSignIn {
    */
   enrol: boolean;
   /** Set once the second factor succeeded: the method that did it, and the strength it proved. */
-  passed?: 'totp' | 'email' | 'recovery';
+  passed?: Method;
   proven?: 'any' | 'strong';
   /** Set once the interaction was finished with this sign-in's result: it finishes once. */
   finished?: boolean;

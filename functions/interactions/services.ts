@@ -1,4 +1,5 @@
 import type { PendingSignIn, User } from '../domain/ports.ts';
+import type { Method } from '../shared/methods.ts';
 
 /** What the interaction pages need from the domain, wired in functions/app.ts. */
 export interface RequestInfo {
@@ -36,7 +37,7 @@ export interface InteractionServices {
 export interface MfaScreen {
   userEmail: string;
   /** Methods the user may use for this sign-in. */
-  methods: Array<'totp' | 'email' | 'recovery'>;
+  methods: Method[];
   /** Set on a sign-in that enrols an authenticator (secret shown once, for manual entry). */
   enrolment: { secret: string; uri: string } | null;
 }

@@ -1,5 +1,5 @@
 import { Eta } from 'eta/core';
-import { templates as account } from './account.ts';
+import { templates as account, methodSections } from './account.ts';
 import { templates as common } from './common.ts';
 import { templates as layout } from './layout.ts';
 import { methodForms, templates as secondFactor } from './second-factor.ts';
@@ -15,7 +15,7 @@ export { stylesheet } from './layout.ts';
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
 
 const pages = { ...signIn, ...secondFactor, ...account, ...common };
-for (const [name, text] of Object.entries({ ...layout, ...methodForms, ...pages }))
+for (const [name, text] of Object.entries({ ...layout, ...methodForms, ...methodSections, ...pages }))
   eta.loadTemplate(`@${name}`, text);
 
 export type View = keyof typeof pages;

@@ -1,3 +1,5 @@
+import type { Method } from '../shared/methods.ts';
+
 /**
  * One form per second-step strategy, `method-<id>`: the page includes the ones the sign-in offers, in
  * the registry's order (domain/credentials/registry.ts). A new strategy brings its own form here.
@@ -32,7 +34,7 @@ export const methodForms = {
 <button type="submit">Use recovery code</button>
 </form>
 </details>`,
-};
+} satisfies Record<`method-${Method}`, string>;
 
 /** The second step of a sign-in: the code forms, authenticator enrolment, the too-weak page and recovery codes (also shown by the account page). */
 export const templates = {

@@ -193,7 +193,7 @@ describe('the self-service account page', () => {
     const { browser, page } = await signInToAccount(email);
     assert.ok(!page.html.includes('/recovery-codes"'), 'no recovery codes without a factor');
     const before = sesame.mail.messages.length;
-    const stepUp = await browser.submit(page, '/email-codes', {});
+    const stepUp = await browser.submit(page, '/email/switch', {});
     // The new factor is demanded at once: the step-up sends a code to the user's mailbox.
     assert.match(stepUp.url, /\/mfa$/);
     const since = sesame.mail.messages.length;
@@ -202,10 +202,10 @@ describe('the self-service account page', () => {
     const on = await browser.submit(sent, '/mfa/verify', { method: 'email', code });
     assert.equal(on.url, account);
     assert.match(on.html, /id="email-status">On/);
-    const codes = recoveryCodesOnPage(await browser.submit(on, '/recovery-codes', {}));
+    const codes = recoveryCodesOnPage(await browser.submit(on, '/recovery/new', {}));
     assert.equal(codes.length, 10);
     const back = await browser.follow(account);
-    const off = await browser.submit(back, '/email-codes', {});
+    const off = await browser.submit(back, '/email/switch', {});
     assert.match(off.html, /id="email-status">Off/);
     assert.ok(!off.html.includes('id="recovery-status"'), 'with no factor left the recovery codes are gone');
     assert.equal(audits(sesame, 'mfa.email_codes.enabled', user.id).length, 1);
@@ -243,7 +243,7 @@ describe('the self-service account page', () => {
     assert.equal(removed.url, `${account}?done=totp-removed`);
     assert.match(removed.html, /id="totp-status">Not set up/);
     assert.equal(audits(sesame, 'mfa.totp.removed', user.id).length, 1);
-    assert.equal((await factorSummary(sesame.parts.deps, user.id)).recoveryCodesLeft, 0);
+    assert.equal((await factorSummary(sesame.parts.deps, user.id)).recovery.left, 0);
     for (const inherited of ['constructor', '__proto__', 'toString']) {
       const odd = await browser.follow(`${account}?done=${inherited}`);
       assert.equal(odd.status, 200);
@@ -330,10 +330,10 @@ describe('the self-service account page', () => {
   it('refuses forged, malformed and misdirected requests with a 4xx page', async () => {
     await addUser(sesame, 'csrf@example.com');
     const { browser, page } = await signInToAccount('csrf@example.com');
-    const forged = await browser.submit(page, '/email-codes', { csrf: 'forged' });
+    const forged = await browser.submit(page, '/email/switch', { csrf: 'forged' });
     assert.equal(forged.status, 403);
     assert.match(forged.html, /Error code: <code>csrf<\/code>/);
-    const bad = await browser.submit(page, '/email-codes', { enabled: 'maybe' });
+    const bad = await browser.submit(page, '/email/switch', { enabled: 'maybe' });
     assert.equal(bad.status, 400);
     assert.equal((await browser.request(`${account}/password`)).status, 405);
     assert.equal((await browser.request(account, { method: 'POST' })).status, 405);
@@ -357,9 +357,9 @@ describe('the self-service account page', () => {
     const login = await browser.follow(account);
     const second = await browser.submit(login, '/login', { email: 'second@example.com', password: PASSWORD });
     assert.ok(second.html.includes('second@example.com'));
-    const stale = await browser.submit(first, '/email-codes', {});
+    const stale = await browser.submit(first, '/email/switch', {});
     assert.equal(stale.status, 403);
-    const fresh = await browser.submit(second, '/email-codes', {});
+    const fresh = await browser.submit(second, '/email/switch', {});
     assert.match(fresh.url, /\/mfa$/, 'the current page works (and steps up to the new factor)');
   });
 
@@ -372,7 +372,7 @@ describe('the self-service account page', () => {
     const res = await browser.request(account);
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location') ?? '', /\/auth\?/);
-    const post = await browser.submit(page, '/email-codes', {});
+    const post = await browser.submit(page, '/email/switch', {});
     assert.match(post.url, /\/interaction\/[\w-]+$/, 'a form posted after the session ended starts over');
   });
 });

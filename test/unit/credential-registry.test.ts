@@ -15,6 +15,7 @@ describe('the credential strategy registry', () => {
       SECOND_STEPS.map((s) => s.method),
       ['totp', 'email', 'recovery'],
     );
+    for (const s of SECOND_STEPS) assert.equal(secondStep(s.method), s, `${s.method} is found by its name`);
     assert.equal(secondStep('password'), undefined, 'a first step is no second step');
     assert.equal(secondStep('constructor'), undefined);
   });

@@ -8,6 +8,7 @@ import {
 } from '../../functions/domain/credentials/totp/strategy.ts';
 import {
   changeOwnPassword,
+  factorOverview,
   factorSummary,
   removeTotp,
   switchEmailCodes,
@@ -26,20 +27,49 @@ async function withBothFactors(mfa: Record<string, unknown> = {}) {
   return m;
 }
 
+describe('the account overview', () => {
+  it('lists the offered methods in registry order, recovery codes only once there is a factor', async () => {
+    const bare = await memoryMfa({ factors: ['email'] });
+    assert.deepEqual(await factorOverview(bare.deps, bare.user.id), {
+      methods: [{ method: 'email', on: false }],
+      hasFactor: false,
+    });
+    const m = await withBothFactors({ factors: ['totp'] });
+    assert.deepEqual(await factorOverview(m.deps, m.user.id), {
+      methods: [
+        { method: 'totp', on: true },
+        { method: 'recovery', on: true, left: 10 },
+      ],
+      hasFactor: true,
+    });
+  });
+
+  it('does not count recovery codes alone as a factor', async () => {
+    const m = await memoryMfa();
+    await regenerateRecoveryCodes(m.deps, { userId: m.user.id, actor: 't' });
+    const overview = await factorOverview(m.deps, m.user.id);
+    assert.equal(overview.hasFactor, false);
+    assert.deepEqual(
+      overview.methods.map((v) => v.method),
+      ['totp', 'email'],
+    );
+  });
+});
+
 describe('switching second factors off (account page)', () => {
   it('lets a user who is not held to MFA remove everything; the recovery codes go with the last factor', async () => {
     const m = await withBothFactors();
     assert.equal(await removeTotp(m.deps, m.user.id), 'done');
     assert.equal(
-      (await factorSummary(m.deps, m.user.id)).recoveryCodesLeft,
+      (await factorSummary(m.deps, m.user.id)).recovery.left,
       10,
       'e-mail codes are still backed up',
     );
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
     assert.deepEqual(await factorSummary(m.deps, m.user.id), {
-      totp: false,
-      emailCodes: false,
-      recoveryCodesLeft: 0,
+      totp: { on: false },
+      email: { on: false },
+      recovery: { on: false, left: 0 },
     });
     assert.equal(m.mailer.sent.length, 2, 'each change is e-mailed');
   });
@@ -49,13 +79,13 @@ describe('switching second factors off (account page)', () => {
     await m.deps.users.updateProfile(m.user.id, { requireMfa: true });
     assert.equal(await removeTotp(m.deps, m.user.id), 'done');
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'last_factor_required');
-    assert.equal((await factorSummary(m.deps, m.user.id)).emailCodes, true);
+    assert.equal((await factorSummary(m.deps, m.user.id)).email.on, true);
   });
 
   it('keeps the last strong factor when the mandate is strong: e-mail codes do not count', async () => {
     const m = await withBothFactors({ policy: 'required', requiredStrength: 'strong' });
     assert.equal(await removeTotp(m.deps, m.user.id), 'last_factor_required');
-    assert.equal((await factorSummary(m.deps, m.user.id)).totp, true);
+    assert.equal((await factorSummary(m.deps, m.user.id)).totp.on, true);
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
   });
 
@@ -83,13 +113,13 @@ describe('switching second factors off (account page)', () => {
     ]);
     assert.equal(outcomes.filter((o) => o === 'done').length, 1, outcomes.join(', '));
     const left = await factorSummary(m.deps, m.user.id);
-    assert.ok(left.totp || left.emailCodes, 'a factor is left');
+    assert.ok(left.totp.on || left.email.on, 'a factor is left');
   });
 
   it('refuses to switch on e-mail codes when the deployment does not offer them', async () => {
     const m = await memoryMfa({ factors: ['totp'] });
     assert.equal(await switchEmailCodes(m.deps, m.user.id, true), 'not_offered');
-    assert.equal((await factorSummary(m.deps, m.user.id)).emailCodes, false);
+    assert.equal((await factorSummary(m.deps, m.user.id)).email.on, false);
   });
 });
 
@@ -103,7 +133,7 @@ describe('notifications that fail to send', () => {
       },
     };
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
-    assert.equal((await factorSummary(m.deps, m.user.id)).emailCodes, false, 'the change stands');
+    assert.equal((await factorSummary(m.deps, m.user.id)).email.on, false, 'the change stands');
     const failed = (await m.ports.events()).filter((e) => e.type === 'notification.failed');
     assert.equal(failed.length, 1);
     assert.equal(failed[0]?.target, m.user.id);

@@ -1,23 +1,31 @@
 import { emailCode } from './email-code/strategy.ts';
 import { password } from './password/strategy.ts';
 import { recoveryCodes } from './recovery-codes/strategy.ts';
-import type { CredentialStrategy, SecondStep, StrategyId } from './strategy.ts';
+import type { CredentialStrategy, Method, SecondStep, StrategyId } from './strategy.ts';
 import { totp } from './totp/strategy.ts';
 
 /**
- * Every credential strategy, once. The order is the order of the second-step page (strongest first,
- * back-ups last). Adding a way to sign in means adding its folder and one line here
- * (docs/architecture.md).
+ * The second steps by method name, in the order of the second-step page and the account page
+ * (strongest first, back-ups last). Every name the configuration knows (functions/shared/methods.ts)
+ * has its strategy here and nothing else is here: a mismatch does not compile.
  */
-export const STRATEGIES: readonly CredentialStrategy[] = [password, totp, emailCode, recoveryCodes];
-
-const isSecondStep = (s: CredentialStrategy): s is SecondStep => s.step === 'second';
+const BY_METHOD = {
+  totp,
+  email: emailCode,
+  recovery: recoveryCodes,
+} satisfies Record<Method, SecondStep>;
 
 /** The second steps, in page order. */
-export const SECOND_STEPS: readonly SecondStep[] = STRATEGIES.filter(isSecondStep);
+export const SECOND_STEPS: readonly SecondStep[] = Object.values(BY_METHOD);
+
+/**
+ * Every credential strategy, once. Adding a way to sign in means adding its folder and one line here
+ * (docs/architecture.md).
+ */
+export const STRATEGIES: readonly CredentialStrategy[] = [password, ...SECOND_STEPS];
 
 export function secondStep(method: string): SecondStep | undefined {
-  return SECOND_STEPS.find((s) => s.method === method);
+  return Object.hasOwn(BY_METHOD, method) ? BY_METHOD[method as Method] : undefined;
 }
 
 export function strategy(id: StrategyId): CredentialStrategy | undefined {

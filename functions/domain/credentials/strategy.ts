@@ -1,3 +1,4 @@
+import type { Method } from '../../shared/methods.ts';
 import type { DomainDeps } from '../deps.ts';
 import type { Credential, User } from '../ports.ts';
 
@@ -9,8 +10,11 @@ import type { Credential, User } from '../ports.ts';
  * docs/architecture.md for how one is added.
  */
 
-/** The second-step strategies: their ids are the `method` of forms, audit events and pending sign-ins. */
-export type Method = 'totp' | 'email' | 'recovery';
+/**
+ * The second-step strategies' names (functions/shared/methods.ts): the `method` of forms, audit
+ * events and pending sign-ins.
+ */
+export type { Method };
 export type StrategyId = 'password' | Method;
 
 /**
@@ -60,8 +64,22 @@ export interface CredentialStrategy<Id extends StrategyId = StrategyId> {
   remove?(deps: DomainDeps, userId: string): Promise<void>;
 }
 
-/** A second step can always be taken away again (by the user, or an administrator's MFA reset). */
-export type SecondStep = CredentialStrategy<Method> & Required<Pick<CredentialStrategy, 'remove'>>;
+/** What a user has of one second step, as the account page and `user show` present it. */
+export interface MethodStatus {
+  /** Set up (a confirmed authenticator, e-mail codes switched on, recovery codes left). */
+  on: boolean;
+  /** How many are left, for strategies that are used up (recovery codes). */
+  left?: number;
+}
+
+/**
+ * A second step can always be taken away again (by the user, or an administrator's MFA reset), and
+ * says what the user has of it.
+ */
+export type SecondStep = CredentialStrategy<Method> &
+  Required<Pick<CredentialStrategy, 'remove'>> & {
+    status(credentials: readonly Credential[]): MethodStatus;
+  };
 
 /** Digits only, exact length: anything else is a wrong code without further work. */
 export function digits(code: string, length: number): string | null {

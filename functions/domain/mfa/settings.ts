@@ -1,10 +1,9 @@
 import { guardAttempt } from '../attempt-guard.ts';
-import { emailCodesOn, setEmailCodes } from '../credentials/email-code/strategy.ts';
+import { setEmailCodes } from '../credentials/email-code/strategy.ts';
 import { password } from '../credentials/password/strategy.ts';
 import { codesLeft, recoveryCodes, regenerateRecoveryCodes } from '../credentials/recovery-codes/strategy.ts';
-import { SECOND_STEPS } from '../credentials/registry.ts';
-import type { Strength } from '../credentials/strategy.ts';
-import { totpIn } from '../credentials/totp/item.ts';
+import { SECOND_STEPS, secondStep } from '../credentials/registry.ts';
+import type { Method, MethodStatus, Strength } from '../credentials/strategy.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -25,11 +24,16 @@ import { hasAnyFactor, methodsIn } from './sign-in.ts';
  * is an audit event and a notification e-mail to the user, so a hijacked session can't quietly
  * swap the factors.
  */
+/** One second step on the account page: its status, in registry order. */
+export interface MethodView extends MethodStatus {
+  method: Method;
+}
+
 export interface FactorOverview {
-  totp: boolean;
-  emailCodes: boolean;
-  recoveryCodesLeft: number;
-  offered: Array<'totp' | 'email'>;
+  /** The methods the deployment offers, and recovery codes once there is a factor for them to back up. */
+  methods: MethodView[];
+  /** Whether any factor (not counting recovery codes) is set up. */
+  hasFactor: boolean;
 }
 
 async function user(deps: DomainDeps, userId: string): Promise<User> {
@@ -41,21 +45,25 @@ async function user(deps: DomainDeps, userId: string): Promise<User> {
 const notify = (deps: DomainDeps, u: User, what: string, context?: AttemptContext) =>
   notifyUser(deps, u, what, context);
 
-/** What a user has set up, as the account page and `user show` present it. */
-export async function factorSummary(
-  deps: DomainDeps,
-  userId: string,
-): Promise<Omit<FactorOverview, 'offered'>> {
+/** What a user has set up, read in one Query and asked of every second-step strategy. */
+export async function factorOverview(deps: DomainDeps, userId: string): Promise<FactorOverview> {
   const credentials = await deps.credentials.list(userId);
-  return {
-    totp: totpIn(credentials)?.confirmed === true,
-    emailCodes: emailCodesOn(credentials),
-    recoveryCodesLeft: codesLeft(credentials),
-  };
+  const all = SECOND_STEPS.map((s) => ({ method: s.method, ...s.status(credentials) }));
+  const hasFactor = all.some((m) => m.on && secondStep(m.method)?.strength !== 'backup');
+  const offered = (m: MethodView) =>
+    secondStep(m.method)?.strength === 'backup'
+      ? hasFactor
+      : (deps.config.mfa.factors as readonly string[]).includes(m.method);
+  return { methods: all.filter(offered), hasFactor };
 }
 
-export async function factorOverview(deps: DomainDeps, userId: string): Promise<FactorOverview> {
-  return { ...(await factorSummary(deps, userId)), offered: deps.config.mfa.factors };
+/** The status of each second step by name (tests, and callers that ask about one method). */
+export async function factorSummary(deps: DomainDeps, userId: string): Promise<Record<Method, MethodStatus>> {
+  const credentials = await deps.credentials.list(userId);
+  return Object.fromEntries(SECOND_STEPS.map((s) => [s.method, s.status(credentials)])) as Record<
+    Method,
+    MethodStatus
+  >;
 }
 
 /** `owner`: the account-page session enrolling; only it sees and may confirm the key. */

@@ -28,6 +28,7 @@ export const emailCode: SecondStep = {
   strength: 'any',
   // Offered by the configuration and switched on by the user (or an administrator).
   usableIn: (config, credentials) => config.mfa.factors.includes('email') && emailCodesOn(credentials),
+  status: (credentials) => ({ on: emailCodesOn(credentials) }),
   async verify(deps, { userId, uid, code }) {
     const { emailMaxTries: max } = deps.config.mfa;
     const challenge = await deps.signIns.getEmailChallenge(uid);

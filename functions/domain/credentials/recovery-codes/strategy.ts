@@ -50,6 +50,10 @@ export const recoveryCodes: SecondStep = {
   strength: 'backup',
   // Any code left. (Whether they count alone is the sign-in's rule: see methodsIn in sign-in.ts.)
   usableIn: (_config, credentials) => codesLeft(credentials) > 0,
+  status: (credentials) => {
+    const left = codesLeft(credentials);
+    return { on: left > 0, left };
+  },
   async verify(deps, { userId, code }) {
     if (normalise(code).length !== 10) return false;
     // Using a code deletes its item: a conditional delete, so it works exactly once.

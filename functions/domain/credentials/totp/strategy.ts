@@ -39,6 +39,7 @@ export const totp: SecondStep = {
   // Offered by the configuration and confirmed: a half-enrolled secret is no way to sign in.
   usableIn: (config, credentials) =>
     config.mfa.factors.includes('totp') && totpIn(credentials)?.confirmed === true,
+  status: (credentials) => ({ on: totpIn(credentials)?.confirmed === true }),
   async verify(deps, { userId, code }) {
     const stored = await readTotp(deps, userId);
     if (!stored?.confirmed) return false;

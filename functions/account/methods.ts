@@ -1,0 +1,106 @@
+import { TotpAlreadyEnrolled } from '../domain/credentials/totp/strategy.ts';
+import {
+  factorOverview,
+  finishTotp,
+  newRecoveryCodes,
+  removeTotp,
+  startTotp,
+  switchEmailCodes,
+} from '../domain/mfa/settings.ts';
+import { basePath } from '../http/base-path.ts';
+import { BadRequest } from '../http/forms.ts';
+import { qrDataUrl } from '../interactions/mfa.ts';
+import type { Method } from '../shared/methods.ts';
+import { renderPage } from '../views/index.ts';
+import {
+  afterChange,
+  csrfToken,
+  overview,
+  type Request,
+  redirect,
+  type SignedIn,
+  showRecoveryCodes,
+} from './page.ts';
+
+/**
+ * What the account page can do with each second step: `POST /account/<method>/<action>`, each form
+ * rendered by the method's own section in views/account.ts (`account-<method>`). Keyed by every
+ * method name, so a new strategy without its account actions does not compile. Every action runs
+ * after the CSRF token and the recent-sign-in check (routes.ts).
+ */
+type Action = (req: Request, who: SignedIn, form: Record<string, string>) => Promise<void>;
+
+export const METHOD_ACTIONS = {
+  totp: {
+    start: (req, who) => showEnrolment(req, who),
+    confirm: (req, who, form) => confirmEnrolment(req, who, form.code ?? ''),
+    remove: async (req, who) =>
+      afterChange(req, who, await removeTotp(req.deps.mfa, who.user.id), 'totp-removed'),
+  },
+  email: {
+    switch: async (req, who, form) => {
+      if (form.enabled !== 'on' && form.enabled !== 'off') throw new BadRequest(400, 'invalid_request');
+      const on = form.enabled === 'on';
+      const outcome = await switchEmailCodes(req.deps.mfa, who.user.id, on);
+      return afterChange(req, who, outcome, on ? 'email-on' : 'email-off');
+    },
+  },
+  recovery: {
+    new: async (req, who) => {
+      const codes = await newRecoveryCodes(req.deps.mfa, who.user.id);
+      if (!codes) return overview(req, who, { error: 'Set up a second factor first.' });
+      return showRecoveryCodes(req, who, codes);
+    },
+  },
+} satisfies Record<Method, Record<string, Action>>;
+
+/** Fixed notices the overview can show after a change (`?done=<key>`): nothing from the URL is echoed. */
+export const ACCOUNT_NOTICES: Record<string, string> = {
+  'totp-added': 'Your authenticator app is set up.',
+  'totp-removed': 'The authenticator app was removed.',
+  'email-on': 'Sign-in codes by e-mail are on.',
+  'email-off': 'Sign-in codes by e-mail are off.',
+};
+
+/** The handler of `<method>/<action>`, own keys only (`constructor/x` finds nothing). */
+export function methodAction(method: string, action: string): Action | undefined {
+  if (!Object.hasOwn(METHOD_ACTIONS, method)) return undefined;
+  const actions: Record<string, Action> = METHOD_ACTIONS[method as Method];
+  return Object.hasOwn(actions, action) ? actions[action] : undefined;
+}
+
+/** Lost races that are not errors: another tab finished the same enrolment. */
+export const isLostRace = (err: unknown) => err instanceof TotpAlreadyEnrolled;
+
+async function showEnrolment(req: Request, who: SignedIn, error?: string): Promise<void> {
+  const { ctx, deps, path } = req;
+  const { methods } = await factorOverview(deps.mfa, who.user.id);
+  const authenticator = methods.find((m) => m.method === 'totp');
+  if (!authenticator || authenticator.on) return redirect(ctx, path);
+  const enrolment = await startTotp(deps.mfa, who.user.id, enrolmentOwner(who));
+  ctx.status = error ? 400 : 200;
+  ctx.type = 'html';
+  ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
+    action: `${path}/totp/confirm`,
+    back: path,
+    csrf: csrfToken(req, who),
+    qr: await qrDataUrl(enrolment.uri),
+    secret: enrolment.secret,
+    error,
+  });
+}
+
+async function confirmEnrolment(req: Request, who: SignedIn, code: string): Promise<void> {
+  const codes = await finishTotp(req.deps.mfa, {
+    userId: who.user.id,
+    code,
+    owner: enrolmentOwner(who),
+  });
+  if (codes === null)
+    return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
+  if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
+  return showRecoveryCodes(req, who, codes);
+}
+
+/** An authenticator enrolment started here belongs to this browser session and no other. */
+const enrolmentOwner = (who: SignedIn) => `account:${who.sessionUid}`;

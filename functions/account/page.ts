@@ -1,0 +1,96 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import type { DomainDeps } from '../domain/deps.ts';
+import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
+import { basePath } from '../http/base-path.ts';
+import type { Logger } from '../shared/logger.ts';
+import { renderPage } from '../views/index.ts';
+import type { AccountSession } from './session.ts';
+
+/** What the account page's handlers share: the request, its session and how to answer. */
+export type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
+
+export interface AccountDeps {
+  mfa: DomainDeps;
+  issuer: string;
+  logger: Logger;
+  /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */
+  csrfKey: string;
+}
+
+export interface Request {
+  ctx: Context;
+  deps: AccountDeps;
+  /** `<base>/account`: links and form actions are built from it. */
+  path: string;
+}
+
+export function redirect(ctx: Context, to: string): void {
+  ctx.status = 303;
+  ctx.redirect(to);
+}
+
+/**
+ * The CSRF token of the account page's forms: derived from this browser session with a server
+ * secret, so it needs no cookie of its own and one planted by a sibling subdomain (cookie tossing)
+ * or left from another user's session in the same browser is worthless.
+ */
+export function csrfToken(req: Request, who: SignedIn): string {
+  return createHmac('sha256', req.deps.csrfKey).update(`account-csrf\0${who.sessionUid}`).digest('base64url');
+}
+
+export function sameToken(submitted: string, expected: string): boolean {
+  const a = Buffer.from(submitted);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The overview: one section per second step the registry lists (views/account.ts), then the password. */
+export async function overview(
+  req: Request,
+  who: SignedIn,
+  message: { error?: string; notice?: string; problems?: string[] },
+): Promise<void> {
+  const { ctx, deps, path } = req;
+  const factors = await factorOverview(deps.mfa, who.user.id);
+  ctx.status = message.error || message.problems ? 400 : 200;
+  ctx.type = 'html';
+  ctx.body = renderPage('account', 'Your account', basePath(ctx), {
+    path,
+    csrf: csrfToken(req, who),
+    name: who.user.name,
+    email: who.user.email,
+    recent: who.recent,
+    methods: factors.methods,
+    logout: `${basePath(ctx)}/session/end`,
+    ...message,
+  });
+}
+
+const REFUSED: Record<Exclude<FactorChange, 'done'>, string> = {
+  last_factor_required:
+    'Your account must keep a second factor of this strength, so this one cannot be switched off. Set up another one first.',
+  busy: 'Another change to your sign-in methods is under way. Please try again in a moment.',
+  not_offered: 'This sign-in method is not offered here.',
+};
+
+/** After a change: back to the overview with the notice `done` (a key of ACCOUNT_NOTICES), or the refusal. */
+export async function afterChange(
+  req: Request,
+  who: SignedIn,
+  outcome: FactorChange,
+  done: string,
+): Promise<void> {
+  if (outcome !== 'done') return overview(req, who, { error: REFUSED[outcome] });
+  redirect(req.ctx, `${req.path}?done=${done}`);
+}
+
+export function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
+  const { ctx, path } = req;
+  ctx.type = 'html';
+  ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(ctx), {
+    action: `${path}/continue`,
+    csrf: csrfToken(req, who),
+    codes,
+  });
+}
