@@ -1,3 +1,4 @@
+import type { Method } from '../config/methods.ts';
 import { TotpAlreadyEnrolled } from '../domain/credentials/totp/strategy.ts';
 import {
   factorOverview,
@@ -10,7 +11,6 @@ import {
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { qrDataUrl } from '../interactions/mfa.ts';
-import type { Method } from '../shared/methods.ts';
 import { renderPage } from '../views/index.ts';
 import {
   afterChange,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { OFFERABLE_METHODS } from '../shared/methods.ts';
+import { OFFERABLE_METHODS } from './methods.ts';
 
 // zod/mini: the same validation as zod's chained API, at a tenth of the bundle (cold start, see the
 // README's performance section). Error messages in English, as the chained API has them.

@@ -1,4 +1,4 @@
-import type { Method } from '../shared/methods.ts';
+import type { Method } from '../config/methods.ts';
 import { DomainError } from './errors.ts';
 
 /**

@@ -1,5 +1,5 @@
+import type { Method } from '../config/methods.ts';
 import type { PendingSignIn, User } from '../domain/ports.ts';
-import type { Method } from '../shared/methods.ts';
 
 /** What the interaction pages need from the domain, wired in functions/app.ts. */
 export interface RequestInfo {

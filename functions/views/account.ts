@@ -1,4 +1,4 @@
-import type { Method } from '../shared/methods.ts';
+import type { Method } from '../config/methods.ts';
 
 /**
  * One section per second step on the account page, `account-<method>`, included in registry order

@@ -1,4 +1,4 @@
-import type { Method } from '../shared/methods.ts';
+import type { Method } from '../config/methods.ts';
 
 /**
  * One form per second-step strategy, `method-<id>`: the page includes the ones the sign-in offers, in

@@ -49,7 +49,11 @@ describe('admin CLI: MFA requirements and reset', () => {
     const code = await totpNow(sesame, secret);
     await confirmTotpEnrolment(sesame.parts.deps, { userId: user.id, owner: 'test', code, actor: 'test' });
     const shown = await run(sesame, 'user', 'show', { email: 'cli2@example.com' });
-    assert.equal((shown.mfa as { totp: boolean }).totp, true);
+    assert.deepEqual(shown.mfa, {
+      totp: { on: true },
+      email: { on: false },
+      recovery: { on: false, left: 0 },
+    });
     assert.ok(!JSON.stringify(shown).includes(secret));
     await run(sesame, 'user', 'reset-mfa', { email: 'cli2@example.com' });
     assert.equal(await readTotp(sesame.parts.deps, user.id), null);

@@ -94,7 +94,7 @@ describe('second-factor attacks with only a password', () => {
       const refused = await submitCode(started, sent, 'email', code);
       assert.ok(!refused.url.startsWith(REDIRECT), 'no code goes back to the app');
       assert.match(refused.html, /[Ss]et up an authenticator/);
-      assert.equal((await factorSummary(deps(), victim.id)).totp, false);
+      assert.equal((await factorSummary(deps(), victim.id)).totp.on, false);
       assert.equal(audits(sesame, 'mfa.totp.enrolled', victim.id).length, 0);
     },
   );
@@ -170,7 +170,7 @@ describe('second-factor attacks with only a password', () => {
         body: new URLSearchParams({ csrf: csrfOf(page), code: right }),
       });
       assert.equal(res.status, 400);
-      assert.equal((await factorSummary(deps(), user.id)).totp, false);
+      assert.equal((await factorSummary(deps(), user.id)).totp.on, false);
     },
   );
 
@@ -217,7 +217,7 @@ describe('second-factor attacks with only a password', () => {
       body: new URLSearchParams({ csrf: csrfOf(enrolPage), code: await totpNow(sesame, key) }),
     });
     assert.equal(forged.status, 400);
-    assert.equal((await factorSummary(deps(), user.id)).totp, false);
+    assert.equal((await factorSummary(deps(), user.id)).totp.on, false);
   });
 
   it(

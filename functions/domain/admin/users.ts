@@ -1,8 +1,9 @@
 import { createUser, setPassword } from '../accounts.ts';
+import type { Method, MethodStatus } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
-import { type FactorOverview, factorOverview, resetMfa } from '../mfa/settings.ts';
+import { factorSummary, resetMfa } from '../mfa/settings.ts';
 import { NotFound, type User } from '../ports.ts';
 import { type Action, type Actor, actorId, requireAllowed } from './actor.ts';
 
@@ -73,13 +74,14 @@ export async function resetUserMfa(deps: AdminDeps, actor: Actor, input: { email
 
 export interface UserView {
   user: User;
-  factors: FactorOverview;
+  /** Every second step, offered by the configuration or not: an administrator sees what is stored. */
+  factors: Record<Method, MethodStatus>;
   roles: Array<{ clientId: string; role: string }>;
 }
 
 /** Everything an administrator may see of a user: never the password hash or a factor's secret. */
 export async function showUser(deps: AdminDeps, actor: Actor, input: { email: string }): Promise<UserView> {
   const user = await targetUser(deps, actor, 'user.read', input.email);
-  const [factors, roles] = await Promise.all([factorOverview(deps, user.id), deps.roles.allRoles(user.id)]);
+  const [factors, roles] = await Promise.all([factorSummary(deps, user.id), deps.roles.allRoles(user.id)]);
   return { user, factors, roles };
 }

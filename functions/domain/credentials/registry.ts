@@ -6,7 +6,7 @@ import { totp } from './totp/strategy.ts';
 
 /**
  * The second steps by method name, in the order of the second-step page and the account page
- * (strongest first, back-ups last). Every name the configuration knows (functions/shared/methods.ts)
+ * (strongest first, back-ups last). Every name the configuration knows (functions/config/methods.ts)
  * has its strategy here and nothing else is here: a mismatch does not compile.
  */
 const BY_METHOD = {

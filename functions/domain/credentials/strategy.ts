@@ -1,4 +1,4 @@
-import type { Method } from '../../shared/methods.ts';
+import type { Method } from '../../config/methods.ts';
 import type { DomainDeps } from '../deps.ts';
 import type { Credential, User } from '../ports.ts';
 
@@ -11,7 +11,7 @@ import type { Credential, User } from '../ports.ts';
  */
 
 /**
- * The second-step strategies' names (functions/shared/methods.ts): the `method` of forms, audit
+ * The second-step strategies' names (functions/config/methods.ts): the `method` of forms, audit
  * events and pending sign-ins.
  */
 export type { Method };
