@@ -1,49 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { ParseArgsConfig } from 'node:util';
-import type { Config } from '../config/config.ts';
 import { OPERATOR } from '../domain/admin/actor.ts';
 import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
 import { changeRole } from '../domain/admin/roles.ts';
 import { addUser, resetUserMfa, resetUserPassword, showUser, updateUser } from '../domain/admin/users.ts';
 import type { AppClient } from '../domain/ports.ts';
-import type { DynamoParts } from '../idp/parts.ts';
+import { FEDERATION_COMMANDS } from './federation-commands.ts';
+import { type Command, flag, list, str, UsageError, type Values } from './options.ts';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, unknown>;
-
-interface Command {
-  noun: string;
-  verb: string;
-  summary: string;
-  options: Options;
-  run(parts: DynamoParts, config: Config, values: Values): Promise<unknown>;
-}
-
-/** The operator's CLI acts as the operator: the use cases in domain/admin/ decide and audit. */
-const actor = OPERATOR;
-
-function str(values: Values, name: string): string {
-  const v = values[name];
-  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} is required`);
-  return v;
-}
-
-/** `true` / `false` for options that switch a setting (parseArgs strings). */
-function flag(values: Values, name: string): boolean {
-  const v = values[name];
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw new UsageError(`--${name} must be true or false`);
-}
-
-function list(values: Values, name: string): string[] {
-  const v = values[name];
-  return Array.isArray(v) ? v.map(String) : [];
-}
+export { UsageError } from './options.ts';
 
 /** A generated password: 24 characters from a CSPRNG, printed once. */
 function generatePassword(): string {
@@ -65,7 +29,11 @@ function clientView(client: AppClient) {
   };
 }
 
+/** The operator's CLI acts as the operator: the use cases in domain/admin/ decide and audit. */
+const actor = OPERATOR;
+
 export const COMMANDS: Command[] = [
+  ...FEDERATION_COMMANDS,
   {
     noun: 'client',
     verb: 'add',
@@ -145,10 +113,11 @@ export const COMMANDS: Command[] = [
   {
     noun: 'user',
     verb: 'add',
-    summary: '--email E [--name N] [--password P | --generate-password]',
+    summary: '--email E [--name N] [--tenant T] [--password P | --generate-password]',
     options: {
       email: { type: 'string' },
       name: { type: 'string' },
+      tenant: { type: 'string' },
       password: { type: 'string' },
       'generate-password': { type: 'boolean' },
     },
@@ -158,8 +127,15 @@ export const COMMANDS: Command[] = [
         email: str(v, 'email'),
         name: typeof v.name === 'string' ? v.name : '',
         password,
+        ...(typeof v.tenant === 'string' ? { tenantId: v.tenant } : {}),
       });
-      return { id: user.id, email: user.email, name: user.name, ...(generated ? { password } : {}) };
+      return {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        tenant: user.tenantId,
+        ...(generated ? { password } : {}),
+      };
     },
   },
   {
@@ -219,6 +195,7 @@ export const COMMANDS: Command[] = [
         locked_until: locked && user.lockedUntil ? new Date(user.lockedUntil).toISOString() : null,
         failed_attempts: user.failedAttempts,
         require_mfa: user.requireMfa === true,
+        tenant: user.tenantId,
         mfa: factors,
         roles,
       };

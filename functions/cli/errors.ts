@@ -14,6 +14,10 @@ const EXIT: Record<ErrorCode, 1 | 2> = {
   client_exists: 1,
   already_enrolled: 1,
   forbidden: 1,
+  tenant_exists: 1,
+  connection_exists: 1,
+  domain_taken: 1,
+  invalid_setting: 2,
 };
 
 export function exitFor(

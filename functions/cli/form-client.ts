@@ -37,7 +37,7 @@ export class FormClient {
   async follow(url: string, init: Parameters<FormClient['request']>[1] = {}, stopAt?: string): Promise<Page> {
     let current = url;
     let res = await this.request(current, init);
-    for (let hops = 0; hops < 10 && res.status >= 300 && res.status < 400; hops++) {
+    for (let hops = 0; hops < 20 && res.status >= 300 && res.status < 400; hops++) {
       const next = new URL(res.headers.get('location') ?? '', current).href;
       if (stopAt && next.startsWith(stopAt))
         return { status: res.status, url: next, html: '', headers: res.headers };

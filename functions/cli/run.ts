@@ -16,7 +16,12 @@ export async function runCommand(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
 ): Promise<unknown> {
-  const [noun, verb, ...rest] = argv;
+  const [noun, first, ...after] = argv;
+  // Two-word verbs (`tenant domain add`) are one verb with a space.
+  const twoWords = `${first} ${after[0]}`;
+  const long = COMMANDS.some((c) => c.noun === noun && c.verb === twoWords);
+  const verb = long ? twoWords : first;
+  const rest = long ? after.slice(1) : after;
   const command = COMMANDS.find((c) => c.noun === noun && c.verb === verb);
   if (!command)
     throw new UsageError(

@@ -3,7 +3,7 @@ import { audit, type Deps } from './deps.ts';
 import { normaliseEmail } from './email.ts';
 import { argon2Hasher } from './password-hash.ts';
 import { assertPasswordAllowed } from './password-policy.ts';
-import { NotFound, type User } from './ports.ts';
+import { DEFAULT_TENANT, NotFound, type User } from './ports.ts';
 
 /** 128 random bits: the OIDC `sub`, opaque and never derived from the e-mail (OIDC Core §8). */
 export function newUserId(): string {
@@ -13,19 +13,20 @@ export function newUserId(): string {
 /** Creates a user with a random opaque id; the e-mail is unique case-insensitively (EmailTaken). */
 export async function createUser(
   deps: Deps,
-  input: { email: string; name: string; password?: string; actor?: string },
+  input: { email: string; name: string; password?: string; actor?: string; tenantId?: string; id?: string },
 ): Promise<User> {
   const { email, emailKey } = normaliseEmail(input.email);
   const hasher = deps.hasher ?? argon2Hasher;
   if (input.password !== undefined) assertPasswordAllowed(input.password, deps.config.passwordPolicy, email);
   const user = {
-    id: newUserId(),
+    id: input.id ?? newUserId(),
     email,
     emailKey,
     emailVerified: false,
     name: input.name.normalize('NFC').trim().slice(0, 200),
     passwordHash: input.password === undefined ? null : await hasher.hash(input.password, deps.config.argon2),
     createdAt: deps.clock.now().toISOString(),
+    tenantId: input.tenantId ?? DEFAULT_TENANT,
   };
   await deps.users.create(user);
   await audit(deps, {

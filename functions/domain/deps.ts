@@ -1,16 +1,21 @@
 import type { Config } from '../config/config.ts';
 import type { Clock } from './clock.ts';
+import type { Upstream } from './federation/upstream.ts';
 import type { PasswordHasher } from './password-hash.ts';
 import type {
   AuditEvent,
   AuditSink,
   ClientStore,
+  ConnectionStore,
   CredentialStore,
+  FederationStateStore,
+  LinkStore,
   LockoutPolicy,
   Mailer,
   RoleStore,
   SecretBox,
   SignInStore,
+  TenantStore,
   UserStore,
 } from './ports.ts';
 
@@ -36,6 +41,12 @@ export interface DomainDeps extends Deps {
   signIns: SignInStore;
   box: SecretBox;
   mailer: Mailer;
+  tenants: TenantStore;
+  connections: ConnectionStore;
+  links: LinkStore;
+  federationStates: FederationStateStore;
+  /** The relying-party side of federation (openid-client, functions/federation/). */
+  upstream: Upstream;
   config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;
 }
 

@@ -18,7 +18,13 @@ export type ErrorCode =
   /** An authenticator is already set up (enrolment raced another one). */
   | 'already_enrolled'
   /** The actor may not do this (administration: `authorize`). */
-  | 'forbidden';
+  | 'forbidden'
+  | 'tenant_exists'
+  | 'connection_exists'
+  /** The e-mail domain is claimed by another tenant. */
+  | 'domain_taken'
+  /** A tenant or connection setting that is not acceptable; `detail` is an InvalidSettingReason. */
+  | 'invalid_setting';
 
 export class DomainError extends Error {
   override name = 'DomainError';

@@ -30,12 +30,18 @@ export interface User {
   credentialsChangedAt: number | null;
   /** An administrator requires a second factor for this user (MFA policy, domain/mfa/policy.ts). */
   requireMfa?: boolean;
+  /** The tenant the user belongs to (`default` for users from before tenants). */
+  tenantId: string;
 }
 
 export type NewUser = Pick<
   User,
   'id' | 'email' | 'emailKey' | 'emailVerified' | 'name' | 'passwordHash' | 'createdAt'
->;
+> &
+  Partial<Pick<User, 'tenantId'>>;
+
+/** The tenant of users created before tenants existed, and of users added without one. */
+export const DEFAULT_TENANT = 'default';
 
 export class EmailTaken extends DomainError {
   override name = 'EmailTaken';
@@ -75,7 +81,12 @@ export interface UserStore {
   findIdByEmailKey(emailKey: string): Promise<string | null>;
   updateProfile(
     id: string,
-    changes: { name?: string; emailVerified?: boolean; disabled?: boolean; requireMfa?: boolean },
+    changes: {
+      name?: string;
+      emailVerified?: boolean;
+      disabled?: boolean;
+      requireMfa?: boolean;
+    },
   ): Promise<void>;
   /**
    * Sets a new hash, lifts any lockout (the admin's way to unlock, as in Mendix) and records `at`
@@ -124,13 +135,26 @@ export interface ClientStore {
   list(): Promise<AppClient[]>;
 }
 
+/**
+ * Where a role grant came from: `admin` (a person granted it; kept) or `connection:<id>` (mapped from
+ * upstream claims, replaced at every federated sign-in through that connection).
+ */
+export type RoleSource = 'admin' | `connection:${string}`;
+
+export interface RoleGrant {
+  clientId: string;
+  role: string;
+  source: RoleSource;
+}
+
 export interface RoleStore {
-  grant(userId: string, clientId: string, role: string): Promise<void>;
+  /** Grants it; a grant that exists keeps the source `admin` if either side is `admin`. */
+  grant(userId: string, clientId: string, role: string, source?: RoleSource): Promise<void>;
   revoke(userId: string, clientId: string, role: string): Promise<void>;
   /** Roles of one user in one app only: tokens for app A never carry roles of app B. */
   rolesIn(userId: string, clientId: string): Promise<string[]>;
-  /** All of a user's grants, for `user show`. */
-  allRoles(userId: string): Promise<Array<{ clientId: string; role: string }>>;
+  /** All of a user's grants with their source, for `user show` and the federation's role sync. */
+  allRoles(userId: string): Promise<RoleGrant[]>;
 }
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
@@ -254,6 +278,8 @@ export interface PendingSignIn {
   strength: 'any' | 'strong';
   /** True when the user's first factor was the existing session (acr_values step-up). */
   stepUp: boolean;
+  /** The first step that started it; absent: the password (sign-ins from before federation). */
+  first?: 'federation';
   /**
    * The user had no second factor when the sign-in began, so it enrols an authenticator. Only such a
    * sign-in accepts enrolment codes; a user with any factor must pass it instead.
@@ -320,4 +346,131 @@ export interface SecretBox {
   seal(plaintext: string, aad: string): Promise<string>;
   open(sealed: string, aad: string): Promise<string>;
   digest(value: string): Promise<string>;
+}
+
+/**
+ * A tenant (MxID's "company"): every user belongs to exactly one. Deployments from before tenants
+ * have one, `default`, holding everyone (a user item without a tenant reads as `default`).
+ */
+export interface Tenant {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/**
+ * An e-mail domain a tenant claims. Only a `verified` domain routes sign-ins (to `connectionId`) or
+ * counts as proof in linking rules; the claim is unique across tenants (a conditional put).
+ */
+export interface TenantDomain {
+  domain: string;
+  tenantId: string;
+  verified: boolean;
+  /** The DNS TXT value that proves it (`sesame-verification=<token>`). */
+  token: string;
+  /** The connection sign-ins with an address at this domain go to. */
+  connectionId?: string;
+}
+
+export interface TenantStore {
+  /** False when a tenant with this id exists. */
+  create(tenant: Tenant): Promise<boolean>;
+  get(id: string): Promise<Tenant | null>;
+  list(): Promise<Tenant[]>;
+  /** Claims the domain for its tenant; false when another tenant holds it (the same tenant: replaced). */
+  putDomain(domain: TenantDomain): Promise<boolean>;
+  getDomain(domain: string): Promise<TenantDomain | null>;
+  domainsOf(tenantId: string): Promise<TenantDomain[]>;
+  deleteDomain(domain: string, tenantId: string): Promise<void>;
+}
+
+export type ConnectionType = 'entra' | 'okta' | 'oidc';
+
+/** An upstream claim value that grants a role: Entra app roles or group object ids, Okta groups. */
+export interface RoleMapping {
+  claim: 'groups' | 'roles';
+  value: string;
+  clientId: string;
+  role: string;
+}
+
+/**
+ * An upstream identity provider of one tenant (domain/federation/). The issuer is exact; the client
+ * secret is sealed (SecretBox, bound to the connection id) and never leaves the domain.
+ */
+export interface Connection {
+  id: string;
+  tenantId: string;
+  type: ConnectionType;
+  /** Exact `iss`: Entra `https://login.microsoftonline.com/{tid}/v2.0`, Okta `https://{org}[/oauth2/{id}]`. */
+  issuer: string;
+  /** Entra: the customer's directory (tenant) id, checked against every token's `tid`. */
+  entraTenantId?: string;
+  clientId: string;
+  clientSecretSealed: string;
+  scopes: string[];
+  displayName: string;
+  /** Shown as a "Sign in with …" button on the login page; otherwise it is reached by domain or `sesame_idp`. */
+  button: boolean;
+  disabled: boolean;
+  roleMappings: RoleMapping[];
+  /** Upstream `acr` / `amr` values accepted as proof that the upstream did MFA. */
+  trustMfa: { acr: string[]; amr: string[] };
+  /** RP-initiated logout at Sesame also ends the upstream session (its end_session_endpoint). */
+  upstreamLogout: boolean;
+  createdAt: string;
+}
+
+export interface ConnectionStore {
+  /** False when a connection with this id exists. */
+  create(connection: Connection): Promise<boolean>;
+  get(id: string): Promise<Connection | null>;
+  list(): Promise<Connection[]>;
+  /** Replaces an existing connection; false when it is gone. */
+  replace(connection: Connection): Promise<boolean>;
+  delete(id: string): Promise<void>;
+}
+
+/**
+ * The link from an upstream identity to a Sesame user: (connection, issuer, subject), where the
+ * subject is Entra's `oid` (stable per directory, unlike its pairwise `sub`) and `sub` elsewhere.
+ * Never an e-mail address. Unique: one upstream identity is one user.
+ */
+export interface IdentityLink {
+  connectionId: string;
+  issuer: string;
+  subject: string;
+  userId: string;
+  createdAt: string;
+}
+
+export interface LinkStore {
+  /** Stores the link unless that upstream identity is linked already (conditional put): false then. */
+  create(link: IdentityLink): Promise<boolean>;
+  find(connectionId: string, issuer: string, subject: string): Promise<IdentityLink | null>;
+  /** Every link of a connection (disabling it ends their sessions). */
+  byConnection(connectionId: string): Promise<IdentityLink[]>;
+  byUser(userId: string): Promise<IdentityLink[]>;
+  delete(link: IdentityLink): Promise<void>;
+}
+
+/**
+ * The upstream leg of one federated sign-in, kept server side and bound to the Sesame interaction:
+ * found by the `state` the upstream returns (stored as its digest), taken once.
+ */
+export interface FederationState {
+  /** Digest of the `state` parameter. */
+  key: string;
+  uid: string;
+  connectionId: string;
+  nonce: string;
+  codeVerifier: string;
+  /** Epoch milliseconds: the interaction's own expiry, or sooner. */
+  expiresAt: number;
+}
+
+export interface FederationStateStore {
+  put(state: FederationState): Promise<void>;
+  /** Deletes and returns it; null when unknown, expired or taken already (single use). */
+  take(key: string, now: number): Promise<FederationState | null>;
 }

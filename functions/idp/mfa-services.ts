@@ -73,6 +73,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
         strength: input.step.strength,
         enrol: input.step.enrol,
         stepUp: input.stepUp,
+        ...(input.first === 'federation' ? { first: 'federation' as const } : {}),
       });
       return stored ? 'mfa' : 'taken';
     },

@@ -10,6 +10,12 @@ import {
   DynamoRoleStore,
   DynamoSecretStore,
 } from '../adapters/dynamodb/directory-stores.ts';
+import {
+  DynamoConnectionStore,
+  DynamoFederationStateStore,
+  DynamoLinkStore,
+  DynamoTenantStore,
+} from '../adapters/dynamodb/federation-stores.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
 import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
@@ -21,8 +27,12 @@ import type { Config } from '../config/config.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
+import { loginButtons, routedConnection } from '../domain/federation/routing.ts';
+import { isLocalIssuer } from '../domain/federation/settings.ts';
+import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
 import { authenticatePassword } from '../domain/login.ts';
 import type { Mailer, SecretStore, User } from '../domain/ports.ts';
+import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -73,6 +83,11 @@ export function createDynamoParts(
     signIns: new DynamoSignInStore(doc, config.tables.directory),
     box: secretBox(secrets),
     mailer: options.mailer ?? mailerFor(config),
+    tenants: new DynamoTenantStore(doc, config.tables.directory),
+    connections: new DynamoConnectionStore(doc, config.tables.directory),
+    links: new DynamoLinkStore(doc, config.tables.directory),
+    federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
+    upstream: upstreamClient({ allowLoopbackHttp: isLocalIssuer(config.issuer), logger }),
   };
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
@@ -92,6 +107,24 @@ export function createDynamoParts(
         return outcome.ok
           ? { ok: true, userId: outcome.user.id, user: signedInUser(outcome.user) }
           : { ok: false };
+      },
+      federation: {
+        buttons: () => loginButtons(deps),
+        routeFor: (email) => routedConnection(deps, email),
+        async start({ uid, connectionId, interactionExpiresAt, loginHint }) {
+          const connection = await usableConnection(deps, connectionId);
+          if (!connection) return null;
+          return startFederation(deps, {
+            uid,
+            connection,
+            interactionExpiresAt,
+            ...(loginHint ? { loginHint } : {}),
+          });
+        },
+        async finish(input) {
+          const done = await finishFederation(deps, input);
+          return { uid: done.uid, userId: done.user.id, upstreamMfa: done.upstreamMfa };
+        },
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };

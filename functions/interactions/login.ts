@@ -1,4 +1,5 @@
 import { basePath } from '../http/base-path.ts';
+import { BadRequest } from '../http/forms.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
@@ -12,14 +13,17 @@ import { clientName, finish, requestInfo, type Step } from './step.ts';
 const GENERIC_FAILURE = 'The e-mail address or password is incorrect, or the account is temporarily locked.';
 
 async function render(step: Step, csrf: string, email: string, error?: string): Promise<void> {
+  const [name, connections] = await Promise.all([clientName(step), step.services.federation.buttons()]);
   step.ctx.type = 'html';
   step.ctx.body = renderPage('login', 'Sign in', basePath(step.ctx), {
     action: `${step.path}/login`,
     abort: `${step.path}/abort`,
+    federate: `${step.path}/federate`,
+    connections,
     csrf,
     email,
     error,
-    clientName: await clientName(step),
+    clientName: name,
   });
 }
 
@@ -39,11 +43,19 @@ export const loginStep = {
       }
     }
     const hint = step.details.params.login_hint;
+    // An app may send the user straight to a connection (like Keycloak's kc_idp_hint).
+    const idp = step.details.params.sesame_idp;
+    if (typeof idp === 'string' && idp)
+      return toUpstream(step, idp, typeof hint === 'string' ? hint.slice(0, 254) : undefined);
     return render(step, csrf, typeof hint === 'string' ? hint.slice(0, 254) : '');
   },
 
   async submit(step: Step, form: Record<string, string>): Promise<void> {
     const email = (form.email ?? '').slice(0, 1024);
+    // An address whose domain a tenant proved and routed to its identity provider signs in there:
+    // no password is asked for or checked here.
+    const routed = await step.services.federation.routeFor(email);
+    if (routed) return toUpstream(step, routed, email.trim().slice(0, 254));
     const password = form.password ?? '';
     // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
     let second = { required: false } as SecondStep;
@@ -78,6 +90,19 @@ export const loginStep = {
     });
   },
 };
+
+/** Sends the browser to the connection's upstream for this interaction; unknown or disabled: a 400 page. */
+export async function toUpstream(step: Step, connectionId: string, loginHint?: string): Promise<void> {
+  const url = await step.services.federation.start({
+    uid: step.details.uid,
+    connectionId,
+    interactionExpiresAt: step.details.exp * 1000,
+    ...(loginHint ? { loginHint } : {}),
+  });
+  if (!url) throw new BadRequest(400, 'unknown_connection');
+  step.ctx.status = 303;
+  step.ctx.redirect(url);
+}
 
 function signInOf(step: Step) {
   return {

@@ -89,7 +89,7 @@ async function complete(step: Step, csrf: string): Promise<void> {
     login: {
       accountId: pending.userId,
       acr: acrFor(pending.proven ?? 'any'),
-      amr: amrFor(pending.passed),
+      amr: amrFor(pending.passed ?? null, pending.first ?? 'password'),
       // Step-up keeps nothing of the old cookie's choice: a transient cookie is the safe default.
       remember: pending.remember && !pending.stepUp,
     },

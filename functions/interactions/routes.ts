@@ -9,12 +9,12 @@ import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
 import { renderPage, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
-import { loginStep } from './login.ts';
+import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
 
 const ROUTE =
-  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue))?$/;
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -68,6 +68,8 @@ async function dispatch(
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
+  if (action?.startsWith('federate/') && details.prompt.name === 'login')
+    return toUpstream(step, action.slice('federate/'.length));
   if (action === 'confirm' && details.prompt.name === 'consent') return consentStep.submit(step);
   if (action?.startsWith('mfa/') && details.prompt.name === 'login') {
     if (action === 'mfa/verify') return mfaStep.verify(step, form);
@@ -95,6 +97,10 @@ const MESSAGES: Record<string, { heading: string; message: string }> = {
     heading: 'This sign-in has expired',
     message: 'Return to the application you came from and start signing in again.',
   },
+  unknown_connection: {
+    heading: 'This sign-in option is not available',
+    message: 'The organisation sign-in the application asked for does not exist or is switched off.',
+  },
 };
 
 /**
@@ -111,6 +117,10 @@ const PAGES: Record<ErrorCode, { status: 400 | 403 | 404 | 409; code: string }> 
   client_exists: { status: 409, code: 'conflict' },
   already_enrolled: { status: 409, code: 'conflict' },
   forbidden: { status: 403, code: 'forbidden' },
+  tenant_exists: { status: 409, code: 'conflict' },
+  connection_exists: { status: 409, code: 'conflict' },
+  domain_taken: { status: 409, code: 'conflict' },
+  invalid_setting: { status: 400, code: 'invalid_request' },
 };
 
 function pageFor(err: DomainError): { status: number; code: string } {

@@ -31,6 +31,30 @@ export interface InteractionServices {
   /** The app's display name and whether it is first-party. */
   clientInfo(clientId: string): Promise<{ name: string } | null>;
   mfa: MfaServices;
+  federation: FederationServices;
+}
+
+/** Sign-in through an upstream identity provider (domain/federation/). */
+export interface FederationServices {
+  /** The connections the login page shows as "Sign in with …" buttons. */
+  buttons(): Promise<Array<{ id: string; name: string }>>;
+  /** The connection an e-mail address is routed to by its proved domain, or null. */
+  routeFor(email: string): Promise<string | null>;
+  /** Where to send the browser for this interaction's upstream leg; null: no such enabled connection. */
+  start(input: {
+    uid: string;
+    connectionId: string;
+    interactionExpiresAt: number;
+    loginHint?: string;
+  }): Promise<string | null>;
+  /**
+   * The callback: the user the upstream vouched for, and whether it proved MFA this connection
+   * trusts. Throws UpstreamRefused (audited) for anything else.
+   */
+  finish(input: {
+    connectionId: string;
+    callbackUrl: URL;
+  }): Promise<{ uid: string; userId: string; upstreamMfa: boolean }>;
 }
 
 /** What a second-factor page shows. */
@@ -69,6 +93,8 @@ export interface MfaServices {
       remember: boolean;
       expiresAt: number;
       stepUp: boolean;
+      /** How the first step was taken; absent: the password. */
+      first?: 'federation';
     },
   ): Promise<'mfa' | 'taken'>;
   pending(uid: string): Promise<PendingSignIn | null>;

@@ -1,5 +1,5 @@
 import { amrOf } from '../domain/credentials/registry.ts';
-import type { Method, Strength } from '../domain/credentials/strategy.ts';
+import type { FirstStep, Method, Strength } from '../domain/credentials/strategy.ts';
 
 /**
  * Authentication context class references Sesame puts in ID tokens (`acr`), with the RFC 8176
@@ -10,6 +10,11 @@ import type { Method, Strength } from '../domain/credentials/strategy.ts';
  * | urn:sesame:acr:pwd        | password only                         | pwd                 |
  * | urn:sesame:acr:mfa:email  | password + e-mailed code (weaker)     | pwd, otp, mfa       |
  * | urn:sesame:acr:mfa        | password + TOTP or a recovery code    | pwd, otp, mfa       |
+ * | urn:sesame:acr:fed        | a company's identity provider only    | fed                 |
+ * | urn:sesame:acr:fed:mfa    | … that proved MFA the connection trusts | fed, mfa          |
+ *
+ * A federated sign-in that then passes a Sesame second factor gets that factor's acr (`mfa` or
+ * `mfa:email`) with `fed` in its amr. `fed` ranks with the password, `fed:mfa` with `mfa`.
  *
  * RFC 8176 has no value for e-mail codes; they are one-time passwords (`otp`), so the acr is what
  * tells them apart (NIST SP 800-63B-4 §3.1.3.1 does not accept e-mail as an out-of-band factor).
@@ -18,10 +23,19 @@ export const ACR = {
   password: 'urn:sesame:acr:pwd',
   mfaEmail: 'urn:sesame:acr:mfa:email',
   mfa: 'urn:sesame:acr:mfa',
+  federated: 'urn:sesame:acr:fed',
+  federatedMfa: 'urn:sesame:acr:fed:mfa',
 } as const;
 
-/** Weakest first: an app asking for one of these accepts anything at least as strong. */
-const RANK: readonly string[] = [ACR.password, ACR.mfaEmail, ACR.mfa];
+/** 0: one factor, 1: a second factor of any strength, 2: a strong one. An app asking for a level accepts anything at least as strong. */
+const LEVEL: Record<string, 0 | 1 | 2> = {
+  [ACR.password]: 0,
+  [ACR.federated]: 0,
+  [ACR.mfaEmail]: 1,
+  [ACR.mfa]: 2,
+  [ACR.federatedMfa]: 2,
+};
+const levelOf = (acr: string): number => (Object.hasOwn(LEVEL, acr) ? (LEVEL[acr] as number) : -1);
 
 /** The acr of a sign-in by the strength its second factor proved (none: the password alone). */
 export function acrFor(proven: Strength | null): string {
@@ -29,9 +43,9 @@ export function acrFor(proven: Strength | null): string {
   return proven === 'strong' ? ACR.mfa : ACR.mfaEmail;
 }
 
-/** RFC 8176 `amr` of a password sign-in with this second step (or none), from the strategies' own values. */
-export function amrFor(method: Method | null): string[] {
-  return amrOf('password', method);
+/** RFC 8176 `amr` of a sign-in with this first step and second step (or none), from the strategies' own values. */
+export function amrFor(method: Method | null, first: FirstStep = 'password'): string[] {
+  return amrOf(first, method);
 }
 
 /**
@@ -42,7 +56,7 @@ export function requestedStrength(acrValues: unknown): Strength | null {
   if (typeof acrValues !== 'string') return null;
   const ranks = acrValues
     .split(' ')
-    .map((v) => RANK.indexOf(v))
+    .map(levelOf)
     .filter((r) => r >= 0);
   if (ranks.length === 0) return null;
   const min = Math.min(...ranks);
@@ -52,6 +66,5 @@ export function requestedStrength(acrValues: unknown): Strength | null {
 /** Whether a session signed in with `acr` satisfies `wanted`. */
 export function satisfies(acr: string | undefined, wanted: Strength | null): boolean {
   if (wanted === null) return true;
-  const have = RANK.indexOf(acr ?? '');
-  return have >= (wanted === 'any' ? 1 : 2);
+  return levelOf(acr ?? '') >= (wanted === 'any' ? 1 : 2);
 }

@@ -70,7 +70,10 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     // ID tokens carry the granted scope claims (name, e-mail, roles) so apps need no userinfo call.
     conformIdTokenClaims: false,
-    acrValues: [ACR.password, ACR.mfaEmail, ACR.mfa],
+    acrValues: Object.values(ACR),
+    // `sesame_idp=<connection id>` sends the user straight to that upstream (like Keycloak's
+    // kc_idp_hint); the interaction pages decide what it is worth (interactions/login.ts).
+    extraParams: ['sesame_idp'],
     extraClientMetadata: {
       properties: ['first_party'],
       validator(_ctx, key, value) {

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { InvalidClientReason } from '../domain/clients.ts';
 import type { DomainError, ErrorCode } from '../domain/errors.ts';
+import type { InvalidSettingReason } from '../domain/federation/settings.ts';
 import type { Violation } from '../domain/password-policy.ts';
 
 /**
@@ -50,6 +51,30 @@ const GENERIC: Record<ErrorCode, string> = {
   client_exists: 'An app with this id exists already.',
   already_enrolled: 'An authenticator app is already set up.',
   forbidden: 'You may not do this.',
+  tenant_exists: 'A tenant with this id exists already.',
+  connection_exists: 'A connection with this id exists already.',
+  domain_taken: 'Another tenant holds this e-mail domain.',
+  invalid_setting: 'This setting is not acceptable.',
+};
+
+const INVALID_SETTING: Record<InvalidSettingReason, string> = {
+  id_format: 'an id is 2-63 lower-case letters, digits and -, starting with a letter or digit',
+  unknown_tenant: 'no such tenant',
+  issuer_url:
+    'the issuer must be an https URL without query or fragment (http only on loopback with npm start)',
+  authority_url: '--authority is a scheme and host only, and only for npm start and tests',
+  entra_tenant_id: '--entra-tenant-id must be the directory (tenant) id, a GUID',
+  consumer_tenant: 'the Microsoft consumer tenant is refused unless --allow-consumer is given',
+  client_id: 'a client id is required',
+  client_secret: 'a client secret is required',
+  scopes: 'scopes must include openid',
+  domain: 'not an e-mail domain',
+  domain_not_held: 'the tenant does not hold this domain (tenant domain add)',
+  mapping: 'a role mapping needs --claim groups|roles, --value, --client and --role',
+  trust: 'give --acr or --amr',
+  link_tenant: 'the user belongs to another tenant than the connection',
+  link_taken: 'that upstream identity is linked to a user already',
+  name: 'a name is 1-200 characters',
 };
 
 /** One sentence for a domain error, with its detail worded where there is one. */
@@ -68,5 +93,7 @@ export function describeError(err: DomainError, policy: Config['passwordPolicy']
   if (err.code === 'not_found' && err.detail) return `No such ${err.detail.replace('_', '-')}.`;
   if (err.code === 'unknown_role' && err.detail) return `The app has no role ${err.detail}.`;
   if (err.code === 'client_exists' && err.detail) return `An app with the id ${err.detail} exists already.`;
+  if (err.code === 'invalid_setting' && err.detail && Object.hasOwn(INVALID_SETTING, err.detail))
+    return `Not accepted: ${INVALID_SETTING[err.detail as InvalidSettingReason]}.`;
   return GENERIC[err.code];
 }

@@ -12,6 +12,13 @@ export const templates = {
 <label class="check"><input type="checkbox" name="remember" value="yes"> Keep me signed in on this device</label>
 <button type="submit">Sign in</button>
 </form>
+<% if (it.connections && it.connections.length) { %><section class="alt" aria-labelledby="federation-heading">
+<h2 id="federation-heading">Or use your organisation’s account</h2>
+<% for (const c of it.connections) { %><form method="post" action="<%= it.federate %>/<%= c.id %>">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="federate-<%= c.id %>">Sign in with <%= c.name %></button>
+</form><% } %>
+</section><% } %>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary">Cancel and return to the application</button>

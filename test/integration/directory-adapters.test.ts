@@ -19,6 +19,7 @@ import type { DomainDeps } from '../../functions/domain/deps.ts';
 import { authenticatePassword, createUser, type Deps } from '../../functions/domain/login.ts';
 import { requirementFor, requirementForId } from '../../functions/domain/mfa/sign-in.ts';
 import { EmailTaken, type NewUser } from '../../functions/domain/ports.ts';
+import { memoryFederation } from '../support/federation-memory.ts';
 import { startTestStore, type TestStore } from '../support/store.ts';
 
 /** DynamoDB-only behaviour: item shapes, the no-transaction create, races between cold starts. */
@@ -190,6 +191,7 @@ describe('DynamoDB directory adapters', () => {
       signIns: new DynamoSignInStore(dynamo.doc, store.tables.directory),
       box: secretBox(new MemorySecretStore()),
       mailer: new MemoryMailer(),
+      ...memoryFederation(),
     });
     await users.create(newUser('mfa-req', 'mfa-req@example.com'));
     await new DynamoRoleStore(dynamo.doc, store.tables.directory).grant('mfa-req', 'app', 'admin');

@@ -10,6 +10,7 @@ import { ManualClock } from '../../functions/domain/clock.ts';
 import type { DomainDeps } from '../../functions/domain/deps.ts';
 import { createUser } from '../../functions/domain/login.ts';
 import type { PendingSignIn } from '../../functions/domain/ports.ts';
+import { memoryFederation } from './federation-memory.ts';
 import { memoryPorts } from './memory-ports.ts';
 
 /** MFA domain dependencies on in-memory ports, with a manual clock and a mailer that keeps messages. */
@@ -26,6 +27,7 @@ export async function memoryMfa(mfa: Record<string, unknown> = {}) {
     signIns: new MemorySignInStore(),
     box: secretBox(new MemorySecretStore()),
     mailer,
+    ...memoryFederation(),
   };
   const user = await createUser(deps, {
     email: 'una@example.com',

@@ -57,6 +57,7 @@ export async function startLogin(
   config: oidc.Configuration,
   extra: Record<string, string> = {},
   browser = new FormClient(),
+  stopAt = REDIRECT,
 ): Promise<Started> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -70,7 +71,7 @@ export async function startLogin(
     nonce,
     ...extra,
   });
-  const page = await browser.follow(url.href, {}, REDIRECT);
+  const page = await browser.follow(url.href, {}, stopAt);
   return { browser, page, verifier, state, nonce };
 }
 

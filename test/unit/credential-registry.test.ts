@@ -4,12 +4,12 @@ import { amrOf, SECOND_STEPS, STRATEGIES, secondStep } from '../../functions/dom
 import { ACR, acrFor, amrFor } from '../../functions/oidc/acr.ts';
 
 describe('the credential strategy registry', () => {
-  it('lists every strategy once, the password as the only first step', () => {
+  it('lists every strategy once, the password and federation as the first steps', () => {
     const ids = STRATEGIES.map((s) => s.method);
     assert.equal(new Set(ids).size, ids.length);
     assert.deepEqual(
       STRATEGIES.filter((s) => s.step === 'first').map((s) => s.method),
-      ['password'],
+      ['password', 'federation'],
     );
     assert.deepEqual(
       SECOND_STEPS.map((s) => s.method),

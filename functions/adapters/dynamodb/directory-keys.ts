@@ -25,6 +25,31 @@ export const keys = {
   emailChallenge: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'EMAILCODE' }),
   /** Code e-mails sent to a user in one UTC hour (`hour`: epoch hours), across all their sign-ins. */
   emailQuota: (userId: string, hour: number) => ({ pk: `USER#${userId}`, sk: `QUOTA#EMAIL#${hour}` }),
+  /** Tenants live in one partition, like apps: few, and `list` is one Query. */
+  tenant: (id: string) => ({ pk: 'TENANT', sk: id }),
+  tenantPartition: 'TENANT',
+  /** The claim of an e-mail domain (unique across tenants), and its copy in its tenant's partition. */
+  domain: (domain: string) => ({ pk: `DOMAIN#${domain}`, sk: 'DOMAIN' }),
+  tenantDomain: (tenantId: string, domain: string) => ({ pk: `TENANT#${tenantId}`, sk: `DOMAIN#${domain}` }),
+  tenantDomainPrefix: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, prefix: 'DOMAIN#' }),
+  connection: (id: string) => ({ pk: 'CONNECTION', sk: id }),
+  connectionPartition: 'CONNECTION',
+  /**
+   * An identity link, in its connection's partition (unique by a conditional put; `byConnection` is
+   * one Query), and its copy in the user's partition (`byUser`).
+   */
+  link: (connectionId: string, issuer: string, subject: string) => ({
+    pk: `LINK#${connectionId}`,
+    sk: `${issuer}#${subject}`,
+  }),
+  linkPartition: (connectionId: string) => `LINK#${connectionId}`,
+  userLink: (userId: string, connectionId: string, issuer: string, subject: string) => ({
+    pk: `USER#${userId}`,
+    sk: `LINK#${connectionId}#${issuer}#${subject}`,
+  }),
+  userLinkPrefix: 'LINK#',
+  /** The upstream leg of a federated sign-in, by the digest of its `state`. */
+  federationState: (key: string) => ({ pk: `FEDSTATE#${key}`, sk: 'STATE' }),
 };
 
 /** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { User } from '../../domain/ports.ts';
+import { DEFAULT_TENANT, type User } from '../../domain/ports.ts';
 
 export type Item = Record<string, unknown>;
 
@@ -20,5 +20,6 @@ export function toUser(item: Item): User {
     lockedUntil: typeof item.lockedUntil === 'number' ? item.lockedUntil : null,
     credentialsChangedAt: typeof item.credentialsChangedAt === 'number' ? item.credentialsChangedAt : null,
     ...(item.requireMfa === true ? { requireMfa: true } : {}),
+    tenantId: typeof item.tenantId === 'string' ? item.tenantId : DEFAULT_TENANT,
   };
 }

@@ -3,6 +3,8 @@ import type {
   AuditEvent,
   AuditSink,
   ClientStore,
+  RoleGrant,
+  RoleSource,
   RoleStore,
   SecretStore,
 } from '../../domain/ports.ts';
@@ -25,9 +27,11 @@ export class MemoryClientStore implements ClientStore {
 }
 
 export class MemoryRoleStore implements RoleStore {
-  readonly grants = new Set<string>();
-  async grant(userId: string, clientId: string, role: string): Promise<void> {
-    this.grants.add(JSON.stringify([userId, clientId, role]));
+  /** `[userId, clientId, role]` as JSON → source. */
+  readonly grants = new Map<string, RoleSource>();
+  async grant(userId: string, clientId: string, role: string, source: RoleSource = 'admin'): Promise<void> {
+    const key = JSON.stringify([userId, clientId, role]);
+    if (source === 'admin' || this.grants.get(key) !== 'admin') this.grants.set(key, source);
   }
   async revoke(userId: string, clientId: string, role: string): Promise<void> {
     this.grants.delete(JSON.stringify([userId, clientId, role]));
@@ -35,11 +39,11 @@ export class MemoryRoleStore implements RoleStore {
   async rolesIn(userId: string, clientId: string): Promise<string[]> {
     return (await this.allRoles(userId)).filter((g) => g.clientId === clientId).map((g) => g.role);
   }
-  async allRoles(userId: string): Promise<Array<{ clientId: string; role: string }>> {
+  async allRoles(userId: string): Promise<RoleGrant[]> {
     return [...this.grants]
-      .map((g) => JSON.parse(g) as [string, string, string])
+      .map(([g, source]) => [...(JSON.parse(g) as [string, string, string]), source] as const)
       .filter(([u]) => u === userId)
-      .map(([, clientId, role]) => ({ clientId, role }));
+      .map(([, clientId, role, source]) => ({ clientId, role, source }));
   }
 }
 

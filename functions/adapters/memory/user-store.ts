@@ -1,5 +1,6 @@
 import {
   type AttemptClaim,
+  DEFAULT_TENANT,
   EmailTaken,
   type LockoutPolicy,
   type NewUser,
@@ -24,6 +25,7 @@ export class MemoryUserStore implements UserStore {
     this.byEmail.set(user.emailKey, user.id);
     this.byId.set(user.id, {
       ...user,
+      tenantId: user.tenantId ?? DEFAULT_TENANT,
       disabled: false,
       failedAttempts: 0,
       lockedUntil: null,

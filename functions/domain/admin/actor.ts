@@ -26,10 +26,19 @@ export type Action =
   | 'role.revoke'
   | 'client.create'
   | 'client.read'
-  | 'client.update';
+  | 'client.update'
+  | 'tenant.create'
+  | 'tenant.read'
+  | 'tenant.update'
+  | 'connection.create'
+  | 'connection.read'
+  | 'connection.update'
+  | 'connection.delete'
+  | 'user.link';
 
 /** What the action is done to, as far as it is known before reading it. */
 export interface Target {
+  tenantId?: string;
   userId?: string;
   clientId?: string;
   role?: string;

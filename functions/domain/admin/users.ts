@@ -3,9 +3,11 @@ import type { Method, MethodStatus } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
+import { invalid } from '../federation/settings.ts';
 import { factorSummary, resetMfa } from '../mfa/settings.ts';
-import { NotFound, type User } from '../ports.ts';
+import { DEFAULT_TENANT, NotFound, type User } from '../ports.ts';
 import { type Action, type Actor, actorId, requireAllowed } from './actor.ts';
+import { findTenant } from './federation.ts';
 
 /** Administration of users: every use case takes the actor and goes through `authorize`. */
 export type AdminDeps = DomainDeps;
@@ -31,10 +33,12 @@ export async function targetUser(
 export async function addUser(
   deps: AdminDeps,
   actor: Actor,
-  input: { email: string; name: string; password?: string },
+  input: { email: string; name: string; password?: string; tenantId?: string },
 ): Promise<User> {
-  await requireAllowed(deps, actor, 'user.create', {});
-  return createUser(deps, { ...input, actor: actorId(actor) });
+  const tenantId = input.tenantId ?? DEFAULT_TENANT;
+  await requireAllowed(deps, actor, 'user.create', { tenantId });
+  if (!(await findTenant(deps, tenantId))) throw invalid('unknown_tenant');
+  return createUser(deps, { ...input, tenantId, actor: actorId(actor) });
 }
 
 /** Sets a new password (policy applies), lifts a lockout and ends the user's sessions. */

@@ -1,4 +1,5 @@
 import { emailCode } from './email-code/strategy.ts';
+import { federation } from './federation/strategy.ts';
 import { password } from './password/strategy.ts';
 import { recoveryCodes } from './recovery-codes/strategy.ts';
 import type { CredentialStrategy, Method, SecondStep, StrategyId } from './strategy.ts';
@@ -22,7 +23,7 @@ export const SECOND_STEPS: readonly SecondStep[] = Object.values(BY_METHOD);
  * Every credential strategy, once. Adding a way to sign in means adding its folder and one line here
  * (docs/architecture.md).
  */
-export const STRATEGIES: readonly CredentialStrategy[] = [password, ...SECOND_STEPS];
+export const STRATEGIES: readonly CredentialStrategy[] = [password, federation, ...SECOND_STEPS];
 
 export function secondStep(method: string): SecondStep | undefined {
   return Object.hasOwn(BY_METHOD, method) ? BY_METHOD[method as Method] : undefined;

@@ -15,7 +15,9 @@ import type { Credential, User } from '../ports.ts';
  * events and pending sign-ins.
  */
 export type { Method };
-export type StrategyId = 'password' | Method;
+/** The first steps: a password, or an upstream identity (federation). */
+export type FirstStep = 'password' | 'federation';
+export type StrategyId = FirstStep | Method;
 
 /**
  * `strong`: TOTP (and recovery codes backing it). `any`: e-mailed codes too, which NIST SP

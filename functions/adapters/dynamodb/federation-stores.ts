@@ -1,0 +1,224 @@
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  Connection,
+  ConnectionStore,
+  FederationState,
+  FederationStateStore,
+  IdentityLink,
+  LinkStore,
+  Tenant,
+  TenantDomain,
+  TenantStore,
+} from '../../domain/ports.ts';
+import { keys } from './directory-keys.ts';
+import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
+import { isConditionFailure } from './user-item.ts';
+
+const NEW_ITEM = { ConditionExpression: 'attribute_not_exists(pk)' };
+
+/** Tenants and their e-mail domains on the directory table (keys in directory-keys.ts). */
+export class DynamoTenantStore implements TenantStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  create(tenant: Tenant): Promise<boolean> {
+    return conditionalWrite(
+      this.doc,
+      new PutCommand({ TableName: this.table, Item: { ...keys.tenant(tenant.id), tenant }, ...NEW_ITEM }),
+    );
+  }
+
+  async get(id: string): Promise<Tenant | null> {
+    return ((await consistentGet(this.doc, this.table, keys.tenant(id)))?.tenant as Tenant) ?? null;
+  }
+
+  async list(): Promise<Tenant[]> {
+    return (await queryPartition(this.doc, this.table, keys.tenantPartition)).map((i) => i.tenant as Tenant);
+  }
+
+  /** The global claim first (its condition is the uniqueness), then the tenant's own copy. */
+  async putDomain(domain: TenantDomain): Promise<boolean> {
+    const claimed = await conditionalWrite(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.domain(domain.domain), domain },
+        ConditionExpression: 'attribute_not_exists(pk) OR #d.tenantId = :t',
+        ExpressionAttributeNames: { '#d': 'domain' },
+        ExpressionAttributeValues: { ':t': domain.tenantId },
+      }),
+    );
+    if (!claimed) return false;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.tenantDomain(domain.tenantId, domain.domain), name: domain.domain },
+      }),
+    );
+    return true;
+  }
+
+  async getDomain(domain: string): Promise<TenantDomain | null> {
+    return ((await consistentGet(this.doc, this.table, keys.domain(domain)))?.domain as TenantDomain) ?? null;
+  }
+
+  async domainsOf(tenantId: string): Promise<TenantDomain[]> {
+    const { pk, prefix } = keys.tenantDomainPrefix(tenantId);
+    const names = (await queryPartition(this.doc, this.table, pk, prefix)).map((i) => String(i.name));
+    const found = await Promise.all(names.map((n) => this.getDomain(n)));
+    return found.filter((d): d is TenantDomain => d?.tenantId === tenantId);
+  }
+
+  async deleteDomain(domain: string, tenantId: string): Promise<void> {
+    await conditionalWrite(
+      this.doc,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.domain(domain),
+        ConditionExpression: '#d.tenantId = :t',
+        ExpressionAttributeNames: { '#d': 'domain' },
+        ExpressionAttributeValues: { ':t': tenantId },
+      }),
+    );
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: keys.tenantDomain(tenantId, domain) }),
+    );
+  }
+}
+
+/** Connections in one partition (few; `list` is one Query). */
+export class DynamoConnectionStore implements ConnectionStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  create(connection: Connection): Promise<boolean> {
+    return conditionalWrite(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.connection(connection.id), connection },
+        ...NEW_ITEM,
+      }),
+    );
+  }
+
+  async get(id: string): Promise<Connection | null> {
+    return (
+      ((await consistentGet(this.doc, this.table, keys.connection(id)))?.connection as Connection) ?? null
+    );
+  }
+
+  async list(): Promise<Connection[]> {
+    return (await queryPartition(this.doc, this.table, keys.connectionPartition)).map(
+      (i) => i.connection as Connection,
+    );
+  }
+
+  replace(connection: Connection): Promise<boolean> {
+    return conditionalWrite(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.connection(connection.id), connection },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.connection(id) }));
+  }
+}
+
+/** Identity links: unique in the connection's partition, copied into the user's. */
+export class DynamoLinkStore implements LinkStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async create(link: IdentityLink): Promise<boolean> {
+    const created = await conditionalWrite(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.link(link.connectionId, link.issuer, link.subject), link },
+        ...NEW_ITEM,
+      }),
+    );
+    if (!created) return false;
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.userLink(link.userId, link.connectionId, link.issuer, link.subject), link },
+      }),
+    );
+    return true;
+  }
+
+  async find(connectionId: string, issuer: string, subject: string): Promise<IdentityLink | null> {
+    const item = await consistentGet(this.doc, this.table, keys.link(connectionId, issuer, subject));
+    return (item?.link as IdentityLink) ?? null;
+  }
+
+  async byConnection(connectionId: string): Promise<IdentityLink[]> {
+    return (await queryPartition(this.doc, this.table, keys.linkPartition(connectionId))).map(
+      (i) => i.link as IdentityLink,
+    );
+  }
+
+  async byUser(userId: string): Promise<IdentityLink[]> {
+    return (await queryPartition(this.doc, this.table, keys.user(userId).pk, keys.userLinkPrefix)).map(
+      (i) => i.link as IdentityLink,
+    );
+  }
+
+  async delete(link: IdentityLink): Promise<void> {
+    const { connectionId, issuer, subject, userId } = link;
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: keys.link(connectionId, issuer, subject) }),
+    );
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: keys.userLink(userId, connectionId, issuer, subject) }),
+    );
+  }
+}
+
+/** Upstream sign-in state: taken by a conditional delete that returns it, so exactly once. */
+export class DynamoFederationStateStore implements FederationStateStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async put(state: FederationState): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.federationState(state.key), state, expiresAt: Math.ceil(state.expiresAt / 1000) },
+      }),
+    );
+  }
+
+  async take(key: string, now: number): Promise<FederationState | null> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.federationState(key),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const state = Attributes?.state as FederationState | undefined;
+      return state && state.expiresAt > now ? state : null;
+    } catch (err) {
+      if (isConditionFailure(err)) return null;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,360 @@
+import { randomBytes } from 'node:crypto';
+import { audit } from '../deps.ts';
+import { normaliseEmail } from '../email.ts';
+import { DomainError } from '../errors.ts';
+import {
+  checkDomain,
+  checkId,
+  checkIssuer,
+  checkName,
+  checkScopes,
+  entraIssuer,
+  invalid,
+} from '../federation/settings.ts';
+import {
+  type Connection,
+  type ConnectionType,
+  DEFAULT_TENANT,
+  NotFound,
+  type RoleMapping,
+  type Tenant,
+  type TenantDomain,
+} from '../ports.ts';
+import { type Actor, actorId, requireAllowed } from './actor.ts';
+import type { AdminDeps } from './users.ts';
+
+/**
+ * Tenants, their e-mail domains, connections to upstream identity providers and identity links, as
+ * actor-scoped use cases (the CLI today; the admin API and console later). Client secrets are sealed
+ * here and never returned: `connectionView` leaves them out.
+ */
+
+export async function addTenant(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { id: string; name: string },
+): Promise<Tenant> {
+  await requireAllowed(deps, actor, 'tenant.create', {});
+  const tenant = {
+    id: checkId(input.id),
+    name: checkName(input.name),
+    createdAt: deps.clock.now().toISOString(),
+  };
+  if (!(await deps.tenants.create(tenant))) throw new DomainError('tenant_exists', tenant.id);
+  await audit(deps, { type: 'tenant.created', outcome: 'success', actor: actorId(actor), target: tenant.id });
+  return tenant;
+}
+
+/** The `default` tenant exists implicitly: every user from before tenants belongs to it. */
+export async function findTenant(deps: AdminDeps, id: string): Promise<Tenant | null> {
+  const found = await deps.tenants.get(id);
+  if (found || id !== DEFAULT_TENANT) return found;
+  return { id: DEFAULT_TENANT, name: 'Default', createdAt: new Date(0).toISOString() };
+}
+
+async function existingTenant(deps: AdminDeps, id: string): Promise<Tenant> {
+  const tenant = await findTenant(deps, id);
+  if (!tenant) throw invalid('unknown_tenant');
+  return tenant;
+}
+
+export async function listTenants(deps: AdminDeps, actor: Actor): Promise<Tenant[]> {
+  await requireAllowed(deps, actor, 'tenant.read', {});
+  const stored = await deps.tenants.list();
+  const withDefault = stored.some((t) => t.id === DEFAULT_TENANT)
+    ? stored
+    : [(await findTenant(deps, DEFAULT_TENANT)) as Tenant, ...stored];
+  return withDefault;
+}
+
+export async function showTenant(
+  deps: AdminDeps,
+  actor: Actor,
+  id: string,
+): Promise<{ tenant: Tenant; domains: TenantDomain[]; connections: string[] }> {
+  await requireAllowed(deps, actor, 'tenant.read', { tenantId: id });
+  const tenant = await findTenant(deps, id);
+  if (!tenant) throw new NotFound('tenant');
+  const [domains, connections] = await Promise.all([deps.tenants.domainsOf(id), deps.connections.list()]);
+  return { tenant, domains, connections: connections.filter((c) => c.tenantId === id).map((c) => c.id) };
+}
+
+/**
+ * Claims an e-mail domain for a tenant and returns the DNS TXT value that proves it. `verified`
+ * marks it proved at once: only for the local store (npm start, tests), the caller decides.
+ */
+export async function addTenantDomain(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; domain: string; verified: boolean },
+): Promise<TenantDomain> {
+  await requireAllowed(deps, actor, 'tenant.update', { tenantId: input.tenantId });
+  await existingTenant(deps, input.tenantId);
+  const domain = checkDomain(input.domain);
+  const held = await deps.tenants.getDomain(domain);
+  const record: TenantDomain = {
+    domain,
+    tenantId: input.tenantId,
+    verified: input.verified || (held?.tenantId === input.tenantId && held.verified),
+    token: held?.tenantId === input.tenantId ? held.token : randomBytes(18).toString('base64url'),
+    ...(held?.tenantId === input.tenantId && held.connectionId ? { connectionId: held.connectionId } : {}),
+  };
+  if (!(await deps.tenants.putDomain(record))) throw new DomainError('domain_taken', domain);
+  await audit(deps, {
+    type: 'tenant.domain_added',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: input.tenantId,
+    details: { domain, verified: record.verified },
+  });
+  return record;
+}
+
+export interface ConnectionInput {
+  id: string;
+  tenantId: string;
+  type: ConnectionType;
+  clientId: string;
+  clientSecret: string;
+  issuer?: string;
+  entraTenantId?: string;
+  authority?: string;
+  allowConsumer?: boolean;
+  scopes?: string[];
+  displayName?: string;
+  domains?: string[];
+  button?: boolean;
+  upstreamLogout?: boolean;
+}
+
+/** What an administrator sees of a connection: never the secret. */
+export type ConnectionView = Omit<Connection, 'clientSecretSealed'> & {
+  callbackUrl: string;
+  domains: string[];
+};
+
+export async function addConnection(
+  deps: AdminDeps,
+  actor: Actor,
+  input: ConnectionInput,
+): Promise<ConnectionView> {
+  await requireAllowed(deps, actor, 'connection.create', { tenantId: input.tenantId });
+  const id = checkId(input.id);
+  await existingTenant(deps, input.tenantId);
+  const sesameIssuer = deps.config.issuer;
+  const issuer =
+    input.type === 'entra'
+      ? entraIssuer(
+          {
+            tenantId: input.entraTenantId ?? '',
+            ...(input.authority !== undefined ? { authority: input.authority } : {}),
+            ...(input.allowConsumer ? { allowConsumer: true } : {}),
+          },
+          sesameIssuer,
+        )
+      : checkIssuer(input.issuer ?? '', sesameIssuer);
+  if (!input.clientId.trim()) throw invalid('client_id');
+  if (!input.clientSecret) throw invalid('client_secret');
+  const domains = (input.domains ?? []).map(checkDomain);
+  for (const d of domains)
+    if ((await deps.tenants.getDomain(d))?.tenantId !== input.tenantId) throw invalid('domain_not_held');
+  const connection: Connection = {
+    id,
+    tenantId: input.tenantId,
+    type: input.type,
+    issuer,
+    ...(input.type === 'entra' ? { entraTenantId: (input.entraTenantId ?? '').toLowerCase() } : {}),
+    clientId: input.clientId.trim(),
+    clientSecretSealed: await deps.box.seal(input.clientSecret, `connection:${id}`),
+    scopes: checkScopes(input.scopes, input.type),
+    displayName: input.displayName ? checkName(input.displayName) : id,
+    button: input.button === true,
+    disabled: false,
+    roleMappings: [],
+    trustMfa: { acr: [], amr: [] },
+    upstreamLogout: input.upstreamLogout === true,
+    createdAt: deps.clock.now().toISOString(),
+  };
+  if (!(await deps.connections.create(connection))) throw new DomainError('connection_exists', id);
+  for (const d of domains) await routeDomain(deps, d, input.tenantId, id);
+  await audit(deps, {
+    type: 'connection.created',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: id,
+    details: { tenant: input.tenantId, type: input.type },
+  });
+  return view(deps, connection);
+}
+
+async function routeDomain(
+  deps: AdminDeps,
+  domain: string,
+  tenantId: string,
+  connectionId: string,
+): Promise<void> {
+  const held = await deps.tenants.getDomain(domain);
+  if (held?.tenantId !== tenantId) throw invalid('domain_not_held');
+  await deps.tenants.putDomain({ ...held, connectionId });
+}
+
+async function view(deps: AdminDeps, c: Connection): Promise<ConnectionView> {
+  const { clientSecretSealed: _secret, ...rest } = c;
+  const domains = (await deps.tenants.domainsOf(c.tenantId))
+    .filter((d) => d.connectionId === c.id)
+    .map((d) => d.domain);
+  const callbackUrl = `${deps.config.issuer.replace(/\/$/, '')}/federation/${c.id}/callback`;
+  return { ...rest, callbackUrl, domains };
+}
+
+async function existingConnection(deps: AdminDeps, id: string): Promise<Connection> {
+  const c = await deps.connections.get(id);
+  if (!c) throw new NotFound('connection');
+  return c;
+}
+
+export async function showConnection(deps: AdminDeps, actor: Actor, id: string): Promise<ConnectionView> {
+  await requireAllowed(deps, actor, 'connection.read', {});
+  return view(deps, await existingConnection(deps, id));
+}
+
+export async function listConnections(deps: AdminDeps, actor: Actor): Promise<ConnectionView[]> {
+  await requireAllowed(deps, actor, 'connection.read', {});
+  return Promise.all((await deps.connections.list()).map((c) => view(deps, c)));
+}
+
+/** Changes a connection under the actor's rights, audits it with `what`. */
+async function changeConnection(
+  deps: AdminDeps,
+  actor: Actor,
+  id: string,
+  what: string,
+  change: (c: Connection) => Connection,
+  details: Record<string, string | number | boolean> = {},
+): Promise<Connection> {
+  const current = await existingConnection(deps, id);
+  await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId });
+  const next = change(current);
+  if (!(await deps.connections.replace(next))) throw new NotFound('connection');
+  await audit(deps, { type: what, outcome: 'success', actor: actorId(actor), target: id, details });
+  return next;
+}
+
+export async function mapConnectionRole(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { id: string; mapping: RoleMapping; remove?: boolean },
+): Promise<ConnectionView> {
+  const m = input.mapping;
+  if ((m.claim !== 'groups' && m.claim !== 'roles') || !m.value || !m.clientId || !m.role)
+    throw invalid('mapping');
+  const client = await deps.clients.get(m.clientId);
+  if (!client) throw new NotFound('client');
+  if (!client.roles.includes(m.role)) throw new DomainError('unknown_role', m.role);
+  const same = (x: RoleMapping) =>
+    x.claim === m.claim && x.value === m.value && x.clientId === m.clientId && x.role === m.role;
+  const next = await changeConnection(
+    deps,
+    actor,
+    input.id,
+    input.remove ? 'connection.role_unmapped' : 'connection.role_mapped',
+    (c) => ({
+      ...c,
+      roleMappings: input.remove
+        ? c.roleMappings.filter((x) => !same(x))
+        : [...c.roleMappings.filter((x) => !same(x)), m],
+    }),
+    { claim: m.claim, client: m.clientId, role: m.role },
+  );
+  return view(deps, next);
+}
+
+export async function trustConnectionMfa(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { id: string; acr?: string[]; amr?: string[] },
+): Promise<ConnectionView> {
+  if (!input.acr?.length && !input.amr?.length) throw invalid('trust');
+  const next = await changeConnection(deps, actor, input.id, 'connection.mfa_trusted', (c) => ({
+    ...c,
+    trustMfa: { acr: input.acr ?? [], amr: input.amr ?? [] },
+  }));
+  return view(deps, next);
+}
+
+/**
+ * Disabling (or removing) a connection ends the sessions and refresh tokens of everyone linked
+ * through it: they signed in on the upstream's word, which no longer counts.
+ */
+export async function setConnectionEnabled(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { id: string; enabled: boolean },
+): Promise<ConnectionView> {
+  const next = await changeConnection(
+    deps,
+    actor,
+    input.id,
+    input.enabled ? 'connection.enabled' : 'connection.disabled',
+    (c) => ({ ...c, disabled: !input.enabled }),
+  );
+  if (!input.enabled) await endLinkedSessions(deps, input.id);
+  return view(deps, next);
+}
+
+export async function removeConnection(deps: AdminDeps, actor: Actor, id: string): Promise<void> {
+  const c = await existingConnection(deps, id);
+  await requireAllowed(deps, actor, 'connection.delete', { tenantId: c.tenantId });
+  await endLinkedSessions(deps, id);
+  for (const link of await deps.links.byConnection(id)) await deps.links.delete(link);
+  for (const d of await deps.tenants.domainsOf(c.tenantId))
+    if (d.connectionId === id) {
+      const { connectionId: _gone, ...rest } = d;
+      await deps.tenants.putDomain(rest);
+    }
+  await deps.connections.delete(id);
+  await audit(deps, { type: 'connection.removed', outcome: 'success', actor: actorId(actor), target: id });
+}
+
+async function endLinkedSessions(deps: AdminDeps, connectionId: string): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const users = new Set((await deps.links.byConnection(connectionId)).map((l) => l.userId));
+  for (const userId of users) await deps.users.endSessions(userId, now);
+}
+
+/**
+ * An administrator binds an upstream identity to an existing user before their first federated
+ * sign-in (Entra: the user's object id; elsewhere `sub`). Same tenant only.
+ */
+export async function linkUser(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { email: string; connectionId: string; subject: string },
+): Promise<{ userId: string; connection: string; subject: string }> {
+  const connection = await existingConnection(deps, input.connectionId);
+  const user = await deps.users.findByEmailKey(normaliseEmail(input.email).emailKey);
+  await requireAllowed(deps, actor, 'user.link', {
+    tenantId: connection.tenantId,
+    ...(user ? { userId: user.id } : {}),
+  });
+  if (!user) throw new NotFound('user');
+  if (user.tenantId !== connection.tenantId) throw invalid('link_tenant');
+  const subject = input.subject.trim();
+  if (!subject) throw invalid('link_taken');
+  const created = await deps.links.create({
+    connectionId: connection.id,
+    issuer: connection.issuer,
+    subject: connection.type === 'entra' ? subject.toLowerCase() : subject,
+    userId: user.id,
+    createdAt: deps.clock.now().toISOString(),
+  });
+  if (!created) throw invalid('link_taken');
+  await audit(deps, {
+    type: 'federation.linked',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: user.id,
+    details: { connection: connection.id, jit: false },
+  });
+  return { userId: user.id, connection: connection.id, subject };
+}

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import * as oidc from 'openid-client';
+import { type Upstream, UpstreamRefused } from '../domain/federation/upstream.ts';
+import type { Connection } from '../domain/ports.ts';
+import type { Logger } from '../shared/logger.ts';
+import { upstreamFetch } from './upstream-fetch.ts';
+
+/**
+ * The relying party towards upstream identity providers, on openid-client v6 with every check on:
+ * discovery must name exactly the connection's issuer; code + PKCE S256 + state + nonce; the ID token
+ * from the token endpoint has its signature checked too (`enableNonRepudiationChecks`), with RS256
+ * only (never `none` or HS*), `iss`, `aud`, `azp`, `exp` and `nonce` checked by the library, and `iat`
+ * here (at most 60 s ahead, at most 10 minutes old). Every request goes through the SSRF-safe fetch.
+ * JWKS are cached with the discovered configuration per container and refetched on an unknown `kid`.
+ */
+export interface UpstreamClientOptions {
+  /** Plain http to loopback issuers: `npm start` and tests only (Sesame's own issuer is loopback http). */
+  allowLoopbackHttp: boolean;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The only ID token algorithms accepted: asymmetric, what Entra ID and Okta sign with. */
+const ID_TOKEN_ALG = 'RS256';
+const MAX_FUTURE_SECONDS = 60;
+const MAX_AGE_SECONDS = 10 * 60;
+
+export function upstreamClient(options: UpstreamClientOptions): Upstream {
+  const fetchUpstream = upstreamFetch({ allowLoopbackHttp: options.allowLoopbackHttp });
+  const now = options.now ?? (() => Date.now());
+  /** Discovered configurations by connection, issuer, client and secret: a changed connection rediscovers. */
+  const configurations = new Map<string, Promise<oidc.Configuration>>();
+
+  function configuration(connection: Connection, clientSecret: string): Promise<oidc.Configuration> {
+    const key = createHash('sha256')
+      .update(JSON.stringify([connection.id, connection.issuer, connection.clientId, clientSecret]))
+      .digest('base64url');
+    let found = configurations.get(key);
+    if (!found) {
+      found = discover(connection, clientSecret).catch((err) => {
+        configurations.delete(key);
+        throw err;
+      });
+      configurations.set(key, found);
+    }
+    return found;
+  }
+
+  async function discover(connection: Connection, clientSecret: string): Promise<oidc.Configuration> {
+    const config = await oidc.discovery(
+      new URL(connection.issuer),
+      connection.clientId,
+      {
+        id_token_signed_response_alg: ID_TOKEN_ALG,
+        [oidc.clockTolerance]: MAX_FUTURE_SECONDS,
+      },
+      oidc.ClientSecretPost(clientSecret),
+      {
+        [oidc.customFetch]: fetchUpstream,
+        ...(options.allowLoopbackHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
+        timeout: 5,
+      },
+    );
+    config[oidc.customFetch] = fetchUpstream;
+    oidc.enableNonRepudiationChecks(config);
+    return config;
+  }
+
+  async function withConfiguration(connection: Connection, clientSecret: string) {
+    try {
+      return await configuration(connection, clientSecret);
+    } catch (err) {
+      options.logger.warn('federation.discovery_failed', {
+        connection: connection.id,
+        failure: errorName(err),
+      });
+      throw new UpstreamRefused('invalid_response');
+    }
+  }
+
+  return {
+    async authorizationUrl(connection, input) {
+      const config = await withConfiguration(connection, input.clientSecret);
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: input.redirectUri,
+        scope: connection.scopes.join(' '),
+        response_type: 'code',
+        state: input.state,
+        nonce: input.nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(input.codeVerifier),
+        code_challenge_method: 'S256',
+        ...(input.loginHint ? { login_hint: input.loginHint } : {}),
+        ...(input.domainHint ? { domain_hint: input.domainHint } : {}),
+      });
+      return url.href;
+    },
+
+    async redeem(connection, input) {
+      const config = await withConfiguration(connection, input.clientSecret);
+      let claims: Record<string, unknown> | undefined;
+      try {
+        const tokens = await oidc.authorizationCodeGrant(
+          config,
+          input.callbackUrl,
+          {
+            pkceCodeVerifier: input.codeVerifier,
+            expectedNonce: input.nonce,
+            expectedState: input.state,
+            idTokenExpected: true,
+          },
+          { redirect_uri: input.redirectUri },
+        );
+        claims = tokens.claims() as Record<string, unknown> | undefined;
+      } catch (err) {
+        // The reason is logged by name only: messages can quote token contents.
+        options.logger.warn('federation.redeem_failed', {
+          connection: connection.id,
+          failure: errorName(err),
+        });
+        throw new UpstreamRefused('invalid_response');
+      }
+      if (!claims || !freshlyIssued(claims.iat, now() / 1000)) {
+        options.logger.warn('federation.redeem_failed', { connection: connection.id, failure: 'iat' });
+        throw new UpstreamRefused('invalid_response');
+      }
+      return claims;
+    },
+
+    async endSessionUrl(connection, input) {
+      const config = await withConfiguration(connection, input.clientSecret);
+      if (!config.serverMetadata().end_session_endpoint) return null;
+      return oidc.buildEndSessionUrl(config, {
+        client_id: connection.clientId,
+        post_logout_redirect_uri: input.postLogoutRedirectUri,
+      }).href;
+    },
+  };
+}
+
+function freshlyIssued(iat: unknown, nowSeconds: number): boolean {
+  return (
+    typeof iat === 'number' && iat <= nowSeconds + MAX_FUTURE_SECONDS && iat >= nowSeconds - MAX_AGE_SECONDS
+  );
+}
+
+/**
+ * The error's name and code, and its cause's (openid-client wraps what the fetch refused): never its
+ * message, which can quote token contents. Logged as `failure`: the logger redacts keys named `code`.
+ */
+function errorName(err: unknown): string {
+  if (!(err instanceof Error)) return 'unknown';
+  const own = `${err.name}${'code' in err ? `:${String(err.code)}` : ''}`;
+  return err.cause instanceof Error ? `${own} <- ${errorName(err.cause)}` : own;
+}

@@ -1,0 +1,341 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as oidc from 'openid-client';
+import { createUser } from '../../functions/domain/accounts.ts';
+import { OPERATOR } from '../../functions/domain/admin/actor.ts';
+import {
+  addConnection,
+  addTenant,
+  addTenantDomain,
+  mapConnectionRole,
+  setConnectionEnabled,
+  trustConnectionMfa,
+} from '../../functions/domain/admin/federation.ts';
+import { FormClient, type Page } from '../support/browserless.ts';
+import { REDIRECT, redeem, relyingParty, startLogin } from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+import {
+  type EntraMock,
+  type EvilUpstream,
+  type OktaMock,
+  startEntraMock,
+  startEvilUpstream,
+  startOktaMock,
+} from '../support/upstreams.ts';
+
+/**
+ * Federation end to end: a real Sesame, relying apps on openid-client, and upstream providers built
+ * from oidc-provider (test/support/upstreams.ts): an Entra-like one (per-directory issuers, pairwise
+ * `sub`, `oid`/`tid`, groups with overage, no `iss` in the redirect), an Okta-like one (custom
+ * authorization server, `acr` when asked) and one whose ID tokens a test can forge.
+ */
+const TID_A = '0a0a0a0a-1111-2222-3333-444444444444';
+const TID_B = '0b0b0b0b-1111-2222-3333-444444444444';
+const SECRET = 'upstream-client-secret';
+
+let sesame: RunningSesame;
+let entra: EntraMock;
+let okta: OktaMock;
+let evil: EvilUpstream;
+let app: oidc.Configuration;
+
+const deps = () => sesame.parts.deps;
+const callbackOf = (id: string) => `${sesame.issuer}/federation/${id}/callback`;
+
+async function connect(
+  id: string,
+  input: { type: 'entra' | 'okta' | 'oidc'; issuer?: string; entraTenantId?: string; authority?: string },
+  options: { button?: boolean; domains?: string[] } = {},
+) {
+  const mock = input.type === 'entra' ? entra : input.type === 'okta' ? okta : evil;
+  mock.registerClient({
+    client_id: `sesame-${id}`,
+    client_secret: SECRET,
+    redirect_uris: [callbackOf(id)],
+    token_endpoint_auth_method: 'client_secret_post',
+  });
+  return addConnection(deps(), OPERATOR, {
+    id,
+    tenantId: 'acme',
+    clientId: `sesame-${id}`,
+    clientSecret: SECRET,
+    displayName: `Acme ${id}`,
+    ...input,
+    ...options,
+  });
+}
+
+/** An app's sign-in through Sesame that is sent straight to a connection; ends where it ends. */
+async function viaConnection(
+  connectionId: string,
+  extra: Record<string, string> = {},
+  browser = new FormClient(),
+) {
+  return startLogin(app, { sesame_idp: connectionId, ...extra }, browser);
+}
+
+async function idTokenOf(started: Awaited<ReturnType<typeof startLogin>>) {
+  assert.ok(
+    started.page.url.startsWith(REDIRECT),
+    `back at the app, not at ${started.page.url} (${started.page.status})`,
+  );
+  const tokens = await redeem(app, started, started.page.url);
+  return { tokens, claims: tokens.claims() as Record<string, unknown> };
+}
+
+function refusalCode(page: Page): string | undefined {
+  return /<code>([a-z_]+)<\/code>/.exec(page.html)?.[1] ?? /data-code="([a-z_]+)"/.exec(page.html)?.[1];
+}
+
+before(async () => {
+  sesame = await startSesame();
+  [entra, okta, evil] = await Promise.all([
+    startEntraMock({ tenants: [TID_A, TID_B] }),
+    startOktaMock({ authorizationServer: 'default' }),
+    startEvilUpstream(),
+  ]);
+  await addTenant(deps(), OPERATOR, { id: 'acme', name: 'Acme Corp' });
+  await addTenantDomain(deps(), OPERATOR, { tenantId: 'acme', domain: 'acme.example', verified: true });
+  ({ config: app } = await relyingParty(sesame, { clientId: 'shop', roles: ['clerk', 'manager'] }));
+  await connect(
+    'acme-entra',
+    { type: 'entra', entraTenantId: TID_A, authority: entra.origin },
+    { button: true, domains: ['acme.example'] },
+  );
+  await connect('beta-entra', { type: 'entra', entraTenantId: TID_B, authority: entra.origin });
+  await connect('acme-okta', { type: 'okta', issuer: okta.issuer });
+  await connect('evil', { type: 'oidc', issuer: evil.issuer });
+});
+
+after(async () => {
+  await Promise.all([sesame?.close(), entra?.close(), okta?.close(), evil?.close()]);
+});
+
+describe('federation through an Entra-like upstream', () => {
+  it('creates the user just in time, maps roles from group object ids and says fed in acr and amr', {
+    timeout: 30_000,
+  }, async () => {
+    await mapConnectionRole(deps(), OPERATOR, {
+      id: 'acme-entra',
+      mapping: { claim: 'groups', value: 'g-0001-clerks', clientId: 'shop', role: 'clerk' },
+    });
+    entra.signInAs({
+      preferred_username: 'anna@acme.example',
+      email: 'anna@acme.example',
+      name: 'Anna',
+      groups: ['g-0001-clerks'],
+    });
+    const first = await idTokenOf(await viaConnection('acme-entra'));
+    assert.equal(first.claims.acr, 'urn:sesame:acr:fed');
+    assert.deepEqual(first.claims.amr, ['fed']);
+    assert.deepEqual(first.claims.roles, ['clerk']);
+    assert.equal(first.claims.email, 'anna@acme.example');
+    const upstreamAsked = entra.lastAuthorizationRequest;
+    assert.equal(upstreamAsked?.get('code_challenge_method'), 'S256');
+    assert.ok(upstreamAsked?.get('nonce') && upstreamAsked.get('state'), 'nonce and state sent upstream');
+    assert.equal(upstreamAsked?.get('redirect_uri'), callbackOf('acme-entra'));
+
+    // Removed from the group upstream: the mapped role goes at the next sign-in; same user.
+    entra.signInAs({
+      preferred_username: 'anna@acme.example',
+      email: 'anna@acme.example',
+      name: 'Anna',
+      groups: [],
+    });
+    const second = await idTokenOf(await viaConnection('acme-entra'));
+    assert.equal(second.claims.sub, first.claims.sub);
+    assert.deepEqual(second.claims.roles ?? [], []);
+    const user = await deps().users.findById(String(first.claims.sub));
+    assert.equal(user?.tenantId, 'acme');
+    assert.equal(user?.passwordHash, null);
+  });
+
+  it('names only button connections on the login page and routes a proved domain to its connection', {
+    timeout: 30_000,
+  }, async () => {
+    const started = await startLogin(app);
+    assert.match(started.page.html, /Sign in with Acme acme-entra/);
+    assert.doesNotMatch(
+      started.page.html,
+      /acme-okta|beta-entra|evil/,
+      'connections without --button are not named',
+    );
+    entra.signInAs({ preferred_username: 'bert@acme.example', email: 'bert@acme.example', name: 'Bert' });
+    // An address at the routed domain and no password: off to the company's provider.
+    const back = await started.browser.submit(
+      started.page,
+      '/login',
+      { email: 'bert@acme.example', password: '' },
+      REDIRECT,
+    );
+    assert.ok(back.url.startsWith(REDIRECT), `routed and back (${back.status} ${back.url})`);
+    assert.equal(entra.lastAuthorizationRequest?.get('login_hint'), 'bert@acme.example');
+    assert.equal(entra.lastAuthorizationRequest?.get('domain_hint'), 'acme.example');
+  });
+
+  it('never links by e-mail: an upstream identity with an existing user’s address is refused, not signed in as them', {
+    timeout: 30_000,
+  }, async () => {
+    const existing = await createUser(deps(), {
+      email: 'carla@acme.example',
+      name: 'Carla',
+      password: 'a perfectly fine passphrase',
+    });
+    entra.signInAs({ preferred_username: 'carla@acme.example', email: 'carla@acme.example' });
+    const started = await viaConnection('acme-entra');
+    assert.equal(started.page.status, 403);
+    assert.match(started.page.html, /exists already/);
+    assert.deepEqual(await deps().links.byUser(existing.id), []);
+  });
+
+  it('refuses group overage with a page that says why', { timeout: 30_000 }, async () => {
+    const groups = Array.from({ length: 201 }, (_, i) => `g-${String(i).padStart(4, '0')}`);
+    entra.signInAs({ preferred_username: 'dora@acme.example', email: 'dora@acme.example', groups });
+    const started = await viaConnection('acme-entra');
+    assert.equal(started.page.status, 403);
+    assert.match(started.page.html, /group list was too long/);
+    assert.equal(await deps().users.findIdByEmailKey('dora@acme.example'), null, 'no user created');
+  });
+
+  it('refuses a code from directory B at directory A’s callback, and a replayed callback', {
+    timeout: 30_000,
+  }, async () => {
+    entra.signInAs({ tid: TID_B, preferred_username: 'eve@beta.example', email: 'eve@beta.example' });
+    const browser = new FormClient();
+    // Stop where B's upstream sends the browser back to Sesame, and deliver it at A's URL instead.
+    const { page: pending } = await startLogin(
+      app,
+      { sesame_idp: 'beta-entra' },
+      browser,
+      callbackOf('beta-entra'),
+    );
+    assert.ok(pending.url.startsWith(callbackOf('beta-entra')), pending.url);
+    const misdelivered = new URL(pending.url);
+    const atA = await browser.follow(`${callbackOf('acme-entra')}${misdelivered.search}`);
+    assert.equal(atA.status, 400);
+    const replay = await browser.follow(pending.url);
+    assert.equal(replay.status, 400, 'the state was used up by the first delivery');
+    const refusals = sesame.logs
+      .filter((l) => l.includes('federation.refused'))
+      .map((l) => JSON.parse(l).reason as string);
+    assert.ok(
+      refusals.includes('connection_mismatch') && refusals.includes('state_unknown'),
+      refusals.join(),
+    );
+  });
+
+  it('binds the callback to the browser that started the sign-in (state from another interaction)', {
+    timeout: 30_000,
+  }, async () => {
+    entra.signInAs({ preferred_username: 'finn@acme.example', email: 'finn@acme.example' });
+    const victim = new FormClient();
+    const attacker = new FormClient();
+    const { page: callback } = await startLogin(
+      app,
+      { sesame_idp: 'acme-entra' },
+      attacker,
+      callbackOf('acme-entra'),
+    );
+    // The attacker's callback URL opened in the victim's browser: the result cannot be resumed there.
+    const landed = await victim.follow(callback.url, {}, REDIRECT);
+    assert.ok(!landed.url.startsWith(REDIRECT), 'no code for the victim’s browser');
+    assert.ok(landed.status >= 400 && landed.status < 500, `refused (${landed.status})`);
+  });
+});
+
+describe('federation through an Okta-like upstream and MFA', () => {
+  it('applies Sesame’s MFA policy to federated users unless the connection trusts the upstream’s MFA', {
+    timeout: 30_000,
+  }, async () => {
+    const { config: strict } = await relyingParty(sesame, { clientId: 'payroll', requireMfa: true });
+    okta.signInAs({ email: 'gina@acme.example', name: 'Gina', mfa: true });
+    const untrusted = await startLogin(strict, { sesame_idp: 'acme-okta' });
+    assert.match(untrusted.page.url, /\/interaction\/[^/]+\/mfa$/, 'Sesame asks for its own second factor');
+    assert.match(untrusted.page.html, /Set up two-step verification|authenticator/);
+
+    await trustConnectionMfa(deps(), OPERATOR, { id: 'acme-okta', amr: ['mfa'] });
+    const trusted = await startLogin(strict, { sesame_idp: 'acme-okta' });
+    assert.ok(trusted.page.url.startsWith(REDIRECT), trusted.page.url);
+    const tokens = await redeem(strict, trusted, trusted.page.url);
+    const claims = tokens.claims() as Record<string, unknown>;
+    assert.equal(claims.acr, 'urn:sesame:acr:fed:mfa');
+    assert.deepEqual(claims.amr, ['fed', 'mfa']);
+
+    okta.signInAs({ email: 'gina@acme.example', name: 'Gina', mfa: false });
+    const withoutMfa = await startLogin(strict, { sesame_idp: 'acme-okta' });
+    assert.match(withoutMfa.page.url, /\/mfa$/, 'no trusted proof this time: Sesame asks again');
+  });
+
+  it('ends the sessions and refresh tokens of a disabled connection’s users', {
+    timeout: 30_000,
+  }, async () => {
+    okta.signInAs({ email: 'hugo@acme.example', name: 'Hugo' });
+    const started = await startLogin(app, { sesame_idp: 'acme-okta', prompt: 'consent' });
+    const page = started.page.html.includes('/confirm"')
+      ? await started.browser.submit(started.page, '/confirm', {}, REDIRECT)
+      : started.page;
+    const tokens = await redeem(app, started, page.url);
+    assert.ok(tokens.refresh_token);
+    sesame.clock.set(new Date(Date.now() + 1000));
+    await setConnectionEnabled(deps(), OPERATOR, { id: 'acme-okta', enabled: false });
+    await assert.rejects(
+      oidc.refreshTokenGrant(app, tokens.refresh_token),
+      (err: { error?: string }) => err.error === 'invalid_grant',
+    );
+    const again = await startLogin(app, { sesame_idp: 'acme-okta' });
+    assert.equal(again.page.status, 400, 'a disabled connection cannot be used');
+    await setConnectionEnabled(deps(), OPERATOR, { id: 'acme-okta', enabled: true });
+  });
+});
+
+describe('federation refuses forged or wrong ID tokens', () => {
+  const cases: Array<[string, NonNullable<EvilUpstream['nextIdToken']>]> = [
+    ['a wrong issuer', (c, h, f) => f.sign({ ...c, iss: 'https://elsewhere.example' }, h)],
+    ['a wrong audience', (c, h, f) => f.sign({ ...c, aud: 'another-client' }, h)],
+    ['a wrong nonce', (c, h, f) => f.sign({ ...c, nonce: 'not-the-nonce' }, h)],
+    ['no nonce', (c, h, f) => f.sign({ ...c, nonce: undefined }, h)],
+    ['an expired token', (c, h, f) => f.sign({ ...c, exp: Math.floor(Date.now() / 1000) - 600 }, h)],
+    ['an iat in the future', (c, h, f) => f.sign({ ...c, iat: Math.floor(Date.now() / 1000) + 600 }, h)],
+    ['an old iat', (c, h, f) => f.sign({ ...c, iat: Math.floor(Date.now() / 1000) - 3600 }, h)],
+    ['an unknown key', (c, h, f) => f.signWithForeignKey(c, { ...h, kid: 'unknown-kid' })],
+    ['a foreign key under the known kid', (c, h, f) => f.signWithForeignKey(c, h)],
+    ['alg none', (c, _h, f) => f.unsigned(c)],
+    ['HS256 keyed with the public key', (c, h, f) => f.hs256WithPublicKey(c, h)],
+  ];
+  for (const [what, tamper] of cases)
+    it(`refuses ${what}, creating no user`, { timeout: 30_000 }, async () => {
+      const email = `forged-${what.replace(/\W+/g, '-')}@evil.example`;
+      evil.signInAs({ email });
+      evil.nextIdToken = tamper;
+      const before = sesame.logs.filter((l) => l.includes('federation.refused')).length;
+      const started = await viaConnection('evil');
+      assert.equal(started.page.status, 403, `${what}: ${started.page.status} ${started.page.url}`);
+      assert.match(started.page.html, /could not be trusted/);
+      assert.equal(await deps().users.findIdByEmailKey(email), null);
+      assert.equal(sesame.logs.filter((l) => l.includes('federation.refused')).length, before + 1, 'audited');
+    });
+
+  it('accepts the untampered token from the same upstream (the cases above fail for their reason)', {
+    timeout: 30_000,
+  }, async () => {
+    evil.signInAs({ email: 'honest@evil.example' });
+    const { claims } = await idTokenOf(await viaConnection('evil'));
+    assert.equal(claims.email, 'honest@evil.example');
+  });
+
+  it('follows a key rotation upstream (unknown kid: the JWKS is fetched again after a minute)', {
+    timeout: 30_000,
+  }, async (t) => {
+    evil.signInAs({ email: 'rotated@evil.example' });
+    await idTokenOf(await viaConnection('evil'));
+    await evil.rotateSigningKey();
+    // openid-client refetches a JWKS for an unknown kid once the cached one is a minute old (a
+    // cooldown against kid flooding); until then the sign-in is refused, never accepted unverified.
+    const early = await viaConnection('evil');
+    assert.equal(early.page.status, 403);
+    t.mock.timers.enable({ apis: ['Date'], now: Date.now() + 61_000 });
+    t.after(() => t.mock.timers.reset());
+    const { claims } = await idTokenOf(await viaConnection('evil'));
+    assert.equal(claims.email, 'rotated@evil.example');
+  });
+});

@@ -1,0 +1,25 @@
+import {
+  MemoryConnectionStore,
+  MemoryFederationStateStore,
+  MemoryLinkStore,
+  MemoryTenantStore,
+} from '../../functions/adapters/memory/federation-stores.ts';
+import type { Upstream } from '../../functions/domain/federation/upstream.ts';
+
+/** An Upstream for tests that never federate: any use is a test bug. */
+export const noUpstream: Upstream = {
+  authorizationUrl: () => Promise.reject(new Error('this test does not federate')),
+  redeem: () => Promise.reject(new Error('this test does not federate')),
+  endSessionUrl: () => Promise.resolve(null),
+};
+
+/** The federation ports of DomainDeps, in memory. */
+export function memoryFederation(upstream: Upstream = noUpstream) {
+  return {
+    tenants: new MemoryTenantStore(),
+    connections: new MemoryConnectionStore(),
+    links: new MemoryLinkStore(),
+    federationStates: new MemoryFederationStateStore(),
+    upstream,
+  };
+}
