@@ -7,6 +7,7 @@ import { createDynamoParts } from '../idp/parts.ts';
 import { createLogger } from '../shared/logger.ts';
 import { startDemoApp } from './demo-app.ts';
 import { seedDemo } from './demo-seed.ts';
+import { startDemoUpstream } from './demo-upstream.ts';
 import { serveLambda } from './lambda-http.ts';
 import { type CaughtMail, startMailCatcher } from './mail-catcher.ts';
 
@@ -45,12 +46,19 @@ async function main(): Promise<void> {
   const demoPort = Number(env.SESAME_DEMO_PORT ?? port + 1);
   const demo = await seedDemo(parts, config, demoPort);
   const demoApp = await startDemoApp({ issuer: config.issuer, port: demoPort, ...demo.client });
+  const upstream = await startDemoUpstream(parts, {
+    issuer: config.issuer,
+    port: Number(env.SESAME_DEMO_UPSTREAM_PORT ?? port + 2),
+    demoClientId: demo.client.clientId,
+  });
 
   process.stdout.write(`
   Sesame is running.
     Issuer (OIDC discovery): ${config.issuer}/.well-known/openid-configuration
     Demo app (a DEMO relying party): ${demoApp.url}
     Sign in as ${demo.user.email} with password: ${demo.user.password}
+    or with "Sign in with Demo Corp (demo upstream)": a MOCK Entra ID at ${upstream.url}
+      that signs you in as ${upstream.user} without asking (federation, not a real provider)
     Your account (factors, password): ${config.issuer}/account
     Mail (MFA codes, notifications) is caught by the SMTP server on ${mail.url} and printed here.
     Data: ${LOCAL_DIR} (delete it to start over)   Admin: npm run admin -- --help
@@ -58,7 +66,7 @@ async function main(): Promise<void> {
 `);
 
   const stop = async () => {
-    await Promise.allSettled([http.close(), demoApp.close(), mail.close()]);
+    await Promise.allSettled([http.close(), demoApp.close(), mail.close(), upstream.mock.close()]);
     dynamo.raw.destroy();
     await store.stop();
     process.exit(0);

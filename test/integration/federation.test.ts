@@ -11,9 +11,6 @@ import {
   setConnectionEnabled,
   trustConnectionMfa,
 } from '../../functions/domain/admin/federation.ts';
-import { FormClient, type Page } from '../support/browserless.ts';
-import { REDIRECT, redeem, relyingParty, startLogin } from '../support/rp.ts';
-import { type RunningSesame, startSesame } from '../support/sesame.ts';
 import {
   type EntraMock,
   type EvilUpstream,
@@ -21,7 +18,10 @@ import {
   startEntraMock,
   startEvilUpstream,
   startOktaMock,
-} from '../support/upstreams.ts';
+} from '../../functions/local/mock-upstreams.ts';
+import { FormClient, type Page } from '../support/browserless.ts';
+import { REDIRECT, redeem, relyingParty, startLogin } from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /**
  * Federation end to end: a real Sesame, relying apps on openid-client, and upstream providers built

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as jose from 'jose';
 import * as oidc from 'openid-client';
-import { FormClient } from '../support/browserless.ts';
 import {
   type EntraMock,
   type EvilUpstream,
@@ -12,7 +11,8 @@ import {
   startEvilUpstream,
   startOktaMock,
   type UpstreamClient,
-} from '../support/upstreams.ts';
+} from '../../functions/local/mock-upstreams.ts';
+import { FormClient } from '../support/browserless.ts';
 
 /**
  * Self-test of the upstream mocks: openid-client (a real RP library) runs code + PKCE + nonce + state

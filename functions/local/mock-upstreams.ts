@@ -1,5 +1,6 @@
 /**
- * Mock upstream identity providers for federation tests: Microsoft Entra ID, Okta and a generic
+ * MOCK upstream identity providers, for tests and the clearly marked demo upstream of `npm start`
+ * (never part of a deployment: only the local runner and tests import this folder): Microsoft Entra ID, Okta and a generic
  * ("evil") OIDC provider. Each is built from oidc-provider — a certified OpenID Provider — and
  * configured to behave like the real service, instead of a hand-written token server:
  *
@@ -81,6 +82,8 @@ export type IdTokenTamper = (
 
 export interface CommonMockOptions {
   clients?: UpstreamClient[];
+  /** A fixed port (npm start's demo upstream); default any free one. */
+  port?: number;
 }
 
 export interface EntraUserInput {
@@ -584,11 +587,11 @@ function stripIss(ctx: KoaContextWithOIDC): void {
   if (typeof ctx.body === 'string') ctx.body = ctx.body.replace(/<input type="hidden" name="iss"[^>]*>/g, '');
 }
 
-async function listen(): Promise<Server> {
+async function listen(port = 0): Promise<Server> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
   return server;
 }
@@ -606,7 +609,7 @@ export class EntraMock extends UpstreamMock<EntraUser, EntraUserInput> {
   private readonly overageLimit: number;
 
   static async start(options: EntraMockOptions = {}): Promise<EntraMock> {
-    const mock = new EntraMock(await listen(), await newSigningKey(), options);
+    const mock = new EntraMock(await listen(options.port), await newSigningKey(), options);
     for (const tid of options.tenants ?? [randomUUID()]) {
       mock.addTenant({
         id: tid,

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
+import {
+  DynamoFederationStateStore,
+  DynamoLinkStore,
+  DynamoTenantStore,
+} from '../../functions/adapters/dynamodb/federation-stores.ts';
+import { DynamoRoleStore } from '../../functions/adapters/dynamodb/role-store.ts';
+import { startTestStore, type TestStore } from '../support/store.ts';
+
+/** The federation stores' conditions on a DynamoDB-compatible server: uniqueness and single use. */
+describe('DynamoDB federation stores', () => {
+  let store: TestStore;
+  let dynamo: ReturnType<typeof createDynamo>;
+  before(async () => {
+    store = await startTestStore();
+    dynamo = createDynamo({ dynamodb: store.dynamodb });
+  });
+  after(async () => {
+    dynamo.raw.destroy();
+    await store.stop();
+  });
+
+  it('links one upstream identity to one user, even when two first sign-ins race', async () => {
+    const links = new DynamoLinkStore(dynamo.doc, store.tables.directory);
+    const link = (userId: string) => ({
+      connectionId: 'acme',
+      issuer: 'https://idp.example',
+      subject: 'sub-1',
+      userId,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    const outcomes = await Promise.all(['u1', 'u2', 'u3', 'u4'].map((u) => links.create(link(u))));
+    assert.equal(outcomes.filter(Boolean).length, 1, outcomes.join());
+    const winner = await links.find('acme', 'https://idp.example', 'sub-1');
+    assert.ok(winner);
+    assert.deepEqual(await links.byUser(winner.userId), [winner]);
+    assert.deepEqual(await links.byConnection('acme'), [winner]);
+    assert.equal(await links.find('acme', 'https://idp.example', 'SUB-1'), null, 'subjects are exact');
+    await links.delete(winner);
+    assert.equal(await links.find('acme', 'https://idp.example', 'sub-1'), null);
+    assert.deepEqual(await links.byUser(winner.userId), []);
+  });
+
+  it('hands out a sign-in state once, and never after it expired', async () => {
+    const states = new DynamoFederationStateStore(dynamo.doc, store.tables.directory);
+    const state = {
+      key: 'k1',
+      uid: 'uid',
+      connectionId: 'acme',
+      nonce: 'n',
+      codeVerifier: 'v',
+      expiresAt: 10_000,
+    };
+    await states.put(state);
+    const taken = await Promise.all([states.take('k1', 5_000), states.take('k1', 5_000)]);
+    assert.deepEqual(
+      taken.filter((t) => t !== null),
+      [state],
+    );
+    await states.put({ ...state, key: 'k2' });
+    assert.equal(await states.take('k2', 10_001), null, 'expired');
+    assert.equal(await states.take('k2', 5_000), null, 'and gone');
+  });
+
+  it('keeps an e-mail domain with one tenant', async () => {
+    const tenants = new DynamoTenantStore(dynamo.doc, store.tables.directory);
+    assert.equal(await tenants.create({ id: 'acme', name: 'Acme', createdAt: 'x' }), true);
+    assert.equal(await tenants.create({ id: 'acme', name: 'Again', createdAt: 'x' }), false);
+    const claim = { domain: 'acme.example', tenantId: 'acme', verified: false, token: 't' };
+    assert.equal(await tenants.putDomain(claim), true);
+    assert.equal(
+      await tenants.putDomain({ ...claim, tenantId: 'beta' }),
+      false,
+      'another tenant cannot take it',
+    );
+    assert.equal(await tenants.putDomain({ ...claim, verified: true }), true, 'its own tenant updates it');
+    assert.deepEqual(await tenants.domainsOf('acme'), [{ ...claim, verified: true }]);
+    assert.deepEqual(await tenants.domainsOf('beta'), []);
+  });
+
+  it('never lets a mapped grant replace one a person made', async () => {
+    const roles = new DynamoRoleStore(dynamo.doc, store.tables.directory);
+    await roles.grant('u', 'shop', 'clerk', 'admin');
+    await roles.grant('u', 'shop', 'clerk', 'connection:acme');
+    await roles.grant('u', 'shop', 'manager', 'connection:acme');
+    assert.deepEqual(
+      (await roles.allRoles('u')).sort((a, b) => a.role.localeCompare(b.role)),
+      [
+        { clientId: 'shop', role: 'clerk', source: 'admin' },
+        { clientId: 'shop', role: 'manager', source: 'connection:acme' },
+      ],
+    );
+    await roles.grant('u', 'shop', 'manager', 'admin');
+    assert.equal((await roles.allRoles('u')).find((g) => g.role === 'manager')?.source, 'admin');
+  });
+});
