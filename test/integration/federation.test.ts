@@ -19,7 +19,7 @@ import {
   startEvilUpstream,
   startOktaMock,
 } from '../../functions/local/mock-upstreams.ts';
-import { FormClient, type Page } from '../support/browserless.ts';
+import { FormClient } from '../support/browserless.ts';
 import { REDIRECT, redeem, relyingParty, startLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
@@ -81,10 +81,6 @@ async function idTokenOf(started: Awaited<ReturnType<typeof startLogin>>) {
   );
   const tokens = await redeem(app, started, started.page.url);
   return { tokens, claims: tokens.claims() as Record<string, unknown> };
-}
-
-function refusalCode(page: Page): string | undefined {
-  return /<code>([a-z_]+)<\/code>/.exec(page.html)?.[1] ?? /data-code="([a-z_]+)"/.exec(page.html)?.[1];
 }
 
 before(async () => {
