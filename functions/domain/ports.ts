@@ -150,7 +150,8 @@ export interface RoleGrant {
 export interface RoleStore {
   /** Grants it; a grant that exists keeps the source `admin` if either side is `admin`. */
   grant(userId: string, clientId: string, role: string, source?: RoleSource): Promise<void>;
-  revoke(userId: string, clientId: string, role: string): Promise<void>;
+  /** Revokes it; with `source`, only a grant still from that source (a person's grant made meanwhile stays). */
+  revoke(userId: string, clientId: string, role: string, source?: RoleSource): Promise<void>;
   /** Roles of one user in one app only: tokens for app A never carry roles of app B. */
   rolesIn(userId: string, clientId: string): Promise<string[]>;
   /** All of a user's grants with their source, for `user show` and the federation's role sync. */
@@ -465,6 +466,11 @@ export interface FederationState {
   connectionId: string;
   nonce: string;
   codeVerifier: string;
+  /**
+   * Digest of the browser key (a cookie set when the leg started): the callback is accepted only from
+   * the browser that started it, so a victim sent to the attacker's upstream URL signs in nobody.
+   */
+  browser: string;
   /** Epoch milliseconds: the interaction's own expiry, or sooner. */
   expiresAt: number;
 }

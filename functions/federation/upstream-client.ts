@@ -74,7 +74,7 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
         connection: connection.id,
         failure: errorName(err),
       });
-      throw new UpstreamRefused('invalid_response');
+      throw new UpstreamRefused('upstream_unavailable');
     }
   }
 

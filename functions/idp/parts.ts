@@ -22,13 +22,14 @@ import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
 import { mailerFor } from '../adapters/mail/index.ts';
 import { secretBox } from '../adapters/secrets/secret-box.ts';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
+import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { loginButtons, routedConnection } from '../domain/federation/routing.ts';
-import { isLocalIssuer } from '../domain/federation/settings.ts';
+import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
 import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
 import { authenticatePassword } from '../domain/login.ts';
 import type { Mailer, SecretStore, User } from '../domain/ports.ts';
@@ -89,6 +90,11 @@ export function createDynamoParts(
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
     upstream: upstreamClient({ allowLoopbackHttp: isLocalIssuer(config.issuer), logger }),
   };
+  const buttons = ttlCache(() => loginButtons(deps), { ttlMs: 30_000, maxEntries: 1 });
+  const routes = ttlCache((domain) => routedConnection(deps, `x@${domain}`), {
+    ttlMs: 30_000,
+    maxEntries: 1000,
+  });
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
     deps,
@@ -109,15 +115,18 @@ export function createDynamoParts(
           : { ok: false };
       },
       federation: {
-        buttons: () => loginButtons(deps),
-        routeFor: (email) => routedConnection(deps, email),
-        async start({ uid, connectionId, interactionExpiresAt, loginHint }) {
+        // What the login page shows and where it routes an address are read at most every 30 s per
+        // container; starting and finishing a sign-in read the connection afresh.
+        buttons: () => buttons(''),
+        routeFor: (email) => routes(domainOf(email)),
+        async start({ uid, connectionId, interactionExpiresAt, browserKey, loginHint }) {
           const connection = await usableConnection(deps, connectionId);
           if (!connection) return null;
           return startFederation(deps, {
             uid,
             connection,
             interactionExpiresAt,
+            browserKey,
             ...(loginHint ? { loginHint } : {}),
           });
         },

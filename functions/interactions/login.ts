@@ -3,6 +3,7 @@ import { BadRequest } from '../http/forms.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
+import { federationBrowserKey } from './federation-pages.ts';
 import type { SecondStep } from './services.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 
@@ -91,12 +92,20 @@ export const loginStep = {
   },
 };
 
-/** Sends the browser to the connection's upstream for this interaction; unknown or disabled: a 400 page. */
+const CONNECTION_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * Sends the browser to the connection's upstream for this interaction (unknown or disabled: a 400
+ * page), with the browser key cookie that binds the upstream leg to this browser (federation.ts).
+ */
 export async function toUpstream(step: Step, connectionId: string, loginHint?: string): Promise<void> {
+  if (!CONNECTION_ID.test(connectionId)) throw new BadRequest(400, 'unknown_connection');
+  const browserKey = federationBrowserKey(step.ctx);
   const url = await step.services.federation.start({
     uid: step.details.uid,
     connectionId,
     interactionExpiresAt: step.details.exp * 1000,
+    browserKey,
     ...(loginHint ? { loginHint } : {}),
   });
   if (!url) throw new BadRequest(400, 'unknown_connection');

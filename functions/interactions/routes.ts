@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { DomainError, type ErrorCode } from '../domain/errors.ts';
+import { UpstreamRefused } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
 import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
@@ -9,6 +10,7 @@ import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
 import { renderPage, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
+import { refusal } from './federation-pages.ts';
 import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
@@ -134,6 +136,9 @@ export function renderFailure(ctx: Context, err: unknown, logger: Logger): void 
   if (err instanceof BadRequest) {
     status = err.status;
     code = err.code;
+  } else if (err instanceof UpstreamRefused) {
+    refusal(ctx, err.reason);
+    return;
   } else if (err instanceof DomainError) {
     ({ status, code } = pageFor(err));
   } else if (err instanceof errors.SessionNotFound || err instanceof errors.InvalidRequest) {

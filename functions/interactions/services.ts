@@ -45,6 +45,8 @@ export interface FederationServices {
     uid: string;
     connectionId: string;
     interactionExpiresAt: number;
+    /** The starting browser's federation cookie: only that browser may finish the leg. */
+    browserKey: string;
     loginHint?: string;
   }): Promise<string | null>;
   /**
@@ -54,6 +56,7 @@ export interface FederationServices {
   finish(input: {
     connectionId: string;
     callbackUrl: URL;
+    browserKey: string;
   }): Promise<{ uid: string; userId: string; upstreamMfa: boolean }>;
 }
 

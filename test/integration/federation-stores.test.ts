@@ -51,6 +51,7 @@ describe('DynamoDB federation stores', () => {
       connectionId: 'acme',
       nonce: 'n',
       codeVerifier: 'v',
+      browser: 'b',
       expiresAt: 10_000,
     };
     await states.put(state);
@@ -94,5 +95,10 @@ describe('DynamoDB federation stores', () => {
     );
     await roles.grant('u', 'shop', 'manager', 'admin');
     assert.equal((await roles.allRoles('u')).find((g) => g.role === 'manager')?.source, 'admin');
+    // A role sync that read `manager` as mapped before the person's grant revokes only a mapped one.
+    await roles.revoke('u', 'shop', 'manager', 'connection:acme');
+    assert.ok((await roles.rolesIn('u', 'shop')).includes('manager'), 'the person’s grant stays');
+    await roles.revoke('u', 'shop', 'manager');
+    assert.ok(!(await roles.rolesIn('u', 'shop')).includes('manager'));
   });
 });

@@ -237,6 +237,38 @@ describe('federation through an Entra-like upstream', () => {
     assert.ok(!landed.url.startsWith(REDIRECT), 'no code for the victim’s browser');
     assert.ok(landed.status >= 400 && landed.status < 500, `refused (${landed.status})`);
   });
+  it('does not sign anyone in when a victim opens the upstream URL of a sign-in someone else started', {
+    timeout: 30_000,
+  }, async () => {
+    const attacker = new FormClient();
+    const { page: upstreamUrl } = await startLogin(app, { sesame_idp: 'acme-entra' }, attacker, entra.origin);
+    assert.ok(upstreamUrl.url.startsWith(entra.origin), upstreamUrl.url);
+    // The victim's upstream session signs them in silently and sends their browser to Sesame.
+    entra.signInAs({ preferred_username: 'vera@acme.example', email: 'vera@acme.example', name: 'Vera' });
+    const victim = await new FormClient().follow(upstreamUrl.url, {}, REDIRECT);
+    assert.equal(victim.status, 400);
+    assert.match(victim.html, /started in another browser/);
+    assert.equal(
+      await deps().users.findIdByEmailKey('vera@acme.example'),
+      null,
+      'nobody signed in, nobody created',
+    );
+    const reasons = sesame.logs
+      .filter((l) => l.includes('federation.refused'))
+      .map((l) => JSON.parse(l).reason);
+    assert.ok(reasons.includes('browser_mismatch'), reasons.join());
+  });
+
+  it('answers odd connection ids and an unreachable upstream with a page, not a 500', {
+    timeout: 30_000,
+  }, async () => {
+    for (const idp of ['x'.repeat(3000), 'UPPER', 'a/b', 'nope'])
+      assert.equal((await viaConnection(idp)).page.status, 400, idp.slice(0, 20));
+    await connect('gone', { type: 'oidc', issuer: 'http://127.0.0.1:9' });
+    const down = await viaConnection('gone');
+    assert.equal(down.page.status, 503);
+    assert.match(down.page.html, /not available/);
+  });
 });
 
 describe('federation through an Okta-like upstream and MFA', () => {

@@ -20,6 +20,8 @@ import { memoryMfa } from '../support/mfa-memory.ts';
 
 const TID = '11111111-2222-3333-4444-555555555555';
 const LOCAL = 'http://localhost:3000';
+/** The starting browser's federation cookie. */
+const KEY = 'k'.repeat(43);
 
 /**
  * An upstream stand-in that returns the claims a test sets: the domain's rules are under test here;
@@ -71,6 +73,7 @@ async function world(kind: 'entra' | 'okta' = 'entra') {
     assert.ok(c);
     const url = new URL(
       await startFederation(deps, {
+        browserKey: KEY,
         uid,
         connection: c,
         interactionExpiresAt: deps.clock.now().getTime() + 600_000,
@@ -158,13 +161,18 @@ describe('federation: signing in', () => {
   it('creates a user just in time in the connection’s tenant, then finds the same user by the link', async () => {
     const { deps, script, signIn, entraClaims } = await world();
     script.claims(entraClaims());
-    const first = await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn() });
+    const first = await finishFederation(deps, {
+      browserKey: KEY,
+      connectionId: 'acme-idp',
+      callbackUrl: await signIn(),
+    });
     assert.equal(first.user.tenantId, 'acme');
     assert.equal(first.user.passwordHash, null, 'no password');
     assert.equal(first.uid, 'uid-1');
     // Later: another pairwise `sub` (another app registration) and a new name; `oid` is the key.
     script.claims(entraClaims({ sub: 'other-pairwise', name: 'Anna B.' }));
     const second = await finishFederation(deps, {
+      browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn('uid-2'),
     });
@@ -181,7 +189,7 @@ describe('federation: signing in', () => {
     });
     script.claims(entraClaims({ email: 'boss@acme.example', oid: 'bbbbbbbb-0000-0000-0000-000000000002' }));
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn() }),
+      finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: await signIn() }),
       refused('email_taken'),
     );
     assert.deepEqual(await deps.links.byUser(existing.id), [], 'no link to the existing account');
@@ -199,7 +207,11 @@ describe('federation: signing in', () => {
     script.claims(
       entraClaims({ oid: 'cccccccc-0000-0000-0000-000000000003', email: 'whatever@acme.example' }),
     );
-    const done = await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn() });
+    const done = await finishFederation(deps, {
+      browserKey: KEY,
+      connectionId: 'acme-idp',
+      callbackUrl: await signIn(),
+    });
     assert.equal(done.user.id, anna.id);
     const other = await createUser(deps, { email: 'x@other.example', name: 'X' });
     await assert.rejects(
@@ -213,26 +225,30 @@ describe('federation: signing in', () => {
     const { deps, script, signIn, entraClaims } = await world();
     script.claims(entraClaims());
     const back = await signIn();
-    await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: back });
+    await finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: back });
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: back }),
+      finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: back }),
       refused('state_unknown'),
     );
 
     const elsewhere = await signIn('uid-3');
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-okta', callbackUrl: elsewhere }),
+      finishFederation(deps, { browserKey: KEY, connectionId: 'acme-okta', callbackUrl: elsewhere }),
       refused('connection_mismatch'),
     );
     // The state was taken by the mismatch: it cannot be used at the right URL afterwards either.
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: elsewhere }),
+      finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: elsewhere }),
       refused('state_unknown'),
     );
 
     script.claims(entraClaims({ tid: '99999999-2222-3333-4444-555555555555', oid: 'eeee' }));
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn('uid-4') }),
+      finishFederation(deps, {
+        browserKey: KEY,
+        connectionId: 'acme-idp',
+        callbackUrl: await signIn('uid-4'),
+      }),
       refused('wrong_tenant'),
     );
 
@@ -244,18 +260,27 @@ describe('federation: signing in', () => {
       }),
     );
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn('uid-5') }),
+      finishFederation(deps, {
+        browserKey: KEY,
+        connectionId: 'acme-idp',
+        callbackUrl: await signIn('uid-5'),
+      }),
       refused('groups_overage'),
     );
 
     script.claims(new UpstreamRefused('invalid_response'));
     await assert.rejects(
-      finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn('uid-6') }),
+      finishFederation(deps, {
+        browserKey: KEY,
+        connectionId: 'acme-idp',
+        callbackUrl: await signIn('uid-6'),
+      }),
       refused('invalid_response'),
     );
 
     await assert.rejects(
       finishFederation(deps, {
+        browserKey: KEY,
         connectionId: 'acme-idp',
         callbackUrl: await signIn('uid-7', { error: 'access_denied' }),
       }),
@@ -283,6 +308,51 @@ describe('federation: signing in', () => {
     );
   });
 
+  it('accepts the callback only from the browser that started the sign-in, and uses the state up', async () => {
+    const { deps, script, signIn, entraClaims } = await world();
+    script.claims(entraClaims());
+    const back = await signIn();
+    await assert.rejects(
+      finishFederation(deps, { browserKey: 'x'.repeat(43), connectionId: 'acme-idp', callbackUrl: back }),
+      refused('browser_mismatch'),
+    );
+    await assert.rejects(
+      finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: back }),
+      refused('state_unknown'),
+      'the victim’s delivery used the state up: the attacker cannot finish it either',
+    );
+    await assert.rejects(
+      finishFederation(deps, {
+        browserKey: '',
+        connectionId: 'acme-idp',
+        callbackUrl: await signIn('uid-2'),
+      }),
+      refused('browser_mismatch'),
+    );
+    assert.deepEqual(await deps.links.byConnection('acme-idp'), []);
+  });
+
+  it('refuses to create a user at a domain another tenant proved, or with an unverified address', async () => {
+    const { deps, script, signIn, entraClaims } = await world();
+    await addTenant(deps, OPERATOR, { id: 'beta', name: 'Beta' });
+    await addTenantDomain(deps, OPERATOR, { tenantId: 'beta', domain: 'beta.example', verified: true });
+    script.claims(entraClaims({ email: 'ceo@beta.example' }));
+    await assert.rejects(
+      finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: await signIn() }),
+      refused('foreign_domain'),
+    );
+    script.claims(entraClaims({ email: 'new@acme.example', email_verified: false }));
+    await assert.rejects(
+      finishFederation(deps, {
+        browserKey: KEY,
+        connectionId: 'acme-idp',
+        callbackUrl: await signIn('uid-2'),
+      }),
+      refused('missing_claims'),
+    );
+    assert.deepEqual(await deps.links.byConnection('acme-idp'), []);
+  });
+
   it('replaces the roles mapped from upstream groups at every sign-in and keeps those a person granted', async () => {
     const { deps, script, signIn, entraClaims } = await world();
     await mapConnectionRole(deps, OPERATOR, {
@@ -294,12 +364,20 @@ describe('federation: signing in', () => {
       mapping: { claim: 'roles', value: 'Shop.Manager', clientId: 'shop', role: 'manager' },
     });
     script.claims(entraClaims({ groups: ['g-clerks', 'g-other'], roles: ['Shop.Manager'] }));
-    const { user } = await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn() });
+    const { user } = await finishFederation(deps, {
+      browserKey: KEY,
+      connectionId: 'acme-idp',
+      callbackUrl: await signIn(),
+    });
     assert.deepEqual((await deps.roles.rolesIn(user.id, 'shop')).sort(), ['clerk', 'manager']);
     // A person grants `manager` too; upstream then drops both.
     await deps.roles.grant(user.id, 'shop', 'manager', 'admin');
     script.claims(entraClaims({ groups: ['g-other'] }));
-    await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn('uid-2') });
+    await finishFederation(deps, {
+      browserKey: KEY,
+      connectionId: 'acme-idp',
+      callbackUrl: await signIn('uid-2'),
+    });
     assert.deepEqual(
       await deps.roles.rolesIn(user.id, 'shop'),
       ['manager'],
@@ -311,19 +389,35 @@ describe('federation: signing in', () => {
     const { deps, script, signIn, entraClaims } = await world();
     script.claims(entraClaims({ amr: ['pwd', 'mfa'] }));
     assert.equal(
-      (await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn() })).upstreamMfa,
+      (
+        await finishFederation(deps, {
+          browserKey: KEY,
+          connectionId: 'acme-idp',
+          callbackUrl: await signIn(),
+        })
+      ).upstreamMfa,
       false,
     );
     await trustConnectionMfa(deps, OPERATOR, { id: 'acme-idp', amr: ['mfa'] });
     assert.equal(
-      (await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn('uid-2') }))
-        .upstreamMfa,
+      (
+        await finishFederation(deps, {
+          browserKey: KEY,
+          connectionId: 'acme-idp',
+          callbackUrl: await signIn('uid-2'),
+        })
+      ).upstreamMfa,
       true,
     );
     script.claims(entraClaims({ amr: ['pwd'] }));
     assert.equal(
-      (await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn('uid-3') }))
-        .upstreamMfa,
+      (
+        await finishFederation(deps, {
+          browserKey: KEY,
+          connectionId: 'acme-idp',
+          callbackUrl: await signIn('uid-3'),
+        })
+      ).upstreamMfa,
       false,
     );
   });
@@ -335,7 +429,11 @@ describe('federation: signing in', () => {
     await addTenantDomain(deps, OPERATOR, { tenantId: 'acme', domain: 'unproved.example', verified: false });
     assert.equal(await routedConnection(deps, 'anna@unproved.example'), null);
     script.claims(entraClaims());
-    const { user } = await finishFederation(deps, { connectionId: 'acme-idp', callbackUrl: await signIn() });
+    const { user } = await finishFederation(deps, {
+      browserKey: KEY,
+      connectionId: 'acme-idp',
+      callbackUrl: await signIn(),
+    });
     await setConnectionEnabled(deps, OPERATOR, { id: 'acme-idp', enabled: false });
     assert.equal(await routedConnection(deps, 'anna@acme.example'), null);
     assert.ok((await deps.users.findById(user.id))?.credentialsChangedAt, 'sessions ended');

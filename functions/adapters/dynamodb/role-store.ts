@@ -1,7 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RoleGrant, RoleSource, RoleStore } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
-import { queryPartition } from './query.ts';
+import { conditionalWrite, queryPartition } from './query.ts';
 import { isConditionFailure } from './user-item.ts';
 
 /** Role assignments sit in the user's partition, sorted by app, so one Query answers "roles in app X". */
@@ -36,8 +36,21 @@ export class DynamoRoleStore implements RoleStore {
     }
   }
 
-  async revoke(userId: string, clientId: string, role: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.role(userId, clientId, role) }));
+  async revoke(userId: string, clientId: string, role: string, source?: RoleSource): Promise<void> {
+    await conditionalWrite(
+      this.doc,
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.role(userId, clientId, role),
+        ...(source
+          ? {
+              ConditionExpression: '#source = :source',
+              ExpressionAttributeNames: { '#source': 'source' },
+              ExpressionAttributeValues: { ':source': source },
+            }
+          : {}),
+      }),
+    );
   }
 
   async rolesIn(userId: string, clientId: string): Promise<string[]> {

@@ -33,8 +33,9 @@ export class MemoryRoleStore implements RoleStore {
     const key = JSON.stringify([userId, clientId, role]);
     if (source === 'admin' || this.grants.get(key) !== 'admin') this.grants.set(key, source);
   }
-  async revoke(userId: string, clientId: string, role: string): Promise<void> {
-    this.grants.delete(JSON.stringify([userId, clientId, role]));
+  async revoke(userId: string, clientId: string, role: string, source?: RoleSource): Promise<void> {
+    const key = JSON.stringify([userId, clientId, role]);
+    if (!source || this.grants.get(key) === source) this.grants.delete(key);
   }
   async rolesIn(userId: string, clientId: string): Promise<string[]> {
     return (await this.allRoles(userId)).filter((g) => g.clientId === clientId).map((g) => g.role);

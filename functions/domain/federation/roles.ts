@@ -30,7 +30,7 @@ export async function syncMappedRoles(
   const heldKeys = new Set(held.map((g) => JSON.stringify([g.clientId, g.role])));
   for (const g of held) {
     if (g.source !== source || wanted.has(JSON.stringify([g.clientId, g.role]))) continue;
-    await deps.roles.revoke(userId, g.clientId, g.role);
+    await deps.roles.revoke(userId, g.clientId, g.role, source);
     await audit(deps, {
       type: 'role.revoked',
       outcome: 'success',

@@ -1,4 +1,5 @@
 import type { DomainDeps } from '../deps.ts';
+import { domainOf } from './settings.ts';
 import { usableConnection } from './sign-in.ts';
 
 /**
@@ -7,13 +8,8 @@ import { usableConnection } from './sign-in.ts';
  * Anything less routes nowhere: the login page then asks for a password as usual.
  */
 export async function routedConnection(deps: DomainDeps, email: string): Promise<string | null> {
-  const at = email.lastIndexOf('@');
-  if (at < 1) return null;
-  const domain = email
-    .slice(at + 1)
-    .trim()
-    .toLowerCase();
-  if (!domain || domain.length > 253) return null;
+  const domain = domainOf(email);
+  if (!domain) return null;
   const claim = await deps.tenants.getDomain(domain);
   if (!claim?.verified || !claim.connectionId) return null;
   const connection = await usableConnection(deps, claim.connectionId);

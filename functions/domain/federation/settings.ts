@@ -56,7 +56,8 @@ function checkUrl(value: string, sesameIssuer: string, reason: 'issuer_url' | 'a
   } catch {
     throw invalid(reason);
   }
-  if (url.search || url.hash || url.username || url.password) throw invalid(reason);
+  // `https://idp.example/#` parses with an empty hash: the raw text is checked too.
+  if (url.search || url.hash || url.username || url.password || /[?#]/.test(value)) throw invalid(reason);
   const https = url.protocol === 'https:';
   const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname) && isLocalIssuer(sesameIssuer);
   if (!https && !loopbackHttp) throw invalid(reason);
@@ -108,4 +109,17 @@ export function checkDomain(domain: string): string {
   const d = domain.trim().toLowerCase();
   if (!DOMAIN.test(d)) throw invalid('domain');
   return d;
+}
+
+/** The domain of an address as routing compares it ('' when there is none worth looking up). */
+export function domainOf(email: string): string {
+  const at = email.lastIndexOf('@');
+  const domain =
+    at < 1
+      ? ''
+      : email
+          .slice(at + 1)
+          .trim()
+          .toLowerCase();
+  return domain.length > 253 ? '' : domain;
 }

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createUser, newUserId } from '../accounts.ts';
 import { audit, type DomainDeps } from '../deps.ts';
 import { isDomainError } from '../errors.ts';
 import type { Connection, User } from '../ports.ts';
 import { syncMappedRoles } from './roles.ts';
+import { domainOf } from './settings.ts';
 import { type RefusalReason, UpstreamRefused } from './upstream.ts';
 
 /**
@@ -17,6 +18,12 @@ import { type RefusalReason, UpstreamRefused } from './upstream.ts';
 const STATE_TTL_MS = 10 * 60 * 1000;
 
 const random = () => randomBytes(32).toString('base64url');
+
+function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 export function callbackUrl(issuer: string, connectionId: string): string {
   return `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(connectionId)}/callback`;
@@ -32,25 +39,32 @@ const secretOf = (deps: DomainDeps, c: Connection) =>
   deps.box.open(c.clientSecretSealed, `connection:${c.id}`);
 
 /** Starts the upstream leg of interaction `uid`: returns where to send the browser. */
+/** A fresh browser key, for the cookie that binds an upstream leg to the browser that starts it. */
+export const newBrowserKey = random;
+
+const browserDigest = (deps: DomainDeps, key: string) => deps.box.digest(`federation-browser\0${key}`);
+
+/**
+ * Starts the upstream leg of interaction `uid`: returns where to send the browser. `browserKey` is
+ * the value of the starting browser's federation cookie; only that browser may finish the leg.
+ */
 export async function startFederation(
   deps: DomainDeps,
-  input: { uid: string; connection: Connection; interactionExpiresAt: number; loginHint?: string },
+  input: {
+    uid: string;
+    connection: Connection;
+    interactionExpiresAt: number;
+    browserKey: string;
+    loginHint?: string;
+  },
 ): Promise<string> {
   const { connection } = input;
   const state = random();
   const nonce = random();
   const codeVerifier = random();
-  const now = deps.clock.now().getTime();
-  await deps.federationStates.put({
-    key: await deps.box.digest(`federation-state\0${state}`),
-    uid: input.uid,
-    connectionId: connection.id,
-    nonce,
-    codeVerifier,
-    expiresAt: Math.min(input.interactionExpiresAt, now + STATE_TTL_MS),
-  });
   const domain = input.loginHint?.split('@')[1];
-  return deps.upstream.authorizationUrl(connection, {
+  // The URL first: an upstream that cannot be reached leaves no state behind.
+  const url = await deps.upstream.authorizationUrl(connection, {
     clientSecret: await secretOf(deps, connection),
     redirectUri: callbackUrl(deps.config.issuer, connection.id),
     state,
@@ -59,6 +73,17 @@ export async function startFederation(
     ...(input.loginHint ? { loginHint: input.loginHint } : {}),
     ...(connection.type === 'entra' && domain ? { domainHint: domain } : {}),
   });
+  const now = deps.clock.now().getTime();
+  await deps.federationStates.put({
+    key: await deps.box.digest(`federation-state\0${state}`),
+    uid: input.uid,
+    connectionId: connection.id,
+    nonce,
+    codeVerifier,
+    browser: await browserDigest(deps, input.browserKey),
+    expiresAt: Math.min(input.interactionExpiresAt, now + STATE_TTL_MS),
+  });
+  return url;
 }
 
 export interface FederatedUser {
@@ -76,7 +101,7 @@ export interface FederatedUser {
  */
 export async function finishFederation(
   deps: DomainDeps,
-  input: { connectionId: string; callbackUrl: URL },
+  input: { connectionId: string; callbackUrl: URL; browserKey: string },
 ): Promise<FederatedUser> {
   const params = input.callbackUrl.searchParams;
   const now = deps.clock.now().getTime();
@@ -98,6 +123,9 @@ export async function finishFederation(
     : null;
   if (!state) return refuse('state_unknown');
   const uid = state.uid;
+  // Taken either way: a state that reached another browser is used up, not left for its owner.
+  if (!input.browserKey || !sameDigest(await browserDigest(deps, input.browserKey), state.browser))
+    return refuse('browser_mismatch');
   // Entra sends no RFC 9207 `iss`: the per-connection callback URL is the mix-up defence.
   if (state.connectionId !== input.connectionId) return refuse('connection_mismatch', { uid });
   const connection = await usableConnection(deps, state.connectionId);
@@ -205,7 +233,8 @@ async function linkedUser(
   const link = await deps.links.find(connection.id, identity.issuer, identity.subject);
   if (link) {
     const user = await deps.users.findById(link.userId);
-    if (!user) throw new UpstreamRefused('user_disabled');
+    // A concurrent first sign-in claimed the link and is still creating the user.
+    if (!user) throw new UpstreamRefused('busy');
     const name = profileName(claims);
     if (name && name !== user.name) {
       await deps.users.updateProfile(user.id, { name });
@@ -216,6 +245,11 @@ async function linkedUser(
 
   const email = contactEmail(connection, claims);
   if (!email) throw new UpstreamRefused('missing_claims');
+  // Addresses are unique across tenants: an upstream must not claim one at a domain another tenant
+  // proved (squatting it for that tenant's real user), nor one it says it did not verify.
+  if (claims.email_verified === false) throw new UpstreamRefused('missing_claims');
+  const held = await deps.tenants.getDomain(domainOf(email));
+  if (held?.verified && held.tenantId !== connection.tenantId) throw new UpstreamRefused('foreign_domain');
   // The link is claimed first, for a fresh id: of two concurrent first sign-ins one creates the user.
   const userId = newUserId();
   const claimed = await deps.links.create({

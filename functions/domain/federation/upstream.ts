@@ -62,7 +62,15 @@ export type RefusalReason =
   | 'email_taken'
   | 'user_disabled'
   /** The interaction ended meanwhile (expired, or finished in another tab). */
-  | 'expired';
+  | 'expired'
+  /** The callback came to another browser than the one that started the sign-in. */
+  | 'browser_mismatch'
+  /** The upstream could not be reached or its metadata was not acceptable. */
+  | 'upstream_unavailable'
+  /** A first sign-in of the same identity is being set up at this moment: try again. */
+  | 'busy'
+  /** A new identity whose address is at a domain another tenant has proved: never created. */
+  | 'foreign_domain';
 
 export class UpstreamRefused extends Error {
   override name = 'UpstreamRefused';
