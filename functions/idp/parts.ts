@@ -28,7 +28,7 @@ import type { Config } from '../config/config.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
-import { loginButtons, routedConnection } from '../domain/federation/routing.ts';
+import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
 import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
 import { authenticatePassword } from '../domain/login.ts';
@@ -91,7 +91,7 @@ export function createDynamoParts(
     upstream: upstreamClient({ allowLoopbackHttp: isLocalIssuer(config.issuer), logger }),
   };
   const buttons = ttlCache(() => loginButtons(deps), { ttlMs: 30_000, maxEntries: 1 });
-  const routes = ttlCache((domain) => routedConnection(deps, `x@${domain}`), {
+  const routes = ttlCache((domain) => routedDomain(deps, domain), {
     ttlMs: 30_000,
     maxEntries: 1000,
   });

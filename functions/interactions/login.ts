@@ -1,3 +1,4 @@
+import { isId } from '../domain/federation/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
@@ -92,14 +93,12 @@ export const loginStep = {
   },
 };
 
-const CONNECTION_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
-
 /**
  * Sends the browser to the connection's upstream for this interaction (unknown or disabled: a 400
  * page), with the browser key cookie that binds the upstream leg to this browser (federation.ts).
  */
 export async function toUpstream(step: Step, connectionId: string, loginHint?: string): Promise<void> {
-  if (!CONNECTION_ID.test(connectionId)) throw new BadRequest(400, 'unknown_connection');
+  if (!isId(connectionId)) throw new BadRequest(400, 'unknown_connection');
   const browserKey = federationBrowserKey(step.ctx);
   const url = await step.services.federation.start({
     uid: step.details.uid,

@@ -7,8 +7,12 @@ import { usableConnection } from './sign-in.ts';
  * by a tenant (`tenant domain add`, verified) and routed to one of that tenant's enabled connections.
  * Anything less routes nowhere: the login page then asks for a password as usual.
  */
-export async function routedConnection(deps: DomainDeps, email: string): Promise<string | null> {
-  const domain = domainOf(email);
+export function routedConnection(deps: DomainDeps, email: string): Promise<string | null> {
+  return routedDomain(deps, domainOf(email));
+}
+
+/** The same, for the domain of an address (as `domainOf` gives it). */
+export async function routedDomain(deps: DomainDeps, domain: string): Promise<string | null> {
   if (!domain) return null;
   const claim = await deps.tenants.getDomain(domain);
   if (!claim?.verified || !claim.connectionId) return null;

@@ -30,8 +30,11 @@ export function invalid(reason: InvalidSettingReason): DomainError {
 
 const ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
+/** Whether it has the shape of a tenant or connection id (anything else names nothing). */
+export const isId = (id: string): boolean => ID.test(id);
+
 export function checkId(id: string): string {
-  if (!ID.test(id)) throw invalid('id_format');
+  if (!isId(id)) throw invalid('id_format');
   return id;
 }
 

@@ -62,7 +62,7 @@ export async function startFederation(
   const state = random();
   const nonce = random();
   const codeVerifier = random();
-  const domain = input.loginHint?.split('@')[1];
+  const domain = input.loginHint ? domainOf(input.loginHint) : '';
   // The URL first: an upstream that cannot be reached leaves no state behind.
   const url = await deps.upstream.authorizationUrl(connection, {
     clientSecret: await secretOf(deps, connection),
