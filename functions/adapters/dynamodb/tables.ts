@@ -53,7 +53,8 @@ export async function ensureTables(client: DynamoDBClient, config: Pick<Config, 
   }
 }
 
-async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
+/** Waits until a new table takes writes (dynalite, like DynamoDB, refuses them while it is CREATING). */
+export async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
     if (Table?.TableStatus === 'ACTIVE') return;

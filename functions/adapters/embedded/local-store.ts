@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { waitActive } from '../dynamodb/tables.ts';
 import { startEmbeddedStore } from './embedded-store.ts';
 
 /** Where `npm start` keeps its data (git-ignored). */
@@ -51,7 +52,12 @@ export async function openLocalStore(options: { listen: boolean; dir?: string })
   const store = await startEmbeddedStore({ path: resolve(dir, 'data'), port: 0 });
   if (!options.listen) return store;
   const token = randomUUID();
-  await writeToken(store.endpoint, token);
+  try {
+    await writeToken(store.endpoint, token);
+  } catch (err) {
+    await store.stop(); // never leave a store running that nobody can stop
+    throw err;
+  }
   writeFileSync(
     resolve(dir, STATE_FILE),
     JSON.stringify({ port: Number(new URL(store.endpoint).port), token }),
@@ -114,6 +120,7 @@ async function writeToken(endpoint: string, token: string): Promise<void> {
       .catch((err: unknown) => {
         if ((err as Error).name !== 'ResourceInUseException') throw err;
       });
+    await waitActive(db, IDENTITY_TABLE);
     await db.send(
       new PutItemCommand({ TableName: IDENTITY_TABLE, Item: { id: { S: 'store' }, token: { S: token } } }),
     );
