@@ -133,6 +133,11 @@ describe('federation: settings', () => {
       'https://idp.example?x=1',
       'ftp://idp.example',
       'not a url',
+      'https://10.0.0.5/oauth2/default',
+      'https://169.254.169.254',
+      'https://[::1]:8443',
+      'https://[fd00::1]',
+      'https://localhost',
     ])
       await assert.rejects(
         addConnection(deployed, OPERATOR, {
@@ -146,6 +151,16 @@ describe('federation: settings', () => {
         (e) => isDomainError(e, 'invalid_setting'),
         issuer,
       );
+    // The same shape with a DNS name is accepted: the refusals above are for their reason.
+    const ok = await addConnection(deployed, OPERATOR, {
+      id: 'named',
+      tenantId: 'acme',
+      type: 'oidc',
+      issuer: 'https://idp.example/oauth2/default',
+      clientId: 'c',
+      clientSecret: 's',
+    });
+    assert.equal(ok.issuer, 'https://idp.example/oauth2/default');
   });
 
   it('never returns or stores the client secret in the clear', async () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { DomainError } from '../errors.ts';
 import type { ConnectionType } from '../ports.ts';
 
@@ -64,6 +65,13 @@ function checkUrl(value: string, sesameIssuer: string, reason: 'issuer_url' | 'a
   const https = url.protocol === 'https:';
   const loopbackHttp = url.protocol === 'http:' && LOOPBACK.has(url.hostname) && isLocalIssuer(sesameIssuer);
   if (!https && !loopbackHttp) throw invalid(reason);
+  // A real identity provider has a DNS name its certificate is issued for: an address typed as the host
+  // is refused on a deployment, where the fetch guard would refuse it at every sign-in anyway.
+  if (
+    !isLocalIssuer(sesameIssuer) &&
+    (isIP(url.hostname.replace(/^\[|\]$/g, '')) || url.hostname === 'localhost')
+  )
+    throw invalid(reason);
   return url;
 }
 
