@@ -65,6 +65,7 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
     accountRoutes(provider, {
       mfa: parts.deps,
       issuer: config.issuer,
+      federatedSessionSeconds: config.ttl.federatedSessionSeconds,
       logger: parts.logger,
       csrfKey,
     }),

@@ -13,6 +13,8 @@ export type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
 export interface AccountDeps {
   mfa: DomainDeps;
   issuer: string;
+  /** The longest a sign-in through an upstream provider lasts (lifetimes.ts). */
+  federatedSessionSeconds: number;
   logger: Logger;
   /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */
   csrfKey: string;

@@ -52,7 +52,7 @@ export function accountRoutes(provider: Provider, deps: AccountDeps) {
 async function dispatch(req: Request, provider: Provider, action: string | undefined): Promise<void> {
   const { ctx, deps } = req;
   if (action === 'callback') return callback(req);
-  const session = await accountSession(ctx, provider, deps.mfa);
+  const session = await accountSession(ctx, provider, deps.mfa, deps.federatedSessionSeconds);
   if (action === 'signin') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
     // A fresh sign-in, with the second factor the page will want anyway.

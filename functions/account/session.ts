@@ -6,6 +6,7 @@ import type { DomainDeps } from '../domain/deps.ts';
 import { methodsIn, requirementForId } from '../domain/mfa/sign-in.ts';
 import type { Credential, User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
+import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { signedInBeforeReset } from '../oidc/session-check.ts';
 
 /** Changing second factors needs a sign-in at most this old; older sessions are asked to sign in again. */
@@ -34,10 +35,12 @@ export async function accountSession(
   ctx: Context,
   provider: Provider,
   mfa: DomainDeps,
+  federatedSeconds: number,
 ): Promise<AccountSession> {
   const session = await provider.Session.get(ctx as never);
   const accountId = session.accountId;
   if (!accountId) return { kind: 'none' };
+  if (pastFederatedLimit({ federatedSeconds }, session.amr, session.authTime())) return { kind: 'none' };
   // What MFA policy wants of this app (as the step-up check at /auth computes it), with the factors.
   const found = await requirementForId(mfa, {
     userId: accountId,

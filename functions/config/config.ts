@@ -62,6 +62,8 @@ const schema = z.object({
     idTokenSeconds: whole(3600, 60, 86400),
     refreshTokenSeconds: whole(14 * 86400, 300),
     sessionSeconds: whole(86400, 300),
+    /** The longest a sign-in through an upstream provider lasts (session and refresh tokens) before it is asked again. */
+    federatedSessionSeconds: whole(8 * 3600, 300),
     interactionSeconds: whole(900, 60, 3600),
     grantSeconds: whole(14 * 86400, 300),
   }),
@@ -187,6 +189,7 @@ export function configFromEnv(env: Env = process.env): Config {
       accessTokenSeconds: int(env, 'SESAME_ACCESS_TOKEN_TTL'),
       refreshTokenSeconds: int(env, 'SESAME_REFRESH_TOKEN_TTL'),
       sessionSeconds: int(env, 'SESAME_SESSION_TTL'),
+      federatedSessionSeconds: int(env, 'SESAME_FEDERATED_SESSION_TTL'),
     }),
     auditRetentionDays: int(env, 'SESAME_AUDIT_RETENTION_DAYS'),
     secretStore:

@@ -2,6 +2,7 @@ import { isId } from '../domain/federation/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
+import { isFederated } from '../oidc/lifetimes.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
@@ -119,10 +120,16 @@ function signInOf(step: Step) {
   };
 }
 
+/**
+ * Whether the app only wants more than the session has, so a second factor is enough. A session
+ * from an upstream provider is not stepped up with a Sesame factor alone: that would restart its
+ * clock without the upstream (lifetimes.ts); its user signs in there again, then adds the factor.
+ */
 function isStepUp(step: Step): boolean {
   const { session, prompt } = step.details;
   return (
     Boolean(session?.accountId) &&
+    !isFederated(session?.amr) &&
     prompt.reasons.length > 0 &&
     prompt.reasons.every((r) => r === STEP_UP_REASON)
   );

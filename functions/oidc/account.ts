@@ -1,5 +1,6 @@
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { RoleStore, UserStore } from '../domain/ports.ts';
+import { type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
 import { signedInBeforeReset, userForRequest } from './session-check.ts';
 
 /**
@@ -8,15 +9,17 @@ import { signedInBeforeReset, userForRequest } from './session-check.ts';
  * working; a password reset ends every session and refresh token from a sign-in before it.
  * `roles` lists the user's roles in the client asking — never another app's.
  */
-export function accountFinder(users: UserStore, roles: RoleStore): FindAccount {
+export function accountFinder(users: UserStore, roles: RoleStore, lifetimes: Lifetimes): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string, token?: unknown): Promise<Account | undefined> => {
     // Shared with the interaction policy's checks of the same request (one read, not three).
     const user = await userForRequest(ctx, users, sub);
     if (!user || user.disabled) return undefined;
     // Tokens from a sign-in before the last password reset are dead. (Browser sessions are sent back
     // to the login page by the interaction policy instead: see session-check.ts.)
-    const t = token as { authTime?: number; iat?: number } | undefined;
+    const t = token as { authTime?: number; iat?: number; amr?: unknown } | undefined;
     if (t && signedInBeforeReset(user, t.authTime ?? t.iat)) return undefined;
+    // A refresh token or code from a federated sign-in past its maximum lifetime is dead too.
+    if (t && pastFederatedLimit(lifetimes, t.amr, t.authTime)) return undefined;
     return {
       accountId: user.id,
       async claims(_use, scope) {

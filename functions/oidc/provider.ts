@@ -14,6 +14,7 @@ import { withBoundedIds } from './bounded-ids.ts';
 import { DirectoryClientAdapter } from './client-adapter.ts';
 import { firstPartyGrantLoader } from './first-party-grant.ts';
 import type { ProviderKeys } from './keys.ts';
+import { refreshTokenTtl, sessionTtl } from './lifetimes.ts';
 import { errorPage, loggedOutPage, logoutPage } from './pages.ts';
 import { interactionPolicyFor, type PolicyStrength } from './session-check.ts';
 
@@ -39,13 +40,18 @@ export interface ProviderDeps {
  */
 export function createProvider(deps: ProviderDeps): Provider {
   const { config } = deps;
+  const lifetimes = {
+    sessionSeconds: config.ttl.sessionSeconds,
+    refreshTokenSeconds: config.ttl.refreshTokenSeconds,
+    federatedSeconds: config.ttl.federatedSessionSeconds,
+  };
   const clientAdapter = withBoundedIds(new DirectoryClientAdapter(deps.clients));
   const configuration: Configuration = {
     adapter: ((name: string) =>
       name === 'Client' ? clientAdapter : withBoundedIds(deps.adapterFor(name))) as never,
     // Sesame's own account page is the one built-in app; every other app lives in the directory.
     clients: deps.builtInClients ?? [],
-    findAccount: accountFinder(deps.users, deps.roles),
+    findAccount: accountFinder(deps.users, deps.roles, lifetimes),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -112,7 +118,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     loadExistingGrant: firstPartyGrantLoader,
     interactions: {
-      policy: interactionPolicyFor(deps.users, deps.policyStrength),
+      policy: interactionPolicyFor(deps.users, lifetimes, deps.policyStrength),
       url: (_ctx, interaction) => `${issuerBasePath(config.issuer)}/interaction/${interaction.uid}`,
     },
     renderError: errorPage,
@@ -121,9 +127,9 @@ export function createProvider(deps: ProviderDeps): Provider {
       AuthorizationCode: config.ttl.authorizationCodeSeconds,
       ClientCredentials: config.ttl.accessTokenSeconds,
       IdToken: config.ttl.idTokenSeconds,
-      RefreshToken: config.ttl.refreshTokenSeconds,
+      RefreshToken: refreshTokenTtl(lifetimes),
       Interaction: config.ttl.interactionSeconds,
-      Session: config.ttl.sessionSeconds,
+      Session: sessionTtl(lifetimes),
       Grant: config.ttl.grantSeconds,
     },
     // Refresh tokens are issued to apps allowed the refresh_token grant that asked for offline_access.

@@ -2,6 +2,7 @@ import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Strength } from '../domain/credentials/strategy.ts';
 import type { User, UserStore } from '../domain/ports.ts';
 import { requestedStrength, satisfies } from './acr.ts';
+import { type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
 
 const { Check, base } = interactionPolicy;
 
@@ -48,9 +49,14 @@ export function userForRequest(ctx: object, users: UserStore, id: string): Promi
  * The interaction policy: oidc-provider's default prompts plus one login check. A browser session
  * whose user has been disabled, deleted or had the password reset since signing in must sign in
  * again (or gets `login_required` with prompt=none) — that is how "reset ends sessions" works
- * without having to find and delete every session item.
+ * without having to find and delete every session item. So must a federated sign-in past its
+ * maximum lifetime (lifetimes.ts).
  */
-export function interactionPolicyFor(users: UserStore, policyStrength?: PolicyStrength) {
+export function interactionPolicyFor(
+  users: UserStore,
+  lifetimes: Pick<Lifetimes, 'federatedSeconds'>,
+  policyStrength?: PolicyStrength,
+) {
   const policy = base();
   const login = policy.get('login');
   login?.checks.add(
@@ -61,6 +67,7 @@ export function interactionPolicyFor(users: UserStore, policyStrength?: PolicySt
       async (ctx: KoaContextWithOIDC) => {
         const { session, result } = ctx.oidc;
         if (!session?.accountId || result?.login) return Check.NO_NEED_TO_PROMPT;
+        if (pastFederatedLimit(lifetimes, session.amr, session.authTime())) return Check.REQUEST_PROMPT;
         const user = await userForRequest(ctx, users, session.accountId);
         const stale = !user || user.disabled || signedInBeforeReset(user, session.authTime());
         return stale ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;

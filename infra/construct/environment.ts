@@ -43,6 +43,7 @@ export function lambdaEnvironment(
     SESAME_ACCESS_TOKEN_TTL: props.tokens?.accessToken?.toSeconds(),
     SESAME_REFRESH_TOKEN_TTL: props.tokens?.refreshToken?.toSeconds(),
     SESAME_SESSION_TTL: props.tokens?.session?.toSeconds(),
+    SESAME_FEDERATED_SESSION_TTL: props.tokens?.federatedSession?.toSeconds(),
     SESAME_AUDIT_RETENTION_DAYS: props.auditRetention?.toDays(),
     SESAME_MFA_POLICY: props.mfa?.policy,
     SESAME_MFA_FACTORS: props.mfa?.factors?.join(','),

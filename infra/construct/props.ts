@@ -35,6 +35,8 @@ export interface SesameIdentityProviderProps {
     readonly accessToken?: Duration;
     readonly refreshToken?: Duration;
     readonly session?: Duration;
+    /** How long a sign-in through an upstream provider (Entra ID, Okta) lasts at most. Default 8 hours. */
+    readonly federatedSession?: Duration;
   };
   /** How long audit events are kept (DynamoDB TTL on the audit table). Default 400 days. */
   readonly auditRetention?: Duration;

@@ -20,7 +20,7 @@ import {
   startOktaMock,
 } from '../../functions/local/mock-upstreams.ts';
 import { FormClient } from '../support/browserless.ts';
-import { REDIRECT, redeem, relyingParty, startLogin } from '../support/rp.ts';
+import { addUser, PASSWORD, REDIRECT, redeem, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /**
@@ -313,6 +313,59 @@ describe('federation through an Okta-like upstream and MFA', () => {
     const again = await startLogin(app, { sesame_idp: 'acme-okta' });
     assert.equal(again.page.status, 400, 'a disabled connection cannot be used');
     await setConnectionEnabled(deps(), OPERATOR, { id: 'acme-okta', enabled: true });
+  });
+});
+
+describe('federated sign-ins last at most their own lifetime', () => {
+  const EIGHT_HOURS = 8 * 3600_000;
+  /** Where a prompt=none authorization request from this browser ends: a code, or an error. */
+  async function silently(browser: FormClient): Promise<URLSearchParams> {
+    const { page } = await startLogin(app, { prompt: 'none' }, browser);
+    assert.ok(page.url.startsWith(REDIRECT), `back at the app, not at ${page.url}`);
+    return new URL(page.url).searchParams;
+  }
+
+  it('ends a federated session and its refresh tokens after the federated lifetime; a password session lives on', {
+    timeout: 30_000,
+  }, async (t) => {
+    entra.signInAs({ preferred_username: 'fiona@acme.example', email: 'fiona@acme.example', name: 'Fiona' });
+    const federated = await viaConnection('acme-entra', { prompt: 'consent' });
+    const fedPage = federated.page.html.includes('/confirm"')
+      ? await federated.browser.submit(federated.page, '/confirm', {}, REDIRECT)
+      : federated.page;
+    const tokens = await redeem(app, federated, fedPage.url);
+    assert.ok(tokens.refresh_token, 'a refresh token to outlive');
+
+    await addUser(sesame, 'paula@example.com');
+    const local = await startLogin(app);
+    const localDone = await submitLogin(local, 'paula@example.com', PASSWORD);
+    assert.ok(localDone.url.startsWith(REDIRECT), 'signed in with a password');
+
+    // oidc-provider reads the process clock: move Date (only) there instead of waiting.
+    const start = Date.now();
+    t.mock.timers.enable({ apis: ['Date'], now: start + EIGHT_HOURS - 60_000 });
+    assert.ok((await silently(federated.browser)).get('code'), 'still signed in just before the limit');
+    t.mock.timers.setTime(start + EIGHT_HOURS + 1000);
+    assert.equal((await silently(federated.browser)).get('error'), 'login_required');
+    await assert.rejects(
+      oidc.refreshTokenGrant(app, String(tokens.refresh_token)),
+      (err: { error?: string }) => err.error === 'invalid_grant',
+    );
+    const localAfter = await silently(local.browser);
+    assert.ok(localAfter.get('code'), `the password session has its own, longer lifetime: ${localAfter}`);
+    t.mock.timers.reset();
+  });
+
+  it('sends a federated session that an app wants stronger back to its provider, not only to a Sesame factor', {
+    timeout: 30_000,
+  }, async () => {
+    entra.signInAs({ preferred_username: 'gert@acme.example', email: 'gert@acme.example', name: 'Gert' });
+    const first = await viaConnection('acme-entra');
+    assert.ok(first.page.url.startsWith(REDIRECT));
+    const stronger = await startLogin(app, { acr_values: 'urn:sesame:acr:mfa' }, first.browser);
+    assert.match(stronger.page.url, /\/interaction\/[\w-]+$/, 'the sign-in page, not the second-factor page');
+    assert.match(stronger.page.html, /name="password"/);
+    assert.match(stronger.page.html, /Sign in with Acme acme-entra/);
   });
 });
 
