@@ -9,7 +9,7 @@ import type { SecretStore } from './domain/ports.ts';
 import { issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { federationCallback } from './interactions/federation.ts';
+import { federationCallback, federationLogout } from './interactions/federation.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
 import { loadProviderKeys } from './oidc/keys.ts';
@@ -59,6 +59,7 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   provider.use(neverLeak(parts.logger));
   provider.use(interactionRoutes(provider, parts.services, parts.logger));
   provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
+  provider.use(federationLogout(provider, parts.services, parts.logger));
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
   provider.use(

@@ -132,6 +132,7 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
       return oidc.buildEndSessionUrl(config, {
         client_id: connection.clientId,
         post_logout_redirect_uri: input.postLogoutRedirectUri,
+        state: input.state,
       }).href;
     },
   };

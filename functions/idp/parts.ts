@@ -28,6 +28,7 @@ import type { Config } from '../config/config.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
+import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
 import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
 import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
@@ -134,6 +135,8 @@ export function createDynamoParts(
           const done = await finishFederation(deps, input);
           return { uid: done.uid, userId: done.user.id, upstreamMfa: done.upstreamMfa };
         },
+        logoutUrl: (input) => upstreamLogoutUrl(deps, input),
+        afterLogout: (input) => afterUpstreamLogout(deps, input),
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };

@@ -1,16 +1,20 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import { callbackUrl } from '../domain/federation/sign-in.ts';
 import { UpstreamRefused } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
+import { isFederated } from '../oidc/lifetimes.ts';
 import type { Logger } from '../shared/logger.ts';
+import { renderPage } from '../views/index.ts';
 import { BROWSER_COOKIE, refusal } from './federation-pages.ts';
 import { renderFailure } from './routes.ts';
 import type { InteractionServices } from './services.ts';
 
 const CALLBACK = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/callback$/;
+const LOGGED_OUT = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/logged-out$/;
 
 /**
  * `GET /federation/<connection>/callback`: where an upstream identity provider returns the browser.
@@ -88,4 +92,52 @@ async function finishInteraction(
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   ctx.status = 303;
   ctx.redirect(interaction.returnTo);
+}
+
+/**
+ * Logout at the upstream too (domain/federation/logout.ts). When oidc-provider has ended a whole
+ * session (the user confirmed "sign me out" at `/session/end/confirm`) that came from an upstream
+ * provider, its redirect (to the app's post-logout URI, or Sesame's signed-out page) is sent through
+ * the upstream's logout first; `GET /federation/<connection>/logged-out` is where the upstream sends
+ * the browser back, and it continues to that redirect. A failure upstream never undoes Sesame's logout.
+ */
+export function federationLogout(provider: Provider, services: InteractionServices, logger: Logger) {
+  provider.on('end_session.success', (ctx: Context) => {
+    const { session, params } = (ctx as Context & { oidc: KoaContextWithOIDC['oidc'] }).oidc;
+    if (params?.logout && session?.accountId && isFederated(session.amr))
+      ctx.state.federatedLogout = session.accountId;
+  });
+
+  return async function logout(ctx: Context, next: Next): Promise<void> {
+    const back = LOGGED_OUT.exec(ctx.path);
+    if (back) return loggedOut(ctx, services, back[1] as string, logger);
+    await next();
+    const userId: unknown = ctx.state.federatedLogout;
+    const returnTo = ctx.response.get('Location');
+    if (typeof userId !== 'string' || ctx.status !== 303 || !returnTo) return;
+    try {
+      const upstream = await services.federation.logoutUrl({ userId, returnTo });
+      if (upstream) ctx.redirect(upstream); // still a 303
+    } catch (err) {
+      logger.warn('federation.logout_failed', { failure: err instanceof Error ? err.name : 'unknown' });
+    }
+  };
+}
+
+async function loggedOut(ctx: Context, services: InteractionServices, connectionId: string, logger: Logger) {
+  ctx.set('Cache-Control', 'no-store');
+  try {
+    if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+    const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
+    const to = await services.federation.afterLogout({ connectionId, state });
+    if (to) {
+      ctx.status = 303;
+      return ctx.redirect(to);
+    }
+    // Signed out at the provider, with nowhere Sesame's logout was going (or a state that is not Sesame's).
+    ctx.type = 'html';
+    ctx.body = renderPage('loggedOut', 'Signed out', basePath(ctx), {});
+  } catch (err) {
+    renderFailure(ctx, err, logger);
+  }
 }

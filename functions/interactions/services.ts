@@ -58,6 +58,10 @@ export interface FederationServices {
     callbackUrl: URL;
     browserKey: string;
   }): Promise<{ uid: string; userId: string; upstreamMfa: boolean }>;
+  /** After a federated user's Sesame logout: the upstream's logout URL, or null to go on to `returnTo`. */
+  logoutUrl(input: { userId: string; returnTo: string }): Promise<string | null>;
+  /** Back from the upstream's logout: where Sesame's logout was going, or null. */
+  afterLogout(input: { connectionId: string; state: string }): Promise<string | null>;
 }
 
 /** What a second-factor page shows. */

@@ -45,13 +45,14 @@ const callbackOf = (id: string) => `${sesame.issuer}/federation/${id}/callback`;
 async function connect(
   id: string,
   input: { type: 'entra' | 'okta' | 'oidc'; issuer?: string; entraTenantId?: string; authority?: string },
-  options: { button?: boolean; domains?: string[] } = {},
+  options: { button?: boolean; domains?: string[]; upstreamLogout?: boolean } = {},
 ) {
   const mock = input.type === 'entra' ? entra : input.type === 'okta' ? okta : evil;
   mock.registerClient({
     client_id: `sesame-${id}`,
     client_secret: SECRET,
     redirect_uris: [callbackOf(id)],
+    post_logout_redirect_uris: [`${sesame.issuer}/federation/${id}/logged-out`],
     token_endpoint_auth_method: 'client_secret_post',
   });
   return addConnection(deps(), OPERATOR, {
@@ -366,6 +367,72 @@ describe('federated sign-ins last at most their own lifetime', () => {
     assert.match(stronger.page.url, /\/interaction\/[\w-]+$/, 'the sign-in page, not the second-factor page');
     assert.match(stronger.page.html, /name="password"/);
     assert.match(stronger.page.html, /Sign in with Acme acme-entra/);
+  });
+});
+
+describe('logout at the upstream too', () => {
+  const BYE = 'http://127.0.0.1:9/bye';
+
+  /** Signs in through `connectionId`, then starts the app's RP-initiated logout and confirms it at Sesame. */
+  async function signInThenOut(connectionId: string, email: string) {
+    okta.signInAs({ email, name: 'Lena' });
+    const started = await viaConnection(connectionId);
+    const { tokens } = await idTokenOf(started);
+    const state = oidc.randomState();
+    const url = oidc.buildEndSessionUrl(app, {
+      id_token_hint: String(tokens.id_token),
+      post_logout_redirect_uri: BYE,
+      state,
+    });
+    const confirm = await started.browser.follow(url.href, {}, BYE);
+    const after = await started.browser.submit(confirm, '/session/end/confirm', { logout: 'yes' }, BYE);
+    return { browser: started.browser, after, state };
+  }
+
+  it('sends a federated user on to the provider’s logout and back to the app, when the connection asks for it', {
+    timeout: 30_000,
+  }, async () => {
+    await connect('okta-out', { type: 'okta', issuer: okta.issuer }, { upstreamLogout: true });
+    const { browser, after, state } = await signInThenOut('okta-out', 'lena@acme.example');
+    assert.ok(after.url.startsWith(new URL(okta.issuer).origin), `at the upstream, not ${after.url}`);
+    const asked = new URL(after.url);
+    assert.equal(after.status, 200, 'the upstream asks to confirm');
+    const upstreamState = asked.searchParams.get('state') ?? '';
+    assert.ok(upstreamState && !upstreamState.includes(BYE), 'the way back is sealed, not in the clear');
+
+    const back = await browser.submit(after, '/logout/confirm', { logout: 'yes' }, BYE);
+    assert.ok(back.url.startsWith(BYE), `back at the app, not ${back.url}`);
+    assert.equal(new URL(back.url).searchParams.get('state'), state, 'with the app’s state');
+    const silent = await startLogin(app, { prompt: 'none' }, browser);
+    assert.equal(
+      new URL(silent.page.url).searchParams.get('error'),
+      'login_required',
+      'signed out of Sesame',
+    );
+    assert.ok(
+      sesame.logs.some((l) => l.includes('federation.logout') && l.includes('okta-out')),
+      'audited',
+    );
+
+    // The sealed way back works only for its own connection, and nothing else is followed.
+    for (const [id, value] of [
+      ['acme-okta', upstreamState],
+      ['okta-out', 'forged'],
+      ['okta-out', ''],
+    ] as const) {
+      const res = await browser.request(
+        `${sesame.issuer}/federation/${id}/logged-out?state=${encodeURIComponent(value)}`,
+      );
+      assert.equal(res.status, 200, `${id} ${value}: no redirect`);
+      assert.match(await res.text(), /Signed out/);
+    }
+  });
+
+  it('keeps a connection that does not ask for it, and a password user, to Sesame’s own logout', {
+    timeout: 30_000,
+  }, async () => {
+    const { after } = await signInThenOut('acme-okta', 'mats@acme.example');
+    assert.ok(after.url.startsWith(BYE), `straight back to the app, not ${after.url}`);
   });
 });
 

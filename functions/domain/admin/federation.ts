@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
 import { DomainError } from '../errors.ts';
+import { loggedOutUrl } from '../federation/logout.ts';
 import {
   checkDomain,
   checkId,
@@ -11,6 +12,7 @@ import {
   entraIssuer,
   invalid,
 } from '../federation/settings.ts';
+import { callbackUrl } from '../federation/sign-in.ts';
 import {
   type Connection,
   type ConnectionType,
@@ -130,6 +132,8 @@ export interface ConnectionInput {
 /** What an administrator sees of a connection: never the secret. */
 export type ConnectionView = Omit<Connection, 'clientSecretSealed'> & {
   callbackUrl: string;
+  /** With `upstreamLogout`: where the upstream's logout returns to (register it upstream too). */
+  loggedOutUrl?: string;
   domains: string[];
 };
 
@@ -203,8 +207,12 @@ async function view(deps: AdminDeps, c: Connection): Promise<ConnectionView> {
   const domains = (await deps.tenants.domainsOf(c.tenantId))
     .filter((d) => d.connectionId === c.id)
     .map((d) => d.domain);
-  const callbackUrl = `${deps.config.issuer.replace(/\/$/, '')}/federation/${c.id}/callback`;
-  return { ...rest, callbackUrl, domains };
+  return {
+    ...rest,
+    callbackUrl: callbackUrl(deps.config.issuer, c.id),
+    ...(c.upstreamLogout ? { loggedOutUrl: loggedOutUrl(deps.config.issuer, c.id) } : {}),
+    domains,
+  };
 }
 
 async function existingConnection(deps: AdminDeps, id: string): Promise<Connection> {

@@ -35,7 +35,8 @@ export async function usableConnection(deps: DomainDeps, id: string): Promise<Co
   return connection && !connection.disabled ? connection : null;
 }
 
-const secretOf = (deps: DomainDeps, c: Connection) =>
+/** The connection's client secret, for a call to its upstream. */
+export const secretOf = (deps: DomainDeps, c: Connection) =>
   deps.box.open(c.clientSecretSealed, `connection:${c.id}`);
 
 /** Starts the upstream leg of interaction `uid`: returns where to send the browser. */

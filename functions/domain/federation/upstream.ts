@@ -34,7 +34,7 @@ export interface Upstream {
   /** Where to send the browser to end the upstream session too, if the upstream has such an endpoint. */
   endSessionUrl(
     connection: Connection,
-    input: { clientSecret: string; postLogoutRedirectUri: string },
+    input: { clientSecret: string; postLogoutRedirectUri: string; state: string },
   ): Promise<string | null>;
 }
 
