@@ -281,6 +281,8 @@ export interface PendingSignIn {
   stepUp: boolean;
   /** The first step that started it; absent: the password (sign-ins from before federation). */
   first?: 'federation';
+  /** The password was given to earn an offered link (link-offer.ts): the link is made when this finishes. */
+  linking?: true;
   /**
    * The user had no second factor when the sign-in began, so it enrols an authenticator. Only such a
    * sign-in accepts enrolment codes; a user with any factor must pass it instead.
@@ -475,8 +477,30 @@ export interface FederationState {
   expiresAt: number;
 }
 
+/**
+ * A new upstream identity whose e-mail address belongs to an existing account of the connection's
+ * tenant: the link is offered, bound to the Sesame interaction, and made only if the user proves that
+ * account (its password, and its second factor when it has one) in the same interaction.
+ */
+export interface LinkOffer {
+  uid: string;
+  connectionId: string;
+  issuer: string;
+  subject: string;
+  /** The existing account the address belongs to: the only one the offer can link. */
+  userId: string;
+  /** Epoch milliseconds: the interaction's own expiry, or sooner. */
+  expiresAt: number;
+}
+
 export interface FederationStateStore {
   put(state: FederationState): Promise<void>;
   /** Deletes and returns it; null when unknown, expired or taken already (single use). */
   take(key: string, now: number): Promise<FederationState | null>;
+  /** One offer per interaction: a later one replaces it. */
+  putOffer(offer: LinkOffer): Promise<void>;
+  /** The interaction's live offer, left in place (a wrong password may be retried). */
+  offer(uid: string, now: number): Promise<LinkOffer | null>;
+  /** Deletes and returns it: of two concurrent takers one gets it. */
+  takeOffer(uid: string, now: number): Promise<LinkOffer | null>;
 }

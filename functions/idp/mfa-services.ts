@@ -74,6 +74,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
         enrol: input.step.enrol,
         stepUp: input.stepUp,
         ...(input.first === 'federation' ? { first: 'federation' as const } : {}),
+        ...(input.linking ? { linking: true as const } : {}),
       });
       return stored ? 'mfa' : 'taken';
     },

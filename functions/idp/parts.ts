@@ -28,6 +28,7 @@ import type { Config } from '../config/config.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
+import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
 import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
@@ -133,8 +134,11 @@ export function createDynamoParts(
         },
         async finish(input) {
           const done = await finishFederation(deps, input);
-          return { uid: done.uid, userId: done.user.id, upstreamMfa: done.upstreamMfa };
+          if (done.kind === 'link-offered') return done;
+          return { kind: 'signed-in', uid: done.uid, userId: done.user.id, upstreamMfa: done.upstreamMfa };
         },
+        linkOffer: (uid) => linkOfferFor(deps, uid),
+        acceptLink: (input) => acceptLinkOffer(deps, input),
         logoutUrl: (input) => upstreamLogoutUrl(deps, input),
         afterLogout: (input) => afterUpstreamLogout(deps, input),
       },

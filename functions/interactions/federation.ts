@@ -41,6 +41,11 @@ export function federationCallback(
       url.search = ctx.querystring;
       const browserKey = ctx.cookies.get(BROWSER_COOKIE) ?? '';
       const signedIn = await services.federation.finish({ connectionId, callbackUrl: url, browserKey });
+      if (signedIn.kind === 'link-offered') {
+        // The user proves the existing account on Sesame's page, in the same interaction (link.ts).
+        ctx.status = 303;
+        return ctx.redirect(`${basePath(ctx)}/interaction/${signedIn.uid}/link`);
+      }
       await finishInteraction(ctx, provider, services, signedIn);
     } catch (err) {
       if (err instanceof UpstreamRefused) return refusal(ctx, err.reason);

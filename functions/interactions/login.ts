@@ -13,7 +13,8 @@ import { clientName, finish, requestInfo, type Step } from './step.ts';
  * The password step. Unknown e-mail, wrong password, locked or disabled account all produce the
  * same page, status and message (the domain also equalises timing with a dummy argon2 verify).
  */
-const GENERIC_FAILURE = 'The e-mail address or password is incorrect, or the account is temporarily locked.';
+export const GENERIC_FAILURE =
+  'The e-mail address or password is incorrect, or the account is temporarily locked.';
 
 async function render(step: Step, csrf: string, email: string, error?: string): Promise<void> {
   const [name, connections] = await Promise.all([clientName(step), step.services.federation.buttons()]);
@@ -31,7 +32,8 @@ async function render(step: Step, csrf: string, email: string, error?: string): 
 }
 
 /** A second user's password on an interaction already bound to another user's pending sign-in. */
-const TAKEN = 'This sign-in was started with another account. Cancel it and start again to use this one.';
+export const TAKEN =
+  'This sign-in was started with another account. Cancel it and start again to use this one.';
 
 export const loginStep = {
   async show(step: Step, csrf: string): Promise<void> {
@@ -59,40 +61,59 @@ export const loginStep = {
     // no password is asked for or checked here.
     const routed = await step.services.federation.routeFor(email);
     if (routed) return toUpstream(step, routed, email.trim().slice(0, 254));
-    const password = form.password ?? '';
-    // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
-    let second = { required: false } as SecondStep;
-    const result = await step.services.login({
+    const outcome = await signInWithPassword(step, {
       email,
-      password,
-      info: requestInfo(step),
-      secondStepNeeded: async (user) => {
-        second = await step.services.mfa.secondStep({ userId: user.id, user, ...signInOf(step) });
-        return second.required;
-      },
+      password: form.password ?? '',
+      remember: form.remember === 'yes',
     });
-    if (!result.ok) return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
-    const remember = form.remember === 'yes';
-    if (second.required) {
-      const outcome = await toSecondFactor(step, result.userId, second, remember, false);
-      if (outcome === 'taken') {
-        step.ctx.status = 400;
-        return render(step, form.csrf ?? '', email.slice(0, 254), TAKEN);
-      }
-      return;
+    if (outcome === 'failed') return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
+    if (outcome === 'taken') {
+      step.ctx.status = 400;
+      return render(step, form.csrf ?? '', email.slice(0, 254), TAKEN);
     }
-    // The password alone finishes the interaction only when no second factor is needed.
-    await finish(step, {
-      login: {
-        accountId: result.userId,
-        acr: ACR.password,
-        amr: amrFor(null),
-        // Without "keep me signed in" the session cookie ends with the browser session.
-        remember,
-      },
-    });
   },
 };
+
+/**
+ * The password as a first step, shared by the login page and the link page (link.ts): checks it
+ * (lockout, equal timing and audit in the domain), then sends the browser to the second factor when
+ * one is needed, or finishes the interaction. `linking`: the password earns an offered link, made
+ * when the sign-in finishes — here, or after the second factor.
+ */
+export async function signInWithPassword(
+  step: Step,
+  input: { email: string; password: string; remember: boolean; linking?: boolean },
+): Promise<'failed' | 'taken' | 'done'> {
+  // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
+  let second = { required: false } as SecondStep;
+  const result = await step.services.login({
+    email: input.email,
+    password: input.password,
+    info: requestInfo(step),
+    secondStepNeeded: async (user) => {
+      second = await step.services.mfa.secondStep({ userId: user.id, user, ...signInOf(step) });
+      return second.required;
+    },
+  });
+  if (!result.ok) return 'failed';
+  if (second.required) {
+    const outcome = await toSecondFactor(step, result.userId, second, input.remember, false, input.linking);
+    return outcome === 'taken' ? 'taken' : 'done';
+  }
+  if (input.linking)
+    await step.services.federation.acceptLink({ uid: step.details.uid, userId: result.userId });
+  // The password alone finishes the interaction only when no second factor is needed.
+  await finish(step, {
+    login: {
+      accountId: result.userId,
+      acr: ACR.password,
+      amr: amrFor(null),
+      // Without "keep me signed in" the session cookie ends with the browser session.
+      remember: input.remember,
+    },
+  });
+  return 'done';
+}
 
 /**
  * Sends the browser to the connection's upstream for this interaction (unknown or disabled: a 400
@@ -113,7 +134,7 @@ export async function toUpstream(step: Step, connectionId: string, loginHint?: s
   step.ctx.redirect(url);
 }
 
-function signInOf(step: Step) {
+export function signInOf(step: Step) {
   return {
     clientId: String(step.details.params.client_id ?? ''),
     acrValues: step.details.params.acr_values,
@@ -136,12 +157,13 @@ function isStepUp(step: Step): boolean {
 }
 
 /** Stores the pending sign-in bound to this interaction and sends the browser to the MFA page. */
-async function toSecondFactor(
+export async function toSecondFactor(
   step: Step,
   userId: string,
   second: Extract<SecondStep, { required: true }>,
   remember: boolean,
   stepUp: boolean,
+  linking = false,
 ): Promise<'mfa' | 'taken'> {
   const outcome = await step.services.mfa.begin({
     userId,
@@ -151,6 +173,7 @@ async function toSecondFactor(
     remember,
     expiresAt: step.details.exp * 1000,
     stepUp,
+    linking,
   });
   if (outcome === 'mfa') {
     step.ctx.status = 303;

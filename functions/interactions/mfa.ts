@@ -85,6 +85,9 @@ async function complete(step: Step, csrf: string): Promise<void> {
   if (!pending.passed) throw new BadRequest(400, 'wrong_step');
   if (!step.services.mfa.strongEnough(pending)) return renderTooWeak(step, csrf);
   if (!(await step.services.mfa.finish(pending))) throw new BadRequest(400, 'wrong_step');
+  // The account is proven (password and factor) in this interaction: an offered link is made now.
+  if (pending.linking)
+    await step.services.federation.acceptLink({ uid: pending.uid, userId: pending.userId });
   await finish(step, {
     login: {
       accountId: pending.userId,

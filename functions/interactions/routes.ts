@@ -11,12 +11,13 @@ import { errorFields } from '../shared/logger.ts';
 import { renderPage, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
 import { refusal } from './federation-pages.ts';
+import { linkStep } from './link.ts';
 import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
 
 const ROUTE =
-  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -60,6 +61,10 @@ async function dispatch(
     if (details.prompt.name === 'consent') return consentStep.show(step, csrf);
     throw new BadRequest(400, 'unknown_prompt');
   }
+  if (action === 'link' && ctx.method === 'GET') {
+    if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
+    return linkStep.show(step, issueCsrf(ctx, step.path));
+  }
   if (action === 'mfa') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
     if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
@@ -70,6 +75,7 @@ async function dispatch(
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
+  if (action === 'link' && details.prompt.name === 'login') return linkStep.submit(step, form);
   if (action?.startsWith('federate/') && details.prompt.name === 'login')
     return toUpstream(step, action.slice('federate/'.length));
   if (action === 'confirm' && details.prompt.name === 'consent') return consentStep.submit(step);

@@ -53,11 +53,15 @@ export interface FederationServices {
    * The callback: the user the upstream vouched for, and whether it proved MFA this connection
    * trusts. Throws UpstreamRefused (audited) for anything else.
    */
-  finish(input: {
-    connectionId: string;
-    callbackUrl: URL;
-    browserKey: string;
-  }): Promise<{ uid: string; userId: string; upstreamMfa: boolean }>;
+  finish(input: { connectionId: string; callbackUrl: URL; browserKey: string }): Promise<
+    | { kind: 'signed-in'; uid: string; userId: string; upstreamMfa: boolean }
+    /** A new identity with an existing account's address: the user may prove that account to link it. */
+    | { kind: 'link-offered'; uid: string }
+  >;
+  /** The interaction's link offer as its page shows it, or null. */
+  linkOffer(uid: string): Promise<{ email: string; connectionName: string } | null>;
+  /** The interaction signed `userId` in: makes the offered link if it was for that account. */
+  acceptLink(input: { uid: string; userId: string }): Promise<boolean>;
   /** After a federated user's Sesame logout: the upstream's logout URL, or null to go on to `returnTo`. */
   logoutUrl(input: { userId: string; returnTo: string }): Promise<string | null>;
   /** Back from the upstream's logout: where Sesame's logout was going, or null. */
@@ -102,6 +106,7 @@ export interface MfaServices {
       stepUp: boolean;
       /** How the first step was taken; absent: the password. */
       first?: 'federation';
+      linking?: boolean;
     },
   ): Promise<'mfa' | 'taken'>;
   pending(uid: string): Promise<PendingSignIn | null>;

@@ -24,6 +24,22 @@ export const templates = {
 <button type="submit" class="secondary">Cancel and return to the application</button>
 </form>`,
 
+  linkAccount: `<h1>Connect your <%= it.connectionName %> sign-in</h1>
+<p>You already have an account at this sign-in service with the address <strong><%= it.email %></strong>.
+To use <%= it.connectionName %> for it from now on, sign in to that account once more.</p>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="password">Password of <%= it.email %></label>
+<input id="password" name="password" type="password" autocomplete="current-password" required autofocus<% if (it.error) { %> aria-describedby="form-error"<% } %>>
+<button type="submit">Sign in and connect</button>
+</form>
+<p class="sub">If this is not your account, or you have forgotten its password, cancel; nothing is connected.</p>
+<form method="post" action="<%= it.abort %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary">Cancel and return to the application</button>
+</form>`,
+
   consent: `<h1>Allow access?</h1>
 <p><strong><%= it.clientName %></strong> asks to:</p>
 <ul>

@@ -65,6 +65,28 @@ describe('DynamoDB federation stores', () => {
     assert.equal(await states.take('k2', 5_000), null, 'and gone');
   });
 
+  it('keeps a link offer for retries, hands it out once, and never after it expired', async () => {
+    const states = new DynamoFederationStateStore(dynamo.doc, store.tables.directory);
+    const offer = {
+      uid: 'uid-offer',
+      connectionId: 'acme-idp',
+      issuer: 'https://idp.example',
+      subject: 's-1',
+      userId: 'u-1',
+      expiresAt: 10_000,
+    };
+    await states.putOffer(offer);
+    assert.deepEqual(await states.offer('uid-offer', 5_000), offer);
+    assert.deepEqual(await states.offer('uid-offer', 5_000), offer, 'reading leaves it');
+    assert.equal(await states.offer('uid-offer', 10_001), null, 'expired');
+    const taken = await Promise.all([
+      states.takeOffer('uid-offer', 5_000),
+      states.takeOffer('uid-offer', 5_000),
+    ]);
+    assert.equal(taken.filter(Boolean).length, 1, 'one of two concurrent takers gets it');
+    assert.equal(await states.offer('uid-offer', 5_000), null, 'and it is gone');
+  });
+
   it('keeps an e-mail domain with one tenant', async () => {
     const tenants = new DynamoTenantStore(dynamo.doc, store.tables.directory);
     assert.equal(await tenants.create({ id: 'acme', name: 'Acme', createdAt: 'x' }), true);

@@ -11,6 +11,7 @@ import {
   setConnectionEnabled,
   trustConnectionMfa,
 } from '../../functions/domain/admin/federation.ts';
+import { finishTotp, startTotp } from '../../functions/domain/mfa/settings.ts';
 import {
   type EntraMock,
   type EvilUpstream,
@@ -20,6 +21,7 @@ import {
   startOktaMock,
 } from '../../functions/local/mock-upstreams.ts';
 import { FormClient } from '../support/browserless.ts';
+import { audits, submitCode, totpNow } from '../support/mfa.ts';
 import { addUser, PASSWORD, REDIRECT, redeem, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
@@ -367,6 +369,107 @@ describe('federated sign-ins last at most their own lifetime', () => {
     assert.match(stronger.page.url, /\/interaction\/[\w-]+$/, 'the sign-in page, not the second-factor page');
     assert.match(stronger.page.html, /name="password"/);
     assert.match(stronger.page.html, /Sign in with Acme acme-entra/);
+  });
+});
+
+describe('linking by proving the existing account', () => {
+  const LINK_PAGE = /\/interaction\/[\w-]+\/link$/;
+
+  it('offers the link to an existing account of the tenant, and makes it only after its password', {
+    timeout: 30_000,
+  }, async () => {
+    const olga = await createUser(deps(), {
+      email: 'olga@acme.example',
+      name: 'Olga',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    entra.signInAs({ preferred_username: 'olga@acme.example', email: 'olga@acme.example', name: 'Olga' });
+    const started = await viaConnection('acme-entra');
+    assert.match(started.page.url, LINK_PAGE, `the link page, not ${started.page.url}`);
+    assert.match(started.page.html, /Connect your Acme acme-entra sign-in/);
+    assert.match(started.page.html, /olga@acme\.example/);
+    assert.deepEqual(await deps().links.byUser(olga.id), [], 'nothing linked before the proof');
+
+    // Another browser cannot use this interaction's offer.
+    const stranger = await new FormClient().request(started.page.url);
+    assert.ok(stranger.status >= 400 && stranger.status < 500, `a stranger gets ${stranger.status}`);
+
+    const wrong = await started.browser.submit(
+      started.page,
+      '/link',
+      { password: 'not the password at all' },
+      REDIRECT,
+    );
+    assert.match(wrong.html, /incorrect/);
+    assert.deepEqual(await deps().links.byUser(olga.id), [], 'a wrong password links nothing');
+
+    const right = await started.browser.submit(wrong, '/link', { password: PASSWORD }, REDIRECT);
+    const { claims } = await idTokenOf({ ...started, page: right });
+    assert.equal(claims.sub, olga.id, 'signed in as the proven account');
+    const links = await deps().links.byUser(olga.id);
+    assert.equal(links.length, 1);
+    assert.equal(links[0]?.connectionId, 'acme-entra');
+    assert.equal(audits(sesame, 'federation.linked', olga.id).length, 1);
+
+    // From now on the provider alone signs Olga in.
+    entra.signInAs({ preferred_username: 'olga@acme.example', email: 'olga@acme.example', name: 'Olga' });
+    const next = await idTokenOf(await viaConnection('acme-entra'));
+    assert.equal(next.claims.sub, olga.id);
+    assert.deepEqual(next.claims.amr, ['fed']);
+  });
+
+  it('asks for the account’s second factor too, and links only when it passes', {
+    timeout: 30_000,
+  }, async () => {
+    const mika = await createUser(deps(), {
+      email: 'mika@acme.example',
+      name: 'Mika',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    const { secret } = await startTotp(deps(), mika.id, 'test');
+    assert.ok(
+      await finishTotp(deps(), { userId: mika.id, code: await totpNow(sesame, secret), owner: 'test' }),
+    );
+    sesame.clock.advance(30_000);
+
+    entra.signInAs({ preferred_username: 'mika@acme.example', email: 'mika@acme.example', name: 'Mika' });
+    const started = await viaConnection('acme-entra');
+    const mfa = await started.browser.submit(started.page, '/link', { password: PASSWORD }, REDIRECT);
+    assert.match(mfa.url, /\/mfa$/, `the second-factor page, not ${mfa.url}`);
+    assert.deepEqual(await deps().links.byUser(mika.id), [], 'the password alone links nothing');
+
+    const done = await submitCode(started, mfa, 'totp', await totpNow(sesame, secret));
+    const { claims } = await idTokenOf({ ...started, page: done });
+    assert.equal(claims.sub, mika.id);
+    assert.equal((await deps().links.byUser(mika.id)).length, 1, 'linked after the factor');
+  });
+
+  it('links nothing when the user cancels, and offers no link to an account of another tenant', {
+    timeout: 30_000,
+  }, async () => {
+    const nina = await createUser(deps(), {
+      email: 'nina@acme.example',
+      name: 'Nina',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    entra.signInAs({ preferred_username: 'nina@acme.example', email: 'nina@acme.example' });
+    const started = await viaConnection('acme-entra');
+    const cancelled = await started.browser.submit(started.page, '/abort', {}, REDIRECT);
+    assert.equal(new URL(cancelled.url).searchParams.get('error'), 'access_denied');
+    assert.deepEqual(await deps().links.byUser(nina.id), []);
+
+    // The offer is gone with the interaction: its link page answers with a page, not a form.
+    const again = await started.browser.request(started.page.url);
+    assert.ok(again.status >= 400 && again.status < 500);
+
+    const other = await createUser(deps(), { email: 'otto@acme.example', name: 'Otto', password: PASSWORD });
+    entra.signInAs({ preferred_username: 'otto@acme.example', email: 'otto@acme.example' });
+    const refusedPage = (await viaConnection('acme-entra')).page;
+    assert.equal(refusedPage.status, 403, 'an account of the default tenant is never offered');
+    assert.deepEqual(await deps().links.byUser(other.id), []);
   });
 });
 

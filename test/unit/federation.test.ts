@@ -12,9 +12,14 @@ import {
   trustConnectionMfa,
 } from '../../functions/domain/admin/federation.ts';
 import { isDomainError } from '../../functions/domain/errors.ts';
+import { acceptLinkOffer, offerLink } from '../../functions/domain/federation/link-offer.ts';
 import { routedConnection } from '../../functions/domain/federation/routing.ts';
 import { ENTRA_CONSUMER_TENANT, entraIssuer } from '../../functions/domain/federation/settings.ts';
-import { finishFederation, startFederation } from '../../functions/domain/federation/sign-in.ts';
+import {
+  type FederatedUser,
+  finishFederation,
+  startFederation,
+} from '../../functions/domain/federation/sign-in.ts';
 import { type Upstream, UpstreamRefused } from '../../functions/domain/federation/upstream.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 
@@ -97,6 +102,13 @@ async function world(kind: 'entra' | 'okta' = 'entra') {
   return { deps, script, connection, signIn, entraClaims, m };
 }
 
+/** finishFederation, which must have signed somebody in (not offered a link). */
+async function signedIn(...args: Parameters<typeof finishFederation>): Promise<FederatedUser> {
+  const result = await finishFederation(...args);
+  assert.equal(result.kind, 'signed-in');
+  return result as FederatedUser;
+}
+
 const refused = (reason: string) => (err: unknown) => err instanceof UpstreamRefused && err.reason === reason;
 
 describe('federation: settings', () => {
@@ -176,7 +188,7 @@ describe('federation: signing in', () => {
   it('creates a user just in time in the connection’s tenant, then finds the same user by the link', async () => {
     const { deps, script, signIn, entraClaims } = await world();
     script.claims(entraClaims());
-    const first = await finishFederation(deps, {
+    const first = await signedIn(deps, {
       browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn(),
@@ -186,7 +198,7 @@ describe('federation: signing in', () => {
     assert.equal(first.uid, 'uid-1');
     // Later: another pairwise `sub` (another app registration) and a new name; `oid` is the key.
     script.claims(entraClaims({ sub: 'other-pairwise', name: 'Anna B.' }));
-    const second = await finishFederation(deps, {
+    const second = await signedIn(deps, {
       browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn('uid-2'),
@@ -211,6 +223,29 @@ describe('federation: signing in', () => {
     assert.deepEqual(await deps.links.byConnection('acme-idp'), [], 'and no stray link');
   });
 
+  it('makes an offered link only for the offered account, once, before the interaction expires', async () => {
+    const { deps, connection } = await world();
+    const stored = await deps.connections.get(connection.id);
+    assert.ok(stored);
+    const a = await createUser(deps, { email: 'a@acme.example', name: 'A', tenantId: 'acme' });
+    const b = await createUser(deps, { email: 'b@acme.example', name: 'B', tenantId: 'acme' });
+    const identity = { issuer: stored.issuer, subject: 'dddddddd-0000-0000-0000-000000000004' };
+    const offer = (uid: string, expiresAt = deps.clock.now().getTime() + 60_000) =>
+      offerLink(deps, { uid, connection: stored, identity, userId: a.id, expiresAt });
+
+    await offer('uid-1');
+    assert.equal(await acceptLinkOffer(deps, { uid: 'uid-1', userId: b.id }), false, 'another account');
+    assert.equal(await acceptLinkOffer(deps, { uid: 'uid-1', userId: a.id }), false, 'used up by that try');
+    await offer('uid-2', deps.clock.now().getTime() - 1);
+    assert.equal(await acceptLinkOffer(deps, { uid: 'uid-2', userId: a.id }), false, 'expired');
+    assert.deepEqual(await deps.links.byConnection(stored.id), []);
+
+    await offer('uid-3');
+    assert.equal(await acceptLinkOffer(deps, { uid: 'uid-3', userId: a.id }), true);
+    assert.equal(await acceptLinkOffer(deps, { uid: 'uid-3', userId: a.id }), false, 'once');
+    assert.equal((await deps.links.find(stored.id, identity.issuer, identity.subject))?.userId, a.id);
+  });
+
   it('uses a link an administrator bound beforehand (Entra: the object id)', async () => {
     const { deps, script, signIn, entraClaims } = await world();
     const anna = await createUser(deps, { email: 'anna.m@acme.example', name: 'Anna', tenantId: 'acme' });
@@ -222,7 +257,7 @@ describe('federation: signing in', () => {
     script.claims(
       entraClaims({ oid: 'cccccccc-0000-0000-0000-000000000003', email: 'whatever@acme.example' }),
     );
-    const done = await finishFederation(deps, {
+    const done = await signedIn(deps, {
       browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn(),
@@ -240,7 +275,7 @@ describe('federation: signing in', () => {
     const { deps, script, signIn, entraClaims } = await world();
     script.claims(entraClaims());
     const back = await signIn();
-    await finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: back });
+    await signedIn(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: back });
     await assert.rejects(
       finishFederation(deps, { browserKey: KEY, connectionId: 'acme-idp', callbackUrl: back }),
       refused('state_unknown'),
@@ -379,7 +414,7 @@ describe('federation: signing in', () => {
       mapping: { claim: 'roles', value: 'Shop.Manager', clientId: 'shop', role: 'manager' },
     });
     script.claims(entraClaims({ groups: ['g-clerks', 'g-other'], roles: ['Shop.Manager'] }));
-    const { user } = await finishFederation(deps, {
+    const { user } = await signedIn(deps, {
       browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn(),
@@ -388,7 +423,7 @@ describe('federation: signing in', () => {
     // A person grants `manager` too; upstream then drops both.
     await deps.roles.grant(user.id, 'shop', 'manager', 'admin');
     script.claims(entraClaims({ groups: ['g-other'] }));
-    await finishFederation(deps, {
+    await signedIn(deps, {
       browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn('uid-2'),
@@ -405,7 +440,7 @@ describe('federation: signing in', () => {
     script.claims(entraClaims({ amr: ['pwd', 'mfa'] }));
     assert.equal(
       (
-        await finishFederation(deps, {
+        await signedIn(deps, {
           browserKey: KEY,
           connectionId: 'acme-idp',
           callbackUrl: await signIn(),
@@ -416,7 +451,7 @@ describe('federation: signing in', () => {
     await trustConnectionMfa(deps, OPERATOR, { id: 'acme-idp', amr: ['mfa'] });
     assert.equal(
       (
-        await finishFederation(deps, {
+        await signedIn(deps, {
           browserKey: KEY,
           connectionId: 'acme-idp',
           callbackUrl: await signIn('uid-2'),
@@ -427,7 +462,7 @@ describe('federation: signing in', () => {
     script.claims(entraClaims({ amr: ['pwd'] }));
     assert.equal(
       (
-        await finishFederation(deps, {
+        await signedIn(deps, {
           browserKey: KEY,
           connectionId: 'acme-idp',
           callbackUrl: await signIn('uid-3'),
@@ -444,7 +479,7 @@ describe('federation: signing in', () => {
     await addTenantDomain(deps, OPERATOR, { tenantId: 'acme', domain: 'unproved.example', verified: false });
     assert.equal(await routedConnection(deps, 'anna@unproved.example'), null);
     script.claims(entraClaims());
-    const { user } = await finishFederation(deps, {
+    const { user } = await signedIn(deps, {
       browserKey: KEY,
       connectionId: 'acme-idp',
       callbackUrl: await signIn(),

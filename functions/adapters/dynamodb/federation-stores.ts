@@ -5,6 +5,7 @@ import type {
   FederationState,
   FederationStateStore,
   IdentityLink,
+  LinkOffer,
   LinkStore,
   Tenant,
   TenantDomain,
@@ -216,6 +217,39 @@ export class DynamoFederationStateStore implements FederationStateStore {
       );
       const state = Attributes?.state as FederationState | undefined;
       return state && state.expiresAt > now ? state : null;
+    } catch (err) {
+      if (isConditionFailure(err)) return null;
+      throw err;
+    }
+  }
+  async putOffer(offer: LinkOffer): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.linkOffer(offer.uid), offer, expiresAt: Math.ceil(offer.expiresAt / 1000) },
+      }),
+    );
+  }
+
+  async offer(uid: string, now: number): Promise<LinkOffer | null> {
+    const offer = (await consistentGet(this.doc, this.table, keys.linkOffer(uid)))?.offer as
+      | LinkOffer
+      | undefined;
+    return offer && offer.expiresAt > now ? offer : null;
+  }
+
+  async takeOffer(uid: string, now: number): Promise<LinkOffer | null> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: keys.linkOffer(uid),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const offer = Attributes?.offer as LinkOffer | undefined;
+      return offer && offer.expiresAt > now ? offer : null;
     } catch (err) {
       if (isConditionFailure(err)) return null;
       throw err;

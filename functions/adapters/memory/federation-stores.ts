@@ -4,6 +4,7 @@ import type {
   FederationState,
   FederationStateStore,
   IdentityLink,
+  LinkOffer,
   LinkStore,
   Tenant,
   TenantDomain,
@@ -99,5 +100,18 @@ export class MemoryFederationStateStore implements FederationStateStore {
     const state = this.states.get(key);
     this.states.delete(key);
     return state && state.expiresAt > now ? state : null;
+  }
+  readonly offers = new Map<string, LinkOffer>();
+  async putOffer(offer: LinkOffer): Promise<void> {
+    this.offers.set(offer.uid, structuredClone(offer));
+  }
+  async offer(uid: string, now: number): Promise<LinkOffer | null> {
+    const offer = this.offers.get(uid);
+    return offer && offer.expiresAt > now ? structuredClone(offer) : null;
+  }
+  async takeOffer(uid: string, now: number): Promise<LinkOffer | null> {
+    const offer = this.offers.get(uid);
+    this.offers.delete(uid);
+    return offer && offer.expiresAt > now ? offer : null;
   }
 }

@@ -1,8 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createUser, newUserId } from '../accounts.ts';
 import { audit, type DomainDeps } from '../deps.ts';
+import { normaliseEmail } from '../email.ts';
 import { isDomainError } from '../errors.ts';
 import type { Connection, User } from '../ports.ts';
+import { offerLink } from './link-offer.ts';
 import { syncMappedRoles } from './roles.ts';
 import { domainOf } from './settings.ts';
 import { type RefusalReason, UpstreamRefused } from './upstream.ts';
@@ -88,11 +90,18 @@ export async function startFederation(
 }
 
 export interface FederatedUser {
+  kind: 'signed-in';
   uid: string;
   user: User;
   connection: Connection;
   /** The upstream proved MFA with an `acr`/`amr` value this connection trusts. */
   upstreamMfa: boolean;
+}
+
+/** A new identity with an existing account's address: linked only if the user proves that account. */
+export interface LinkOffered {
+  kind: 'link-offered';
+  uid: string;
 }
 
 /**
@@ -103,7 +112,7 @@ export interface FederatedUser {
 export async function finishFederation(
   deps: DomainDeps,
   input: { connectionId: string; callbackUrl: URL; browserKey: string },
-): Promise<FederatedUser> {
+): Promise<FederatedUser | LinkOffered> {
   const params = input.callbackUrl.searchParams;
   const now = deps.clock.now().getTime();
   const refuse = async (reason: RefusalReason, extra: { target?: string; uid?: string } = {}) => {
@@ -154,7 +163,18 @@ export async function finishFederation(
 
   let user: User;
   try {
-    user = await linkedUser(deps, connection, identity, claims);
+    const found = await linkedUser(deps, connection, identity, claims);
+    if ('existing' in found) {
+      await offerLink(deps, {
+        uid,
+        connection,
+        identity,
+        userId: found.existing,
+        expiresAt: state.expiresAt,
+      });
+      return { kind: 'link-offered', uid };
+    }
+    user = found;
   } catch (err) {
     if (err instanceof UpstreamRefused) return refuse(err.reason, { uid });
     throw err;
@@ -172,7 +192,7 @@ export async function finishFederation(
     target: user.id,
     details: { connection: connection.id, upstreamMfa },
   });
-  return { uid, user, connection, upstreamMfa };
+  return { kind: 'signed-in', uid, user, connection, upstreamMfa };
 }
 
 /**
@@ -222,15 +242,17 @@ function contactEmail(connection: Connection, claims: Record<string, unknown>): 
 
 /**
  * The user behind the identity link, or a new one (just in time) in the connection's tenant, with
- * no password. A new identity whose e-mail belongs to an existing account is refused, never linked:
- * e-mail addresses are mutable and reusable upstream.
+ * no password. A new identity whose e-mail belongs to an existing account is never linked by that
+ * address (addresses are mutable and reusable upstream): when the account is an enabled one of the
+ * connection's tenant, `existing` names it, for a link the user must earn by proving it (link-offer.ts);
+ * otherwise the sign-in is refused.
  */
 async function linkedUser(
   deps: DomainDeps,
   connection: Connection,
   identity: { issuer: string; subject: string },
   claims: Record<string, unknown>,
-): Promise<User> {
+): Promise<User | { existing: string }> {
   const link = await deps.links.find(connection.id, identity.issuer, identity.subject);
   if (link) {
     const user = await deps.users.findById(link.userId);
@@ -278,7 +300,12 @@ async function linkedUser(
     return user;
   } catch (err) {
     await deps.links.delete({ connectionId: connection.id, ...identity, userId, createdAt: '' });
-    if (isDomainError(err, 'email_taken')) throw new UpstreamRefused('email_taken');
+    if (isDomainError(err, 'email_taken')) {
+      const existing = await deps.users.findByEmailKey(normaliseEmail(email).emailKey);
+      if (existing && !existing.disabled && existing.tenantId === connection.tenantId)
+        return { existing: existing.id };
+      throw new UpstreamRefused('email_taken');
+    }
     if (isDomainError(err, 'invalid_email')) throw new UpstreamRefused('missing_claims');
     throw err;
   }
