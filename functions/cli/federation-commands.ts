@@ -8,6 +8,7 @@ import {
   listTenants,
   mapConnectionRole,
   removeConnection,
+  setConnectionCredential,
   setConnectionEnabled,
   showConnection,
   showTenant,
@@ -130,6 +131,14 @@ export const FEDERATION_COMMANDS: Command[] = [
         allowConsumer: v['allow-consumer'] === true,
       });
     },
+  },
+  {
+    noun: 'connection',
+    verb: 'set-credential',
+    summary: '--id ID --client-secret S   (replaces it; in use within a minute)',
+    options: { ...idOption, 'client-secret': { type: 'string' } },
+    run: (parts, _c, v) =>
+      setConnectionCredential(parts.deps, actor, { id: str(v, 'id'), clientSecret: str(v, 'client-secret') }),
   },
   {
     noun: 'connection',

@@ -6,6 +6,7 @@ import type {
   AuditEvent,
   AuditSink,
   ClientStore,
+  ConnectionSecrets,
   ConnectionStore,
   CredentialStore,
   FederationStateStore,
@@ -43,6 +44,8 @@ export interface DomainDeps extends Deps {
   mailer: Mailer;
   tenants: TenantStore;
   connections: ConnectionStore;
+  /** Each connection's client secret or private key: Secrets Manager on AWS, sealed locally. */
+  connectionSecrets: ConnectionSecrets;
   links: LinkStore;
   federationStates: FederationStateStore;
   /** The relying-party side of federation (openid-client, functions/federation/). */

@@ -399,7 +399,7 @@ export interface RoleMapping {
 
 /**
  * An upstream identity provider of one tenant (domain/federation/). The issuer is exact; the client
- * secret is sealed (SecretBox, bound to the connection id) and never leaves the domain.
+ * secret is kept apart, in ConnectionSecrets, and never leaves the domain.
  */
 export interface Connection {
   id: string;
@@ -410,7 +410,6 @@ export interface Connection {
   /** Entra: the customer's directory (tenant) id, checked against every token's `tid`. */
   entraTenantId?: string;
   clientId: string;
-  clientSecretSealed: string;
   scopes: string[];
   displayName: string;
   /** Shown as a "Sign in with …" button on the login page; otherwise it is reached by domain or `sesame_idp`. */
@@ -432,6 +431,20 @@ export interface ConnectionStore {
   /** Replaces an existing connection; false when it is gone. */
   replace(connection: Connection): Promise<boolean>;
   delete(id: string): Promise<void>;
+}
+
+/**
+ * The credential Sesame authenticates to one connection's upstream with: its client secret. On AWS one Secrets Manager secret per connection, written by
+ * the operator's admin CLI and only ever read by the Lambda; locally sealed (SecretBox, bound to the
+ * connection id) in the directory table. Never part of an admin view, never logged.
+ */
+export interface ConnectionSecrets {
+  /** Creates or replaces the connection's credential. */
+  put(connectionId: string, value: string): Promise<void>;
+  /** The credential, or null when the connection has none. */
+  get(connectionId: string): Promise<string | null>;
+  /** Deletes it for good; nothing happens when there is none. */
+  delete(connectionId: string): Promise<void>;
 }
 
 /**

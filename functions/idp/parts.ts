@@ -15,11 +15,16 @@ import {
   DynamoFederationStateStore,
   DynamoLinkStore,
   DynamoTenantStore,
+  SealedConnectionSecrets,
 } from '../adapters/dynamodb/federation-stores.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
 import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
 import { mailerFor } from '../adapters/mail/index.ts';
+import {
+  cachedConnectionSecrets,
+  SecretsManagerConnectionSecrets,
+} from '../adapters/secrets/connection-secrets.ts';
 import { secretBox } from '../adapters/secrets/secret-box.ts';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
 import { ttlCache } from '../adapters/ttl-cache.ts';
@@ -34,7 +39,7 @@ import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
 import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
 import { authenticatePassword } from '../domain/login.ts';
-import type { Mailer, SecretStore, User } from '../domain/ports.ts';
+import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
 import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
@@ -51,6 +56,21 @@ function secretStore(config: Config, doc: ReturnType<typeof createDynamo>['doc']
     return new SecretsManagerSecretStore(new SecretsManagerClient({}), { prefix: config.secretStore.prefix });
   }
   return new DynamoSecretStore(doc, config.tables.directory);
+}
+
+/** Where connection credentials live: Secrets Manager on AWS (read at most once a minute), else sealed in the directory table. */
+function connectionSecrets(
+  config: Config,
+  doc: ReturnType<typeof createDynamo>['doc'],
+  box: SecretBox,
+): ConnectionSecrets {
+  if (config.secretStore.kind === 'secretsmanager') {
+    const store = new SecretsManagerConnectionSecrets(new SecretsManagerClient({}), {
+      prefix: config.secretStore.prefix,
+    });
+    return cachedConnectionSecrets(store, { ttlMs: 60_000 });
+  }
+  return new SealedConnectionSecrets(doc, config.tables.directory, box);
 }
 
 /** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
@@ -75,6 +95,7 @@ export function createDynamoParts(
     logger,
   );
   const secrets = secretStore(config, doc);
+  const box = secretBox(secrets);
   const deps: DomainDeps = {
     users,
     clients,
@@ -84,10 +105,11 @@ export function createDynamoParts(
     config,
     credentials: new DynamoCredentialStore(doc, config.tables.directory),
     signIns: new DynamoSignInStore(doc, config.tables.directory),
-    box: secretBox(secrets),
+    box,
     mailer: options.mailer ?? mailerFor(config),
     tenants: new DynamoTenantStore(doc, config.tables.directory),
     connections: new DynamoConnectionStore(doc, config.tables.directory),
+    connectionSecrets: connectionSecrets(config, doc, box),
     links: new DynamoLinkStore(doc, config.tables.directory),
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
     upstream: upstreamClient({ allowLoopbackHttp: isLocalIssuer(config.issuer), logger }),

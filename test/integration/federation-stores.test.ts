@@ -1,12 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
+import { keys } from '../../functions/adapters/dynamodb/directory-keys.ts';
 import {
+  DynamoConnectionStore,
   DynamoFederationStateStore,
   DynamoLinkStore,
   DynamoTenantStore,
+  SealedConnectionSecrets,
 } from '../../functions/adapters/dynamodb/federation-stores.ts';
 import { DynamoRoleStore } from '../../functions/adapters/dynamodb/role-store.ts';
+import { MemorySecretStore } from '../../functions/adapters/memory/stores.ts';
+import { secretBox } from '../../functions/adapters/secrets/secret-box.ts';
 import { startTestStore, type TestStore } from '../support/store.ts';
 
 /** The federation stores' conditions on a DynamoDB-compatible server: uniqueness and single use. */
@@ -122,5 +128,31 @@ describe('DynamoDB federation stores', () => {
     assert.ok((await roles.rolesIn('u', 'shop')).includes('manager'), 'the person’s grant stays');
     await roles.revoke('u', 'shop', 'manager');
     assert.ok(!(await roles.rolesIn('u', 'shop')).includes('manager'));
+  });
+
+  it('seals a connection’s credential in an item of its own, openable for that connection only', async () => {
+    const table = store.tables.directory;
+    const credentials = new SealedConnectionSecrets(dynamo.doc, table, secretBox(new MemorySecretStore()));
+    const connections = new DynamoConnectionStore(dynamo.doc, table);
+    assert.equal(await credentials.get('acme'), null);
+    await credentials.put('acme', 'TOP-SECRET-VALUE');
+    assert.equal(await credentials.get('acme'), 'TOP-SECRET-VALUE');
+    await credentials.put('acme', 'ROTATED-VALUE');
+    assert.equal(await credentials.get('acme'), 'ROTATED-VALUE');
+
+    const { Item } = await dynamo.doc.send(
+      new GetCommand({ TableName: table, Key: keys.connectionCredential('acme') }),
+    );
+    assert.ok(Item && !JSON.stringify(Item).includes('ROTATED-VALUE'), 'sealed at rest');
+    assert.deepEqual(await connections.list(), [], 'no connection listing reads it');
+    // Moved to another connection's key (a table edit), it does not open.
+    await dynamo.doc.send(
+      new PutCommand({ TableName: table, Item: { ...Item, ...keys.connectionCredential('beta') } }),
+    );
+    await assert.rejects(credentials.get('beta'));
+
+    await credentials.delete('acme');
+    await credentials.delete('acme');
+    assert.equal(await credentials.get('acme'), null);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  MemoryConnectionSecrets,
   MemoryConnectionStore,
   MemoryFederationStateStore,
   MemoryLinkStore,
@@ -18,6 +19,7 @@ export function memoryFederation(upstream: Upstream = noUpstream) {
   return {
     tenants: new MemoryTenantStore(),
     connections: new MemoryConnectionStore(),
+    connectionSecrets: new MemoryConnectionSecrets(),
     links: new MemoryLinkStore(),
     federationStates: new MemoryFederationStateStore(),
     upstream,

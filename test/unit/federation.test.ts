@@ -175,11 +175,12 @@ describe('federation: settings', () => {
     assert.equal(ok.issuer, 'https://idp.example/oauth2/default');
   });
 
-  it('never returns or stores the client secret in the clear', async () => {
+  it('keeps the client secret apart from the connection and never returns it', async () => {
     const { deps, connection } = await world();
     assert.ok(!JSON.stringify(connection).includes('upstream secret'));
     const stored = await deps.connections.get('acme-idp');
-    assert.ok(stored && !stored.clientSecretSealed.includes('upstream secret'));
+    assert.ok(stored && !JSON.stringify(stored).includes('upstream secret'));
+    assert.equal(await deps.connectionSecrets.get('acme-idp'), 'upstream secret');
     assert.equal(connection.callbackUrl, `${LOCAL}/federation/acme-idp/callback`);
   });
 });

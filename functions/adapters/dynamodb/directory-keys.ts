@@ -34,6 +34,8 @@ export const keys = {
   tenantDomainPrefix: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, prefix: 'DOMAIN#' }),
   connection: (id: string) => ({ pk: 'CONNECTION', sk: id }),
   connectionPartition: 'CONNECTION',
+  /** A connection's sealed client credential (local store only; Secrets Manager on AWS), outside its listing. */
+  connectionCredential: (id: string) => ({ pk: `CONNECTION#${id}`, sk: 'CREDENTIAL' }),
   /**
    * An identity link, in its connection's partition (unique by a conditional put; `byConnection` is
    * one Query), and its copy in the user's partition (`byUser`).

@@ -1,12 +1,14 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   Connection,
+  ConnectionSecrets,
   ConnectionStore,
   FederationState,
   FederationStateStore,
   IdentityLink,
   LinkOffer,
   LinkStore,
+  SecretBox,
   Tenant,
   TenantDomain,
   TenantStore,
@@ -134,6 +136,40 @@ export class DynamoConnectionStore implements ConnectionStore {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.connection(id) }));
   }
 }
+
+/**
+ * Connection credentials where there is no Secrets Manager (npm start, tests, DynamoDB Local): sealed
+ * with the SecretBox (AES-256-GCM under the MFA keys), bound to the connection id, in an item of
+ * their own so that listing connections (the login page's buttons) never reads them.
+ */
+export class SealedConnectionSecrets implements ConnectionSecrets {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly box: SecretBox,
+  ) {}
+
+  async put(connectionId: string, value: string): Promise<void> {
+    const sealed = await this.box.seal(value, aad(connectionId));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.connectionCredential(connectionId), sealed } }),
+    );
+  }
+
+  async get(connectionId: string): Promise<string | null> {
+    const item = await consistentGet(this.doc, this.table, keys.connectionCredential(connectionId));
+    return typeof item?.sealed === 'string' ? this.box.open(item.sealed, aad(connectionId)) : null;
+  }
+
+  async delete(connectionId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: keys.connectionCredential(connectionId) }),
+    );
+  }
+}
+
+/** A sealed credential opens only for the connection it was sealed for. */
+const aad = (connectionId: string) => `connection:${connectionId}`;
 
 /** Identity links: unique in the connection's partition, copied into the user's. */
 export class DynamoLinkStore implements LinkStore {

@@ -1,5 +1,6 @@
 import type {
   Connection,
+  ConnectionSecrets,
   ConnectionStore,
   FederationState,
   FederationStateStore,
@@ -63,6 +64,20 @@ export class MemoryConnectionStore implements ConnectionStore {
   }
   async delete(id: string): Promise<void> {
     this.connections.delete(id);
+  }
+}
+
+/** Credentials by connection id, for unit tests (the local store seals them: SealedConnectionSecrets). */
+export class MemoryConnectionSecrets implements ConnectionSecrets {
+  readonly values = new Map<string, string>();
+  async put(connectionId: string, value: string): Promise<void> {
+    this.values.set(connectionId, value);
+  }
+  async get(connectionId: string): Promise<string | null> {
+    return this.values.get(connectionId) ?? null;
+  }
+  async delete(connectionId: string): Promise<void> {
+    this.values.delete(connectionId);
   }
 }
 

@@ -27,8 +27,8 @@ import type { AdminDeps } from './users.ts';
 
 /**
  * Tenants, their e-mail domains, connections to upstream identity providers and identity links, as
- * actor-scoped use cases (the CLI today; the admin API and console later). Client secrets are sealed
- * here and never returned: `connectionView` leaves them out.
+ * actor-scoped use cases (the CLI today; the admin API and console later). Client credentials go to
+ * ConnectionSecrets and are never returned.
  */
 
 export async function addTenant(
@@ -129,8 +129,8 @@ export interface ConnectionInput {
   upstreamLogout?: boolean;
 }
 
-/** What an administrator sees of a connection: never the secret. */
-export type ConnectionView = Omit<Connection, 'clientSecretSealed'> & {
+/** What an administrator sees of a connection: never its credential. */
+export type ConnectionView = Connection & {
   callbackUrl: string;
   /** With `upstreamLogout`: where the upstream's logout returns to (register it upstream too). */
   loggedOutUrl?: string;
@@ -169,7 +169,6 @@ export async function addConnection(
     issuer,
     ...(input.type === 'entra' ? { entraTenantId: (input.entraTenantId ?? '').toLowerCase() } : {}),
     clientId: input.clientId.trim(),
-    clientSecretSealed: await deps.box.seal(input.clientSecret, `connection:${id}`),
     scopes: checkScopes(input.scopes, input.type),
     displayName: input.displayName ? checkName(input.displayName) : id,
     button: input.button === true,
@@ -180,6 +179,13 @@ export async function addConnection(
     createdAt: deps.clock.now().toISOString(),
   };
   if (!(await deps.connections.create(connection))) throw new DomainError('connection_exists', id);
+  // Written once the id is ours (never over another connection's), undone if it cannot be.
+  try {
+    await deps.connectionSecrets.put(id, input.clientSecret);
+  } catch (err) {
+    await deps.connections.delete(id);
+    throw err;
+  }
   for (const d of domains) await routeDomain(deps, d, input.tenantId, id);
   await audit(deps, {
     type: 'connection.created',
@@ -203,7 +209,8 @@ async function routeDomain(
 }
 
 async function view(deps: AdminDeps, c: Connection): Promise<ConnectionView> {
-  const { clientSecretSealed: _secret, ...rest } = c;
+  // Connections stored before credentials moved to ConnectionSecrets may still hold a sealed secret.
+  const { clientSecretSealed: _legacy, ...rest } = c as Connection & { clientSecretSealed?: string };
   const domains = (await deps.tenants.domainsOf(c.tenantId))
     .filter((d) => d.connectionId === c.id)
     .map((d) => d.domain);
@@ -291,6 +298,29 @@ export async function trustConnectionMfa(
 }
 
 /**
+ * Replaces the connection's client secret. Sign-ins use it within a minute (the Lambda reads
+ * credentials at most once a minute per container), so keep the old one valid upstream until then.
+ */
+export async function setConnectionCredential(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { id: string; clientSecret: string },
+): Promise<ConnectionView> {
+  const current = await existingConnection(deps, input.id);
+  await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId });
+  if (!input.clientSecret) throw invalid('client_secret');
+  await deps.connectionSecrets.put(current.id, input.clientSecret);
+  await audit(deps, {
+    type: 'connection.credential_set',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: current.id,
+    details: { method: 'client_secret_post' },
+  });
+  return view(deps, current);
+}
+
+/**
  * Disabling (or removing) a connection ends the sessions and refresh tokens of everyone linked
  * through it: they signed in on the upstream's word, which no longer counts.
  */
@@ -320,6 +350,8 @@ export async function removeConnection(deps: AdminDeps, actor: Actor, id: string
       const { connectionId: _gone, ...rest } = d;
       await deps.tenants.putDomain(rest);
     }
+  // The credential first: if deleting it fails, the connection is still there to remove again.
+  await deps.connectionSecrets.delete(id);
   await deps.connections.delete(id);
   await audit(deps, { type: 'connection.removed', outcome: 'success', actor: actorId(actor), target: id });
 }

@@ -4,6 +4,7 @@ import { audit, type DomainDeps } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
 import { isDomainError } from '../errors.ts';
 import type { Connection, User } from '../ports.ts';
+import { connectionCredential } from './credential.ts';
 import { offerLink } from './link-offer.ts';
 import { syncMappedRoles } from './roles.ts';
 import { domainOf } from './settings.ts';
@@ -37,9 +38,8 @@ export async function usableConnection(deps: DomainDeps, id: string): Promise<Co
   return connection && !connection.disabled ? connection : null;
 }
 
-/** The connection's client secret, for a call to its upstream. */
-export const secretOf = (deps: DomainDeps, c: Connection) =>
-  deps.box.open(c.clientSecretSealed, `connection:${c.id}`);
+/** The connection's credential (client secret or private key), for a call to its upstream. */
+export const secretOf = (deps: DomainDeps, c: Connection) => connectionCredential(deps, c);
 
 /** Starts the upstream leg of interaction `uid`: returns where to send the browser. */
 /** A fresh browser key, for the cookie that binds an upstream leg to the browser that starts it. */
