@@ -1,5 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { CONNECTION_SECRETS_FOLDER } from './construct/environment.ts';
 import type { SesameIdentityProvider } from './construct/identity-provider.ts';
 
 /** Every cdk-nag finding Sesame accepts, each with the reason it is acceptable. */
@@ -28,6 +29,10 @@ export const REASONS = {
   IAM4:
     'CDK-created account-level role that lets API Gateway write access and execution logs; ' +
     'AmazonAPIGatewayPushToCloudWatchLogs is the policy AWS documents for it, and it holds no data permissions.',
+  IAM5:
+    'The idp Lambda reads upstream connection credentials, one secret per connection, which operators create ' +
+    'with the admin CLI after deployment: their names are known only by prefix, and Secrets Manager adds a random ' +
+    'suffix to every ARN. The grant is GetSecretValue alone, on <prefix>connections/* alone.',
   APIG3:
     "LocalStack stack only: WAF is not available in LocalStack's free edition. The production stack associates a " +
     'regional WAF web ACL with this stage.',
@@ -51,4 +56,17 @@ export function acknowledgeNagFindings(sesame: SesameIdentityProvider): void {
     );
   }
   if (!sesame.waf) ack(api.deploymentStage, 'APIG3', REASONS.APIG3);
+  const idpPolicy = sesame.idp.role.node.tryFindChild('DefaultPolicy');
+  if (idpPolicy) ack(idpPolicy, `IAM5[Resource::${connectionSecretsAsNagNamesIt(sesame)}]`, REASONS.IAM5);
+}
+
+/** The ARN pattern of the connection credentials as cdk-nag names it: pseudo parameters as `<AWS::Name>`. */
+function connectionSecretsAsNagNamesIt(sesame: SesameIdentityProvider): string {
+  const stack = Stack.of(sesame);
+  const pseudo = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
+  const partition = pseudo(stack.partition, 'Partition');
+  const region = pseudo(stack.region, 'Region');
+  const account = pseudo(stack.account, 'AccountId');
+  const name = `${sesame.data.secretsPrefix}${CONNECTION_SECRETS_FOLDER}*`;
+  return `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}`;
 }

@@ -12,6 +12,12 @@ export interface DeployedNames {
 export const SECRET_NAMES = ['oidc-signing-keys', 'cookie-keys', 'mfa-keys'] as const;
 
 /**
+ * Connection credentials are secrets `<prefix>connections/<id>`, created by the operator's admin CLI
+ * (functions/adapters/secrets/connection-secrets.ts), not by the stack.
+ */
+export const CONNECTION_SECRETS_FOLDER = 'connections/';
+
+/**
  * Props → the environment variables functions/config/config.ts reads. Only settings that were given
  * are passed, so the application's secure defaults apply to everything else (one source of defaults).
  */

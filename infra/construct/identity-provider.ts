@@ -1,11 +1,11 @@
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SesameData, type TableKind } from './data.ts';
 import { SesameEdge, STAGE_NAME } from './edge.ts';
-import { lambdaEnvironment } from './environment.ts';
+import { CONNECTION_SECRETS_FOLDER, lambdaEnvironment } from './environment.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SesameFunction } from './idp-function.ts';
 import { SesameMail } from './mail.ts';
 import { SesameMonitoring } from './monitoring.ts';
@@ -50,6 +50,11 @@ export class SesameIdentityProvider extends Construct {
   readonly mail: SesameMail | undefined;
   /** The OIDC issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
   readonly issuer: string;
+  /**
+   * The ARN pattern of the connection credentials (`<prefix>connections/*`): operators create them
+   * with the admin CLI, the idp Lambda may only read them.
+   */
+  readonly connectionSecretsArn: string;
 
   constructor(scope: Construct, id: string, props: SesameIdentityProviderProps = {}) {
     super(scope, id);
@@ -121,6 +126,21 @@ export class SesameIdentityProvider extends Construct {
 
     this.#grantData(this.idp.role);
     this.#grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue']);
+    this.connectionSecretsArn = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      // Secrets Manager appends a random suffix (-AbCdEf) to every secret's ARN: hence the `*`.
+      resourceName: `${this.data.secretsPrefix}${CONNECTION_SECRETS_FOLDER}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // Read only, that folder only; the secrets are encrypted with the data key, which #grantSecrets
+    // already lets the function use through Secrets Manager.
+    this.idp.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [this.connectionSecretsArn],
+      }),
+    );
     if (props.email) {
       this.mail = new SesameMail(this, 'Mail', props.email);
       this.mail.grantSend(this.idp.role);

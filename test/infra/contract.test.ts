@@ -6,8 +6,9 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { connectionSecretName } from '../../functions/adapters/secrets/connection-secrets.ts';
 import { configFromEnv } from '../../functions/config/config.ts';
-import { lambdaEnvironment } from '../../infra/construct/environment.ts';
+import { CONNECTION_SECRETS_FOLDER, lambdaEnvironment } from '../../infra/construct/environment.ts';
 import { SesameIdentityProvider } from '../../infra/construct/identity-provider.ts';
 import { REASONS } from '../../infra/nag.ts';
 import { stubCode, synthApp } from './support.ts';
@@ -46,6 +47,15 @@ describe('the Lambda environment contract', () => {
   it('passes nothing for unset settings, so the secure defaults (3 attempts, 10 minutes) apply', () => {
     const config = configFromEnv(lambdaEnvironment({}, names));
     assert.deepEqual(config.lockout, { maxAttempts: 3, durationSeconds: 600 });
+  });
+
+  it('names connection credentials inside the folder the construct lets the Lambda read', () => {
+    const config = configFromEnv(lambdaEnvironment({}, names));
+    assert.deepEqual(config.secretStore, { kind: 'secretsmanager', prefix: names.secretsPrefix });
+    assert.equal(
+      connectionSecretName(names.secretsPrefix, 'acme-entra'),
+      `${names.secretsPrefix}${CONNECTION_SECRETS_FOLDER}acme-entra`,
+    );
   });
 });
 

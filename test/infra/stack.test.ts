@@ -162,6 +162,50 @@ describe('IAM', () => {
     assert.equal(writers.length, 1);
   });
 
+  it('lets the idp Lambda read connection credentials, and only read them, under <prefix>connections/ only', () => {
+    /** A resource as text: references and pseudo parameters as `<Name>`. */
+    const text = (v: unknown): string =>
+      typeof v === 'string'
+        ? v
+        : JSON.stringify(v).includes('Fn::Join')
+          ? (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(text).join('')
+          : `<${Object.values(v as Record<string, string>)[0]}>`;
+    const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map(text);
+    const touching = statements().filter((s) => resourcesOf(s).some((r) => r.includes('connections/')));
+    assert.equal(touching.length, 1, 'one statement names the connection credentials');
+    const [grant] = touching as [Statement];
+    assert.deepEqual(actionsOf(grant), ['secretsmanager:GetSecretValue'], 'read only');
+    assert.deepEqual(resourcesOf(grant), [
+      'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:sesame/Sesame/connections/*',
+    ]);
+    // The one wildcard is Secrets Manager's random ARN suffix, after the folder: nothing above it.
+    assert.equal(resourcesOf(grant)[0]?.indexOf('*'), (resourcesOf(grant)[0]?.length ?? 0) - 1);
+
+    const fnRole = (idpFunction().Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const holders = Object.values(resources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('connections/'),
+    );
+    assert.deepEqual(
+      holders.map((p) => p.Properties.Roles),
+      [[{ Ref: fnRole }]],
+      'the idp function role, and no other role',
+    );
+    // The secrets are encrypted with the data key: the same role may decrypt with it through Secrets Manager.
+    const [holder] = holders;
+    assert.ok(holder);
+    const idpStatements = (holder.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const decrypt = idpStatements.filter(
+      (s) => actionsOf(s).includes('kms:Decrypt') && JSON.stringify(s.Condition).includes('secretsmanager.'),
+    );
+    assert.equal(decrypt.length, 1);
+    assert.match(JSON.stringify(decrypt[0]?.Resource), /DataKey/);
+
+    const writes = /^secretsmanager:(Create|Put|Update|Delete|Restore|Tag|Untag|Rotate|PutResourcePolicy)/;
+    for (const s of statements())
+      if (actionsOf(s).some((a) => writes.test(a)))
+        assert.ok(!resourcesOf(s).some((r) => r.includes('connections')), 'no role of the stack writes them');
+  });
+
   it('attaches no AWS managed policy to Sesame function roles', () => {
     for (const [id, role] of Object.entries(resources('AWS::IAM::Role'))) {
       if (id.includes('CloudWatchRole')) continue;
