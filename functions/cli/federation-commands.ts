@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { OPERATOR } from '../domain/admin/actor.ts';
 import {
   addConnection,
@@ -14,6 +15,7 @@ import {
   showTenant,
   trustConnectionMfa,
 } from '../domain/admin/federation.ts';
+import type { CredentialInput } from '../domain/federation/credential.ts';
 import { isLocalIssuer } from '../domain/federation/settings.ts';
 import type { ConnectionType } from '../domain/ports.ts';
 import { type Command, list, str, UsageError, type Values } from './options.ts';
@@ -38,6 +40,36 @@ const csvList = (v: Values, name: string): string[] =>
     .filter(Boolean);
 
 const idOption = { id: { type: 'string' } } as const;
+
+/** How Sesame authenticates upstream: a client secret, or a key pair for private_key_jwt. */
+const credentialOptions = {
+  'client-secret': { type: 'string' },
+  'private-key-file': { type: 'string' },
+  'certificate-file': { type: 'string' },
+} as const;
+const CREDENTIAL_USAGE = '(--client-secret S | --private-key-file key.pem --certificate-file cert.pem)';
+
+/** Exactly one of the two ways; the files are read here and checked by the use case. */
+function credential(v: Values): CredentialInput {
+  const secret = optional(v, 'client-secret');
+  const keyFile = optional(v, 'private-key-file');
+  const certFile = optional(v, 'certificate-file');
+  const pair = keyFile !== undefined || certFile !== undefined;
+  if (secret !== undefined && pair)
+    throw new UsageError('give --client-secret or --private-key-file with --certificate-file, not both');
+  if (!pair) return { clientSecret: str(v, 'client-secret') };
+  return { privateKey: readPem(v, 'private-key-file'), certificate: readPem(v, 'certificate-file') };
+}
+
+function readPem(v: Values, name: string): string {
+  const path = str(v, name);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    // The path and the error's code only: never the content.
+    throw new UsageError(`--${name}: cannot read ${path} (${(err as { code?: string }).code ?? 'error'})`);
+  }
+}
 
 export const FEDERATION_COMMANDS: Command[] = [
   {
@@ -87,14 +119,13 @@ export const FEDERATION_COMMANDS: Command[] = [
   {
     noun: 'connection',
     verb: 'add',
-    summary:
-      '--id ID --tenant T --type entra|okta|oidc --client-id C --client-secret S (--entra-tenant-id GUID [--authority URL] | --issuer URL) [--scopes "openid email profile"] [--display-name N] [--domains d1,d2] [--button] [--upstream-logout] [--allow-consumer]',
+    summary: `--id ID --tenant T --type entra|okta|oidc --client-id C ${CREDENTIAL_USAGE} (--entra-tenant-id GUID [--authority URL] | --issuer URL) [--scopes "openid email profile"] [--display-name N] [--domains d1,d2] [--button] [--upstream-logout] [--allow-consumer]`,
     options: {
       id: { type: 'string' },
       tenant: { type: 'string' },
       type: { type: 'string' },
       'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
+      ...credentialOptions,
       'entra-tenant-id': { type: 'string' },
       authority: { type: 'string' },
       issuer: { type: 'string' },
@@ -118,7 +149,7 @@ export const FEDERATION_COMMANDS: Command[] = [
         tenantId: str(v, 'tenant'),
         type,
         clientId: str(v, 'client-id'),
-        clientSecret: str(v, 'client-secret'),
+        ...credential(v),
         ...(type === 'entra' ? { entraTenantId: str(v, 'entra-tenant-id') } : { issuer: str(v, 'issuer') }),
         ...(optional(v, 'authority') !== undefined ? { authority: optional(v, 'authority') as string } : {}),
         ...(scopes !== undefined ? { scopes: scopes.split(/\s+/).filter(Boolean) } : {}),
@@ -135,10 +166,9 @@ export const FEDERATION_COMMANDS: Command[] = [
   {
     noun: 'connection',
     verb: 'set-credential',
-    summary: '--id ID --client-secret S   (replaces it; in use within a minute)',
-    options: { ...idOption, 'client-secret': { type: 'string' } },
-    run: (parts, _c, v) =>
-      setConnectionCredential(parts.deps, actor, { id: str(v, 'id'), clientSecret: str(v, 'client-secret') }),
+    summary: `--id ID ${CREDENTIAL_USAGE}   (replaces it; in use within a minute)`,
+    options: { ...idOption, ...credentialOptions },
+    run: (parts, _c, v) => setConnectionCredential(parts.deps, actor, { id: str(v, 'id'), ...credential(v) }),
   },
   {
     noun: 'connection',

@@ -398,8 +398,20 @@ export interface RoleMapping {
 }
 
 /**
+ * private_key_jwt towards an upstream: the certificate of the key pair whose private key is the
+ * connection's credential (ConnectionSecrets). Public data, shown by `connection show`.
+ */
+export interface ConnectionCertificate {
+  /** `x5t#S256`: base64url of the SHA-256 of the certificate's DER, sent in every client assertion's header. */
+  x5tS256: string;
+  /** The certificate's notAfter (ISO 8601): upstreams refuse its key's assertions from then on. */
+  expiresAt: string;
+}
+
+/**
  * An upstream identity provider of one tenant (domain/federation/). The issuer is exact; the client
- * secret is kept apart, in ConnectionSecrets, and never leaves the domain.
+ * credential (a client secret, or the private key for private_key_jwt) is kept apart, in
+ * ConnectionSecrets, and never leaves the domain.
  */
 export interface Connection {
   id: string;
@@ -410,6 +422,11 @@ export interface Connection {
   /** Entra: the customer's directory (tenant) id, checked against every token's `tid`. */
   entraTenantId?: string;
   clientId: string;
+  /**
+   * Set: Sesame authenticates at the upstream's token endpoint with private_key_jwt, signing with the
+   * private key of this certificate. Absent: client_secret_post with the client secret.
+   */
+  certificate?: ConnectionCertificate;
   scopes: string[];
   displayName: string;
   /** Shown as a "Sign in with …" button on the login page; otherwise it is reached by domain or `sesame_idp`. */
@@ -434,7 +451,8 @@ export interface ConnectionStore {
 }
 
 /**
- * The credential Sesame authenticates to one connection's upstream with: its client secret. On AWS one Secrets Manager secret per connection, written by
+ * The credential Sesame authenticates to one connection's upstream with: its client secret, or the
+ * PEM private key of private_key_jwt. On AWS one Secrets Manager secret per connection, written by
  * the operator's admin CLI and only ever read by the Lambda; locally sealed (SecretBox, bound to the
  * connection id) in the directory table. Never part of an admin view, never logged.
  */

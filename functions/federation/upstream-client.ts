@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { type Upstream, UpstreamRefused } from '../domain/federation/upstream.ts';
-import type { Connection } from '../domain/ports.ts';
+import type { Connection, ConnectionCertificate } from '../domain/ports.ts';
 import type { Logger } from '../shared/logger.ts';
 import { upstreamFetch } from './upstream-fetch.ts';
 
@@ -12,6 +12,8 @@ import { upstreamFetch } from './upstream-fetch.ts';
  * only (never `none` or HS*), `iss`, `aud`, `azp`, `exp` and `nonce` checked by the library, and `iat`
  * here (at most 60 s ahead, at most 10 minutes old). Every request goes through the SSRF-safe fetch.
  * JWKS are cached with the discovered configuration per container and refetched on an unknown `kid`.
+ * At the token endpoint Sesame authenticates with the connection's client secret (client_secret_post)
+ * or, when the connection has a certificate, with private_key_jwt (`clientAuthentication`).
  */
 export interface UpstreamClientOptions {
   /** Plain http to loopback issuers: `npm start` and tests only (Sesame's own issuer is loopback http). */
@@ -28,12 +30,23 @@ const MAX_AGE_SECONDS = 10 * 60;
 export function upstreamClient(options: UpstreamClientOptions): Upstream {
   const fetchUpstream = upstreamFetch({ allowLoopbackHttp: options.allowLoopbackHttp });
   const now = options.now ?? (() => Date.now());
-  /** Discovered configurations by connection, issuer, client and secret: a changed connection rediscovers. */
+  /**
+   * Discovered configurations by connection, issuer, client and credential (and certificate): a
+   * changed connection or a replaced credential rediscovers.
+   */
   const configurations = new Map<string, Promise<oidc.Configuration>>();
 
   function configuration(connection: Connection, clientSecret: string): Promise<oidc.Configuration> {
     const key = createHash('sha256')
-      .update(JSON.stringify([connection.id, connection.issuer, connection.clientId, clientSecret]))
+      .update(
+        JSON.stringify([
+          connection.id,
+          connection.issuer,
+          connection.clientId,
+          connection.certificate?.x5tS256 ?? null,
+          clientSecret,
+        ]),
+      )
       .digest('base64url');
     let found = configurations.get(key);
     if (!found) {
@@ -54,7 +67,7 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
         id_token_signed_response_alg: ID_TOKEN_ALG,
         [oidc.clockTolerance]: MAX_FUTURE_SECONDS,
       },
-      oidc.ClientSecretPost(clientSecret),
+      clientAuthentication(connection, clientSecret),
       {
         [oidc.customFetch]: fetchUpstream,
         ...(options.allowLoopbackHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
@@ -135,6 +148,45 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
         state: input.state,
       }).href;
     },
+  };
+}
+
+/**
+ * client_secret_post with the client secret, or private_key_jwt with the connection's RSA private key
+ * (`credential`, PKCS#8 PEM). The assertion is openid-client's (PrivateKeyJwt), adjusted only where
+ * upstreams need it: `x5t#S256` in the header names the certificate the upstream holds (Entra ID
+ * finds the key by it), and `aud` is the token endpoint from discovery — what Entra ID and Okta
+ * require — instead of openid-client's default, the issuer. Entra gets PS256, the algorithm Microsoft
+ * documents for `x5t#S256` assertions; every other upstream RS256.
+ */
+function clientAuthentication(connection: Connection, credential: string): oidc.ClientAuth {
+  const certificate = connection.certificate;
+  if (!certificate) return oidc.ClientSecretPost(credential);
+  const key = createPrivateKey(credential).toCryptoKey(
+    { name: connection.type === 'entra' ? 'RSA-PSS' : 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  return (as, client, body, headers) => {
+    const tokenEndpoint = as.token_endpoint;
+    if (!tokenEndpoint) throw new Error('the upstream advertises no token endpoint');
+    return oidc.PrivateKeyJwt(key, { [oidc.modifyAssertion]: assertionFor(certificate, tokenEndpoint) })(
+      as,
+      client,
+      body,
+      headers,
+    );
+  };
+}
+
+function assertionFor(
+  certificate: ConnectionCertificate,
+  tokenEndpoint: string,
+): oidc.ModifyAssertionFunction {
+  return (header, payload) => {
+    header.typ = 'JWT';
+    header['x5t#S256'] = certificate.x5tS256;
+    payload.aud = tokenEndpoint;
   };
 }
 

@@ -22,15 +22,23 @@
  * `signInAs` alone decides who comes back. Every mock can also: fail the next sign-in
  * (`failNextSignIn`), rotate its signing key (`rotateSigningKey`), report the authorization requests it
  * received (`lastAuthorizationRequest`), and tamper with the next ID token it issues (`nextIdToken`).
+ *
+ * Clients may authenticate with private_key_jwt: register them with the certificates of their keys
+ * (`certificates`, as uploaded to Entra). The Entra mock then checks client assertions as Entra does —
+ * `aud` must be the token endpoint and the `x5t#S256` header must name a registered certificate whose
+ * key signed the assertion; the Okta mock wants the token endpoint as `aud` too. Every client
+ * assertion received is kept (`clientAssertions`).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as jose from 'jose';
 import Provider, {
   type Adapter,
   type AdapterPayload,
+  type Client,
   type Configuration,
+  errors,
   type InteractionResults,
   interactionPolicy,
   type KoaContextWithOIDC,
@@ -42,11 +50,32 @@ import Provider, {
 /** A confidential app registered at the upstream (in Entra: an app registration; in Okta: an OIDC app). */
 export interface UpstreamClient {
   client_id: string;
-  client_secret: string;
+  /** For the client_secret_* methods. */
+  client_secret?: string;
   redirect_uris: string[];
   /** Default `client_secret_basic`. */
-  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post';
+  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /**
+   * private_key_jwt: the certificates (PEM) of the keys the client signs its assertions with, as
+   * uploaded in Entra's "Certificates & secrets"; their public keys are the client's JWKS.
+   */
+  certificates?: string[];
   post_logout_redirect_uris?: string[];
+}
+
+/** base64url of the SHA-256 of the certificate's DER: its `x5t#S256`. */
+const thumbprint = (certificate: X509Certificate) =>
+  createHash('sha256').update(certificate.raw).digest('base64url');
+
+/** The client as oidc-provider takes it: the certificates become a JWKS (with each one's `x5t#S256`). */
+function clientMetadata(client: UpstreamClient): Record<string, unknown> {
+  const { certificates, ...metadata } = client;
+  if (!certificates?.length) return metadata;
+  const keys = certificates.map((pem) => {
+    const certificate = new X509Certificate(pem);
+    return { ...certificate.publicKey.export({ format: 'jwk' }), 'x5t#S256': thumbprint(certificate) };
+  });
+  return { ...metadata, jwks: { keys } };
 }
 
 /** One authorization request as the mock received it (query string or form body, unfiltered). */
@@ -211,7 +240,7 @@ class MemoryStore {
             grant_types: ['authorization_code', 'refresh_token'],
             response_types: ['code'],
             token_endpoint_auth_method: 'client_secret_basic',
-            ...client,
+            ...clientMetadata(client),
           }
         );
       },
@@ -270,6 +299,8 @@ export abstract class UpstreamMock<User, Input> {
   nextIdToken: IdTokenTamper | undefined;
   /** Every authorization request received, oldest first. */
   readonly authorizationRequests: AuthorizationRequestRecord[] = [];
+  /** Every client assertion (private_key_jwt) sent to the token endpoint, oldest first, as received. */
+  readonly clientAssertions: string[] = [];
 
   protected readonly tenants: Tenant[] = [];
   protected readonly clients = new Map<string, UpstreamClient>();
@@ -364,6 +395,21 @@ export abstract class UpstreamMock<User, Input> {
   ): Claims | undefined;
   /** Last edits to the discovery document. */
   protected editDiscovery(_body: Record<string, unknown>): void {}
+  /**
+   * The service's own rules for a client assertion, after oidc-provider verified its signature
+   * against the client's keys and its `iss`, `exp` and `jti` (throw InvalidClientAuth to refuse).
+   */
+  protected async checkClientAssertion(
+    _ctx: KoaContextWithOIDC,
+    _claims: Record<string, unknown>,
+    _header: Record<string, unknown>,
+    _client: Client,
+  ): Promise<void> {}
+
+  /** The certificates registered for a client (private_key_jwt). */
+  protected certificatesOf(clientId: string): X509Certificate[] {
+    return (this.clients.get(clientId)?.certificates ?? []).map((pem) => new X509Certificate(pem));
+  }
 
   // -- machinery ---------------------------------------------------------------------------------
 
@@ -439,6 +485,8 @@ export abstract class UpstreamMock<User, Input> {
         id_token_signed_response_alg: 'RS256',
       },
       interactions: { policy, url: (_ctx, interaction) => `${tenant.interactionPrefix}${interaction.uid}` },
+      assertJwtClientAuthClaimsAndHeader: (ctx, claims, header, client) =>
+        this.checkClientAssertion(ctx, claims, header, client),
       ...flavour,
       features: { devInteractions: { enabled: false }, userinfo: { enabled: true }, ...flavour.features },
     };
@@ -461,6 +509,8 @@ export abstract class UpstreamMock<User, Input> {
       this.authorizationRequests.push({ issuer: tenant.issuer, params });
     }
     if ((route === 'authorization' || route === 'resume') && !this.issParameter) stripIss(ctx);
+    const assertion = route === 'token' ? ctx.oidc.params?.client_assertion : undefined;
+    if (typeof assertion === 'string') this.clientAssertions.push(assertion);
     if (route === 'discovery' && ctx.body && typeof ctx.body === 'object') {
       const body = ctx.body as Record<string, unknown>;
       if (!this.issParameter) delete body.authorization_response_iss_parameter_supported;
@@ -689,6 +739,32 @@ export class EntraMock extends UpstreamMock<EntraUser, EntraUserInput> {
     };
   }
 
+  /**
+   * Entra's rules for certificate credentials: `aud` is the token endpoint, and the `x5t#S256` header
+   * names an uploaded certificate whose key signed the assertion (Entra finds the key by it).
+   */
+  protected override async checkClientAssertion(
+    ctx: KoaContextWithOIDC,
+    claims: Record<string, unknown>,
+    header: Record<string, unknown>,
+    client: Client,
+  ): Promise<void> {
+    if (claims.aud !== ctx.oidc.urlFor('token'))
+      throw new errors.InvalidClientAuth('mock Entra: aud must be the token endpoint (AADSTS700021)');
+    const certificate = this.certificatesOf(client.clientId).find(
+      (c) => thumbprint(c) === header['x5t#S256'],
+    );
+    if (!certificate)
+      throw new errors.InvalidClientAuth(
+        'mock Entra: x5t#S256 names no registered certificate (AADSTS700027)',
+      );
+    try {
+      await jose.compactVerify(String(ctx.oidc.params?.client_assertion), certificate.publicKey);
+    } catch {
+      throw new errors.InvalidClientAuth('mock Entra: not signed by that certificate’s key (AADSTS700027)');
+    }
+  }
+
   protected override editDiscovery(body: Record<string, unknown>): void {
     delete body.code_challenge_methods_supported;
     Object.assign(body, {
@@ -838,6 +914,15 @@ export class OktaMock extends UpstreamMock<OktaUser, OktaUserInput> {
         rpInitiatedLogout: { enabled: true },
       },
     };
+  }
+
+  /** Okta wants the full URL of the token endpoint as a client assertion's `aud`. */
+  protected override async checkClientAssertion(
+    ctx: KoaContextWithOIDC,
+    claims: Record<string, unknown>,
+  ): Promise<void> {
+    if (claims.aud !== ctx.oidc.urlFor('token'))
+      throw new errors.InvalidClientAuth('mock Okta: aud must be the token endpoint');
   }
 
   protected chooseUser(_tenant: Tenant, params: Params): SignInOutcome {

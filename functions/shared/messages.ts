@@ -66,7 +66,15 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   entra_tenant_id: '--entra-tenant-id must be the directory (tenant) id, a GUID',
   consumer_tenant: 'the Microsoft consumer tenant is refused unless --allow-consumer is given',
   client_id: 'a client id is required',
-  client_secret: 'a client secret is required',
+  client_secret: 'a client secret (--client-secret), or a private key and its certificate, is required',
+  credential: 'give either --client-secret or --private-key-file with --certificate-file, not both',
+  certificate: '--certificate-file must hold one X.509 certificate in PEM, given with --private-key-file',
+  certificate_expired: 'the certificate has expired',
+  private_key:
+    '--private-key-file must hold an unencrypted RSA private key of at least 2048 bits in PEM, given with --certificate-file',
+  key_mismatch: 'the private key does not belong to the certificate',
+  certificate_in_use:
+    'another connection uses this certificate already: give each connection its own key pair',
   scopes: 'scopes must include openid',
   domain: 'not an e-mail domain',
   domain_not_held: 'the tenant does not hold this domain (tenant domain add)',

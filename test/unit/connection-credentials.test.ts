@@ -122,6 +122,7 @@ describe('connection credentials', () => {
       clientSecret: 'new-client-secret-value',
     });
     assert.equal(await connectionSecrets.get('acme-idp'), 'new-client-secret-value');
+    assert.equal(view.clientAuth, 'client_secret_post');
     const event = (await audits()).find((e) => e.type === 'connection.credential_set');
     assert.deepEqual(event?.details, { method: 'client_secret_post' });
     const everything = JSON.stringify([

@@ -178,6 +178,7 @@ describe('federation: settings', () => {
   it('keeps the client secret apart from the connection and never returns it', async () => {
     const { deps, connection } = await world();
     assert.ok(!JSON.stringify(connection).includes('upstream secret'));
+    assert.equal(connection.clientAuth, 'client_secret_post');
     const stored = await deps.connections.get('acme-idp');
     assert.ok(stored && !JSON.stringify(stored).includes('upstream secret'));
     assert.equal(await deps.connectionSecrets.get('acme-idp'), 'upstream secret');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
 import { DomainError } from '../errors.ts';
+import { type CheckedCredential, type CredentialInput, checkCredential } from '../federation/credential.ts';
 import { loggedOutUrl } from '../federation/logout.ts';
 import {
   checkDomain,
@@ -28,7 +29,8 @@ import type { AdminDeps } from './users.ts';
 /**
  * Tenants, their e-mail domains, connections to upstream identity providers and identity links, as
  * actor-scoped use cases (the CLI today; the admin API and console later). Client credentials go to
- * ConnectionSecrets and are never returned.
+ * ConnectionSecrets and are never returned: a connection's view holds only the certificate's
+ * thumbprint and expiry.
  */
 
 export async function addTenant(
@@ -112,12 +114,12 @@ export async function addTenantDomain(
   return record;
 }
 
-export interface ConnectionInput {
+/** A client secret, or a private key with its certificate (CredentialInput): exactly one. */
+export interface ConnectionInput extends CredentialInput {
   id: string;
   tenantId: string;
   type: ConnectionType;
   clientId: string;
-  clientSecret: string;
   issuer?: string;
   entraTenantId?: string;
   authority?: string;
@@ -129,8 +131,9 @@ export interface ConnectionInput {
   upstreamLogout?: boolean;
 }
 
-/** What an administrator sees of a connection: never its credential. */
+/** What an administrator sees of a connection: how it authenticates upstream, never with what. */
 export type ConnectionView = Connection & {
+  clientAuth: 'client_secret_post' | 'private_key_jwt';
   callbackUrl: string;
   /** With `upstreamLogout`: where the upstream's logout returns to (register it upstream too). */
   loggedOutUrl?: string;
@@ -158,7 +161,7 @@ export async function addConnection(
         )
       : checkIssuer(input.issuer ?? '', sesameIssuer);
   if (!input.clientId.trim()) throw invalid('client_id');
-  if (!input.clientSecret) throw invalid('client_secret');
+  const credential = await checkedCredential(deps, id, input);
   const domains = (input.domains ?? []).map(checkDomain);
   for (const d of domains)
     if ((await deps.tenants.getDomain(d))?.tenantId !== input.tenantId) throw invalid('domain_not_held');
@@ -169,6 +172,7 @@ export async function addConnection(
     issuer,
     ...(input.type === 'entra' ? { entraTenantId: (input.entraTenantId ?? '').toLowerCase() } : {}),
     clientId: input.clientId.trim(),
+    ...(credential.certificate ? { certificate: credential.certificate } : {}),
     scopes: checkScopes(input.scopes, input.type),
     displayName: input.displayName ? checkName(input.displayName) : id,
     button: input.button === true,
@@ -181,7 +185,7 @@ export async function addConnection(
   if (!(await deps.connections.create(connection))) throw new DomainError('connection_exists', id);
   // Written once the id is ours (never over another connection's), undone if it cannot be.
   try {
-    await deps.connectionSecrets.put(id, input.clientSecret);
+    await deps.connectionSecrets.put(id, credential.value);
   } catch (err) {
     await deps.connections.delete(id);
     throw err;
@@ -208,6 +212,25 @@ async function routeDomain(
   await deps.tenants.putDomain({ ...held, connectionId });
 }
 
+/**
+ * The credential checked, and its certificate used by no other connection: an upstream that received
+ * assertions signed with a key shared with another upstream could replay them there.
+ */
+async function checkedCredential(
+  deps: AdminDeps,
+  id: string,
+  input: CredentialInput,
+): Promise<CheckedCredential> {
+  const credential = checkCredential(input, deps.clock.now());
+  const thumbprint = credential.certificate?.x5tS256;
+  if (
+    thumbprint &&
+    (await deps.connections.list()).some((c) => c.id !== id && c.certificate?.x5tS256 === thumbprint)
+  )
+    throw invalid('certificate_in_use');
+  return credential;
+}
+
 async function view(deps: AdminDeps, c: Connection): Promise<ConnectionView> {
   // Connections stored before credentials moved to ConnectionSecrets may still hold a sealed secret.
   const { clientSecretSealed: _legacy, ...rest } = c as Connection & { clientSecretSealed?: string };
@@ -216,6 +239,7 @@ async function view(deps: AdminDeps, c: Connection): Promise<ConnectionView> {
     .map((d) => d.domain);
   return {
     ...rest,
+    clientAuth: c.certificate ? 'private_key_jwt' : 'client_secret_post',
     callbackUrl: callbackUrl(deps.config.issuer, c.id),
     ...(c.upstreamLogout ? { loggedOutUrl: loggedOutUrl(deps.config.issuer, c.id) } : {}),
     domains,
@@ -298,26 +322,39 @@ export async function trustConnectionMfa(
 }
 
 /**
- * Replaces the connection's client secret. Sign-ins use it within a minute (the Lambda reads
- * credentials at most once a minute per container), so keep the old one valid upstream until then.
+ * Replaces the connection's credential (a new client secret, or a new key pair before the old
+ * certificate expires; the method may change too). Sign-ins use it within a minute (the Lambda
+ * reads credentials at most once a minute per container), so keep the old one valid upstream until then.
  */
 export async function setConnectionCredential(
   deps: AdminDeps,
   actor: Actor,
-  input: { id: string; clientSecret: string },
+  input: CredentialInput & { id: string },
 ): Promise<ConnectionView> {
   const current = await existingConnection(deps, input.id);
   await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId });
-  if (!input.clientSecret) throw invalid('client_secret');
-  await deps.connectionSecrets.put(current.id, input.clientSecret);
+  const credential = await checkedCredential(deps, current.id, input);
+  await deps.connectionSecrets.put(current.id, credential.value);
+  const {
+    certificate: _old,
+    clientSecretSealed: _legacy,
+    ...rest
+  } = current as Connection & {
+    clientSecretSealed?: string;
+  };
+  const next: Connection = {
+    ...rest,
+    ...(credential.certificate ? { certificate: credential.certificate } : {}),
+  };
+  if (!(await deps.connections.replace(next))) throw new NotFound('connection');
   await audit(deps, {
     type: 'connection.credential_set',
     outcome: 'success',
     actor: actorId(actor),
     target: current.id,
-    details: { method: 'client_secret_post' },
+    details: { method: credential.certificate ? 'private_key_jwt' : 'client_secret_post' },
   });
-  return view(deps, current);
+  return view(deps, next);
 }
 
 /**

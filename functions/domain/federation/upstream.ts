@@ -4,7 +4,8 @@ import type { Connection } from '../ports.ts';
  * The relying-party side of a federated sign-in, as the domain needs it: build the upstream
  * authorization URL, and redeem the callback into the claims of a validated ID token. The
  * implementation (functions/federation/upstream-client.ts) is openid-client with every check on;
- * the domain decides what the claims mean.
+ * the domain decides what the claims mean. `clientSecret` is the connection's credential: its client
+ * secret, or the private key (PKCS#8 PEM) when the connection authenticates with private_key_jwt.
  */
 export interface Upstream {
   authorizationUrl(
