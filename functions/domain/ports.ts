@@ -520,6 +520,8 @@ export interface LinkOffer {
   subject: string;
   /** The existing account the address belongs to: the only one the offer can link. */
   userId: string;
+  /** How the upstream account names itself (username and name), shown on the link page. */
+  upstreamAccount: string;
   /** Epoch milliseconds: the interaction's own expiry, or sooner. */
   expiresAt: number;
 }

@@ -57,10 +57,15 @@ export function mfaServices(deps: DomainDeps): MfaServices {
   return {
     async secondStep(input) {
       const { requirement, factors } = await decide(input);
-      if (!requirement.required) return { required: false };
       // Enrolment during sign-in only for a user with no factor at all: one with any factor must
       // pass it (and is refused afterwards if it is too weak), never enrol past it.
       const enrol = methodsIn(deps.config, factors, 'any').length === 0;
+      if (input.provesAccount && !enrol) {
+        const strongest = methodsIn(deps.config, factors, 'strong').length > 0 ? 'strong' : 'any';
+        const strength = requirement.required && requirement.strength === 'strong' ? 'strong' : strongest;
+        return { required: true, strength, enrol: false };
+      }
+      if (!requirement.required) return { required: false };
       return { required: true, strength: requirement.strength, enrol };
     },
     async begin(input) {

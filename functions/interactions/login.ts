@@ -91,7 +91,12 @@ export async function signInWithPassword(
     password: input.password,
     info: requestInfo(step),
     secondStepNeeded: async (user) => {
-      second = await step.services.mfa.secondStep({ userId: user.id, user, ...signInOf(step) });
+      second = await step.services.mfa.secondStep({
+        userId: user.id,
+        user,
+        ...signInOf(step),
+        ...(input.linking ? { provesAccount: true } : {}),
+      });
       return second.required;
     },
   });

@@ -59,7 +59,7 @@ export interface FederationServices {
     | { kind: 'link-offered'; uid: string }
   >;
   /** The interaction's link offer as its page shows it, or null. */
-  linkOffer(uid: string): Promise<{ email: string; connectionName: string } | null>;
+  linkOffer(uid: string): Promise<{ email: string; connectionName: string; upstreamAccount: string } | null>;
   /** The interaction signed `userId` in: makes the offered link if it was for that account. */
   acceptLink(input: { uid: string; userId: string }): Promise<boolean>;
   /** After a federated user's Sesame logout: the upstream's logout URL, or null to go on to `returnTo`. */
@@ -84,6 +84,11 @@ export interface SignInRequest {
   user?: SignedInUser;
   clientId: string;
   acrValues: unknown;
+  /**
+   * The sign-in proves the account itself (to earn a link, link-offer.ts): the user's strongest
+   * factor is asked for whatever policy says, as the account page asks before factors change.
+   */
+  provesAccount?: boolean;
 }
 
 /** What the second step will be: none, or a pending sign-in of this strength (enrolling when the user has no factor). */

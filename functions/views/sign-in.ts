@@ -26,7 +26,8 @@ export const templates = {
 
   linkAccount: `<h1>Connect your <%= it.connectionName %> sign-in</h1>
 <p>You already have an account at this sign-in service with the address <strong><%= it.email %></strong>.
-To use <%= it.connectionName %> for it from now on, sign in to that account once more.</p>
+To let the <%= it.connectionName %> account <strong><%= it.upstreamAccount %></strong> sign you in to it from
+now on, sign in to that account once more. Do this only if that is your own account.</p>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">

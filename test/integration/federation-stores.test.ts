@@ -79,6 +79,7 @@ describe('DynamoDB federation stores', () => {
       issuer: 'https://idp.example',
       subject: 's-1',
       userId: 'u-1',
+      upstreamAccount: 'val@acme.example (Val)',
       expiresAt: 10_000,
     };
     await states.putOffer(offer);

@@ -7,6 +7,7 @@ import {
   addConnection,
   addTenant,
   addTenantDomain,
+  linkUser,
   mapConnectionRole,
   setConnectionEnabled,
   trustConnectionMfa,
@@ -473,6 +474,60 @@ describe('linking by proving the existing account', () => {
   });
 });
 
+describe('linking: what the pentest found', () => {
+  it('offers a link only through the connection the tenant routed the domain to, and only to an account with a password', {
+    timeout: 30_000,
+  }, async () => {
+    // acme.example is routed to acme-entra: another connection of the tenant claiming the address
+    // (an upstream account an attacker controls) gets no link page to lure the owner onto.
+    const vera = await createUser(deps(), {
+      email: 'vera@acme.example',
+      name: 'Vera',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    okta.signInAs({ email: 'vera@acme.example', name: 'Attacker' });
+    const lured = await viaConnection('acme-okta');
+    assert.equal(lured.page.status, 403, `refused, not ${lured.page.url}`);
+    assert.match(lured.page.html, /exists already/);
+
+    // Through the authoritative connection the page names the upstream account being connected.
+    entra.signInAs({ preferred_username: 'vera.v@acme.example', email: 'vera@acme.example', name: 'Vera V' });
+    const offered = await viaConnection('acme-entra');
+    assert.match(offered.page.html, /vera\.v@acme\.example \(Vera V\)/);
+    assert.deepEqual(await deps().links.byUser(vera.id), []);
+
+    // An account without a password (made by another connection) cannot be proven: refused.
+    const jit = await createUser(deps(), { email: 'walt@acme.example', name: 'Walt', tenantId: 'acme' });
+    entra.signInAs({ preferred_username: 'walt@acme.example', email: 'walt@acme.example' });
+    assert.equal((await viaConnection('acme-entra')).page.status, 403);
+    assert.deepEqual(await deps().links.byUser(jit.id), []);
+  });
+
+  it('asks an account that proves itself for its strongest factor, whatever policy asks', {
+    timeout: 30_000,
+  }, async () => {
+    const xena = await createUser(deps(), {
+      email: 'xena@acme.example',
+      name: 'Xena',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    const { secret } = await startTotp(deps(), xena.id, 'test');
+    assert.ok(
+      await finishTotp(deps(), { userId: xena.id, code: await totpNow(sesame, secret), owner: 'test' }),
+    );
+    const mfa = sesame.parts.services.mfa;
+    const request = { userId: xena.id, clientId: 'shop', acrValues: undefined };
+    assert.deepEqual(await mfa.secondStep(request), { required: true, strength: 'any', enrol: false });
+    assert.deepEqual(await mfa.secondStep({ ...request, provesAccount: true }), {
+      required: true,
+      strength: 'strong',
+      enrol: false,
+    });
+  });
+});
+
 describe('logout at the upstream too', () => {
   const BYE = 'http://127.0.0.1:9/bye';
 
@@ -529,6 +584,20 @@ describe('logout at the upstream too', () => {
       assert.equal(res.status, 200, `${id} ${value}: no redirect`);
       assert.match(await res.text(), /Signed out/);
     }
+  });
+
+  it('signs a user linked through two connections out of Sesame only (which one the session came from is unknown)', {
+    timeout: 30_000,
+  }, async () => {
+    const first = await signInThenOut('okta-out', 'yara@acme.example');
+    assert.ok(!first.after.url.startsWith(BYE), 'one link: on to the upstream');
+    await linkUser(deps(), OPERATOR, {
+      email: 'yara@acme.example',
+      connectionId: 'acme-okta',
+      subject: '00u-yara-2',
+    });
+    const second = await signInThenOut('okta-out', 'yara@acme.example');
+    assert.ok(second.after.url.startsWith(BYE), `two links: straight back, not ${second.after.url}`);
   });
 
   it('keeps a connection that does not ask for it, and a password user, to Sesame’s own logout', {

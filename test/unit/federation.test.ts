@@ -14,7 +14,7 @@ import {
 import { isDomainError } from '../../functions/domain/errors.ts';
 import { acceptLinkOffer, offerLink } from '../../functions/domain/federation/link-offer.ts';
 import { routedConnection } from '../../functions/domain/federation/routing.ts';
-import { ENTRA_CONSUMER_TENANT, entraIssuer } from '../../functions/domain/federation/settings.ts';
+import { domainOf, ENTRA_CONSUMER_TENANT, entraIssuer } from '../../functions/domain/federation/settings.ts';
 import {
   type FederatedUser,
   finishFederation,
@@ -186,6 +186,14 @@ describe('federation: settings', () => {
   });
 });
 
+describe('federation: domains', () => {
+  it('compares domains after NFKC, as addresses are stored, so look-alikes route and clash like the real one', () => {
+    assert.equal(domainOf('squat@ａｃｍｅ.example'), 'acme.example');
+    assert.equal(domainOf('Anna@ACME.Example '), 'acme.example');
+    assert.equal(domainOf('no-at-sign'), '');
+  });
+});
+
 describe('federation: signing in', () => {
   it('creates a user just in time in the connection’s tenant, then finds the same user by the link', async () => {
     const { deps, script, signIn, entraClaims } = await world();
@@ -233,7 +241,7 @@ describe('federation: signing in', () => {
     const b = await createUser(deps, { email: 'b@acme.example', name: 'B', tenantId: 'acme' });
     const identity = { issuer: stored.issuer, subject: 'dddddddd-0000-0000-0000-000000000004' };
     const offer = (uid: string, expiresAt = deps.clock.now().getTime() + 60_000) =>
-      offerLink(deps, { uid, connection: stored, identity, userId: a.id, expiresAt });
+      offerLink(deps, { uid, connection: stored, identity, userId: a.id, upstreamAccount: 'a', expiresAt });
 
     await offer('uid-1');
     assert.equal(await acceptLinkOffer(deps, { uid: 'uid-1', userId: b.id }), false, 'another account');

@@ -1,4 +1,5 @@
 import { audit, type DomainDeps } from '../deps.ts';
+import { notifyUser } from '../mfa/notify.ts';
 import type { Connection } from '../ports.ts';
 
 /**
@@ -17,6 +18,7 @@ export async function offerLink(
     connection: Connection;
     identity: { issuer: string; subject: string };
     userId: string;
+    upstreamAccount: string;
     expiresAt: number;
   },
 ): Promise<void> {
@@ -25,6 +27,7 @@ export async function offerLink(
     connectionId: input.connection.id,
     ...input.identity,
     userId: input.userId,
+    upstreamAccount: input.upstreamAccount,
     expiresAt: input.expiresAt,
   });
   await audit(deps, {
@@ -40,7 +43,7 @@ export async function offerLink(
 export async function linkOfferFor(
   deps: DomainDeps,
   uid: string,
-): Promise<{ email: string; connectionName: string } | null> {
+): Promise<{ email: string; connectionName: string; upstreamAccount: string } | null> {
   const offer = await deps.federationStates.offer(uid, deps.clock.now().getTime());
   if (!offer) return null;
   const [user, connection] = await Promise.all([
@@ -48,7 +51,11 @@ export async function linkOfferFor(
     deps.connections.get(offer.connectionId),
   ]);
   if (!user || user.disabled || !connection || connection.disabled) return null;
-  return { email: user.email, connectionName: connection.displayName };
+  return {
+    email: user.email,
+    connectionName: connection.displayName,
+    upstreamAccount: offer.upstreamAccount,
+  };
 }
 
 /**
@@ -83,5 +90,11 @@ export async function acceptLinkOffer(
     target: user.id,
     details: { connection: connection.id, proven: 'password' },
   });
+  // As for every change to how the account signs in: a link made with a stolen password is noticed.
+  await notifyUser(
+    deps,
+    user,
+    `A sign-in through your organisation's identity provider (connection ${connection.id}) was connected to your Sesame account; it now signs you in without your Sesame password.`,
+  );
   return true;
 }

@@ -23,18 +23,19 @@ const sealContext = (connectionId: string) => `federation-logout\0${connectionId
 
 /**
  * Where to send a browser whose federated Sesame session just ended, or null (stay with `returnTo`):
- * the user's one enabled connection that asks for upstream logout. With none, or with several (which
- * of them the session came from is not recorded), Sesame's own logout is all there is.
+ * the user's connection, when it is the only one the user is linked through and it asks for upstream
+ * logout. With several links (which of them the session came from is not recorded), Sesame's own
+ * logout is all there is.
  */
 export async function upstreamLogoutUrl(
   deps: DomainDeps,
   input: { userId: string; returnTo: string },
 ): Promise<string | null> {
   const ids = [...new Set((await deps.links.byUser(input.userId)).map((l) => l.connectionId))];
-  const connections = await Promise.all(ids.map((id) => usableConnection(deps, id)));
-  const asking = connections.filter((c) => c?.upstreamLogout);
-  const connection = asking.length === 1 ? asking[0] : null;
-  if (!connection) return null;
+  // Which connection the session came from is not recorded: with several, any might be wrong.
+  if (ids.length !== 1) return null;
+  const connection = await usableConnection(deps, ids[0] as string);
+  if (!connection?.upstreamLogout) return null;
   const state = await deps.box.seal(
     JSON.stringify({ to: input.returnTo, exp: deps.clock.now().getTime() + RETURN_TTL_MS }),
     sealContext(connection.id),

@@ -128,13 +128,18 @@ export function checkDomain(domain: string): string {
   return d;
 }
 
-/** The domain of an address as routing compares it ('' when there is none worth looking up). */
+/**
+ * The domain of an address as routing compares it ('' when there is none worth looking up), after
+ * the NFKC normalisation addresses are stored with: `ａｃｍｅ.example` is `acme.example`, so no
+ * look-alike spelling gets past routing or a tenant's claim on its domain.
+ */
 export function domainOf(email: string): string {
-  const at = email.lastIndexOf('@');
+  const normalised = email.normalize('NFKC');
+  const at = normalised.lastIndexOf('@');
   const domain =
     at < 1
       ? ''
-      : email
+      : normalised
           .slice(at + 1)
           .trim()
           .toLowerCase();

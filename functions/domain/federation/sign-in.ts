@@ -170,6 +170,7 @@ export async function finishFederation(
         connection,
         identity,
         userId: found.existing,
+        upstreamAccount: found.upstreamAccount,
         expiresAt: state.expiresAt,
       });
       return { kind: 'link-offered', uid };
@@ -230,6 +231,14 @@ function trustsMfa(connection: Connection, claims: Record<string, unknown>): boo
   );
 }
 
+/** How the upstream account is named on the link page: its username (or address) and name. */
+function upstreamAccountOf(claims: Record<string, unknown>, email: string): string {
+  const username =
+    typeof claims.preferred_username === 'string' ? claims.preferred_username.slice(0, 254) : email;
+  const name = profileName(claims);
+  return name ? `${username} (${name})` : username;
+}
+
 const profileName = (claims: Record<string, unknown>) =>
   typeof claims.name === 'string' ? claims.name.normalize('NFC').trim().slice(0, 200) : '';
 
@@ -252,7 +261,7 @@ async function linkedUser(
   connection: Connection,
   identity: { issuer: string; subject: string },
   claims: Record<string, unknown>,
-): Promise<User | { existing: string }> {
+): Promise<User | { existing: string; upstreamAccount: string }> {
   const link = await deps.links.find(connection.id, identity.issuer, identity.subject);
   if (link) {
     const user = await deps.users.findById(link.userId);
@@ -302,8 +311,20 @@ async function linkedUser(
     await deps.links.delete({ connectionId: connection.id, ...identity, userId, createdAt: '' });
     if (isDomainError(err, 'email_taken')) {
       const existing = await deps.users.findByEmailKey(normaliseEmail(email).emailKey);
-      if (existing && !existing.disabled && existing.tenantId === connection.tenantId)
-        return { existing: existing.id };
+      // Offered only where the tenant made this connection the authority for the address's domain
+      // (proved and routed to it): any other upstream account claiming the address could otherwise
+      // be linked by luring the account's owner onto the link page. And only to an account with a
+      // password to prove it by.
+      const authoritative =
+        held?.verified && held.tenantId === connection.tenantId && held.connectionId === connection.id;
+      if (
+        authoritative &&
+        existing &&
+        !existing.disabled &&
+        existing.passwordHash !== null &&
+        existing.tenantId === connection.tenantId
+      )
+        return { existing: existing.id, upstreamAccount: upstreamAccountOf(claims, email) };
       throw new UpstreamRefused('email_taken');
     }
     if (isDomainError(err, 'invalid_email')) throw new UpstreamRefused('missing_claims');
