@@ -11,7 +11,8 @@ import { upstreamFetch } from './upstream-fetch.ts';
  * from the token endpoint has its signature checked too (`enableNonRepudiationChecks`), with RS256
  * only (never `none` or HS*), `iss`, `aud`, `azp`, `exp` and `nonce` checked by the library, and `iat`
  * here (at most 60 s ahead, at most 10 minutes old). Every request goes through the SSRF-safe fetch.
- * JWKS are cached with the discovered configuration per container and refetched on an unknown `kid`.
+ * JWKS are cached with the discovered configuration per container and refetched on an unknown `kid`;
+ * with `keySets`, also across containers (openid-client's get/setJwksCache).
  * At the token endpoint Sesame authenticates with the connection's client secret (client_secret_post)
  * or, when the connection has a certificate, with private_key_jwt (`clientAuthentication`).
  */
@@ -20,6 +21,18 @@ export interface UpstreamClientOptions {
   allowLoopbackHttp: boolean;
   logger: Logger;
   now?: () => number;
+  /**
+   * Where an upstream's key set outlives the container (the directory table): a cold start within
+   * openid-client's five minutes of freshness checks signatures without fetching the keys again.
+   * Only Sesame writes there, and only what it fetched through the guarded fetch itself.
+   */
+  keySets?: UpstreamKeySets;
+}
+
+/** An upstream's last fetched key set, per connection, with the issuer it was fetched for. */
+export interface UpstreamKeySets {
+  get(connectionId: string): Promise<{ issuer: string; cache: oidc.ExportedJWKSCache } | null>;
+  put(connectionId: string, value: { issuer: string; cache: oidc.ExportedJWKSCache }): Promise<void>;
 }
 
 /** The only ID token algorithms accepted: asymmetric, what Entra ID and Okta sign with. */
@@ -79,6 +92,42 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
     return config;
   }
 
+  /** Configurations whose key cache was already looked up in `keySets` (once per configuration). */
+  const primedConfigurations = new WeakSet<oidc.Configuration>();
+
+  /** Imports the stored key set into a fresh configuration; returns its `uat`, to see a refetch later. */
+  async function primeKeys(connection: Connection, config: oidc.Configuration): Promise<number | undefined> {
+    const current = oidc.getJwksCache(config);
+    if (!options.keySets || primedConfigurations.has(config)) return current?.uat;
+    primedConfigurations.add(config);
+    try {
+      const stored = await options.keySets.get(connection.id);
+      if (stored?.issuer !== connection.issuer) return undefined;
+      oidc.setJwksCache(config, stored.cache);
+      return stored.cache.uat;
+    } catch (err) {
+      options.logger.warn('federation.jwks_cache_failed', {
+        connection: connection.id,
+        failure: errorName(err),
+      });
+      return undefined; // fetched from the upstream instead
+    }
+  }
+
+  /** Stores the key set when this redemption fetched it anew. */
+  async function keepKeys(connection: Connection, config: oidc.Configuration, before: number | undefined) {
+    const cache = oidc.getJwksCache(config);
+    if (!options.keySets || !cache || cache.uat === before) return;
+    try {
+      await options.keySets.put(connection.id, { issuer: connection.issuer, cache });
+    } catch (err) {
+      options.logger.warn('federation.jwks_cache_failed', {
+        connection: connection.id,
+        failure: errorName(err),
+      });
+    }
+  }
+
   async function withConfiguration(connection: Connection, clientSecret: string) {
     try {
       return await configuration(connection, clientSecret);
@@ -110,6 +159,7 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
 
     async redeem(connection, input) {
       const config = await withConfiguration(connection, input.clientSecret);
+      const primed = await primeKeys(connection, config);
       let claims: Record<string, unknown> | undefined;
       try {
         const tokens = await oidc.authorizationCodeGrant(
@@ -136,6 +186,7 @@ export function upstreamClient(options: UpstreamClientOptions): Upstream {
         options.logger.warn('federation.redeem_failed', { connection: connection.id, failure: 'iat' });
         throw new UpstreamRefused('invalid_response');
       }
+      await keepKeys(connection, config, primed);
       return claims;
     },
 

@@ -15,6 +15,7 @@ import {
   DynamoFederationStateStore,
   DynamoLinkStore,
   DynamoTenantStore,
+  DynamoUpstreamKeySets,
   SealedConnectionSecrets,
 } from '../adapters/dynamodb/federation-stores.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
@@ -112,7 +113,11 @@ export function createDynamoParts(
     connectionSecrets: connectionSecrets(config, doc, box),
     links: new DynamoLinkStore(doc, config.tables.directory),
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
-    upstream: upstreamClient({ allowLoopbackHttp: isLocalIssuer(config.issuer), logger }),
+    upstream: upstreamClient({
+      allowLoopbackHttp: isLocalIssuer(config.issuer),
+      logger,
+      keySets: new DynamoUpstreamKeySets(doc, config.tables.directory),
+    }),
   };
   const buttons = ttlCache(() => loginButtons(deps), { ttlMs: 30_000, maxEntries: 1 });
   const routes = ttlCache((domain) => routedDomain(deps, domain), {

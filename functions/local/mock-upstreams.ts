@@ -301,6 +301,8 @@ export abstract class UpstreamMock<User, Input> {
   readonly authorizationRequests: AuthorizationRequestRecord[] = [];
   /** Every client assertion (private_key_jwt) sent to the token endpoint, oldest first, as received. */
   readonly clientAssertions: string[] = [];
+  /** The path of every request received, oldest first (e.g. to count key set fetches). */
+  readonly requestPaths: string[] = [];
 
   protected readonly tenants: Tenant[] = [];
   protected readonly clients = new Map<string, UpstreamClient>();
@@ -319,6 +321,7 @@ export abstract class UpstreamMock<User, Input> {
     this.keys = [firstKey];
     for (const client of options.clients ?? []) this.registerClient(client);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.requestPaths.push(new URL(req.url ?? '/', this.origin).pathname);
       this.route(req, res).catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
         res.end(`upstream mock error: ${err instanceof Error ? err.stack : String(err)}`);

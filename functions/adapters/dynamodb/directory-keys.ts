@@ -53,6 +53,7 @@ export const keys = {
   /** The upstream leg of a federated sign-in, by the digest of its `state`. */
   federationState: (key: string) => ({ pk: `FEDSTATE#${key}`, sk: 'STATE' }),
   linkOffer: (uid: string) => ({ pk: `FEDOFFER#${uid}`, sk: 'OFFER' }),
+  upstreamKeys: (connectionId: string) => ({ pk: `UPSTREAMKEYS#${connectionId}`, sk: 'JWKS' }),
 };
 
 /** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */

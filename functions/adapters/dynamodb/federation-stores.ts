@@ -1,4 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ExportedJWKSCache } from 'openid-client';
 import type {
   Connection,
   ConnectionSecrets,
@@ -13,6 +14,7 @@ import type {
   TenantDomain,
   TenantStore,
 } from '../../domain/ports.ts';
+import type { UpstreamKeySets } from '../../federation/upstream-client.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
 import { isConditionFailure } from './user-item.ts';
@@ -290,5 +292,30 @@ export class DynamoFederationStateStore implements FederationStateStore {
       if (isConditionFailure(err)) return null;
       throw err;
     }
+  }
+}
+
+/**
+ * The last key set fetched from each upstream (openid-client's exported JWKS cache), so a new
+ * container can check an ID token without fetching the keys again while they are fresh. Written only
+ * by Sesame, with keys it fetched itself; the issuer is kept alongside and checked on use.
+ */
+export class DynamoUpstreamKeySets implements UpstreamKeySets {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async get(connectionId: string): Promise<{ issuer: string; cache: ExportedJWKSCache } | null> {
+    const item = await consistentGet(this.doc, this.table, keys.upstreamKeys(connectionId));
+    return typeof item?.issuer === 'string' && item.cache
+      ? { issuer: item.issuer, cache: item.cache as ExportedJWKSCache }
+      : null;
+  }
+
+  async put(connectionId: string, value: { issuer: string; cache: ExportedJWKSCache }): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.upstreamKeys(connectionId), ...value } }),
+    );
   }
 }
