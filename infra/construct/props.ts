@@ -42,8 +42,6 @@ export interface SesameIdentityProviderProps {
   readonly auditRetention?: Duration;
   /** Sender of MFA and invitation e-mail. Without it Sesame can't send e-mail codes. */
   readonly email?: SesameEmailProps;
-  /** Upstream identity providers (Entra ID, Okta). Typed now, wired in a later release. */
-  readonly federation?: readonly SesameFederationConnection[];
   /**
    * What happens to the tables, key and secrets when the stack is deleted. Default RETAIN, which also
    * turns on DynamoDB deletion protection. Use DESTROY only for throw-away environments.
@@ -104,17 +102,6 @@ export interface SesameEmailProps {
    */
   readonly verifyDomain?: boolean;
   readonly hostedZone?: IHostedZone;
-}
-
-export interface SesameFederationConnection {
-  readonly id: string;
-  readonly kind: 'entra-id' | 'okta' | 'oidc';
-  readonly issuer: string;
-  readonly clientId: string;
-  /** Name of a Secrets Manager secret holding the client secret (never the secret itself). */
-  readonly clientSecretName?: string;
-  /** E-mail domains whose users are sent to this connection (home-realm discovery). */
-  readonly domains?: readonly string[];
 }
 
 export interface SesameWafProps {
