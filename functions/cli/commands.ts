@@ -4,6 +4,7 @@ import { addClient, listClients, showClient, updateClient } from '../domain/admi
 import { changeRole } from '../domain/admin/roles.ts';
 import { addUser, resetUserMfa, resetUserPassword, showUser, updateUser } from '../domain/admin/users.ts';
 import type { AppClient } from '../domain/ports.ts';
+import { DELEGATION_COMMANDS } from './delegation-commands.ts';
 import { FEDERATION_COMMANDS } from './federation-commands.ts';
 import { type Command, flag, list, str, UsageError, type Values } from './options.ts';
 
@@ -25,6 +26,7 @@ function clientView(client: AppClient) {
     roles: client.roles,
     first_party: client.firstParty,
     require_mfa: client.requireMfa === true,
+    member_invites: client.memberInvites === true,
     metadata: publicMetadata(client.metadata),
   };
 }
@@ -34,6 +36,7 @@ const actor = OPERATOR;
 
 export const COMMANDS: Command[] = [
   ...FEDERATION_COMMANDS,
+  ...DELEGATION_COMMANDS,
   {
     noun: 'client',
     verb: 'add',
@@ -79,14 +82,25 @@ export const COMMANDS: Command[] = [
   {
     noun: 'client',
     verb: 'update',
-    summary: '--id ID --require-mfa true|false',
-    options: { id: { type: 'string' }, 'require-mfa': { type: 'string' } },
+    summary: '--id ID [--require-mfa true|false] [--member-invites true|false]',
+    options: {
+      id: { type: 'string' },
+      'require-mfa': { type: 'string' },
+      'member-invites': { type: 'string' },
+    },
     async run(parts, _c, v) {
+      if (v['require-mfa'] === undefined && v['member-invites'] === undefined)
+        throw new UsageError('give --require-mfa or --member-invites');
       const client = await updateClient(parts.deps, actor, {
         clientId: str(v, 'id'),
-        requireMfa: flag(v, 'require-mfa'),
+        ...(v['require-mfa'] !== undefined ? { requireMfa: flag(v, 'require-mfa') } : {}),
+        ...(v['member-invites'] !== undefined ? { memberInvites: flag(v, 'member-invites') } : {}),
       });
-      return { client_id: client.clientId, require_mfa: client.requireMfa === true };
+      return {
+        client_id: client.clientId,
+        require_mfa: client.requireMfa === true,
+        member_invites: client.memberInvites === true,
+      };
     },
   },
   {

@@ -32,7 +32,14 @@ export interface User {
   requireMfa?: boolean;
   /** The tenant the user belongs to (`default` for users from before tenants). */
   tenantId: string;
+  /**
+   * Administrator rights (domain/admin/actor.ts): `tenant` administers the user's own tenant,
+   * `global` everything. Absent: a member, who may at most invite others with roles they hold.
+   */
+  admin?: AdminLevel;
 }
+
+export type AdminLevel = 'global' | 'tenant';
 
 export type NewUser = Pick<
   User,
@@ -93,6 +100,8 @@ export interface UserStore {
    * (epoch ms) as `credentialsChangedAt`, which ends the user's existing sessions.
    */
   setPassword(id: string, passwordHash: string, at: number): Promise<void>;
+  /** Sets or (null) removes the user's administrator rights. */
+  setAdmin(id: string, level: AdminLevel | null): Promise<void>;
   /** Records `at` (epoch ms) as `credentialsChangedAt` without touching the password: ends every session. */
   endSessions(id: string, at: number): Promise<void>;
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
@@ -126,6 +135,8 @@ export interface AppClient {
   firstParty: boolean;
   /** Users must pass a second factor to sign in to this app (MFA policy). */
   requireMfa?: boolean;
+  /** Members may invite others into their tenant with roles of this app they hold themselves. */
+  memberInvites?: boolean;
   createdAt: string;
 }
 
@@ -359,6 +370,11 @@ export interface Tenant {
   id: string;
   name: string;
   createdAt: string;
+  /**
+   * What its users may be given, per app: the roles the operator entitled the tenant to. Tenant
+   * admins grant and members invite with these only (absent: nothing).
+   */
+  entitlements?: Record<string, string[]>;
 }
 
 /**
@@ -380,6 +396,8 @@ export interface TenantStore {
   create(tenant: Tenant): Promise<boolean>;
   get(id: string): Promise<Tenant | null>;
   list(): Promise<Tenant[]>;
+  /** Replaces an existing tenant's record; false when it is gone. */
+  replace(tenant: Tenant): Promise<boolean>;
   /** Claims the domain for its tenant; false when another tenant holds it (the same tenant: replaced). */
   putDomain(domain: TenantDomain): Promise<boolean>;
   getDomain(domain: string): Promise<TenantDomain | null>;

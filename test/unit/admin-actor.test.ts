@@ -1,50 +1,366 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type Actor, authorize, OPERATOR } from '../../functions/domain/admin/actor.ts';
-import { addClient } from '../../functions/domain/admin/clients.ts';
+import {
+  type Action,
+  type Actor,
+  authorize,
+  type Facts,
+  OPERATOR,
+  type Principal,
+  type Target,
+} from '../../functions/domain/admin/actor.ts';
+import { addClient, updateClient } from '../../functions/domain/admin/clients.ts';
+import { entitleTenant, grantAdmin, revokeAdmin } from '../../functions/domain/admin/delegation.ts';
+import { addTenant, listTenants } from '../../functions/domain/admin/federation.ts';
 import { changeRole } from '../../functions/domain/admin/roles.ts';
 import { addUser, resetUserMfa, showUser } from '../../functions/domain/admin/users.ts';
+import { isDomainError } from '../../functions/domain/errors.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 
+const GLOBAL: Principal = { kind: 'global', id: 'g' };
+const ADMIN_A: Principal = { kind: 'tenant-admin', id: 'admin-a', tenantId: 'a' };
+const MEMBER_A: Principal = {
+  kind: 'member',
+  id: 'member-a',
+  tenantId: 'a',
+  holds: [{ clientId: 'shop', role: 'clerk', source: 'admin' }],
+};
+const NOBODY: Principal = { kind: 'nobody', id: 'x' };
+const SHOP: Facts = { entitled: ['clerk', 'manager'], memberInvites: true };
+const CLOSED: Facts = { entitled: ['clerk', 'manager'], memberInvites: false };
+
+/** [who, action, target, facts, allowed]: the delegation rule as a table, escalations included. */
+const RULE: Array<[string, Principal, Action, Target, Facts | undefined, boolean]> = [
+  ['global: anything', GLOBAL, 'tenant.entitle', { tenantId: 'b' }, undefined, true],
+  [
+    'global: grants global admin',
+    GLOBAL,
+    'admin.grant',
+    { tenantId: 'b', userId: 'u', level: 'global' },
+    undefined,
+    true,
+  ],
+  ['nobody: nothing', NOBODY, 'user.read', { tenantId: 'a' }, undefined, false],
+  [
+    'tenant admin: reads own tenant’s user',
+    ADMIN_A,
+    'user.read',
+    { tenantId: 'a', userId: 'u' },
+    undefined,
+    true,
+  ],
+  [
+    'tenant admin: not another tenant’s user',
+    ADMIN_A,
+    'user.read',
+    { tenantId: 'b', userId: 'u' },
+    undefined,
+    false,
+  ],
+  ['tenant admin: not without a tenant', ADMIN_A, 'user.read', {}, undefined, false],
+  ['tenant admin: creates users in own tenant', ADMIN_A, 'user.create', { tenantId: 'a' }, undefined, true],
+  ['tenant admin: not in another', ADMIN_A, 'user.create', { tenantId: 'b' }, undefined, false],
+  ['tenant admin: resets MFA', ADMIN_A, 'user.reset_mfa', { tenantId: 'a', userId: 'u' }, undefined, true],
+  [
+    'tenant admin: grants an entitled role',
+    ADMIN_A,
+    'role.grant',
+    { tenantId: 'a', userId: 'u', clientId: 'shop', roles: ['manager'] },
+    SHOP,
+    true,
+  ],
+  [
+    'tenant admin: not a role the tenant is not entitled to',
+    ADMIN_A,
+    'role.grant',
+    { tenantId: 'a', userId: 'u', clientId: 'shop', roles: ['owner'] },
+    SHOP,
+    false,
+  ],
+  [
+    'tenant admin: not an entitled role to themselves',
+    ADMIN_A,
+    'role.grant',
+    { tenantId: 'a', userId: 'admin-a', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    false,
+  ],
+  [
+    'tenant admin: not a role without its app',
+    ADMIN_A,
+    'role.grant',
+    { tenantId: 'a', userId: 'u', roles: ['clerk'] },
+    SHOP,
+    false,
+  ],
+  [
+    'tenant admin: not an entitled role in another tenant',
+    ADMIN_A,
+    'role.grant',
+    { tenantId: 'b', userId: 'u', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    false,
+  ],
+  [
+    'tenant admin: makes another tenant admin',
+    ADMIN_A,
+    'admin.grant',
+    { tenantId: 'a', userId: 'u', level: 'tenant' },
+    undefined,
+    true,
+  ],
+  [
+    'tenant admin: never a global admin',
+    ADMIN_A,
+    'admin.grant',
+    { tenantId: 'a', userId: 'u', level: 'global' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: not themselves',
+    ADMIN_A,
+    'admin.grant',
+    { tenantId: 'a', userId: 'admin-a', level: 'tenant' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: removes a tenant admin',
+    ADMIN_A,
+    'admin.revoke',
+    { tenantId: 'a', userId: 'u', level: 'tenant' },
+    undefined,
+    true,
+  ],
+  [
+    'tenant admin: not a global admin',
+    ADMIN_A,
+    'admin.revoke',
+    { tenantId: 'a', userId: 'u', level: 'global' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: not entitlements (its own bounds)',
+    ADMIN_A,
+    'tenant.entitle',
+    { tenantId: 'a', clientId: 'shop' },
+    SHOP,
+    false,
+  ],
+  ['tenant admin: not apps', ADMIN_A, 'client.update', { tenantId: 'a', clientId: 'shop' }, SHOP, false],
+  ['tenant admin: not new tenants', ADMIN_A, 'tenant.create', { tenantId: 'a' }, undefined, false],
+  ['tenant admin: own connections', ADMIN_A, 'connection.update', { tenantId: 'a' }, undefined, true],
+  [
+    'tenant admin: not another tenant’s connections',
+    ADMIN_A,
+    'connection.update',
+    { tenantId: 'b' },
+    undefined,
+    false,
+  ],
+  ['tenant admin: own audit events', ADMIN_A, 'audit.read', { tenantId: 'a' }, undefined, true],
+  [
+    'member: invites with a role held',
+    MEMBER_A,
+    'invitation.create',
+    { tenantId: 'a', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    true,
+  ],
+  [
+    'member: not with a role not held',
+    MEMBER_A,
+    'invitation.create',
+    { tenantId: 'a', clientId: 'shop', roles: ['manager'] },
+    SHOP,
+    false,
+  ],
+  [
+    'member: not where the app does not allow it',
+    MEMBER_A,
+    'invitation.create',
+    { tenantId: 'a', clientId: 'shop', roles: ['clerk'] },
+    CLOSED,
+    false,
+  ],
+  [
+    'member: not into another tenant',
+    MEMBER_A,
+    'invitation.create',
+    { tenantId: 'b', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    false,
+  ],
+  [
+    'member: not a held role the tenant is no longer entitled to',
+    MEMBER_A,
+    'invitation.create',
+    { tenantId: 'a', clientId: 'shop', roles: ['clerk'] },
+    { entitled: [], memberInvites: true },
+    false,
+  ],
+  [
+    'member: not without roles',
+    MEMBER_A,
+    'invitation.create',
+    { tenantId: 'a', clientId: 'shop', roles: [] },
+    SHOP,
+    false,
+  ],
+  ['member: not users', MEMBER_A, 'user.read', { tenantId: 'a', userId: 'u' }, SHOP, false],
+  [
+    'member: not roles',
+    MEMBER_A,
+    'role.grant',
+    { tenantId: 'a', userId: 'u', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    false,
+  ],
+];
+
+describe('the delegation rule', () => {
+  for (const [what, principal, action, target, facts, allowed] of RULE)
+    it(`${allowed ? 'allows' : 'refuses'} — ${what}`, () => {
+      assert.equal(authorize(principal, action, target, facts), allowed);
+    });
+});
+
 describe('administration through actor-scoped use cases', () => {
-  const console: Actor = { kind: 'user', userId: 'someone' };
+  const someone: Actor = { kind: 'user', userId: 'someone' };
   const robot: Actor = { kind: 'client', clientId: 'automation' };
 
-  it('lets the operator do everything, audited with the operator as actor', async () => {
+  /** Tenants a and b, app shop (clerk, manager, owner) with a entitled to clerk and manager, and people. */
+  async function world() {
     const m = await memoryMfa();
-    const user = await addUser(m.deps, OPERATOR, { email: 'new@example.com', name: 'New' });
-    await addClient(m.deps, OPERATOR, {
+    const { deps } = m;
+    await addTenant(deps, OPERATOR, { id: 'acme', name: 'Acme' });
+    await addTenant(deps, OPERATOR, { id: 'beta', name: 'Beta' });
+    await addClient(deps, OPERATOR, {
       clientId: 'shop',
       redirectUris: ['https://shop.example.com/cb'],
-      roles: ['clerk'],
+      roles: ['clerk', 'manager', 'owner'],
     });
-    const roles = await changeRole(m.deps, OPERATOR, {
-      email: 'new@example.com',
+    await entitleTenant(deps, OPERATOR, { tenantId: 'acme', clientId: 'shop', roles: ['clerk', 'manager'] });
+    const ada = await addUser(deps, OPERATOR, { email: 'ada@acme.example', name: 'Ada', tenantId: 'acme' });
+    await grantAdmin(deps, OPERATOR, { email: 'ada@acme.example', level: 'tenant', tenantId: 'acme' });
+    const bob = await addUser(deps, OPERATOR, { email: 'bob@acme.example', name: 'Bob', tenantId: 'acme' });
+    const bea = await addUser(deps, OPERATOR, { email: 'bea@beta.example', name: 'Bea', tenantId: 'beta' });
+    const asAda: Actor = { kind: 'user', userId: ada.id };
+    return { ...m, ada, bob, bea, asAda };
+  }
+
+  it('lets the operator do everything, audited with the operator as actor', async () => {
+    const { deps, ports, bob } = await world();
+    const roles = await changeRole(deps, OPERATOR, {
+      email: bob.email,
       clientId: 'shop',
-      role: 'clerk',
+      role: 'owner',
       grant: true,
     });
-    assert.deepEqual(roles.roles, ['clerk']);
-    const events = await m.ports.events();
-    for (const type of ['user.created', 'client.created', 'role.granted'])
+    assert.deepEqual(roles.roles, ['owner'], 'the operator is not bound by entitlements');
+    const events = await ports.events();
+    for (const type of ['user.created', 'client.created', 'role.granted', 'admin.granted', 'tenant.entitled'])
       assert.equal(events.filter((e) => e.type === type).at(-1)?.actor, 'admin-cli', type);
-    assert.equal((await showUser(m.deps, OPERATOR, { email: 'new@example.com' })).user.id, user.id);
   });
 
-  it('denies everyone else by default, audits the denial, and reveals nothing about the target', async () => {
-    const m = await memoryMfa();
-    for (const actor of [console, robot]) {
-      assert.equal(authorize(actor, 'user.read', {}), false);
-      for (const email of [m.user.email, 'nobody@example.com'])
-        await assert.rejects(showUser(m.deps, actor, { email }), { code: 'forbidden' });
-      await assert.rejects(resetUserMfa(m.deps, actor, { email: m.user.email }), { code: 'forbidden' });
-      await assert.rejects(addUser(m.deps, actor, { email: 'x@example.com', name: 'X' }), {
+  it('lets a tenant admin manage their own tenant within its entitlements', async () => {
+    const { deps, bob, asAda } = await world();
+    const carl = await addUser(deps, asAda, { email: 'carl@acme.example', name: 'Carl', tenantId: 'acme' });
+    assert.equal(carl.tenantId, 'acme');
+    assert.equal((await showUser(deps, asAda, { email: bob.email })).user.id, bob.id);
+    const granted = await changeRole(deps, asAda, {
+      email: bob.email,
+      clientId: 'shop',
+      role: 'manager',
+      grant: true,
+    });
+    assert.deepEqual(granted.roles, ['manager']);
+    await grantAdmin(deps, asAda, { email: bob.email, level: 'tenant', tenantId: 'acme' });
+    assert.equal((await deps.users.findById(bob.id))?.admin, 'tenant');
+    await revokeAdmin(deps, asAda, { email: bob.email });
+    assert.equal((await deps.users.findById(bob.id))?.admin, undefined);
+    assert.deepEqual(
+      (await listTenants(deps, asAda)).map((t) => t.id),
+      ['acme'],
+      'sees its own tenant only',
+    );
+  });
+
+  it('refuses every escalation by a tenant admin, changes nothing, and audits each refusal', async () => {
+    const { deps, ports, ada, bob, bea, asAda } = await world();
+    const before = (await ports.events()).filter((e) => e.type === 'admin.denied').length;
+    const forbidden = (e: unknown) => isDomainError(e, 'forbidden');
+    const hidden = (e: unknown) => isDomainError(e, 'not_found');
+    await assert.rejects(
+      addUser(deps, asAda, { email: 'x@beta.example', name: 'X', tenantId: 'beta' }),
+      forbidden,
+    );
+    await assert.rejects(
+      showUser(deps, asAda, { email: bea.email }),
+      hidden,
+      'another tenant’s user is unknown',
+    );
+    await assert.rejects(resetUserMfa(deps, asAda, { email: bea.email }), hidden);
+    await assert.rejects(
+      changeRole(deps, asAda, { email: bob.email, clientId: 'shop', role: 'owner', grant: true }),
+      forbidden,
+      'a role the tenant is not entitled to',
+    );
+    await assert.rejects(
+      changeRole(deps, asAda, { email: ada.email, clientId: 'shop', role: 'clerk', grant: true }),
+      forbidden,
+      'a role for themselves',
+    );
+    await assert.rejects(grantAdmin(deps, asAda, { email: bob.email, level: 'global' }), forbidden);
+    await assert.rejects(
+      entitleTenant(deps, asAda, {
+        tenantId: 'acme',
+        clientId: 'shop',
+        roles: ['clerk', 'manager', 'owner'],
+      }),
+      forbidden,
+    );
+    await assert.rejects(updateClient(deps, asAda, { clientId: 'shop', memberInvites: true }), forbidden);
+    await grantAdmin(deps, OPERATOR, { email: bob.email, level: 'global' });
+    await assert.rejects(revokeAdmin(deps, asAda, { email: bob.email }), forbidden, 'a global admin stays');
+
+    assert.deepEqual(await deps.roles.rolesIn(bob.id, 'shop'), []);
+    assert.deepEqual(await deps.roles.rolesIn(ada.id, 'shop'), []);
+    assert.equal((await deps.users.findById(bob.id))?.admin, 'global');
+    assert.deepEqual((await deps.tenants.get('acme'))?.entitlements, { shop: ['clerk', 'manager'] });
+    const denied = (await ports.events()).filter((e) => e.type === 'admin.denied');
+    assert.equal(denied.length - before, 9);
+    assert.ok(denied.every((e) => e.actor === ada.id || e.actor === 'admin-cli'));
+  });
+
+  it('treats a disabled admin, an unknown user and a client without admin scope as nobody', async () => {
+    const { deps, ports, ada, bob, asAda } = await world();
+    await deps.users.updateProfile(ada.id, { disabled: true });
+    for (const actor of [asAda, someone, robot]) {
+      for (const email of [bob.email, 'nobody@example.com'])
+        await assert.rejects(showUser(deps, actor, { email }), { code: 'forbidden' });
+      await assert.rejects(addUser(deps, actor, { email: 'x@acme.example', name: 'X', tenantId: 'acme' }), {
         code: 'forbidden',
       });
     }
-    const denied = (await m.ports.events()).filter((e) => e.type === 'admin.denied');
-    assert.equal(denied.length, 8);
-    assert.ok(denied.every((e) => e.outcome === 'denied' && e.target === undefined));
-    assert.equal(await m.deps.users.findByEmailKey('x@example.com'), null, 'nothing was written');
+    const denied = (await ports.events()).filter((e) => e.type === 'admin.denied');
+    assert.ok(denied.length >= 9);
+    assert.equal(await deps.users.findByEmailKey('x@acme.example'), null, 'nothing was written');
+  });
+
+  it('makes a tenant admin only of a user of that tenant, and entitles only roles the app defines', async () => {
+    const { deps, bea } = await world();
+    await assert.rejects(
+      grantAdmin(deps, OPERATOR, { email: bea.email, level: 'tenant', tenantId: 'acme' }),
+      (e) => isDomainError(e, 'invalid_setting'),
+    );
+    await assert.rejects(
+      entitleTenant(deps, OPERATOR, { tenantId: 'acme', clientId: 'shop', roles: ['janitor'] }),
+      (e) => isDomainError(e, 'invalid_setting'),
+    );
+    const none = await entitleTenant(deps, OPERATOR, { tenantId: 'acme', clientId: 'shop', roles: [] });
+    assert.deepEqual(none.entitlements, {});
   });
 });

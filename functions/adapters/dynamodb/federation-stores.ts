@@ -43,6 +43,17 @@ export class DynamoTenantStore implements TenantStore {
     return (await queryPartition(this.doc, this.table, keys.tenantPartition)).map((i) => i.tenant as Tenant);
   }
 
+  replace(tenant: Tenant): Promise<boolean> {
+    return conditionalWrite(
+      this.doc,
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.tenant(tenant.id), tenant },
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+  }
+
   /** The global claim first (its condition is the uniqueness), then the tenant's own copy. */
   async putDomain(domain: TenantDomain): Promise<boolean> {
     const claimed = await conditionalWrite(

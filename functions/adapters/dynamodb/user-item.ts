@@ -21,5 +21,6 @@ export function toUser(item: Item): User {
     credentialsChangedAt: typeof item.credentialsChangedAt === 'number' ? item.credentialsChangedAt : null,
     ...(item.requireMfa === true ? { requireMfa: true } : {}),
     tenantId: typeof item.tenantId === 'string' ? item.tenantId : DEFAULT_TENANT,
+    ...(item.admin === 'global' || item.admin === 'tenant' ? { admin: item.admin } : {}),
   };
 }

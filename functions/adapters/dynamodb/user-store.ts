@@ -6,6 +6,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type AdminLevel,
   type AttemptClaim,
   EmailTaken,
   type LockoutPolicy,
@@ -123,6 +124,16 @@ export class DynamoUserStore implements UserStore {
       {
         values: { ':h': passwordHash, ':zero': 0, ':at': at },
       },
+    );
+  }
+
+  async setAdmin(id: string, level: AdminLevel | null): Promise<void> {
+    await this.update(
+      id,
+      level ? 'SET #admin = :level' : 'REMOVE #admin',
+      level
+        ? { names: { '#admin': 'admin' }, values: { ':level': level } }
+        : { names: { '#admin': 'admin' } },
     );
   }
 

@@ -27,6 +27,11 @@ export class MemoryTenantStore implements TenantStore {
   async list(): Promise<Tenant[]> {
     return [...this.tenants.values()].map((t) => structuredClone(t));
   }
+  async replace(tenant: Tenant): Promise<boolean> {
+    if (!this.tenants.has(tenant.id)) return false;
+    this.tenants.set(tenant.id, structuredClone(tenant));
+    return true;
+  }
   async putDomain(domain: TenantDomain): Promise<boolean> {
     const held = this.domains.get(domain.domain);
     if (held && held.tenantId !== domain.tenantId) return false;

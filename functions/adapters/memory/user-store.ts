@@ -1,4 +1,5 @@
 import {
+  type AdminLevel,
   type AttemptClaim,
   DEFAULT_TENANT,
   EmailTaken,
@@ -48,6 +49,12 @@ export class MemoryUserStore implements UserStore {
     if (!u) throw new NotFound();
     return u;
   }
+  async setAdmin(id: string, level: AdminLevel | null): Promise<void> {
+    const u = this.get(id);
+    if (level) u.admin = level;
+    else delete u.admin;
+  }
+
   async updateProfile(
     id: string,
     changes: { name?: string; emailVerified?: boolean; disabled?: boolean; requireMfa?: boolean },

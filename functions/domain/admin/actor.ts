@@ -1,20 +1,32 @@
 import { audit, type Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
+import { type AdminLevel, NotFound, type RoleGrant, type UserStore } from '../ports.ts';
 
 /**
- * Who asks for an administrative change. Every use case in this folder takes one and asks
- * `authorize` before it reads or writes anything, so the CLI, the admin API and the console are
- * thin adapters over the same rules (../../../shared/DESIGN.md, "Actor").
+ * Who asks for an administrative change, and the one rule deciding what they may do (MxID's
+ * delegated administration, ../../../shared/DESIGN.md "Actor"). Every use case in this folder takes
+ * the actor and asks `requireAllowed` before it changes anything, so the CLI, the admin API and the
+ * console are thin adapters over the same rule.
  */
 export type Actor =
   /** The operator's CLI, run by whoever has access to the deployment's data. */
   | { kind: 'operator' }
-  /** A user signed in to the admin console (tenants and delegated admins come with their issue). */
+  /** A user signed in to the admin console, or calling the admin API with their token. */
   | { kind: 'user'; userId: string }
   /** An automation client holding an admin scope. */
   | { kind: 'client'; clientId: string };
 
 export const OPERATOR: Actor = { kind: 'operator' };
+
+/**
+ * The actor as the rule sees them: a global administrator (the operator's CLI among them), a tenant
+ * administrator of one tenant, a member of one tenant (with the roles they hold), or nobody.
+ */
+export type Principal =
+  | { kind: 'global'; id: string }
+  | { kind: 'tenant-admin'; id: string; tenantId: string }
+  | { kind: 'member'; id: string; tenantId: string; holds: readonly RoleGrant[] }
+  | { kind: 'nobody'; id: string };
 
 export type Action =
   | 'user.create'
@@ -24,24 +36,122 @@ export type Action =
   | 'user.reset_mfa'
   | 'role.grant'
   | 'role.revoke'
+  | 'admin.grant'
+  | 'admin.revoke'
   | 'client.create'
   | 'client.read'
   | 'client.update'
   | 'tenant.create'
   | 'tenant.read'
   | 'tenant.update'
+  | 'tenant.entitle'
   | 'connection.create'
   | 'connection.read'
   | 'connection.update'
   | 'connection.delete'
-  | 'user.link';
+  | 'user.link'
+  | 'invitation.create'
+  | 'invitation.read'
+  | 'invitation.revoke'
+  | 'audit.read';
 
-/** What the action is done to, as far as it is known before reading it. */
+/** What the action is done to. Tenant-scoped actors are refused whatever `tenantId` does not name. */
 export interface Target {
   tenantId?: string;
   userId?: string;
   clientId?: string;
-  role?: string;
+  /** Roles of `clientId` being granted, revoked or given with an invitation. */
+  roles?: readonly string[];
+  /** The administrator level being granted or revoked. */
+  level?: AdminLevel;
+}
+
+/** What the rule needs to know beyond the actor and the target, read by `requireAllowed`. */
+export interface Facts {
+  /** The roles of `target.clientId` the target's tenant is entitled to. */
+  entitled: readonly string[];
+  /** Whether `target.clientId` lets members invite. */
+  memberInvites: boolean;
+}
+
+const NO_FACTS: Facts = { entitled: [], memberInvites: false };
+
+/** A tenant admin manages their own tenant: its people, their roles, its admins, connections, branding, audit. */
+const TENANT_ADMIN = new Set<Action>([
+  'user.create',
+  'user.read',
+  'user.update',
+  'user.set_password',
+  'user.reset_mfa',
+  'role.grant',
+  'role.revoke',
+  'admin.grant',
+  'admin.revoke',
+  'tenant.read',
+  'tenant.update',
+  'connection.create',
+  'connection.read',
+  'connection.update',
+  'connection.delete',
+  'user.link',
+  'invitation.create',
+  'invitation.read',
+  'invitation.revoke',
+  'audit.read',
+]);
+/** A member may invite others into their own tenant, where an app allows it. */
+const MEMBER = new Set<Action>(['invitation.create']);
+
+/** Grants that would raise the actor's own rights if aimed at themselves. */
+const RAISES = new Set<Action>(['role.grant', 'admin.grant']);
+
+/**
+ * Whether the actor may attempt `action` at all, before its target is known (a refused actor learns
+ * nothing about the target, not even whether it exists).
+ */
+export function mayAttempt(principal: Principal, action: Action): boolean {
+  switch (principal.kind) {
+    case 'global':
+      return true;
+    case 'tenant-admin':
+      return TENANT_ADMIN.has(action);
+    case 'member':
+      return MEMBER.has(action);
+    case 'nobody':
+      return false;
+  }
+}
+
+/**
+ * The one decision whether `principal` may do `action` to `target` (deny by default):
+ * - a global administrator may do anything;
+ * - a tenant administrator manages their own tenant only, gives only roles the tenant is entitled to,
+ *   makes and removes only tenant administrators, and never grants themselves anything;
+ * - a member may invite into their own tenant, with at most the roles they hold, in an app that
+ *   allows member invitations;
+ * - nobody acts outside their tenant or raises their own rights.
+ */
+export function authorize(
+  principal: Principal,
+  action: Action,
+  target: Target,
+  facts: Facts = NO_FACTS,
+): boolean {
+  if (principal.kind === 'global') return true;
+  if (principal.kind === 'nobody' || !mayAttempt(principal, action)) return false;
+  if (target.tenantId === undefined || target.tenantId !== principal.tenantId) return false;
+  if (RAISES.has(action) && target.userId === principal.id) return false;
+  if (action === 'admin.grant' || action === 'admin.revoke') return target.level === 'tenant';
+  const roles = target.roles ?? [];
+  const givesRoles = action === 'role.grant' || action === 'role.revoke' || action === 'invitation.create';
+  if (givesRoles && roles.length > 0 && (!target.clientId || !roles.every((r) => facts.entitled.includes(r))))
+    return false;
+  if (principal.kind === 'member') {
+    const holds = (role: string) =>
+      principal.holds.some((g) => g.clientId === target.clientId && g.role === role);
+    return facts.memberInvites && roles.length > 0 && roles.every(holds);
+  }
+  return true;
 }
 
 /** How the actor appears in audit events. */
@@ -56,28 +166,73 @@ export function actorId(actor: Actor): string {
   }
 }
 
-/**
- * The one decision whether `actor` may do `action` to `target`. Deny by default: today only the
- * operator may administer (everything); users and clients get rights with tenants and delegation.
- */
-export function authorize(actor: Actor, _action: Action, _target: Target): boolean {
-  return actor.kind === 'operator';
+/** What the rule reads: the actor's user and roles, the target tenant's entitlements, the app's setting. */
+type RuleDeps = Deps & {
+  users: UserStore;
+  roles: { allRoles(userId: string): Promise<RoleGrant[]> };
+  tenants: { get(id: string): Promise<{ entitlements?: Record<string, string[]> } | null> };
+  clients: { get(clientId: string): Promise<{ memberInvites?: boolean } | null> };
+};
+
+/** The actor as the rule sees them, read now (a disabled user or an unknown client is nobody). */
+export async function principalOf(deps: RuleDeps, actor: Actor): Promise<Principal> {
+  const id = actorId(actor);
+  if (actor.kind === 'operator') return { kind: 'global', id };
+  if (actor.kind === 'client') return { kind: 'nobody', id }; // admin scopes for clients come with the admin API
+  const user = await deps.users.findById(actor.userId);
+  if (!user || user.disabled) return { kind: 'nobody', id };
+  if (user.admin === 'global') return { kind: 'global', id };
+  if (user.admin === 'tenant') return { kind: 'tenant-admin', id, tenantId: user.tenantId };
+  return { kind: 'member', id, tenantId: user.tenantId, holds: await deps.roles.allRoles(user.id) };
 }
 
-/** Asks `authorize`; a refusal is audited (outcome `denied`) and thrown as `forbidden`. */
-export async function requireAllowed(
-  deps: Deps,
-  actor: Actor,
-  action: Action,
-  target: Target,
-): Promise<void> {
-  if (authorize(actor, action, target)) return;
+async function factsFor(deps: RuleDeps, principal: Principal, target: Target): Promise<Facts> {
+  if (principal.kind === 'global' || principal.kind === 'nobody' || !target.clientId || !target.tenantId)
+    return NO_FACTS;
+  const [tenant, client] = await Promise.all([
+    deps.tenants.get(target.tenantId),
+    deps.clients.get(target.clientId),
+  ]);
+  return {
+    entitled: tenant?.entitlements?.[target.clientId] ?? [],
+    memberInvites: client?.memberInvites === true,
+  };
+}
+
+async function denied(deps: RuleDeps, actor: Actor, action: Action, target: Target): Promise<void> {
   await audit(deps, {
     type: 'admin.denied',
     outcome: 'denied',
     actor: actorId(actor),
     ...(target.userId ? { target: target.userId } : target.clientId ? { target: target.clientId } : {}),
-    details: { action },
+    details: { action, ...(target.tenantId ? { tenant: target.tenantId } : {}) },
   });
+}
+
+/** Asks whether the actor may attempt the action at all; a refusal is audited and thrown as `forbidden`. */
+export async function requireMayAttempt(deps: RuleDeps, actor: Actor, action: Action): Promise<Principal> {
+  const principal = await principalOf(deps, actor);
+  if (mayAttempt(principal, action)) return principal;
+  await denied(deps, actor, action, {});
+  throw new DomainError('forbidden', action);
+}
+
+/**
+ * Asks `authorize`; a refusal is audited (outcome `denied`) and thrown as `forbidden` — or, with
+ * `hideOtherTenants`, as `not_found` when the target lies outside the actor's tenant, so a tenant
+ * administrator learns nothing about other tenants' users.
+ */
+export async function requireAllowed(
+  deps: RuleDeps,
+  actor: Actor,
+  action: Action,
+  target: Target,
+  options: { hideOtherTenants?: boolean } = {},
+): Promise<Principal> {
+  const principal = await principalOf(deps, actor);
+  if (authorize(principal, action, target, await factsFor(deps, principal, target))) return principal;
+  await denied(deps, actor, action, target);
+  const elsewhere = 'tenantId' in principal && target.tenantId !== principal.tenantId;
+  if (options.hideOtherTenants && elsewhere) throw new NotFound('user');
   throw new DomainError('forbidden', action);
 }

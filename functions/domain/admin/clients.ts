@@ -24,19 +24,23 @@ export async function addClient(
 export async function updateClient(
   deps: AdminDeps,
   actor: Actor,
-  input: { clientId: string; requireMfa: boolean },
+  input: { clientId: string; requireMfa?: boolean; memberInvites?: boolean },
 ): Promise<AppClient> {
   await requireAllowed(deps, actor, 'client.update', { clientId: input.clientId });
   const client = await deps.clients.get(input.clientId);
   if (!client) throw new NotFound('client');
-  const updated = { ...client, requireMfa: input.requireMfa };
+  const changes = {
+    ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}),
+    ...(input.memberInvites !== undefined ? { memberInvites: input.memberInvites } : {}),
+  };
+  const updated = { ...client, ...changes };
   await deps.clients.put(updated);
   await audit(deps, {
     type: 'client.updated',
     outcome: 'success',
     actor: actorId(actor),
     target: client.clientId,
-    details: { requireMfa: input.requireMfa },
+    details: changes,
   });
   return updated;
 }

@@ -23,7 +23,7 @@ import {
   type Tenant,
   type TenantDomain,
 } from '../ports.ts';
-import { type Actor, actorId, requireAllowed } from './actor.ts';
+import { type Actor, actorId, authorize, principalOf, requireAllowed, requireMayAttempt } from './actor.ts';
 import type { AdminDeps } from './users.ts';
 
 /**
@@ -63,12 +63,13 @@ async function existingTenant(deps: AdminDeps, id: string): Promise<Tenant> {
 }
 
 export async function listTenants(deps: AdminDeps, actor: Actor): Promise<Tenant[]> {
-  await requireAllowed(deps, actor, 'tenant.read', {});
+  const principal = await requireMayAttempt(deps, actor, 'tenant.read');
   const stored = await deps.tenants.list();
   const withDefault = stored.some((t) => t.id === DEFAULT_TENANT)
     ? stored
     : [(await findTenant(deps, DEFAULT_TENANT)) as Tenant, ...stored];
-  return withDefault;
+  // A tenant administrator sees their own tenant only.
+  return withDefault.filter((t) => authorize(principal, 'tenant.read', { tenantId: t.id }));
 }
 
 export async function showTenant(
@@ -253,13 +254,21 @@ async function existingConnection(deps: AdminDeps, id: string): Promise<Connecti
 }
 
 export async function showConnection(deps: AdminDeps, actor: Actor, id: string): Promise<ConnectionView> {
-  await requireAllowed(deps, actor, 'connection.read', {});
-  return view(deps, await existingConnection(deps, id));
+  await requireMayAttempt(deps, actor, 'connection.read');
+  const c = await deps.connections.get(id);
+  const principal = await principalOf(deps, actor);
+  // Another tenant's connection is as unknown as a missing one.
+  if (!c || !authorize(principal, 'connection.read', { tenantId: c.tenantId }))
+    throw new NotFound('connection');
+  return view(deps, c);
 }
 
 export async function listConnections(deps: AdminDeps, actor: Actor): Promise<ConnectionView[]> {
-  await requireAllowed(deps, actor, 'connection.read', {});
-  return Promise.all((await deps.connections.list()).map((c) => view(deps, c)));
+  const principal = await requireMayAttempt(deps, actor, 'connection.read');
+  const visible = (await deps.connections.list()).filter((c) =>
+    authorize(principal, 'connection.read', { tenantId: c.tenantId }),
+  );
+  return Promise.all(visible.map((c) => view(deps, c)));
 }
 
 /** Changes a connection under the actor's rights, audits it with `what`. */

@@ -1,5 +1,5 @@
 import { grantRole, revokeRole } from '../roles.ts';
-import { type Actor, actorId, requireAllowed } from './actor.ts';
+import { type Actor, actorId } from './actor.ts';
 import { type AdminDeps, targetUser } from './users.ts';
 
 /** Grants or revokes one role of one app; returns the user's roles in that app afterwards. */
@@ -9,8 +9,10 @@ export async function changeRole(
   input: { email: string; clientId: string; role: string; grant: boolean },
 ): Promise<{ email: string; clientId: string; roles: string[] }> {
   const action = input.grant ? 'role.grant' : 'role.revoke';
-  const user = await targetUser(deps, actor, action, input.email);
-  await requireAllowed(deps, actor, action, { userId: user.id, clientId: input.clientId, role: input.role });
+  const user = await targetUser(deps, actor, action, input.email, {
+    clientId: input.clientId,
+    roles: [input.role],
+  });
   const change = { email: input.email, clientId: input.clientId, role: input.role, actor: actorId(actor) };
   await (input.grant ? grantRole : revokeRole)(deps, change);
   return {

@@ -6,7 +6,7 @@ import { normaliseEmail } from '../email.ts';
 import { invalid } from '../federation/settings.ts';
 import { factorSummary, resetMfa } from '../mfa/settings.ts';
 import { DEFAULT_TENANT, NotFound, type User } from '../ports.ts';
-import { type Action, type Actor, actorId, requireAllowed } from './actor.ts';
+import { type Action, type Actor, actorId, requireAllowed, requireMayAttempt, type Target } from './actor.ts';
 import { findTenant } from './federation.ts';
 
 /** Administration of users: every use case takes the actor and goes through `authorize`. */
@@ -22,11 +22,19 @@ export async function targetUser(
   actor: Actor,
   action: Action,
   email: string,
+  extra: Omit<Target, 'tenantId' | 'userId'> = {},
 ): Promise<User> {
-  await requireAllowed(deps, actor, action, {});
+  await requireMayAttempt(deps, actor, action);
   const user = await deps.users.findByEmailKey(normaliseEmail(email).emailKey);
   if (!user) throw new NotFound('user');
-  await requireAllowed(deps, actor, action, { userId: user.id });
+  // Another tenant's user is reported as not found: a tenant admin learns nothing about them.
+  await requireAllowed(
+    deps,
+    actor,
+    action,
+    { tenantId: user.tenantId, userId: user.id, ...extra },
+    { hideOtherTenants: true },
+  );
   return user;
 }
 

@@ -29,6 +29,7 @@ export type InvalidSettingReason =
   | 'trust'
   | 'link_tenant'
   | 'link_taken'
+  | 'admin_tenant'
   | 'name';
 
 export function invalid(reason: InvalidSettingReason): DomainError {

@@ -1,0 +1,92 @@
+import { audit } from '../deps.ts';
+import { invalid } from '../federation/settings.ts';
+import { type AdminLevel, DEFAULT_TENANT, NotFound, type Tenant } from '../ports.ts';
+import { type Actor, actorId, requireAllowed } from './actor.ts';
+import { findTenant } from './federation.ts';
+import { type AdminDeps, targetUser } from './users.ts';
+
+/**
+ * Delegated administration (MxID's company admins): who administers what, and which app roles a
+ * tenant's users may be given at all. The rule itself is `authorize` in actor.ts.
+ */
+
+/**
+ * Makes a user an administrator: of their own tenant (`tenant`: the user must belong to `tenantId`,
+ * named so a typo cannot make someone an admin of the wrong company) or of everything (`global`).
+ */
+export async function grantAdmin(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { email: string; level: AdminLevel; tenantId?: string },
+): Promise<{ userId: string; email: string; tenantId: string; admin: AdminLevel }> {
+  const user = await targetUser(deps, actor, 'admin.grant', input.email, { level: input.level });
+  if (input.level === 'tenant' && input.tenantId !== user.tenantId) throw invalid('admin_tenant');
+  await deps.users.setAdmin(user.id, input.level);
+  await audit(deps, {
+    type: 'admin.granted',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: user.id,
+    details: { level: input.level, tenant: user.tenantId },
+  });
+  return { userId: user.id, email: user.email, tenantId: user.tenantId, admin: input.level };
+}
+
+/** Takes a user's administrator rights away (a tenant admin may not take a global admin's). */
+export async function revokeAdmin(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { email: string },
+): Promise<{ userId: string; email: string; admin: null }> {
+  const found = await targetUser(deps, actor, 'admin.revoke', input.email, { level: 'tenant' });
+  if (found.admin === 'global')
+    await requireAllowed(deps, actor, 'admin.revoke', {
+      tenantId: found.tenantId,
+      userId: found.id,
+      level: 'global',
+    });
+  await deps.users.setAdmin(found.id, null);
+  await audit(deps, {
+    type: 'admin.revoked',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: found.id,
+    details: { level: found.admin ?? 'none', tenant: found.tenantId },
+  });
+  return { userId: found.id, email: found.email, admin: null };
+}
+
+/**
+ * Sets which roles of an app a tenant's users may be given (an empty list: none). Only a global
+ * administrator decides this: it bounds what the tenant's own admins and members can hand out.
+ */
+export async function entitleTenant(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; clientId: string; roles: string[] },
+): Promise<Tenant> {
+  await requireAllowed(deps, actor, 'tenant.entitle', { tenantId: input.tenantId, clientId: input.clientId });
+  const tenant = await findTenant(deps, input.tenantId);
+  if (!tenant) throw invalid('unknown_tenant');
+  const client = await deps.clients.get(input.clientId);
+  if (!client) throw new NotFound('client');
+  const roles = [...new Set(input.roles)];
+  if (roles.some((r) => !client.roles.includes(r))) throw invalid('mapping');
+  const entitlements = { ...tenant.entitlements };
+  if (roles.length) entitlements[input.clientId] = roles;
+  else delete entitlements[input.clientId];
+  const updated: Tenant = { ...tenant, entitlements };
+  // The implicit `default` tenant gets its record on its first change.
+  const saved =
+    (await deps.tenants.replace(updated)) ||
+    (tenant.id === DEFAULT_TENANT && (await deps.tenants.create(updated)));
+  if (!saved) throw new NotFound('tenant');
+  await audit(deps, {
+    type: 'tenant.entitled',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: tenant.id,
+    details: { client: input.clientId, roles: roles.join(',') },
+  });
+  return updated;
+}
