@@ -17,7 +17,8 @@ import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
 
 /** What the HTTP application is assembled from, built once per container (functions/idp/parts.ts). */
-export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength'> {
+export interface SesameParts
+  extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength' | 'tenantName'> {
   /** The domain's one dependencies object: every store, the clock, the mailer, the configuration. */
   deps: DomainDeps;
   secrets: SecretStore;

@@ -31,6 +31,7 @@ import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.t
 import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
+import { findTenant } from '../domain/admin/federation.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
@@ -124,12 +125,18 @@ export function createDynamoParts(
     ttlMs: 30_000,
     maxEntries: 1000,
   });
+  // Only labels tokens (the `tenant` claim's name): read at most every 30 s per container.
+  const tenantName = ttlCache(async (id) => (await findTenant(deps, id))?.name ?? id, {
+    ttlMs: 30_000,
+    maxEntries: 1000,
+  });
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
     deps,
     logger,
     secrets,
     policyStrength: policyStrength(deps),
+    tenantName,
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
       async login({ email, password, info, secondStepNeeded }) {

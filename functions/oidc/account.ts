@@ -7,9 +7,15 @@ import { signedInBeforeReset, userForRequest } from './session-check.ts';
  * oidc-provider's findAccount: claims come from the directory at the moment a token or userinfo
  * response is made. Disabled or deleted users have no account, so their sessions and tokens stop
  * working; a password reset ends every session and refresh token from a sign-in before it.
- * `roles` lists the user's roles in the client asking — never another app's.
+ * `roles` lists the user's roles in the client asking — never another app's. `tenant` names the user's
+ * tenant (its id always, its name with the `profile` scope).
  */
-export function accountFinder(users: UserStore, roles: RoleStore, lifetimes: Lifetimes): FindAccount {
+export function accountFinder(
+  users: UserStore,
+  roles: RoleStore,
+  lifetimes: Lifetimes,
+  tenantName: (tenantId: string) => Promise<string>,
+): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string, token?: unknown): Promise<Account | undefined> => {
     // Shared with the interaction policy's checks of the same request (one read, not three).
     const user = await userForRequest(ctx, users, sub);
@@ -25,10 +31,13 @@ export function accountFinder(users: UserStore, roles: RoleStore, lifetimes: Lif
       async claims(_use, scope) {
         const granted = new Set(scope.split(' '));
         const clientId = ctx.oidc.client?.clientId;
+        const profile = granted.has('profile');
         return {
           sub: user.id,
+          // Which company the user belongs to, so apps can keep each company's data apart (MxID).
+          tenant: { id: user.tenantId, ...(profile ? { name: await tenantName(user.tenantId) } : {}) },
           ...(granted.has('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
-          ...(granted.has('profile') ? { name: user.name } : {}),
+          ...(profile ? { name: user.name } : {}),
           ...(granted.has('roles') && clientId ? { roles: await roles.rolesIn(user.id, clientId) } : {}),
         };
       },

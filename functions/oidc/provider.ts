@@ -31,6 +31,8 @@ export interface ProviderDeps {
   policyStrength?: PolicyStrength;
   /** Clients that live in code, not in the directory (Sesame's own account page). */
   builtInClients?: Configuration['clients'];
+  /** A tenant's display name, for the `tenant` claim (cached: it only labels tokens). */
+  tenantName: (tenantId: string) => Promise<string>;
 }
 
 /**
@@ -51,7 +53,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       name === 'Client' ? clientAdapter : withBoundedIds(deps.adapterFor(name))) as never,
     // Sesame's own account page is the one built-in app; every other app lives in the directory.
     clients: deps.builtInClients ?? [],
-    findAccount: accountFinder(deps.users, deps.roles, lifetimes),
+    findAccount: accountFinder(deps.users, deps.roles, lifetimes, deps.tenantName),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -69,7 +71,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       sid: null,
       iss: null,
       // acr/amr/auth_time always go into ID tokens: apps need them to judge how the user signed in.
-      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'tenant'],
       email: ['email', 'email_verified'],
       profile: ['name'],
       roles: ['roles'],

@@ -130,6 +130,7 @@ describe('federation through an Entra-like upstream', () => {
     assert.deepEqual(first.claims.amr, ['fed']);
     assert.deepEqual(first.claims.roles, ['clerk']);
     assert.equal(first.claims.email, 'anna@acme.example');
+    assert.deepEqual(first.claims.tenant, { id: 'acme', name: 'Acme Corp' }, 'the connection’s tenant');
     const upstreamAsked = entra.lastAuthorizationRequest;
     assert.equal(upstreamAsked?.get('code_challenge_method'), 'S256');
     assert.ok(upstreamAsked?.get('nonce') && upstreamAsked.get('state'), 'nonce and state sent upstream');

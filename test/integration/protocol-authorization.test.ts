@@ -222,7 +222,7 @@ describe('authorization endpoint and code redemption', () => {
   });
 
   describe('userinfo', () => {
-    it('returns sub, email, name and the roles of the asking app only', async () => {
+    it('returns sub, email, name, the tenant and the roles of the asking app only', async () => {
       const a = (await signIn(appA, 'anna@example.com')).tokens;
       const b = (await signIn(appB, 'anna@example.com')).tokens;
       const sub = a.claims()?.sub ?? '';
@@ -231,6 +231,8 @@ describe('authorization endpoint and code redemption', () => {
       assert.equal(infoA.email, 'anna@example.com');
       assert.equal(infoA.name, 'Anna');
       assert.deepEqual(infoA.roles, ['editor']);
+      assert.deepEqual(infoA.tenant, { id: 'default', name: 'Default' }, 'the user’s company');
+      assert.deepEqual(a.claims()?.tenant, { id: 'default', name: 'Default' });
       const infoB = await oidc.fetchUserInfo(appB, b.access_token, sub);
       assert.deepEqual(infoB.roles, ['admin']);
     });
