@@ -10,6 +10,7 @@ import { issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { federationCallback, federationLogout } from './interactions/federation.ts';
+import { invitationLinks } from './interactions/invitation.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
 import { loadProviderKeys } from './oidc/keys.ts';
@@ -61,6 +62,7 @@ export async function createSesame(config: Config, parts: SesameParts): Promise<
   provider.use(interactionRoutes(provider, parts.services, parts.logger));
   provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
   provider.use(federationLogout(provider, parts.services, parts.logger));
+  provider.use(invitationLinks(provider, parts.services, parts.logger));
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
   provider.use(

@@ -27,6 +27,7 @@ function clientView(client: AppClient) {
     first_party: client.firstParty,
     require_mfa: client.requireMfa === true,
     member_invites: client.memberInvites === true,
+    ...(client.initiateLoginUri ? { initiate_login_uri: client.initiateLoginUri } : {}),
     metadata: publicMetadata(client.metadata),
   };
 }
@@ -41,7 +42,7 @@ export const COMMANDS: Command[] = [
     noun: 'client',
     verb: 'add',
     summary:
-      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa]',
+      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa] [--initiate-login-uri URI]',
     options: {
       id: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -52,6 +53,7 @@ export const COMMANDS: Command[] = [
       name: { type: 'string' },
       'third-party': { type: 'boolean' },
       'require-mfa': { type: 'boolean' },
+      'initiate-login-uri': { type: 'string' },
     },
     async run(parts, _config, v) {
       const grants = list(v, 'grant');
@@ -74,6 +76,7 @@ export const COMMANDS: Command[] = [
         firstParty: !v['third-party'],
         requireMfa: Boolean(v['require-mfa']),
         ...(typeof v.name === 'string' ? { name: v.name } : {}),
+        ...(typeof v['initiate-login-uri'] === 'string' ? { initiateLoginUri: v['initiate-login-uri'] } : {}),
       });
       const { client_id, ...rest } = clientView(client);
       return { client_id, client_secret: clientSecret, ...rest };

@@ -1,5 +1,11 @@
 import { OPERATOR } from '../domain/admin/actor.ts';
 import { entitleTenant, grantAdmin, revokeAdmin } from '../domain/admin/delegation.ts';
+import {
+  inviteUser,
+  listInvitations,
+  resendInvitation,
+  revokeInvitation,
+} from '../domain/admin/invitations.ts';
 import { type Command, str, UsageError } from './options.ts';
 
 /** Delegated administration: tenant and global administrators, and what a tenant may be given. */
@@ -48,6 +54,59 @@ export const DELEGATION_COMMANDS: Command[] = [
         roles,
       });
       return { id: tenant.id, entitlements: tenant.entitlements ?? {} };
+    },
+  },
+  {
+    noun: 'invitation',
+    verb: 'create',
+    summary: '--tenant T --email E [--client C --roles r1,r2]   (mails a single-use link, valid 7 days)',
+    options: {
+      tenant: { type: 'string' },
+      email: { type: 'string' },
+      client: { type: 'string' },
+      roles: { type: 'string' },
+    },
+    async run(parts, _c, v) {
+      const roles =
+        typeof v.roles === 'string'
+          ? v.roles
+              .split(',')
+              .map((r) => r.trim())
+              .filter(Boolean)
+          : [];
+      return inviteUser(parts.deps, actor, {
+        tenantId: str(v, 'tenant'),
+        email: str(v, 'email'),
+        ...(typeof v.client === 'string' ? { clientId: v.client } : {}),
+        roles,
+      });
+    },
+  },
+  {
+    noun: 'invitation',
+    verb: 'list',
+    summary: '--tenant T',
+    options: { tenant: { type: 'string' } },
+    async run(parts, _c, v) {
+      return listInvitations(parts.deps, actor, { tenantId: str(v, 'tenant') });
+    },
+  },
+  {
+    noun: 'invitation',
+    verb: 'revoke',
+    summary: '--tenant T --id ID',
+    options: { tenant: { type: 'string' }, id: { type: 'string' } },
+    async run(parts, _c, v) {
+      return revokeInvitation(parts.deps, actor, { tenantId: str(v, 'tenant'), id: str(v, 'id') });
+    },
+  },
+  {
+    noun: 'invitation',
+    verb: 'resend',
+    summary: '--tenant T --id ID   (a new link; the old one stops working)',
+    options: { tenant: { type: 'string' }, id: { type: 'string' } },
+    async run(parts, _c, v) {
+      return resendInvitation(parts.deps, actor, { tenantId: str(v, 'tenant'), id: str(v, 'id') });
     },
   },
 ];

@@ -13,7 +13,16 @@ export function newUserId(): string {
 /** Creates a user with a random opaque id; the e-mail is unique case-insensitively (EmailTaken). */
 export async function createUser(
   deps: Deps,
-  input: { email: string; name: string; password?: string; actor?: string; tenantId?: string; id?: string },
+  input: {
+    email: string;
+    name: string;
+    password?: string;
+    actor?: string;
+    tenantId?: string;
+    id?: string;
+    /** The address was proven by the caller (an invitation opened from the mail sent to it). */
+    emailVerified?: boolean;
+  },
 ): Promise<User> {
   const { email, emailKey } = normaliseEmail(input.email);
   const hasher = deps.hasher ?? argon2Hasher;
@@ -22,7 +31,7 @@ export async function createUser(
     id: input.id ?? newUserId(),
     email,
     emailKey,
-    emailVerified: false,
+    emailVerified: input.emailVerified === true,
     name: input.name.normalize('NFC').trim().slice(0, 200),
     passwordHash: input.password === undefined ? null : await hasher.hash(input.password, deps.config.argon2),
     createdAt: deps.clock.now().toISOString(),

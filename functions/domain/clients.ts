@@ -46,6 +46,11 @@ export interface ClientRegistration {
   firstParty?: boolean;
   requireMfa?: boolean;
   name?: string;
+  /**
+   * OIDC third-party initiated login (Core §4): where Sesame sends a user to start signing in to
+   * this app, e.g. after accepting an invitation (https, or http on loopback).
+   */
+  initiateLoginUri?: string;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
@@ -84,6 +89,7 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
   if (reg.public && reg.clientCredentials) throw new InvalidClient('public_client_credentials');
   reg.redirectUris.forEach(checkRedirectUri);
   (reg.postLogoutRedirectUris ?? []).forEach(checkRedirectUri);
+  if (reg.initiateLoginUri !== undefined) checkRedirectUri(reg.initiateLoginUri);
   const roles = [...new Set(reg.roles ?? [])];
   roles.forEach(checkRoleName);
 
@@ -109,6 +115,7 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
       roles,
       firstParty: reg.firstParty ?? true,
       ...(reg.requireMfa ? { requireMfa: true } : {}),
+      ...(reg.initiateLoginUri ? { initiateLoginUri: reg.initiateLoginUri } : {}),
       createdAt: now.toISOString(),
     },
     clientSecret,

@@ -10,6 +10,7 @@ import type {
   ConnectionStore,
   CredentialStore,
   FederationStateStore,
+  InvitationStore,
   LinkStore,
   LockoutPolicy,
   Mailer,
@@ -48,6 +49,7 @@ export interface DomainDeps extends Deps {
   connectionSecrets: ConnectionSecrets;
   links: LinkStore;
   federationStates: FederationStateStore;
+  invitations: InvitationStore;
   /** The relying-party side of federation (openid-client, functions/federation/). */
   upstream: Upstream;
   config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;

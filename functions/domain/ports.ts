@@ -137,6 +137,11 @@ export interface AppClient {
   requireMfa?: boolean;
   /** Members may invite others into their tenant with roles of this app they hold themselves. */
   memberInvites?: boolean;
+  /**
+   * Where Sesame sends a user to start signing in to this app (OIDC Core §4, third-party initiated
+   * login), e.g. after an invitation. Kept by Sesame, not oidc-provider (which allows https only).
+   */
+  initiateLoginUri?: string;
   createdAt: string;
 }
 
@@ -304,6 +309,8 @@ export interface PendingSignIn {
   proven?: 'any' | 'strong';
   /** Set once the interaction was finished with this sign-in's result: it finishes once. */
   finished?: boolean;
+  /** The sign-in accepts this invitation (`<tenant>.<id>`) when it finishes (domain/invitations.ts). */
+  invitation?: string;
 }
 
 /** What names one pending sign-in in the conditional writes that follow its verification. */
@@ -554,4 +561,43 @@ export interface FederationStateStore {
   offer(uid: string, now: number): Promise<LinkOffer | null>;
   /** Deletes and returns it: of two concurrent takers one gets it. */
   takeOffer(uid: string, now: number): Promise<LinkOffer | null>;
+}
+
+/**
+ * An invitation into a tenant (MxID): an address, optionally an app and roles of it, from an actor
+ * who may invite. The mailed link carries `<tenant>.<id>.<secret>`; only the secret's digest is kept.
+ * Single use, expiring after 7 days, revocable; a resend makes a new secret (the old link dies).
+ */
+export interface Invitation {
+  id: string;
+  tenantId: string;
+  /** The invited address as typed (normalised), and its uniqueness key (domain/email.ts). */
+  email: string;
+  emailKey: string;
+  clientId?: string;
+  roles: string[];
+  /** Who invited: their rights are asked again at acceptance (roles they may no longer give are not given). */
+  invitedBy: InvitingActor;
+  secretDigest: string;
+  createdAt: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  status: 'pending' | 'accepted' | 'revoked';
+  /** Set on acceptance. */
+  acceptedBy?: string;
+}
+
+/** The actor who invited, as stored (the same shape as domain/admin/actor.ts's Actor). */
+export type InvitingActor =
+  | { kind: 'operator' }
+  | { kind: 'user'; userId: string }
+  | { kind: 'client'; clientId: string };
+
+export interface InvitationStore {
+  create(invitation: Invitation): Promise<void>;
+  get(tenantId: string, id: string): Promise<Invitation | null>;
+  /** A tenant's invitations, newest first. */
+  list(tenantId: string): Promise<Invitation[]>;
+  /** Replaces it only while it is still pending with `expectedDigest` (conditional): false otherwise. */
+  replacePending(invitation: Invitation, expectedDigest: string): Promise<boolean>;
 }

@@ -80,6 +80,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
         stepUp: input.stepUp,
         ...(input.first === 'federation' ? { first: 'federation' as const } : {}),
         ...(input.linking ? { linking: true as const } : {}),
+        ...(input.invitation ? { invitation: input.invitation } : {}),
       });
       return stored ? 'mfa' : 'taken';
     },

@@ -18,6 +18,7 @@ import {
   DynamoUpstreamKeySets,
   SealedConnectionSecrets,
 } from '../adapters/dynamodb/federation-stores.ts';
+import { DynamoInvitationStore } from '../adapters/dynamodb/invitation-store.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
 import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
@@ -35,17 +36,26 @@ import { findTenant } from '../domain/admin/federation.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
+import { type DomainError, isDomainError } from '../domain/errors.ts';
 import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
 import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
 import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
+import {
+  acceptInvitation,
+  createInvitedAccount,
+  invitationStart,
+  invitationView,
+  openInvitation,
+} from '../domain/invitations.ts';
 import { authenticatePassword } from '../domain/login.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
 import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
+import { describeError } from '../shared/messages.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
@@ -114,6 +124,7 @@ export function createDynamoParts(
     connectionSecrets: connectionSecrets(config, doc, box),
     links: new DynamoLinkStore(doc, config.tables.directory),
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
+    invitations: new DynamoInvitationStore(doc, config.tables.directory),
     upstream: upstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,
@@ -175,6 +186,30 @@ export function createDynamoParts(
         acceptLink: (input) => acceptLinkOffer(deps, input),
         logoutUrl: (input) => upstreamLogoutUrl(deps, input),
         afterLogout: (input) => afterUpstreamLogout(deps, input),
+      },
+      invitations: {
+        async open(token) {
+          const invitation = await openInvitation(deps, token);
+          if (!invitation) return null;
+          const view = await invitationView(deps, invitation);
+          const client = invitation.clientId ? await deps.clients.get(invitation.clientId) : null;
+          return { ...view, startAt: invitationStart(config.issuer, client, invitation.email) };
+        },
+        async createAccount(token, input) {
+          const invitation = await openInvitation(deps, token);
+          if (!invitation) return 'gone';
+          try {
+            await createInvitedAccount(deps, invitation, input);
+            return 'created';
+          } catch (err) {
+            if (isDomainError(err, 'weak_password') || isDomainError(err, 'invalid_email'))
+              return { problem: describeError(err as DomainError, config.passwordPolicy) };
+            if (isDomainError(err, 'email_taken'))
+              return { problem: 'An account with this address exists now: sign in to it to accept.' };
+            throw err;
+          }
+        },
+        accept: (input) => acceptInvitation(deps, input),
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };

@@ -6,6 +6,7 @@ import { isFederated } from '../oidc/lifetimes.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
+import { invitationStep } from './invitation.ts';
 import type { SecondStep } from './services.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 
@@ -47,6 +48,8 @@ export const loginStep = {
         return render(step, csrf, '', TAKEN);
       }
     }
+    // A browser that opened an invitation link accepts it on this sign-in (invitation.ts).
+    if (await invitationStep.show(step, csrf)) return;
     const hint = step.details.params.login_hint;
     // An app may send the user straight to a connection (like Keycloak's kc_idp_hint).
     const idp = step.details.params.sesame_idp;
@@ -82,7 +85,7 @@ export const loginStep = {
  */
 export async function signInWithPassword(
   step: Step,
-  input: { email: string; password: string; remember: boolean; linking?: boolean },
+  input: { email: string; password: string; remember: boolean; linking?: boolean; invitation?: string },
 ): Promise<'failed' | 'taken' | 'done'> {
   // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
   let second = { required: false } as SecondStep;
@@ -102,11 +105,16 @@ export async function signInWithPassword(
   });
   if (!result.ok) return 'failed';
   if (second.required) {
-    const outcome = await toSecondFactor(step, result.userId, second, input.remember, false, input.linking);
+    const outcome = await toSecondFactor(step, result.userId, second, input.remember, false, {
+      ...(input.linking ? { linking: true } : {}),
+      ...(input.invitation ? { invitation: input.invitation } : {}),
+    });
     return outcome === 'taken' ? 'taken' : 'done';
   }
   if (input.linking)
     await step.services.federation.acceptLink({ uid: step.details.uid, userId: result.userId });
+  if (input.invitation)
+    await step.services.invitations.accept({ ref: input.invitation, userId: result.userId });
   // The password alone finishes the interaction only when no second factor is needed.
   await finish(step, {
     login: {
@@ -168,7 +176,8 @@ export async function toSecondFactor(
   second: Extract<SecondStep, { required: true }>,
   remember: boolean,
   stepUp: boolean,
-  linking = false,
+  /** What the sign-in completes when it finishes (an offered link, an invitation). */
+  completes: { linking?: true; invitation?: string } = {},
 ): Promise<'mfa' | 'taken'> {
   const outcome = await step.services.mfa.begin({
     userId,
@@ -178,7 +187,7 @@ export async function toSecondFactor(
     remember,
     expiresAt: step.details.exp * 1000,
     stepUp,
-    linking,
+    ...completes,
   });
   if (outcome === 'mfa') {
     step.ctx.status = 303;

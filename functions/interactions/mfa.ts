@@ -88,6 +88,8 @@ async function complete(step: Step, csrf: string): Promise<void> {
   // The account is proven (password and factor) in this interaction: an offered link is made now.
   if (pending.linking)
     await step.services.federation.acceptLink({ uid: pending.uid, userId: pending.userId });
+  if (pending.invitation)
+    await step.services.invitations.accept({ ref: pending.invitation, userId: pending.userId });
   await finish(step, {
     login: {
       accountId: pending.userId,

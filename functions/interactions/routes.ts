@@ -11,13 +11,14 @@ import { errorFields } from '../shared/logger.ts';
 import { renderPage, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
 import { refusal } from './federation-pages.ts';
+import { invitationStep } from './invitation.ts';
 import { linkStep } from './link.ts';
 import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
 
 const ROUTE =
-  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -71,11 +72,22 @@ async function dispatch(
     return mfaStep.show(step, issueCsrf(ctx, step.path));
   }
   if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
-  const form = await readForm(ctx, ['csrf', 'email', 'password', 'remember', 'method', 'code']);
+  const form = await readForm(ctx, [
+    'csrf',
+    'email',
+    'password',
+    'remember',
+    'method',
+    'code',
+    'name',
+    'password2',
+    'skip',
+  ]);
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
   if (action === 'link' && details.prompt.name === 'login') return linkStep.submit(step, form);
+  if (action === 'accept' && details.prompt.name === 'login') return invitationStep.submit(step, form);
   if (action?.startsWith('federate/') && details.prompt.name === 'login')
     return toUpstream(step, action.slice('federate/'.length));
   if (action === 'confirm' && details.prompt.name === 'consent') return consentStep.submit(step);

@@ -1,4 +1,5 @@
 import type { Method } from '../config/methods.ts';
+import type { InvitationView } from '../domain/invitations.ts';
 import type { PendingSignIn, User } from '../domain/ports.ts';
 
 /** What the interaction pages need from the domain, wired in functions/app.ts. */
@@ -32,6 +33,23 @@ export interface InteractionServices {
   clientInfo(clientId: string): Promise<{ name: string } | null>;
   mfa: MfaServices;
   federation: FederationServices;
+  invitations: InvitationServices;
+}
+
+/** Accepting an invitation (domain/invitations.ts). */
+export interface InvitationServices {
+  /**
+   * The live invitation a mailed link names, as its page shows it, with where the invitee goes to
+   * sign in (the app's `initiate_login_uri`, else Sesame's account page); null when it is not live.
+   */
+  open(token: string): Promise<(InvitationView & { startAt: string }) | null>;
+  /** A new account for the invited address; `problem` says what to fix (the password policy, a name). */
+  createAccount(
+    token: string,
+    input: { name: string; password: string },
+  ): Promise<'created' | 'gone' | { problem: string }>;
+  /** The sign-in carrying `ref` finished as `userId`: accepts the invitation if it is theirs. */
+  accept(input: { ref: string; userId: string }): Promise<boolean>;
 }
 
 /** Sign-in through an upstream identity provider (domain/federation/). */
@@ -112,6 +130,8 @@ export interface MfaServices {
       /** How the first step was taken; absent: the password. */
       first?: 'federation';
       linking?: boolean;
+      /** The sign-in accepts this invitation when it finishes. */
+      invitation?: string;
     },
   ): Promise<'mfa' | 'taken'>;
   pending(uid: string): Promise<PendingSignIn | null>;

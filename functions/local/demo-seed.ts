@@ -33,6 +33,7 @@ export async function seedDemo(parts: DynamoParts, _config: Config, demoPort: nu
       name: 'Demo app',
       redirectUris: [`${base}/callback`],
       postLogoutRedirectUris: [`${base}/`],
+      initiateLoginUri: `${base}/login`,
       roles: ['viewer', 'editor'],
       firstParty: true,
     },

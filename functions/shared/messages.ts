@@ -83,6 +83,7 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   link_tenant: 'the user belongs to another tenant than the connection',
   link_taken: 'that upstream identity is linked to a user already',
   admin_tenant: 'a tenant administrator must belong to the tenant named with --tenant',
+  invitation_used: 'that invitation was accepted or revoked already',
   name: 'a name is 1-200 characters',
 };
 

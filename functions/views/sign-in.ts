@@ -41,6 +41,37 @@ now on, sign in to that account once more. Do this only if that is your own acco
 <button type="submit" class="secondary">Cancel and return to the application</button>
 </form>`,
 
+  acceptInvitation: `<h1>Join <%= it.tenantName %></h1>
+<p>You are invited to <strong><%= it.tenantName %></strong><% if (it.appName) { %>, to use <strong><%= it.appName %></strong><% if (it.roles.length) { %> as <%= it.roles.join(', ') %><% } %><% } %>.</p>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<% if (it.hasAccount) { %><p>You have an account with <strong><%= it.email %></strong>: sign in to it to accept.</p>
+<label for="password">Password of <%= it.email %></label>
+<input id="password" name="password" type="password" autocomplete="current-password" required autofocus<% if (it.error) { %> aria-describedby="form-error"<% } %>>
+<button type="submit">Sign in and accept</button>
+<% } else { %><p>Create your account for <strong><%= it.email %></strong>.</p>
+<label for="name">Your name</label>
+<input id="name" name="name" type="text" autocomplete="name" required autofocus maxlength="200" value="<%= it.name %>">
+<label for="password">Choose a password</label>
+<input id="password" name="password" type="password" autocomplete="new-password" required<% if (it.error) { %> aria-describedby="form-error"<% } %>>
+<label for="password2">The same password again</label>
+<input id="password2" name="password2" type="password" autocomplete="new-password" required>
+<button type="submit">Create account and accept</button>
+<% } %></form>
+<form method="post" action="<%= it.action %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="skip" value="yes">
+<button type="submit" class="secondary">Sign in with another account instead</button>
+</form>`,
+
+  invitationGone: `<h1>This invitation cannot be used</h1>
+<p>The link has expired, was used already, or was withdrawn. Ask whoever invited you to send a new one.</p>`,
+
+  invitationOtherAccount: `<h1>You are signed in with another account</h1>
+<p>This invitation is for another address than the account signed in on this browser.
+<a href="<%= it.logout %>">Sign out</a>, then open the link from the e-mail again.</p>`,
+
   consent: `<h1>Allow access?</h1>
 <p><strong><%= it.clientName %></strong> asks to:</p>
 <ul>

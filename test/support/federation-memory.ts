@@ -5,6 +5,7 @@ import {
   MemoryLinkStore,
   MemoryTenantStore,
 } from '../../functions/adapters/memory/federation-stores.ts';
+import { MemoryInvitationStore } from '../../functions/adapters/memory/invitation-store.ts';
 import type { Upstream } from '../../functions/domain/federation/upstream.ts';
 
 /** An Upstream for tests that never federate: any use is a test bug. */
@@ -22,6 +23,7 @@ export function memoryFederation(upstream: Upstream = noUpstream) {
     connectionSecrets: new MemoryConnectionSecrets(),
     links: new MemoryLinkStore(),
     federationStates: new MemoryFederationStateStore(),
+    invitations: new MemoryInvitationStore(),
     upstream,
   };
 }

@@ -54,6 +54,9 @@ export const keys = {
   federationState: (key: string) => ({ pk: `FEDSTATE#${key}`, sk: 'STATE' }),
   linkOffer: (uid: string) => ({ pk: `FEDOFFER#${uid}`, sk: 'OFFER' }),
   upstreamKeys: (connectionId: string) => ({ pk: `UPSTREAMKEYS#${connectionId}`, sk: 'JWKS' }),
+  /** A tenant's invitations share a partition: listing them is one Query. */
+  invitation: (tenantId: string, id: string) => ({ pk: `INVITES#${tenantId}`, sk: `INVITE#${id}` }),
+  invitationPartition: (tenantId: string) => `INVITES#${tenantId}`,
 };
 
 /** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */

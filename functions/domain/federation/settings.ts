@@ -30,6 +30,7 @@ export type InvalidSettingReason =
   | 'link_tenant'
   | 'link_taken'
   | 'admin_tenant'
+  | 'invitation_used'
   | 'name';
 
 export function invalid(reason: InvalidSettingReason): DomainError {

@@ -1,0 +1,156 @@
+import { audit } from '../deps.ts';
+import { normaliseEmail } from '../email.ts';
+import { invalid } from '../federation/settings.ts';
+import {
+  INVITATION_TTL_MS,
+  invitationDigest,
+  invitationLink,
+  invitationMail,
+  newInvitationId,
+  newInvitationSecret,
+} from '../invitations.ts';
+import { type Invitation, NotFound } from '../ports.ts';
+import { type Actor, actorId, requireAllowed } from './actor.ts';
+import { findTenant } from './federation.ts';
+import type { AdminDeps } from './users.ts';
+
+/**
+ * Inviting people into a tenant (MxID): an administrator, or a member where the app allows it, with
+ * at most the roles they may give (actor.ts). Inviting an address that has an account looks the same
+ * to the inviter as any other: the invitation says nothing about who exists. What the inviter sees
+ * of an invitation never includes its link: that goes to the invited address only.
+ */
+export type InvitationView = Omit<Invitation, 'secretDigest'>;
+
+const view = ({ secretDigest: _digest, ...rest }: Invitation): InvitationView => rest;
+
+async function inviterName(deps: AdminDeps, actor: Actor): Promise<string> {
+  if (actor.kind !== 'user') return 'An administrator';
+  const user = await deps.users.findById(actor.userId);
+  return user?.name || user?.email || 'A colleague';
+}
+
+async function send(deps: AdminDeps, actor: Actor, invitation: Invitation, secret: string): Promise<void> {
+  const [tenant, client, inviter] = await Promise.all([
+    findTenant(deps, invitation.tenantId),
+    invitation.clientId ? deps.clients.get(invitation.clientId) : null,
+    inviterName(deps, actor),
+  ]);
+  await deps.mailer.send(
+    invitationMail({
+      to: invitation.email,
+      inviter,
+      tenant: tenant?.name ?? invitation.tenantId,
+      app: client ? String(client.metadata.client_name ?? client.clientId) : null,
+      link: invitationLink(deps.config.issuer, invitation, secret),
+      expiresAt: invitation.expiresAt,
+    }),
+  );
+}
+
+export async function inviteUser(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; email: string; clientId?: string; roles?: string[] },
+): Promise<InvitationView> {
+  const roles = [...new Set(input.roles ?? [])];
+  if (roles.length > 0 && !input.clientId) throw invalid('mapping');
+  const target = { tenantId: input.tenantId, ...(input.clientId ? { clientId: input.clientId } : {}), roles };
+  await requireAllowed(deps, actor, 'invitation.create', target);
+  if (!(await findTenant(deps, input.tenantId))) throw invalid('unknown_tenant');
+  if (input.clientId) {
+    const client = await deps.clients.get(input.clientId);
+    if (!client) throw new NotFound('client');
+    if (roles.some((r) => !client.roles.includes(r))) throw invalid('mapping');
+  }
+  const { email, emailKey } = normaliseEmail(input.email);
+  const secret = newInvitationSecret();
+  const now = deps.clock.now();
+  const invitation: Invitation = {
+    id: newInvitationId(),
+    tenantId: input.tenantId,
+    email,
+    emailKey,
+    ...(input.clientId ? { clientId: input.clientId } : {}),
+    roles,
+    invitedBy: actor,
+    secretDigest: await invitationDigest(deps, secret),
+    createdAt: now.toISOString(),
+    expiresAt: now.getTime() + INVITATION_TTL_MS,
+    status: 'pending',
+  };
+  await deps.invitations.create(invitation);
+  await send(deps, actor, invitation, secret);
+  await audit(deps, {
+    type: 'invitation.created',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: invitation.id,
+    details: { tenant: invitation.tenantId, client: input.clientId ?? '', roles: roles.join(',') },
+  });
+  return view(invitation);
+}
+
+export async function listInvitations(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string },
+): Promise<InvitationView[]> {
+  await requireAllowed(deps, actor, 'invitation.read', { tenantId: input.tenantId });
+  return (await deps.invitations.list(input.tenantId)).map(view);
+}
+
+async function pendingInvitation(deps: AdminDeps, tenantId: string, id: string): Promise<Invitation> {
+  const invitation = await deps.invitations.get(tenantId, id);
+  if (!invitation) throw new NotFound('invitation');
+  if (invitation.status !== 'pending') throw invalid('invitation_used');
+  return invitation;
+}
+
+/** Revokes a pending invitation: its link stops working at once. */
+export async function revokeInvitation(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; id: string },
+): Promise<InvitationView> {
+  await requireAllowed(deps, actor, 'invitation.revoke', { tenantId: input.tenantId });
+  const current = await pendingInvitation(deps, input.tenantId, input.id);
+  const revoked: Invitation = { ...current, status: 'revoked' };
+  if (!(await deps.invitations.replacePending(revoked, current.secretDigest)))
+    throw invalid('invitation_used');
+  await audit(deps, {
+    type: 'invitation.revoked',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: current.id,
+    details: { tenant: current.tenantId },
+  });
+  return view(revoked);
+}
+
+/** Sends a pending invitation again with a new link (the old one dies) and a new expiry. */
+export async function resendInvitation(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; id: string },
+): Promise<InvitationView> {
+  await requireAllowed(deps, actor, 'invitation.revoke', { tenantId: input.tenantId });
+  const current = await pendingInvitation(deps, input.tenantId, input.id);
+  const secret = newInvitationSecret();
+  const renewed: Invitation = {
+    ...current,
+    secretDigest: await invitationDigest(deps, secret),
+    expiresAt: deps.clock.now().getTime() + INVITATION_TTL_MS,
+  };
+  if (!(await deps.invitations.replacePending(renewed, current.secretDigest)))
+    throw invalid('invitation_used');
+  await send(deps, actor, renewed, secret);
+  await audit(deps, {
+    type: 'invitation.resent',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: current.id,
+    details: { tenant: current.tenantId },
+  });
+  return view(renewed);
+}

@@ -1,0 +1,215 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Eta } from 'eta/core';
+import { createUser } from './accounts.ts';
+import { type Actor, authorize, principalOf } from './admin/actor.ts';
+import { audit, type DomainDeps } from './deps.ts';
+import type { Invitation, User } from './ports.ts';
+
+/**
+ * Invitations, the invitee's side (MxID): the mailed link carries `<tenant>.<id>.<secret>`; only an
+ * HMAC digest of the secret is stored, compared in constant time. A link works while its invitation
+ * is pending and unexpired. Accepting needs a sign-in as the invited address in the invited tenant —
+ * with a new account (its password set on the invitation page) or the existing one — and grants the
+ * roles the inviter may still give at that moment (a role they lost meanwhile is not given).
+ * Administration of invitations (invite, list, revoke, resend) is in admin/invitations.ts.
+ */
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const TOKEN = /^([a-z0-9][a-z0-9-]{1,62})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;
+
+export const newInvitationId = () => randomBytes(16).toString('base64url');
+export const newInvitationSecret = () => randomBytes(32).toString('base64url');
+
+export const invitationDigest = (deps: DomainDeps, secret: string) =>
+  deps.box.digest(`invitation\0${secret}`);
+
+export function invitationLink(
+  issuer: string,
+  invitation: Pick<Invitation, 'tenantId' | 'id'>,
+  secret: string,
+) {
+  return `${issuer.replace(/\/$/, '')}/invitation/${invitation.tenantId}.${invitation.id}.${secret}`;
+}
+
+/** `<tenant>.<id>`: how a sign-in in progress names the invitation it accepts. */
+export const invitationRef = (invitation: Pick<Invitation, 'tenantId' | 'id'>) =>
+  `${invitation.tenantId}.${invitation.id}`;
+
+function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const live = (deps: DomainDeps, i: Invitation | null): i is Invitation =>
+  i !== null && i.status === 'pending' && i.expiresAt > deps.clock.now().getTime();
+
+/** The pending, unexpired invitation a link names, or null (malformed, unknown, used, revoked, expired). */
+export async function openInvitation(deps: DomainDeps, token: string): Promise<Invitation | null> {
+  const m = TOKEN.exec(token);
+  if (!m) return null;
+  const [, tenantId = '', id = '', secret = ''] = m;
+  const invitation = await deps.invitations.get(tenantId, id);
+  if (!live(deps, invitation)) return null;
+  return sameDigest(await invitationDigest(deps, secret), invitation.secretDigest) ? invitation : null;
+}
+
+/** What the invitation page shows. */
+export interface InvitationView {
+  ref: string;
+  email: string;
+  tenantName: string;
+  appName: string | null;
+  roles: string[];
+  /** The address has an account already: the invitee signs in to it instead of creating one. */
+  hasAccount: boolean;
+}
+
+export async function invitationView(deps: DomainDeps, invitation: Invitation): Promise<InvitationView> {
+  const [tenant, client, existing] = await Promise.all([
+    deps.tenants.get(invitation.tenantId),
+    invitation.clientId ? deps.clients.get(invitation.clientId) : null,
+    deps.users.findIdByEmailKey(invitation.emailKey),
+  ]);
+  const appName = client ? String(client.metadata.client_name ?? client.clientId) : null;
+  return {
+    ref: invitationRef(invitation),
+    email: invitation.email,
+    tenantName: tenant?.name ?? invitation.tenantId,
+    appName,
+    roles: invitation.roles,
+    hasAccount: existing !== null,
+  };
+}
+
+/**
+ * Where an invitee goes to sign in and accept: the app's OIDC `initiate_login_uri` (third-party
+ * initiated login, with `iss` and `login_hint`), so they land signed in at that app; otherwise
+ * Sesame's own account page, which signs them in the same way.
+ */
+export function invitationStart(
+  issuer: string,
+  client: { initiateLoginUri?: string } | null,
+  email: string,
+): string {
+  const initiate = client?.initiateLoginUri;
+  if (typeof initiate !== 'string' || !initiate) return `${issuer.replace(/\/$/, '')}/account`;
+  const url = new URL(initiate);
+  url.searchParams.set('iss', issuer);
+  url.searchParams.set('login_hint', email);
+  return url.href;
+}
+
+/** A new account for the invited address in the invited tenant, its address proven by the mailed link. */
+export async function createInvitedAccount(
+  deps: DomainDeps,
+  invitation: Invitation,
+  input: { name: string; password: string },
+): Promise<User> {
+  return createUser(deps, {
+    email: invitation.email,
+    name: input.name,
+    password: input.password,
+    tenantId: invitation.tenantId,
+    emailVerified: true,
+    actor: `invitation:${invitation.id}`,
+  });
+}
+
+/**
+ * Called when a sign-in that carries invitation `ref` finished as `userId`: accepts it (once) if it
+ * is still live and the user is the invited address in the invited tenant, and grants the roles its
+ * inviter may still give. True when accepted.
+ */
+export async function acceptInvitation(
+  deps: DomainDeps,
+  input: { ref: string; userId: string },
+): Promise<boolean> {
+  const [tenantId = '', id = ''] = input.ref.split('.');
+  const [invitation, user] = await Promise.all([
+    deps.invitations.get(tenantId, id),
+    deps.users.findById(input.userId),
+  ]);
+  if (!live(deps, invitation) || !user || user.disabled) return false;
+  const refuse = async (reason: string) => {
+    await audit(deps, {
+      type: 'invitation.refused',
+      outcome: 'failure',
+      actor: user.id,
+      target: invitation.id,
+      reason,
+      details: { tenant: invitation.tenantId },
+    });
+    return false;
+  };
+  if (user.emailKey !== invitation.emailKey) return refuse('other_address');
+  if (user.tenantId !== invitation.tenantId) return refuse('other_tenant');
+  const accepted: Invitation = { ...invitation, status: 'accepted', acceptedBy: user.id };
+  if (!(await deps.invitations.replacePending(accepted, invitation.secretDigest))) return false;
+
+  const given: string[] = [];
+  const withheld: string[] = [];
+  if (invitation.clientId) {
+    const inviter = await principalOf(deps, invitation.invitedBy as Actor);
+    const [tenant, client] = await Promise.all([
+      deps.tenants.get(tenantId),
+      deps.clients.get(invitation.clientId),
+    ]);
+    const facts = {
+      entitled: tenant?.entitlements?.[invitation.clientId] ?? [],
+      memberInvites: client?.memberInvites === true,
+    };
+    for (const role of invitation.roles) {
+      const target = { tenantId, clientId: invitation.clientId, roles: [role] };
+      const still = client?.roles.includes(role) && authorize(inviter, 'invitation.create', target, facts);
+      if (!still) {
+        withheld.push(role);
+        continue;
+      }
+      await deps.roles.grant(user.id, invitation.clientId, role);
+      given.push(role);
+      await audit(deps, {
+        type: 'role.granted',
+        outcome: 'success',
+        actor: `invitation:${invitation.id}`,
+        target: user.id,
+        clientId: invitation.clientId,
+        details: { role },
+      });
+    }
+  }
+  await audit(deps, {
+    type: 'invitation.accepted',
+    outcome: 'success',
+    actor: user.id,
+    target: invitation.id,
+    details: { tenant: tenantId, given: given.join(','), withheld: withheld.join(',') },
+  });
+  return true;
+}
+
+const eta = new Eta({ autoEscape: true, autoTrim: false });
+const MAIL_HTML = `<p><%= it.inviter %> invites you to <strong><%= it.tenant %></strong> at Sesame<% if (it.app) { %>, to use <strong><%= it.app %></strong><% } %>.</p>
+<p><a href="<%= it.link %>">Accept the invitation</a></p>
+<p>The link works once, until <%= it.until %>. If you did not expect this invitation, ignore this e-mail.</p>`;
+
+/** The invitation e-mail: names and the link are escaped by Eta, never by hand. */
+export function invitationMail(input: {
+  to: string;
+  inviter: string;
+  tenant: string;
+  app: string | null;
+  link: string;
+  expiresAt: number;
+}) {
+  const until = new Date(input.expiresAt).toUTCString();
+  const text = [
+    `${input.inviter} invites you to ${input.tenant} at Sesame${input.app ? `, to use ${input.app}` : ''}.`,
+    '',
+    `Accept the invitation: ${input.link}`,
+    '',
+    `The link works once, until ${until}. If you did not expect this invitation, ignore this e-mail.`,
+  ].join('\n');
+  const html = eta.renderString(MAIL_HTML, { ...input, until });
+  return { to: input.to, subject: `Invitation to ${input.tenant}`, text, html };
+}

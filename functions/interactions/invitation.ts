@@ -1,0 +1,152 @@
+import type { Context, Next } from 'koa';
+import type Provider from 'oidc-provider';
+import { basePath } from '../http/base-path.ts';
+import { BadRequest } from '../http/forms.ts';
+import type { Logger } from '../shared/logger.ts';
+import { renderPage } from '../views/index.ts';
+import { signInWithPassword } from './login.ts';
+import { renderFailure } from './routes.ts';
+import type { InteractionServices } from './services.ts';
+import type { Step } from './step.ts';
+
+/**
+ * Accepting an invitation (domain/invitations.ts). The mailed link, `GET /invitation/<token>`, keeps
+ * the token in an HttpOnly cookie and sends the browser to sign in at the invited app (its OIDC
+ * `initiate_login_uri`) or at Sesame's account page; the sign-in page of that interaction then asks
+ * the invitee to create their account (or to sign in to the existing one) and accepts the invitation
+ * when that sign-in finishes — after a second factor, when one is needed. A browser already signed in
+ * as the invited address accepts at once; one signed in as someone else is told to sign out first.
+ */
+export const INVITATION_COOKIE = 'sesame_invitation';
+const LINK = /^\/invitation\/([a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})$/;
+const TOKEN = /^[a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
+
+export function invitationLinks(provider: Provider, services: InteractionServices, logger: Logger) {
+  return async function invitation(ctx: Context, next: Next): Promise<void> {
+    if (!ctx.path.startsWith('/invitation/')) return next();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Referrer-Policy', 'no-referrer'); // the token is in the URL
+    try {
+      if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
+      const token = LINK.exec(ctx.path)?.[1] ?? '';
+      const found = token ? await services.invitations.open(token) : null;
+      if (!found) return page(ctx, 410, 'invitationGone', 'Invitation', {});
+      const session = await provider.Session.get(ctx as never);
+      if (session.accountId) {
+        if (await services.invitations.accept({ ref: found.ref, userId: session.accountId })) {
+          ctx.status = 303;
+          return ctx.redirect(found.startAt);
+        }
+        return page(ctx, 409, 'invitationOtherAccount', 'Invitation', {
+          logout: `${basePath(ctx)}/session/end`,
+        });
+      }
+      ctx.cookies.set(INVITATION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: ctx.secure,
+        path: `${basePath(ctx)}/interaction/`,
+        maxAge: 60 * 60 * 1000,
+        overwrite: true,
+      });
+      ctx.status = 303;
+      ctx.redirect(found.startAt);
+    } catch (err) {
+      renderFailure(ctx, err, logger);
+    }
+  };
+}
+
+function page(
+  ctx: Context,
+  status: number,
+  view: 'invitationGone' | 'invitationOtherAccount',
+  title: string,
+  data: Record<string, unknown>,
+) {
+  ctx.status = status;
+  ctx.type = 'html';
+  ctx.body = renderPage(view, title, basePath(ctx), data);
+}
+
+/** The invitation this browser carries into the sign-in, if it is live. */
+async function carried(step: Step) {
+  const token = step.ctx.cookies.get(INVITATION_COOKIE) ?? '';
+  if (!TOKEN.test(token)) return null;
+  const found = await step.services.invitations.open(token);
+  return found ? { token, ...found } : null;
+}
+
+function forget(step: Step): void {
+  step.ctx.cookies.set(INVITATION_COOKIE, null, {
+    path: `${basePath(step.ctx)}/interaction/`,
+    overwrite: true,
+  });
+}
+
+async function render(
+  step: Step,
+  csrf: string,
+  invitation: NonNullable<Awaited<ReturnType<typeof carried>>>,
+  extra: { error?: string; name?: string } = {},
+) {
+  step.ctx.type = 'html';
+  step.ctx.body = renderPage('acceptInvitation', `Join ${invitation.tenantName}`, basePath(step.ctx), {
+    ...invitation,
+    action: `${step.path}/accept`,
+    csrf,
+    name: extra.name ?? '',
+    error: extra.error,
+  });
+}
+
+export const invitationStep = {
+  /** Shows the invitation instead of the sign-in page when this browser carries a live one; false otherwise. */
+  async show(step: Step, csrf: string): Promise<boolean> {
+    const invitation = await carried(step);
+    if (!invitation) return false;
+    await render(step, csrf, invitation);
+    return true;
+  },
+
+  async submit(step: Step, form: Record<string, string>): Promise<void> {
+    const csrf = form.csrf ?? '';
+    const invitation = await carried(step);
+    if (form.skip === 'yes' || !invitation) {
+      forget(step);
+      step.ctx.status = 303;
+      return step.ctx.redirect(step.path);
+    }
+    const password = form.password ?? '';
+    if (!invitation.hasAccount) {
+      const name = (form.name ?? '').trim();
+      if (!name || name.length > 200)
+        return render(step, csrf, invitation, { error: 'Please give your name.', name: name.slice(0, 200) });
+      if (password !== (form.password2 ?? ''))
+        return render(step, csrf, invitation, { error: 'The two passwords differ.', name });
+      const created = await step.services.invitations.createAccount(invitation.token, { name, password });
+      if (created === 'gone') {
+        forget(step);
+        throw new BadRequest(400, 'expired');
+      }
+      if (created !== 'created') return render(step, csrf, invitation, { error: created.problem, name });
+    }
+    const outcome = await signInWithPassword(step, {
+      email: invitation.email,
+      password,
+      remember: false,
+      invitation: invitation.ref,
+    });
+    if (outcome === 'failed')
+      return render(step, csrf, invitation, {
+        error: 'The password is incorrect, or the account is temporarily locked.',
+      });
+    if (outcome === 'taken') {
+      step.ctx.status = 400;
+      return render(step, csrf, invitation, {
+        error: 'This sign-in was started with another account. Cancel it and open the link again.',
+      });
+    }
+    forget(step);
+  },
+};

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { COMMANDS, UsageError } from '../../functions/cli/commands.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+
+async function run(sesame: RunningSesame, noun: string, verb: string, values: Record<string, unknown>) {
+  const command = COMMANDS.find((c) => c.noun === noun && c.verb === verb);
+  if (!command) throw new Error(`no command ${noun} ${verb}`);
+  return (await command.run(sesame.parts, sesame.config, values)) as Record<string, unknown>;
+}
+
+describe('admin CLI: administrators, entitlements, invitations', () => {
+  let sesame: RunningSesame;
+  before(async () => {
+    sesame = await startSesame();
+    await run(sesame, 'tenant', 'add', { id: 'acme', name: 'Acme Corp' });
+    await run(sesame, 'client', 'add', {
+      id: 'shop',
+      'redirect-uri': ['https://shop.example.com/cb'],
+      roles: 'clerk,manager',
+      'initiate-login-uri': 'https://shop.example.com/login',
+    });
+    await run(sesame, 'user', 'add', {
+      email: 'ada@acme.example',
+      name: 'Ada',
+      tenant: 'acme',
+      'generate-password': true,
+    });
+  });
+  after(() => sesame.close());
+
+  it('entitles a tenant, makes and removes a tenant admin, and switches member invitations', {
+    timeout: 30_000,
+  }, async () => {
+    const entitled = await run(sesame, 'tenant', 'entitle', {
+      tenant: 'acme',
+      client: 'shop',
+      roles: 'clerk',
+    });
+    assert.deepEqual(entitled.entitlements, { shop: ['clerk'] });
+    const granted = await run(sesame, 'admin', 'grant', { email: 'ada@acme.example', tenant: 'acme' });
+    assert.equal(granted.admin, 'tenant');
+    await assert.rejects(run(sesame, 'admin', 'grant', { email: 'ada@acme.example', tenant: 'other' }), {
+      code: 'invalid_setting',
+    });
+    await assert.rejects(run(sesame, 'admin', 'grant', { email: 'ada@acme.example' }), UsageError);
+    assert.equal((await run(sesame, 'admin', 'revoke', { email: 'ada@acme.example' })).admin, null);
+    const updated = await run(sesame, 'client', 'update', { id: 'shop', 'member-invites': 'true' });
+    assert.equal(updated.member_invites, true);
+    const shown = await run(sesame, 'client', 'show', { id: 'shop' });
+    assert.equal(shown.initiate_login_uri, 'https://shop.example.com/login');
+  });
+
+  it('creates, lists, resends and revokes invitations, printing no link', { timeout: 30_000 }, async () => {
+    const since = sesame.mail.messages.length;
+    const created = await run(sesame, 'invitation', 'create', {
+      tenant: 'acme',
+      email: 'ivy@acme.example',
+      client: 'shop',
+      roles: 'clerk',
+    });
+    assert.equal(created.status, 'pending');
+    const mail = await sesame.mail.next('ivy@acme.example', since);
+    const secret = /\/invitation\/\S+\.(\S+)$/m.exec(mail.text)?.[1] ?? '';
+    assert.ok(secret.length === 43);
+    const listed = (await run(sesame, 'invitation', 'list', { tenant: 'acme' })) as unknown as unknown[];
+    const printed = JSON.stringify([
+      created,
+      listed,
+      await run(sesame, 'invitation', 'resend', { tenant: 'acme', id: created.id }),
+    ]);
+    assert.ok(!printed.includes(secret), 'the link goes to the invited address only');
+    assert.equal(
+      (await run(sesame, 'invitation', 'revoke', { tenant: 'acme', id: created.id })).status,
+      'revoked',
+    );
+    await assert.rejects(run(sesame, 'invitation', 'revoke', { tenant: 'acme', id: created.id }), {
+      code: 'invalid_setting',
+    });
+  });
+});
