@@ -32,6 +32,7 @@ describe('admin CLI: MFA requirements and reset', () => {
     assert.deepEqual(await run(sesame, 'client', 'update', { id: 'cli-app', 'require-mfa': 'true' }), {
       client_id: 'cli-app',
       require_mfa: true,
+      member_invites: false,
     });
     assert.ok(
       (await submitLogin(await startLogin(config), 'cli1@example.com', PASSWORD)).url.endsWith('/mfa'),
