@@ -6,7 +6,7 @@ import { addUser, resetUserMfa, resetUserPassword, showUser, updateUser } from '
 import type { AppClient } from '../domain/ports.ts';
 import { DELEGATION_COMMANDS } from './delegation-commands.ts';
 import { FEDERATION_COMMANDS } from './federation-commands.ts';
-import { type Command, flag, list, str, UsageError, type Values } from './options.ts';
+import { type Command, csv, flag, list, str, UsageError, type Values } from './options.ts';
 
 export { UsageError } from './options.ts';
 
@@ -59,13 +59,7 @@ export const COMMANDS: Command[] = [
       const grants = list(v, 'grant');
       for (const g of grants)
         if (g !== 'client_credentials') throw new UsageError(`unsupported --grant ${g}`);
-      const roles =
-        typeof v.roles === 'string'
-          ? v.roles
-              .split(',')
-              .map((r) => r.trim())
-              .filter(Boolean)
-          : [];
+      const roles = csv(v, 'roles');
       const { client, clientSecret } = await addClient(parts.deps, actor, {
         clientId: str(v, 'id'),
         redirectUris: list(v, 'redirect-uri'),

@@ -6,7 +6,7 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../domain/admin/invitations.ts';
-import { type Command, str, UsageError } from './options.ts';
+import { type Command, csv, str, UsageError } from './options.ts';
 
 /** Delegated administration: tenant and global administrators, and what a tenant may be given. */
 const actor = OPERATOR;
@@ -44,10 +44,7 @@ export const DELEGATION_COMMANDS: Command[] = [
     options: { tenant: { type: 'string' }, client: { type: 'string' }, roles: { type: 'string' } },
     async run(parts, _c, v) {
       if (typeof v.roles !== 'string') throw new UsageError('--roles is required (give "" for none)');
-      const roles = v.roles
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean);
+      const roles = csv(v, 'roles');
       const tenant = await entitleTenant(parts.deps, actor, {
         tenantId: str(v, 'tenant'),
         clientId: str(v, 'client'),
@@ -67,13 +64,7 @@ export const DELEGATION_COMMANDS: Command[] = [
       roles: { type: 'string' },
     },
     async run(parts, _c, v) {
-      const roles =
-        typeof v.roles === 'string'
-          ? v.roles
-              .split(',')
-              .map((r) => r.trim())
-              .filter(Boolean)
-          : [];
+      const roles = csv(v, 'roles');
       return inviteUser(parts.deps, actor, {
         tenantId: str(v, 'tenant'),
         email: str(v, 'email'),

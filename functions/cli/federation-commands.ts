@@ -18,7 +18,7 @@ import {
 import type { CredentialInput } from '../domain/federation/credential.ts';
 import { isLocalIssuer } from '../domain/federation/settings.ts';
 import type { ConnectionType } from '../domain/ports.ts';
-import { type Command, list, str, UsageError, type Values } from './options.ts';
+import { type Command, csv, list, str, UsageError, type Values } from './options.ts';
 
 /**
  * Tenants, their domains, connections to upstream identity providers and identity links. Thin: the
@@ -31,13 +31,6 @@ const TYPES: readonly ConnectionType[] = ['entra', 'okta', 'oidc'];
 
 const optional = (v: Values, name: string): string | undefined =>
   typeof v[name] === 'string' ? (v[name] as string) : undefined;
-
-/** `--domains a.example,b.example` or repeated. */
-const csvList = (v: Values, name: string): string[] =>
-  list(v, name)
-    .flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 const idOption = { id: { type: 'string' } } as const;
 
@@ -156,7 +149,7 @@ export const FEDERATION_COMMANDS: Command[] = [
         ...(optional(v, 'display-name') !== undefined
           ? { displayName: optional(v, 'display-name') as string }
           : {}),
-        domains: csvList(v, 'domains'),
+        domains: csv(v, 'domains'),
         button: v.button === true,
         upstreamLogout: v['upstream-logout'] === true,
         allowConsumer: v['allow-consumer'] === true,

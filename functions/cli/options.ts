@@ -36,3 +36,13 @@ export function list(values: Values, name: string): string[] {
   const v = values[name];
   return Array.isArray(v) ? v.map(String) : [];
 }
+
+/** A comma-separated option (`--roles a,b`), given once or, where the option allows, repeated. */
+export function csv(values: Values, name: string): string[] {
+  const v = values[name];
+  const given = Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+  return given
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
