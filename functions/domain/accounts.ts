@@ -66,3 +66,10 @@ export async function setPassword(
     await audit(deps, { type: 'account.unlocked', outcome: 'success', actor: input.actor, target: user.id });
   }
 }
+
+/** True when the sign-in at `signedInAt` (epoch seconds) predates the user's last password reset. */
+export function signedInBeforeReset(user: User, signedInAt: number | undefined): boolean {
+  if (user.credentialsChangedAt === null) return false;
+  // Unknown sign-in time: treat as stale (fail closed). Second resolution: the same second counts as after.
+  return signedInAt === undefined || signedInAt < Math.floor(user.credentialsChangedAt / 1000);
+}

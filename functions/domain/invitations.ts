@@ -1,8 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Eta } from 'eta/core';
-import { createUser } from './accounts.ts';
+import { createUser, signedInBeforeReset } from './accounts.ts';
 import { type Actor, authorize, principalOf } from './admin/actor.ts';
 import { audit, type DomainDeps } from './deps.ts';
+import { refuseForeignDomain } from './federation/routing.ts';
 import type { Invitation, User } from './ports.ts';
 
 /**
@@ -31,9 +32,12 @@ export function invitationLink(
   return `${issuer.replace(/\/$/, '')}/invitation/${invitation.tenantId}.${invitation.id}.${secret}`;
 }
 
-/** `<tenant>.<id>`: how a sign-in in progress names the invitation it accepts. */
-export const invitationRef = (invitation: Pick<Invitation, 'tenantId' | 'id'>) =>
-  `${invitation.tenantId}.${invitation.id}`;
+/**
+ * `<tenant>.<id>.<digest of its secret>`: how a sign-in in progress names the invitation it accepts
+ * (kept server side); a resend changes the digest, so a sign-in begun from the old link accepts nothing.
+ */
+export const invitationRef = (invitation: Pick<Invitation, 'tenantId' | 'id' | 'secretDigest'>) =>
+  `${invitation.tenantId}.${invitation.id}.${invitation.secretDigest}`;
 
 function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -106,6 +110,7 @@ export async function createInvitedAccount(
   invitation: Invitation,
   input: { name: string; password: string },
 ): Promise<User> {
+  await refuseForeignDomain(deps, invitation.email, invitation.tenantId);
   return createUser(deps, {
     email: invitation.email,
     name: input.name,
@@ -123,14 +128,20 @@ export async function createInvitedAccount(
  */
 export async function acceptInvitation(
   deps: DomainDeps,
-  input: { ref: string; userId: string },
+  input: {
+    ref: string;
+    userId: string /** Set when accepted from an existing session: its sign-in time. */;
+    signedInAt?: number;
+  },
 ): Promise<boolean> {
-  const [tenantId = '', id = ''] = input.ref.split('.');
+  const [tenantId = '', id = '', digest = ''] = input.ref.split('.');
   const [invitation, user] = await Promise.all([
     deps.invitations.get(tenantId, id),
     deps.users.findById(input.userId),
   ]);
   if (!live(deps, invitation) || !user || user.disabled) return false;
+  if (!sameDigest(digest, invitation.secretDigest)) return false; // resent meanwhile: the old link's sign-in
+  if (input.signedInAt !== undefined && signedInBeforeReset(user, input.signedInAt)) return false;
   const refuse = async (reason: string) => {
     await audit(deps, {
       type: 'invitation.refused',
@@ -160,7 +171,8 @@ export async function acceptInvitation(
       memberInvites: client?.memberInvites === true,
     };
     for (const role of invitation.roles) {
-      const target = { tenantId, clientId: invitation.clientId, roles: [role] };
+      // Asked for this very invitee: an inviter never gives themselves a role this way.
+      const target = { tenantId, clientId: invitation.clientId, roles: [role], userId: user.id };
       const still = client?.roles.includes(role) && authorize(inviter, 'invitation.create', target, facts);
       if (!still) {
         withheld.push(role);

@@ -32,6 +32,7 @@ import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.t
 import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
+import { signedInBeforeReset } from '../domain/accounts.ts';
 import { findTenant } from '../domain/admin/federation.ts';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
@@ -53,6 +54,7 @@ import { authenticatePassword } from '../domain/login.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
 import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
+import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/messages.ts';
@@ -202,7 +204,11 @@ export function createDynamoParts(
             await createInvitedAccount(deps, invitation, input);
             return 'created';
           } catch (err) {
-            if (isDomainError(err, 'weak_password') || isDomainError(err, 'invalid_email'))
+            if (
+              isDomainError(err, 'weak_password') ||
+              isDomainError(err, 'invalid_email') ||
+              isDomainError(err, 'invalid_setting')
+            )
               return { problem: describeError(err as DomainError, config.passwordPolicy) };
             if (isDomainError(err, 'email_taken'))
               return { problem: 'An account with this address exists now: sign in to it to accept.' };
@@ -210,6 +216,24 @@ export function createDynamoParts(
           }
         },
         accept: (input) => acceptInvitation(deps, input),
+        async acceptFromSession({ ref, userId, signedInAt, amr }) {
+          const user = await deps.users.findById(userId);
+          const lifetimes = { federatedSeconds: config.ttl.federatedSessionSeconds };
+          if (
+            !user ||
+            user.disabled ||
+            signedInBeforeReset(user, signedInAt) ||
+            pastFederatedLimit(lifetimes, amr, signedInAt)
+          )
+            return 'stale';
+          return (await acceptInvitation(deps, {
+            ref,
+            userId,
+            ...(signedInAt !== undefined ? { signedInAt } : {}),
+          }))
+            ? 'accepted'
+            : 'refused';
+        },
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };

@@ -22,6 +22,9 @@ const LINK = /^\/invitation\/([a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-
 const TOKEN = /^[a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
 export function invitationLinks(provider: Provider, services: InteractionServices, logger: Logger) {
+  provider.on('end_session.success', (ctx: Context) => {
+    ctx.cookies.set(INVITATION_COOKIE, null, { path: `${basePath(ctx)}/interaction/`, overwrite: true });
+  });
   return async function invitation(ctx: Context, next: Next): Promise<void> {
     if (!ctx.path.startsWith('/invitation/')) return next();
     ctx.set('Cache-Control', 'no-store');
@@ -33,20 +36,29 @@ export function invitationLinks(provider: Provider, services: InteractionService
       if (!found) return page(ctx, 410, 'invitationGone', 'Invitation', {});
       const session = await provider.Session.get(ctx as never);
       if (session.accountId) {
-        if (await services.invitations.accept({ ref: found.ref, userId: session.accountId })) {
+        const outcome = await services.invitations.acceptFromSession({
+          ref: found.ref,
+          userId: session.accountId,
+          signedInAt: session.authTime(),
+          amr: session.amr,
+        });
+        if (outcome === 'accepted') {
           ctx.status = 303;
           return ctx.redirect(found.startAt);
         }
-        return page(ctx, 409, 'invitationOtherAccount', 'Invitation', {
-          logout: `${basePath(ctx)}/session/end`,
-        });
+        if (outcome === 'refused')
+          return page(ctx, 409, 'invitationOtherAccount', 'Invitation', {
+            logout: `${basePath(ctx)}/session/end`,
+          });
+        // A session that no longer counts: the app's sign-in will ask again, and show the invitation.
       }
       ctx.cookies.set(INVITATION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',
         secure: ctx.secure,
         path: `${basePath(ctx)}/interaction/`,
-        maxAge: 60 * 60 * 1000,
+        // Short, and cleared at sign-out: the next person at this browser must not find it.
+        maxAge: 15 * 60 * 1000,
         overwrite: true,
       });
       ctx.status = 303;

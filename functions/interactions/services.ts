@@ -50,6 +50,17 @@ export interface InvitationServices {
   ): Promise<'created' | 'gone' | { problem: string }>;
   /** The sign-in carrying `ref` finished as `userId`: accepts the invitation if it is theirs. */
   accept(input: { ref: string; userId: string }): Promise<boolean>;
+  /**
+   * A browser already signed in opened the link: 'stale' when that session no longer counts (user
+   * disabled, password reset since, federated sign-in past its lifetime) — sign in again — otherwise
+   * whether the invitation was theirs and is now accepted.
+   */
+  acceptFromSession(input: {
+    ref: string;
+    userId: string;
+    signedInAt: number | undefined;
+    amr: unknown;
+  }): Promise<'accepted' | 'refused' | 'stale'>;
 }
 
 /** Sign-in through an upstream identity provider (domain/federation/). */

@@ -1,4 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
+import { signedInBeforeReset } from '../domain/accounts.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
 import type { User, UserStore } from '../domain/ports.ts';
 import { requestedStrength, satisfies } from './acr.ts';
@@ -6,12 +7,7 @@ import { type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
 
 const { Check, base } = interactionPolicy;
 
-/** True when the sign-in at `signedInAt` (epoch seconds) predates the user's last password reset. */
-export function signedInBeforeReset(user: User, signedInAt: number | undefined): boolean {
-  if (user.credentialsChangedAt === null) return false;
-  // Unknown sign-in time: treat as stale (fail closed). Second resolution: the same second counts as after.
-  return signedInAt === undefined || signedInAt < Math.floor(user.credentialsChangedAt / 1000);
-}
+export { signedInBeforeReset } from '../domain/accounts.ts';
 
 /**
  * What MFA policy demands of a sign-in by this user to this app (null: a password will do).

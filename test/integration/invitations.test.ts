@@ -242,6 +242,48 @@ describe('invitations', () => {
     assert.ok(listed.every((i) => !('secretDigest' in i)));
   });
 
+  it('accepts nothing from a sign-in begun with a link that was resent meanwhile, nor from an ended session', {
+    timeout: 30_000,
+  }, async () => {
+    const jo = await adminAddUser(deps(), OPERATOR, {
+      email: 'jo@acme.example',
+      name: 'Jo',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    let since = sesame.mail.messages.length;
+    const invited = await inviteUser(deps(), asAda, {
+      tenantId: 'acme',
+      email: jo.email,
+      clientId: 'shop',
+      roles: ['clerk'],
+    });
+    const started = await openLink(await linkMailedTo(jo.email, since));
+    await resendInvitation(deps(), asAda, { tenantId: 'acme', id: invited.id });
+    await started.browser.submit(started.page, '/accept', { password: PASSWORD }, REDIRECT);
+    assert.deepEqual(
+      await deps().roles.rolesIn(jo.id, 'shop'),
+      [],
+      'the old link’s sign-in accepted nothing',
+    );
+
+    // Signed in, then the password is reset (which ends sessions): the link does not accept at once.
+    const signedIn = await startLogin(app, {}, new FormClient());
+    await signedIn.browser.submit(signedIn.page, '/login', { email: jo.email, password: PASSWORD }, REDIRECT);
+    since = sesame.mail.messages.length;
+    await resendInvitation(deps(), asAda, { tenantId: 'acme', id: invited.id });
+    const link = await linkMailedTo(jo.email, since);
+    sesame.clock.set(new Date(Date.now() + 2000));
+    await deps().users.endSessions(jo.id, sesame.clock.now().getTime());
+    const opened = await signedIn.browser.request(link);
+    assert.equal(opened.status, 303);
+    assert.equal(
+      opened.headers.get('location'),
+      `${INITIATE}?iss=${encodeURIComponent(sesame.issuer)}&login_hint=jo%40acme.example`,
+    );
+    assert.deepEqual(await deps().roles.rolesIn(jo.id, 'shop'), [], 'an ended session accepts nothing');
+  });
+
   it('lets a member invite with roles they hold only where the app allows it', {
     timeout: 30_000,
   }, async () => {

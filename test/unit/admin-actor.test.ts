@@ -11,9 +11,17 @@ import {
 } from '../../functions/domain/admin/actor.ts';
 import { addClient, updateClient } from '../../functions/domain/admin/clients.ts';
 import { entitleTenant, grantAdmin, revokeAdmin } from '../../functions/domain/admin/delegation.ts';
-import { addTenant, listTenants } from '../../functions/domain/admin/federation.ts';
+import {
+  addConnection,
+  addTenant,
+  addTenantDomain,
+  linkUser,
+  listTenants,
+  mapConnectionRole,
+} from '../../functions/domain/admin/federation.ts';
+import { inviteUser } from '../../functions/domain/admin/invitations.ts';
 import { changeRole } from '../../functions/domain/admin/roles.ts';
-import { addUser, resetUserMfa, showUser } from '../../functions/domain/admin/users.ts';
+import { addUser, resetUserMfa, resetUserPassword, showUser } from '../../functions/domain/admin/users.ts';
 import { isDomainError } from '../../functions/domain/errors.ts';
 import { memoryMfa } from '../support/mfa-memory.ts';
 
@@ -161,6 +169,86 @@ const RULE: Array<[string, Principal, Action, Target, Facts | undefined, boolean
     false,
   ],
   ['tenant admin: own audit events', ADMIN_A, 'audit.read', { tenantId: 'a' }, undefined, true],
+  [
+    'tenant admin: not a global admin of the tenant',
+    ADMIN_A,
+    'user.reset_mfa',
+    { tenantId: 'a', userId: 'u', targetAdmin: 'global' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: not demoting a global admin',
+    ADMIN_A,
+    'admin.grant',
+    { tenantId: 'a', userId: 'u', level: 'tenant', targetAdmin: 'global' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: not a fellow admin’s password',
+    ADMIN_A,
+    'user.set_password',
+    { tenantId: 'a', userId: 'u', targetAdmin: 'tenant' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: not a fellow admin’s links',
+    ADMIN_A,
+    'user.link',
+    { tenantId: 'a', userId: 'u', targetAdmin: 'tenant' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: may read a fellow admin',
+    ADMIN_A,
+    'user.read',
+    { tenantId: 'a', userId: 'u', targetAdmin: 'tenant' },
+    undefined,
+    true,
+  ],
+  [
+    'tenant admin: not linking themselves',
+    ADMIN_A,
+    'user.link',
+    { tenantId: 'a', userId: 'admin-a' },
+    undefined,
+    false,
+  ],
+  [
+    'tenant admin: not inviting themselves with roles',
+    ADMIN_A,
+    'invitation.create',
+    { tenantId: 'a', userId: 'admin-a', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    false,
+  ],
+  [
+    'tenant admin: not mapping an unentitled role',
+    ADMIN_A,
+    'connection.update',
+    { tenantId: 'a', clientId: 'shop', roles: ['owner'] },
+    SHOP,
+    false,
+  ],
+  [
+    'tenant admin: maps an entitled role',
+    ADMIN_A,
+    'connection.update',
+    { tenantId: 'a', clientId: 'shop', roles: ['clerk'] },
+    SHOP,
+    true,
+  ],
+  [
+    'tenant admin: not marking a domain proved',
+    ADMIN_A,
+    'domain.verify',
+    { tenantId: 'a' },
+    undefined,
+    false,
+  ],
   [
     'member: invites with a role held',
     MEMBER_A,
@@ -333,6 +421,77 @@ describe('administration through actor-scoped use cases', () => {
     const denied = (await ports.events()).filter((e) => e.type === 'admin.denied');
     assert.equal(denied.length - before, 9);
     assert.ok(denied.every((e) => e.actor === ada.id || e.actor === 'admin-cli'));
+  });
+
+  it('keeps a tenant admin from taking over administrators, linking themselves or squatting another tenant’s domain', async () => {
+    const { deps, ada, bob, asAda } = await world();
+    const forbidden = (e: unknown) => isDomainError(e, 'forbidden');
+    const gil = await addUser(deps, OPERATOR, { email: 'gil@acme.example', name: 'Gil', tenantId: 'acme' });
+    await grantAdmin(deps, OPERATOR, { email: gil.email, level: 'global' });
+    await assert.rejects(resetUserMfa(deps, asAda, { email: gil.email }), forbidden);
+    await assert.rejects(
+      resetUserPassword(deps, asAda, { email: gil.email, password: 'a perfectly fine passphrase 2' }),
+      forbidden,
+    );
+    await assert.rejects(
+      grantAdmin(deps, asAda, { email: gil.email, level: 'tenant', tenantId: 'acme' }),
+      forbidden,
+      'no demotion',
+    );
+    assert.equal((await deps.users.findById(gil.id))?.admin, 'global');
+    await grantAdmin(deps, asAda, { email: bob.email, level: 'tenant', tenantId: 'acme' });
+    await assert.rejects(
+      resetUserPassword(deps, asAda, { email: bob.email, password: 'a perfectly fine passphrase 2' }),
+      forbidden,
+      'a fellow admin',
+    );
+
+    await addConnection(deps, OPERATOR, {
+      id: 'acme-idp',
+      tenantId: 'acme',
+      type: 'oidc',
+      issuer: 'https://idp.acme.example',
+      clientId: 'c',
+      clientSecret: 's',
+    });
+    await assert.rejects(
+      linkUser(deps, asAda, { email: ada.email, connectionId: 'acme-idp', subject: 'me' }),
+      forbidden,
+      'herself',
+    );
+    await assert.rejects(
+      linkUser(deps, asAda, { email: gil.email, connectionId: 'acme-idp', subject: 'gil' }),
+      forbidden,
+      'an admin',
+    );
+    await assert.rejects(
+      mapConnectionRole(deps, asAda, {
+        id: 'acme-idp',
+        mapping: { claim: 'groups', value: 'pwn', clientId: 'shop', role: 'owner' },
+      }),
+      forbidden,
+      'a role Acme is not entitled to',
+    );
+    await mapConnectionRole(deps, asAda, {
+      id: 'acme-idp',
+      mapping: { claim: 'groups', value: 'g', clientId: 'shop', role: 'clerk' },
+    });
+
+    await addTenantDomain(deps, OPERATOR, { tenantId: 'beta', domain: 'beta.example', verified: true });
+    await assert.rejects(
+      addTenantDomain(deps, asAda, { tenantId: 'acme', domain: 'acme.example', verified: true }),
+      forbidden,
+    );
+    for (const attempt of [
+      addUser(deps, asAda, { email: 'newhire@beta.example', name: 'N', tenantId: 'acme' }),
+      inviteUser(deps, asAda, { tenantId: 'acme', email: 'other@beta.example' }),
+    ])
+      await assert.rejects(attempt, (e) => isDomainError(e, 'invalid_setting'), 'beta proved beta.example');
+    await assert.rejects(
+      inviteUser(deps, asAda, { tenantId: 'acme', email: ada.email, clientId: 'shop', roles: ['manager'] }),
+      forbidden,
+      'roles for herself by invitation',
+    );
   });
 
   it('treats a disabled admin, an unknown user and a client without admin scope as nobody', async () => {

@@ -45,6 +45,8 @@ export type Action =
   | 'tenant.read'
   | 'tenant.update'
   | 'tenant.entitle'
+  /** Marking a domain proved without its DNS check: the operator's, for the local store only. */
+  | 'domain.verify'
   | 'connection.create'
   | 'connection.read'
   | 'connection.update'
@@ -64,6 +66,8 @@ export interface Target {
   roles?: readonly string[];
   /** The administrator level being granted or revoked. */
   level?: AdminLevel;
+  /** The target user's own administrator level: who may act on an administrator is narrower. */
+  targetAdmin?: AdminLevel;
 }
 
 /** What the rule needs to know beyond the actor and the target, read by `requireAllowed`. */
@@ -103,7 +107,10 @@ const TENANT_ADMIN = new Set<Action>([
 const MEMBER = new Set<Action>(['invitation.create']);
 
 /** Grants that would raise the actor's own rights if aimed at themselves. */
-const RAISES = new Set<Action>(['role.grant', 'admin.grant']);
+const RAISES = new Set<Action>(['role.grant', 'admin.grant', 'invitation.create', 'user.link']);
+
+/** What would let the actor sign in as the target: never done by a tenant admin to another admin. */
+const TAKES_OVER = new Set<Action>(['user.set_password', 'user.reset_mfa', 'user.link']);
 
 /**
  * Whether the actor may attempt `action` at all, before its target is known (a refused actor learns
@@ -125,8 +132,10 @@ export function mayAttempt(principal: Principal, action: Action): boolean {
 /**
  * The one decision whether `principal` may do `action` to `target` (deny by default):
  * - a global administrator may do anything;
- * - a tenant administrator manages their own tenant only, gives only roles the tenant is entitled to,
- *   makes and removes only tenant administrators, and never grants themselves anything;
+ * - a tenant administrator manages their own tenant only, gives only roles the tenant is entitled to
+ *   (by grant, invitation or connection role mapping), makes and removes only tenant administrators,
+ *   never grants, invites or links themselves, never acts on a global administrator, and never resets
+ *   another administrator's password, factors or links (that would be signing in as them);
  * - a member may invite into their own tenant, with at most the roles they hold, in an app that
  *   allows member invitations;
  * - nobody acts outside their tenant or raises their own rights.
@@ -141,11 +150,13 @@ export function authorize(
   if (principal.kind === 'nobody' || !mayAttempt(principal, action)) return false;
   if (target.tenantId === undefined || target.tenantId !== principal.tenantId) return false;
   if (RAISES.has(action) && target.userId === principal.id) return false;
+  // A global administrator is out of reach; a fellow tenant admin's credentials too.
+  if (target.targetAdmin === 'global') return false;
+  if (target.targetAdmin === 'tenant' && TAKES_OVER.has(action)) return false;
   if (action === 'admin.grant' || action === 'admin.revoke') return target.level === 'tenant';
+  // Whatever hands out roles (grants, invitations, connection role mappings) stays within entitlements.
   const roles = target.roles ?? [];
-  const givesRoles = action === 'role.grant' || action === 'role.revoke' || action === 'invitation.create';
-  if (givesRoles && roles.length > 0 && (!target.clientId || !roles.every((r) => facts.entitled.includes(r))))
-    return false;
+  if (roles.length > 0 && (!target.clientId || !roles.every((r) => facts.entitled.includes(r)))) return false;
   if (principal.kind === 'member') {
     const holds = (role: string) =>
       principal.holds.some((g) => g.clientId === target.clientId && g.role === role);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { audit } from '../deps.ts';
-import { normaliseEmail } from '../email.ts';
 import { DomainError } from '../errors.ts';
 import { type CheckedCredential, type CredentialInput, checkCredential } from '../federation/credential.ts';
 import { loggedOutUrl } from '../federation/logout.ts';
@@ -23,8 +22,16 @@ import {
   type Tenant,
   type TenantDomain,
 } from '../ports.ts';
-import { type Actor, actorId, authorize, principalOf, requireAllowed, requireMayAttempt } from './actor.ts';
-import type { AdminDeps } from './users.ts';
+import {
+  type Actor,
+  actorId,
+  authorize,
+  principalOf,
+  requireAllowed,
+  requireMayAttempt,
+  type Target,
+} from './actor.ts';
+import { type AdminDeps, targetUser } from './users.ts';
 
 /**
  * Tenants, their e-mail domains, connections to upstream identity providers and identity links, as
@@ -94,6 +101,7 @@ export async function addTenantDomain(
   input: { tenantId: string; domain: string; verified: boolean },
 ): Promise<TenantDomain> {
   await requireAllowed(deps, actor, 'tenant.update', { tenantId: input.tenantId });
+  if (input.verified) await requireAllowed(deps, actor, 'domain.verify', { tenantId: input.tenantId });
   await existingTenant(deps, input.tenantId);
   const domain = checkDomain(input.domain);
   const held = await deps.tenants.getDomain(domain);
@@ -279,9 +287,11 @@ async function changeConnection(
   what: string,
   change: (c: Connection) => Connection,
   details: Record<string, string | number | boolean> = {},
+  /** Roles of an app the change hands out (a role mapping): bounded by the tenant's entitlements. */
+  gives: Pick<Target, 'clientId' | 'roles'> = {},
 ): Promise<Connection> {
   const current = await existingConnection(deps, id);
-  await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId });
+  await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId, ...gives });
   const next = change(current);
   if (!(await deps.connections.replace(next))) throw new NotFound('connection');
   await audit(deps, { type: what, outcome: 'success', actor: actorId(actor), target: id, details });
@@ -313,6 +323,7 @@ export async function mapConnectionRole(
         : [...c.roleMappings.filter((x) => !same(x)), m],
     }),
     { claim: m.claim, client: m.clientId, role: m.role },
+    input.remove ? {} : { clientId: m.clientId, roles: [m.role] },
   );
   return view(deps, next);
 }
@@ -418,12 +429,10 @@ export async function linkUser(
   input: { email: string; connectionId: string; subject: string },
 ): Promise<{ userId: string; connection: string; subject: string }> {
   const connection = await existingConnection(deps, input.connectionId);
-  const user = await deps.users.findByEmailKey(normaliseEmail(input.email).emailKey);
-  await requireAllowed(deps, actor, 'user.link', {
-    tenantId: connection.tenantId,
-    ...(user ? { userId: user.id } : {}),
-  });
-  if (!user) throw new NotFound('user');
+  // The user as any user action finds them (another tenant's is unknown to a tenant admin; nobody
+  // links themselves or an administrator they may not take over), then the connection's tenant.
+  const user = await targetUser(deps, actor, 'user.link', input.email);
+  await requireAllowed(deps, actor, 'user.link', { tenantId: connection.tenantId, userId: user.id });
   if (user.tenantId !== connection.tenantId) throw invalid('link_tenant');
   const subject = input.subject.trim();
   if (!subject) throw invalid('link_taken');

@@ -1,5 +1,6 @@
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
+import { refuseForeignDomain } from '../federation/routing.ts';
 import { invalid } from '../federation/settings.ts';
 import {
   INVITATION_TTL_MS,
@@ -64,6 +65,10 @@ export async function inviteUser(
     if (roles.some((r) => !client.roles.includes(r))) throw invalid('mapping');
   }
   const { email, emailKey } = normaliseEmail(input.email);
+  await refuseForeignDomain(deps, email, input.tenantId);
+  // An invitation to the inviter's own address would hand them roles: asked as such (actor.ts).
+  const existing = await deps.users.findIdByEmailKey(emailKey);
+  if (existing) await requireAllowed(deps, actor, 'invitation.create', { ...target, userId: existing });
   const secret = newInvitationSecret();
   const now = deps.clock.now();
   const invitation: Invitation = {

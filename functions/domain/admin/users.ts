@@ -3,6 +3,7 @@ import type { Method, MethodStatus } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { audit } from '../deps.ts';
 import { normaliseEmail } from '../email.ts';
+import { refuseForeignDomain } from '../federation/routing.ts';
 import { invalid } from '../federation/settings.ts';
 import { factorSummary, resetMfa } from '../mfa/settings.ts';
 import { DEFAULT_TENANT, NotFound, type User } from '../ports.ts';
@@ -32,7 +33,12 @@ export async function targetUser(
     deps,
     actor,
     action,
-    { tenantId: user.tenantId, userId: user.id, ...extra },
+    {
+      tenantId: user.tenantId,
+      userId: user.id,
+      ...(user.admin ? { targetAdmin: user.admin } : {}),
+      ...extra,
+    },
     { hideOtherTenants: true },
   );
   return user;
@@ -46,6 +52,7 @@ export async function addUser(
   const tenantId = input.tenantId ?? DEFAULT_TENANT;
   await requireAllowed(deps, actor, 'user.create', { tenantId });
   if (!(await findTenant(deps, tenantId))) throw invalid('unknown_tenant');
+  await refuseForeignDomain(deps, input.email, tenantId);
   return createUser(deps, { ...input, tenantId, actor: actorId(actor) });
 }
 

@@ -11,7 +11,7 @@ function values(claims: Record<string, unknown>, claim: 'groups' | 'roles'): str
  * Recomputes the roles this connection maps for the user from the upstream claims and replaces the
  * ones whose source is this connection: a user removed from a group upstream loses the role at their
  * next sign-in. Roles an administrator granted stay. A mapping to a role its app no longer defines is
- * skipped (the app's roles are the truth).
+ * skipped (the app's roles are the truth), and so is one the tenant is no longer entitled to.
  */
 export async function syncMappedRoles(
   deps: DomainDeps,
@@ -25,6 +25,15 @@ export async function syncMappedRoles(
     if (values(claims, m.claim).includes(m.value))
       wanted.set(JSON.stringify([m.clientId, m.role]), { clientId: m.clientId, role: m.role });
   const defined = await definedRoles(deps, [...new Set([...wanted.values()].map((w) => w.clientId))]);
+  // Where the tenant's entitlements name an app, a mapping gives nothing beyond them (a mapping a
+  // tenant admin made, once entitlements shrank); for other apps the operator's mappings stand.
+  if (wanted.size > 0) {
+    const entitlements = (await deps.tenants.get(connection.tenantId))?.entitlements ?? {};
+    for (const [key, w] of wanted) {
+      const entitled = entitlements[w.clientId];
+      if (entitled && !entitled.includes(w.role)) wanted.delete(key);
+    }
+  }
 
   const held = await deps.roles.allRoles(userId);
   const heldKeys = new Set(held.map((g) => JSON.stringify([g.clientId, g.role])));

@@ -1,5 +1,5 @@
 import type { DomainDeps } from '../deps.ts';
-import { domainOf } from './settings.ts';
+import { domainOf, invalid } from './settings.ts';
 import { usableConnection } from './sign-in.ts';
 
 /**
@@ -25,4 +25,15 @@ export async function loginButtons(deps: DomainDeps): Promise<Array<{ id: string
   return (await deps.connections.list())
     .filter((c) => c.button && !c.disabled)
     .map((c) => ({ id: c.id, name: c.displayName }));
+}
+
+/**
+ * Refuses an address at a domain another tenant has proved: that tenant's people are its own, so no
+ * other tenant's administrator creates or invites an account there (which would also take the address
+ * from the real person's first sign-in through their company's connection).
+ */
+export async function refuseForeignDomain(deps: DomainDeps, email: string, tenantId: string): Promise<void> {
+  const domain = domainOf(email);
+  const held = domain ? await deps.tenants.getDomain(domain) : null;
+  if (held?.verified && held.tenantId !== tenantId) throw invalid('foreign_domain');
 }

@@ -31,6 +31,7 @@ export type InvalidSettingReason =
   | 'link_taken'
   | 'admin_tenant'
   | 'invitation_used'
+  | 'foreign_domain'
   | 'name';
 
 export function invalid(reason: InvalidSettingReason): DomainError {
