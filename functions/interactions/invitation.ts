@@ -23,7 +23,7 @@ const TOKEN = /^[a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
 export function invitationLinks(provider: Provider, services: InteractionServices, logger: Logger) {
   provider.on('end_session.success', (ctx: Context) => {
-    ctx.cookies.set(INVITATION_COOKIE, null, { path: `${basePath(ctx)}/interaction/`, overwrite: true });
+    forgetIn(ctx);
   });
   return async function invitation(ctx: Context, next: Next): Promise<void> {
     if (!ctx.path.startsWith('/invitation/')) return next();
@@ -89,12 +89,18 @@ async function carried(step: Step) {
   return found ? { token, ...found } : null;
 }
 
-function forget(step: Step): void {
-  step.ctx.cookies.set(INVITATION_COOKIE, null, {
-    path: `${basePath(step.ctx)}/interaction/`,
+/** Clears the invitation cookie (with the same attributes it was set with). */
+function forgetIn(ctx: Context): void {
+  ctx.cookies.set(INVITATION_COOKIE, null, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.secure,
+    path: `${basePath(ctx)}/interaction/`,
     overwrite: true,
   });
 }
+
+const forget = (step: Step): void => forgetIn(step.ctx);
 
 async function render(
   step: Step,
