@@ -17,6 +17,79 @@ export const SECRET_NAMES = ['oidc-signing-keys', 'cookie-keys', 'mfa-keys'] as 
  */
 export const CONNECTION_SECRETS_FOLDER = 'connections/';
 
+type Value = string | number | boolean | undefined;
+
+/** One setting a team can give as a prop, and the environment variable functions/config/config.ts reads it from. */
+export interface PropSetting {
+  /** The prop's path, as a team writes it (`tokens.accessToken`). */
+  readonly prop: string;
+  readonly env: string;
+  readonly value: (props: SesameIdentityProviderProps) => Value;
+}
+
+/**
+ * Every prop that becomes an environment variable. One table, read both to build the Lambda's
+ * environment and to check the props at synth time (validate.ts) with the function's own schema.
+ */
+export const PROP_SETTINGS: readonly PropSetting[] = [
+  { prop: 'lockout.maxAttempts', env: 'SESAME_LOCKOUT_MAX_ATTEMPTS', value: (p) => p.lockout?.maxAttempts },
+  { prop: 'lockout.duration', env: 'SESAME_LOCKOUT_SECONDS', value: (p) => p.lockout?.duration?.toSeconds() },
+  {
+    prop: 'passwordPolicy.minLength',
+    env: 'SESAME_PASSWORD_MIN_LENGTH',
+    value: (p) => p.passwordPolicy?.minLength,
+  },
+  {
+    prop: 'passwordPolicy.maxLength',
+    env: 'SESAME_PASSWORD_MAX_LENGTH',
+    value: (p) => p.passwordPolicy?.maxLength,
+  },
+  {
+    prop: 'passwordPolicy.requireDigit',
+    env: 'SESAME_PASSWORD_REQUIRE_DIGIT',
+    value: (p) => p.passwordPolicy?.requireDigit,
+  },
+  {
+    prop: 'passwordPolicy.requireUpper',
+    env: 'SESAME_PASSWORD_REQUIRE_UPPER',
+    value: (p) => p.passwordPolicy?.requireUpper,
+  },
+  {
+    prop: 'passwordPolicy.requireLower',
+    env: 'SESAME_PASSWORD_REQUIRE_LOWER',
+    value: (p) => p.passwordPolicy?.requireLower,
+  },
+  {
+    prop: 'passwordPolicy.requireSpecial',
+    env: 'SESAME_PASSWORD_REQUIRE_SPECIAL',
+    value: (p) => p.passwordPolicy?.requireSpecial,
+  },
+  { prop: 'argon2.memoryKiB', env: 'SESAME_ARGON2_MEMORY_KIB', value: (p) => p.argon2?.memoryKiB },
+  { prop: 'argon2.timeCost', env: 'SESAME_ARGON2_TIME_COST', value: (p) => p.argon2?.timeCost },
+  { prop: 'argon2.parallelism', env: 'SESAME_ARGON2_PARALLELISM', value: (p) => p.argon2?.parallelism },
+  {
+    prop: 'tokens.accessToken',
+    env: 'SESAME_ACCESS_TOKEN_TTL',
+    value: (p) => p.tokens?.accessToken?.toSeconds(),
+  },
+  {
+    prop: 'tokens.refreshToken',
+    env: 'SESAME_REFRESH_TOKEN_TTL',
+    value: (p) => p.tokens?.refreshToken?.toSeconds(),
+  },
+  { prop: 'tokens.session', env: 'SESAME_SESSION_TTL', value: (p) => p.tokens?.session?.toSeconds() },
+  {
+    prop: 'tokens.federatedSession',
+    env: 'SESAME_FEDERATED_SESSION_TTL',
+    value: (p) => p.tokens?.federatedSession?.toSeconds(),
+  },
+  { prop: 'auditRetention', env: 'SESAME_AUDIT_RETENTION_DAYS', value: (p) => p.auditRetention?.toDays() },
+  { prop: 'mfa.policy', env: 'SESAME_MFA_POLICY', value: (p) => p.mfa?.policy },
+  { prop: 'mfa.factors', env: 'SESAME_MFA_FACTORS', value: (p) => p.mfa?.factors?.join(',') },
+  { prop: 'email', env: 'SESAME_MAIL_TRANSPORT', value: (p) => (p.email ? 'ses' : undefined) },
+  { prop: 'email.sender', env: 'SESAME_MAIL_FROM', value: (p) => p.email?.sender },
+];
+
 /**
  * Props → the environment variables functions/config/config.ts reads. Only settings that were given
  * are passed, so the application's secure defaults apply to everything else (one source of defaults).
@@ -25,7 +98,7 @@ export function lambdaEnvironment(
   props: SesameIdentityProviderProps,
   names: DeployedNames,
 ): Record<string, string> {
-  const env: Record<string, string | number | boolean | undefined> = {
+  const env: Record<string, Value> = {
     NODE_OPTIONS: '--enable-source-maps',
     SESAME_ISSUER: names.issuer,
     // API Gateway terminates TLS: trust X-Forwarded-Proto so discovery advertises https and cookies are Secure.
@@ -35,27 +108,8 @@ export function lambdaEnvironment(
     SESAME_TABLE_AUDIT: names.tables.audit,
     SESAME_SECRET_STORE: 'secretsmanager',
     SESAME_SECRETS_PREFIX: names.secretsPrefix,
-    SESAME_LOCKOUT_MAX_ATTEMPTS: props.lockout?.maxAttempts,
-    SESAME_LOCKOUT_SECONDS: props.lockout?.duration?.toSeconds(),
-    SESAME_PASSWORD_MIN_LENGTH: props.passwordPolicy?.minLength,
-    SESAME_PASSWORD_MAX_LENGTH: props.passwordPolicy?.maxLength,
-    SESAME_PASSWORD_REQUIRE_DIGIT: props.passwordPolicy?.requireDigit,
-    SESAME_PASSWORD_REQUIRE_UPPER: props.passwordPolicy?.requireUpper,
-    SESAME_PASSWORD_REQUIRE_LOWER: props.passwordPolicy?.requireLower,
-    SESAME_PASSWORD_REQUIRE_SPECIAL: props.passwordPolicy?.requireSpecial,
-    SESAME_ARGON2_MEMORY_KIB: props.argon2?.memoryKiB,
-    SESAME_ARGON2_TIME_COST: props.argon2?.timeCost,
-    SESAME_ARGON2_PARALLELISM: props.argon2?.parallelism,
-    SESAME_ACCESS_TOKEN_TTL: props.tokens?.accessToken?.toSeconds(),
-    SESAME_REFRESH_TOKEN_TTL: props.tokens?.refreshToken?.toSeconds(),
-    SESAME_SESSION_TTL: props.tokens?.session?.toSeconds(),
-    SESAME_FEDERATED_SESSION_TTL: props.tokens?.federatedSession?.toSeconds(),
-    SESAME_AUDIT_RETENTION_DAYS: props.auditRetention?.toDays(),
-    SESAME_MFA_POLICY: props.mfa?.policy,
-    SESAME_MFA_FACTORS: props.mfa?.factors?.join(','),
-    SESAME_MAIL_TRANSPORT: props.email ? 'ses' : undefined,
-    SESAME_MAIL_FROM: props.email?.sender,
   };
+  for (const setting of PROP_SETTINGS) env[setting.env] = setting.value(props);
   return Object.fromEntries(
     Object.entries(env)
       .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)

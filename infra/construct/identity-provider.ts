@@ -10,6 +10,7 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SesameFunction } from './idp-functi
 import { SesameMail } from './mail.ts';
 import { SesameMonitoring } from './monitoring.ts';
 import type { SesameIdentityProviderProps } from './props.ts';
+import { validateProps } from './validate.ts';
 import { SesameWaf } from './waf.ts';
 
 /** Item-level actions only: no Scan, no table management, no `*`. */
@@ -58,6 +59,8 @@ export class SesameIdentityProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: SesameIdentityProviderProps = {}) {
     super(scope, id);
+    // Bad settings fail `cdk synth` here, not every request after the deploy.
+    validateProps(this.node.path, props);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
     const architecture = props.architecture ?? Architecture.ARM_64;

@@ -10,6 +10,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
  * Everything a team can set when it embeds Sesame in its own CDK app. Every field is optional except
  * where a deployment cannot work without it; unset settings fall back to the secure defaults in
  * functions/config/config.ts (the Lambda receives only the environment variables for what is set).
+ * What is set is checked at synth time with that same schema (validate.ts): a value the function would
+ * refuse at start-up fails `cdk synth` with the prop's name, instead of deploying a 502 on every request.
  */
 export interface SesameIdentityProviderProps {
   /**

@@ -1,0 +1,77 @@
+import { Token } from 'aws-cdk-lib';
+import { configFromEnv } from '../../functions/config/config.ts';
+import { PROP_SETTINGS, type PropSetting } from './environment.ts';
+import type { SesameIdentityProviderProps } from './props.ts';
+
+/** Stand-ins for what only exists after deployment (table names, the API's URL): valid for the schema. */
+const DEPLOYED_STAND_INS = {
+  SESAME_ISSUER: 'https://sesame.invalid',
+  SESAME_PROXY: 'true',
+  SESAME_TABLE_OIDC: 'stand-in-oidc',
+  SESAME_TABLE_DIRECTORY: 'stand-in-directory',
+  SESAME_TABLE_AUDIT: 'stand-in-audit',
+  SESAME_SECRET_STORE: 'dynamodb',
+};
+
+export class SesamePropsError extends Error {
+  override name = 'SesamePropsError';
+}
+
+/**
+ * Checks the props at synth time with the schema the function parses its environment with
+ * (`configFromEnv`, functions/config/config.ts): a value the function would refuse at start-up —
+ * where the only symptom is a 502 on every request — fails `cdk synth` instead, naming the prop.
+ * Each setting is checked on its own so that every bad prop is reported, not only the first.
+ */
+export function validateProps(path: string, props: SesameIdentityProviderProps): void {
+  const problems = PROP_SETTINGS.flatMap((setting) => settingProblem(setting, props) ?? []);
+  const issuer = props.issuer;
+  if (typeof issuer === 'string' && !Token.isUnresolved(issuer)) {
+    const problem = schemaProblem({ SESAME_ISSUER: issuer });
+    if (problem) problems.push(`issuer ("${issuer}"): ${problem}`);
+  }
+  if (props.mfa?.factors?.length === 0) {
+    // An empty list would reach the function as no setting at all, i.e. every factor.
+    problems.push('mfa.factors ([]): name at least one factor');
+  }
+  const reserved = props.reservedConcurrency;
+  if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1)) {
+    problems.push(
+      `reservedConcurrency (${reserved}): must be a whole number of at least 1 (0 would throttle every request)`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new SesamePropsError(
+      `${path}: invalid Sesame props; the function would refuse them at start-up and answer every request with an error:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+  }
+}
+
+function settingProblem(setting: PropSetting, props: SesameIdentityProviderProps): string | undefined {
+  let value: ReturnType<PropSetting['value']>;
+  try {
+    value = setting.value(props);
+  } catch (err) {
+    // e.g. Duration.millis(1500).toSeconds(): not a whole number of seconds.
+    return `${setting.prop}: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (value === undefined || Token.isUnresolved(value)) return undefined;
+  const problem = schemaProblem({ [setting.env]: String(value) });
+  return problem ? `${setting.prop} (${setting.env}=${String(value)}): ${problem}` : undefined;
+}
+
+/** The function's own verdict on one variable, with the stand-ins for the rest; one line. */
+function schemaProblem(env: Record<string, string>): string | undefined {
+  try {
+    configFromEnv({ ...DEPLOYED_STAND_INS, ...env });
+    return undefined;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return message
+      .replace(/^invalid configuration:\s*/, '')
+      .replace(/✖\s*/g, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim();
+  }
+}
