@@ -76,7 +76,7 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
     .filter(Boolean);
   if (domainName && !certificateArn) throw new Error('sesame:domainName needs sesame:certificateArn');
   return {
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     ...(issuer ? { issuer } : {}),
     ...(domainName && certificateArn
       ? {

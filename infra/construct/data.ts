@@ -12,12 +12,28 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 
 export interface SesameDataProps {
   readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
 }
 
 /**
- * Everything Sesame stores: one customer-managed KMS key, the three tables and the two generated
- * secrets. RETAIN (the default) also turns on DynamoDB deletion protection, so a stack deletion or a
- * replacement caused by a renamed construct can never drop the user directory.
+ * RETAIN, except for a resource created by a create that failed: CloudFormation then deletes it while
+ * rolling back. For the secrets (fixed names) that is what makes a failed first deploy retryable — a
+ * retained `sesame/<stack>/cookie-keys` would make the retry fail "already exists" — and neither they
+ * nor the key protect anything yet at that point.
+ */
+export function exceptOnCreate(policy: RemovalPolicy): RemovalPolicy {
+  return policy === RemovalPolicy.RETAIN ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : policy;
+}
+
+/**
+ * Everything Sesame stores: one customer-managed KMS key, the three tables and the three generated
+ * secrets (signing, cookie and MFA keys).
+ *
+ * Removal: the key and the secrets follow `removalPolicy` (default RETAIN_ON_UPDATE_OR_DELETE: kept on
+ * stack deletion and replacement, deleted only when the create that made them is rolled back). Tables
+ * with deletion protection (the default) are RETAIN outright: CloudFormation could not delete them
+ * anyway, and a rollback that tried would fail; their names are generated, so a table left behind by a
+ * failed first deploy never blocks the retry (docs/operations.md says how to remove it).
  */
 export class SesameData extends Construct {
   readonly key: Key;
@@ -28,12 +44,12 @@ export class SesameData extends Construct {
 
   constructor(scope: Construct, id: string, props: SesameDataProps) {
     super(scope, id);
-    const retain = props.removalPolicy === RemovalPolicy.RETAIN;
+    const retained = exceptOnCreate(props.removalPolicy);
 
     this.key = new Key(this, 'Key', {
       description: `Sesame data key (${Stack.of(this).stackName}): DynamoDB tables and secrets`,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy,
+      removalPolicy: retained,
     });
 
     const table = (kind: TableKind) =>
@@ -45,8 +61,8 @@ export class SesameData extends Construct {
         encryptionKey: this.key,
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         timeToLiveAttribute: TTL_ATTRIBUTE,
-        deletionProtection: retain,
-        removalPolicy: props.removalPolicy,
+        deletionProtection: props.deletionProtection,
+        removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : retained,
       });
     this.tables = { oidc: table('oidc'), directory: table('directory'), audit: table('audit') };
 
@@ -64,7 +80,7 @@ export class SesameData extends Construct {
             secretStringTemplate: JSON.stringify({ sesame: 'pending' }),
             generateStringKey: 'nonce',
           },
-          removalPolicy: props.removalPolicy,
+          removalPolicy: retained,
         },
       );
     this.secrets = {

@@ -3,7 +3,7 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SesameData, type TableKind } from './data.ts';
+import { exceptOnCreate, SesameData, type TableKind } from './data.ts';
 import { SesameEdge, STAGE_NAME } from './edge.ts';
 import { CONNECTION_SECRETS_FOLDER, lambdaEnvironment } from './environment.ts';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SesameFunction } from './idp-function.ts';
@@ -61,11 +61,14 @@ export class SesameIdentityProvider extends Construct {
     super(scope, id);
     // Bad settings fail `cdk synth` here, not every request after the deploy.
     validateProps(this.node.path, props);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const logRetention = props.logRetention ?? RetentionDays.ONE_YEAR;
     const architecture = props.architecture ?? Architecture.ARM_64;
 
-    this.data = new SesameData(this, 'Data', { removalPolicy });
+    this.data = new SesameData(this, 'Data', {
+      removalPolicy,
+      deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
+    });
     const keygen = new SesameFunction(this, 'Keygen', {
       entry: 'keygen',
       description: 'Sesame: generates signing and cookie keys at deploy time',
@@ -163,6 +166,7 @@ export class SesameIdentityProvider extends Construct {
       fn: this.idp.function,
       logGroup: this.idp.logGroup,
       tables: this.data.tables,
+      removalPolicy: exceptOnCreate(removalPolicy),
     });
   }
 

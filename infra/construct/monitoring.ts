@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -28,6 +28,8 @@ export interface SesameMonitoringProps extends SesameAlarmProps {
   readonly fn: IFunction;
   readonly logGroup: ILogGroup;
   readonly tables: Record<string, Table>;
+  /** For the alarm topic's key. */
+  readonly removalPolicy: RemovalPolicy;
 }
 
 /**
@@ -42,7 +44,8 @@ export class SesameMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: SesameMonitoringProps) {
     super(scope, id);
-    this.topic = props.topic ?? (props.email ? this.#createTopic(props.email) : undefined);
+    this.topic =
+      props.topic ?? (props.email ? this.#createTopic(props.email, props.removalPolicy) : undefined);
 
     const auditMetric = (name: string, type: string): Metric => {
       const filter = new MetricFilter(this, `${name}Filter`, {
@@ -183,12 +186,13 @@ export class SesameMonitoring extends Construct {
     this.alarms.push(alarm);
   }
 
-  #createTopic(email: string): ITopic {
+  #createTopic(email: string, removalPolicy: RemovalPolicy): ITopic {
     // Its own key: CloudWatch must be allowed to use it to publish to an encrypted topic, and that
     // grant should not extend to the key that protects the user directory.
     const key = new Key(this, 'AlarmTopicKey', {
       description: 'Sesame alarm topic',
       enableKeyRotation: true,
+      removalPolicy,
     });
     const topic = new Topic(this, 'AlarmTopic', {
       masterKey: key,

@@ -45,10 +45,19 @@ export interface SesameIdentityProviderProps {
   /** Sender of MFA and invitation e-mail. Without it Sesame can't send e-mail codes. */
   readonly email?: SesameEmailProps;
   /**
-   * What happens to the tables, key and secrets when the stack is deleted. Default RETAIN, which also
-   * turns on DynamoDB deletion protection. Use DESTROY only for throw-away environments.
+   * What happens to the key, secrets, tables and log groups when the stack is deleted or a resource is
+   * replaced. Default RETAIN_ON_UPDATE_OR_DELETE: kept, except when the create that made them is
+   * rolled back, so a failed first deploy can simply be retried. RETAIN is treated the same way for
+   * the key and the secrets (the secrets have fixed names: a retained one would block the retry).
+   * Use DESTROY only for throw-away environments.
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * DynamoDB deletion protection on the three tables. Default: on, unless `removalPolicy` is DESTROY.
+   * Protected tables are always retained (CloudFormation cannot delete them); a failed first deploy
+   * leaves them behind, empty, under generated names that do not block a retry.
+   */
+  readonly deletionProtection?: boolean;
   /** Lambda memory in MB; see idp-function.ts for why the default is 1024. */
   readonly memorySize?: number;
   /** Caps concurrent executions (protects DynamoDB and the account's concurrency pool). Default: none. */
