@@ -1,4 +1,4 @@
-import { ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -12,6 +12,14 @@ import { SesameMonitoring } from './monitoring.ts';
 import type { SesameIdentityProviderProps } from './props.ts';
 import { validateProps } from './validate.ts';
 import { SesameWaf } from './waf.ts';
+
+/** How long CloudFormation waits for `Custom::SesameKeys` to answer. */
+export const KEYGEN_SERVICE_TIMEOUT = Duration.minutes(10);
+/** The keygen function's own limit; its AccessDenied retries stop early enough to answer within it. */
+export const KEYGEN_TIMEOUT = Duration.minutes(2);
+
+/** Warning id for a reserved concurrency (acknowledgeable once the account's quota was checked). */
+export const RESERVED_CONCURRENCY_WARNING = '@sesame/function:reservedConcurrency';
 
 /** Item-level actions only: no Scan, no table management, no `*`. */
 const READ_WRITE_ITEMS = [
@@ -74,7 +82,7 @@ export class SesameIdentityProvider extends Construct {
       description: 'Sesame: generates signing and cookie keys at deploy time',
       architecture,
       memorySize: 512,
-      timeout: Duration.minutes(2),
+      timeout: KEYGEN_TIMEOUT,
       environment: { NODE_OPTIONS: '--enable-source-maps' },
       logRetention,
       removalPolicy,
@@ -84,6 +92,10 @@ export class SesameIdentityProvider extends Construct {
     const keys = new CustomResource(this, 'Keys', {
       serviceToken: keygen.function.functionArn,
       resourceType: 'Custom::SesameKeys',
+      // CloudFormation's default is to wait an hour for a custom resource that never answers (a crash
+      // before the handler can respond). Long enough for Lambda's two asynchronous retries of the
+      // 2-minute function and their back-off, short enough to see a broken deploy fail soon.
+      serviceTimeout: KEYGEN_SERVICE_TIMEOUT,
       properties: {
         SecretsPrefix: this.data.secretsPrefix,
         // Referencing the ARNs orders the keygen after the secrets exist.
@@ -105,6 +117,15 @@ export class SesameIdentityProvider extends Construct {
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
       ...(props.code ? { code: props.code.idp } : {}),
     });
+    if (props.reservedConcurrency !== undefined) {
+      Annotations.of(this).addWarningV2(
+        RESERVED_CONCURRENCY_WARNING,
+        `reservedConcurrency ${props.reservedConcurrency}: Lambda keeps at least 100 concurrent executions of ` +
+          'the account unreserved, and a new account may have a quota of only 10, so the deploy fails unless ' +
+          'the quota exceeds the reservation by 100. Check `aws lambda get-account-settings` ' +
+          '(ConcurrentExecutions) and raise the quota in Service Quotas first (docs/operations.md).',
+      );
+    }
     // Keys exist before the first request can arrive.
     this.idp.function.node.addDependency(keys);
     this.edge = new SesameEdge(this, 'Edge', {

@@ -12,24 +12,73 @@ import { loadProviderKeys } from '../../functions/oidc/keys.ts';
  * (rotation is a deliberate, documented procedure). Delete does nothing: the secrets' own removal
  * policy decides their fate.
  */
-export async function handler(event: CloudFormationCustomResourceEvent, _context: Context): Promise<void> {
-  const physicalId = `sesame-keygen-${String(event.ResourceProperties.SecretsPrefix)}`;
-  let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
-  let reason = 'keys present';
-  try {
+export const handler = keygenHandler({
+  generate: (prefix) =>
+    loadProviderKeys(
+      new SecretsManagerSecretStore(new SecretsManagerClient({}), { prefix, allowCreate: true }),
+    ).then(() => undefined),
+});
+
+/** How long AccessDenied is taken for IAM still propagating the role's brand-new policy. */
+export const ACCESS_DENIED_PATIENCE_MS = 60_000;
+/** Kept free at the end of the invocation to send the response before Lambda stops the function. */
+const RESPONSE_RESERVE_MS = 10_000;
+
+export interface KeygenDeps {
+  generate(secretsPrefix: string): Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * The handler, with its collaborators injectable for tests. A new role's policy can take seconds to
+ * be honoured everywhere (IAM is eventually consistent), so on a fresh stack the first calls may be
+ * refused: AccessDenied is retried with backoff for up to a minute — bounded by the invocation's own
+ * time, so that a FAILED response always reaches CloudFormation instead of a timeout that leaves the
+ * stack waiting. Any other error fails at once.
+ */
+export function keygenHandler(deps: KeygenDeps) {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = deps.now ?? Date.now;
+  return async (
+    event: CloudFormationCustomResourceEvent,
+    context: Pick<Context, 'getRemainingTimeInMillis'>,
+  ) => {
+    const prefix = String(event.ResourceProperties.SecretsPrefix);
+    const physicalId = `sesame-keygen-${prefix}`;
+    let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
+    let reason = 'keys present';
     if (event.RequestType !== 'Delete') {
-      const store = new SecretsManagerSecretStore(new SecretsManagerClient({}), {
-        prefix: String(event.ResourceProperties.SecretsPrefix),
-        allowCreate: true,
-      });
-      await loadProviderKeys(store);
+      const started = now();
+      const giveUpAt =
+        started +
+        Math.min(ACCESS_DENIED_PATIENCE_MS, context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.generate(prefix);
+          if (attempt > 1)
+            reason = `keys present (after ${attempt} attempts: the role's policy was propagating)`;
+          break;
+        } catch (err) {
+          const wait = Math.min(1_000 * 2 ** (attempt - 1), 8_000);
+          if (isAccessDenied(err) && now() + wait < giveUpAt) {
+            await sleep(wait);
+            continue;
+          }
+          status = 'FAILED';
+          // Name and message only: errors from key generation or the SDK never carry key material.
+          reason = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'unknown error';
+          break;
+        }
+      }
     }
-  } catch (err) {
-    status = 'FAILED';
-    // Name only: messages from key generation or the SDK never carry key material, but keep it short.
-    reason = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'unknown error';
-  }
-  await respond(event, status, reason, physicalId);
+    await respond(event, status, reason, physicalId);
+  };
+}
+
+/** Secrets Manager and KMS both say AccessDeniedException; STS-style services say AccessDenied. */
+function isAccessDenied(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AccessDeniedException' || err.name === 'AccessDenied');
 }
 
 async function respond(
