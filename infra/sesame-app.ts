@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { App, Aws, CfnRule, Fn, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
@@ -9,7 +9,8 @@ import { SesameStack } from './stacks/sesame-stack.ts';
 type Context = (key: string) => string | undefined;
 
 /**
- * The project's CDK app: `Sesame` (production profile) and `SesameLocal` (LocalStack). Settings come
+ * The project's CDK app: `Sesame` (production profile) and, only with `-c sesame:local=true`,
+ * `SesameLocal` (LocalStack; its template also carries a rule a real account fails). Settings come
  * from CDK context (`cdk.json` or `-c sesame:domainName=id.example.com`), never from code edits:
  *
  * sesame:domainName + sesame:certificateArn (regional ACM certificate), sesame:hostedZoneId +
@@ -26,7 +27,7 @@ export function createSesameApp(
 ): App {
   const ctx: Context = (key) => {
     const v: unknown = app.node.tryGetContext(`sesame:${key}`);
-    if (typeof v === 'number') return String(v);
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     return typeof v === 'string' && v !== '' ? v : undefined;
   };
   // Env-agnostic unless the CLI knows an account: synth works offline with no credentials.
@@ -41,23 +42,46 @@ export function createSesameApp(
     sesame: (stack) => ({ ...productionProps(stack, ctx), ...overrides('Sesame') }),
   });
 
-  new SesameStack(app, 'SesameLocal', {
-    env,
-    description: 'Sesame on LocalStack (no WAF, no custom domain, destroyed with the stack)',
-    sesame: {
-      removalPolicy: RemovalPolicy.DESTROY,
-      // LocalStack's free edition has no WAF; its Lambda runs the host's architecture natively.
-      waf: false,
-      architecture: process.arch === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
-      issuer: ({ restApiId, stageName }) =>
-        `https://${restApiId}.execute-api.localhost.localstack.cloud:4566/${stageName}`,
-      email: { sender: ctx('sender') ?? 'no-reply@sesame.localhost' },
-      ...overrides('SesameLocal'),
-    },
-  });
+  // Only on request: SesameLocal has no WAF and is destroyed with its stack, so `cdk deploy --all`
+  // against a real account must not find it.
+  if (ctx('local') === 'true') {
+    const local = new SesameStack(app, 'SesameLocal', {
+      env,
+      description: 'Sesame on LocalStack (no WAF, no custom domain, destroyed with the stack)',
+      sesame: {
+        removalPolicy: RemovalPolicy.DESTROY,
+        // LocalStack's free edition has no WAF; its Lambda runs the host's architecture natively.
+        waf: false,
+        architecture: process.arch === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
+        issuer: ({ restApiId, stageName }) =>
+          `https://${restApiId}.execute-api.localhost.localstack.cloud:4566/${stageName}`,
+        email: { sender: ctx('sender') ?? 'no-reply@sesame.localhost' },
+        ...overrides('SesameLocal'),
+      },
+    });
+    onlyInLocalStack(local);
+  }
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
+}
+
+/** LocalStack's account: the deploy script's test credentials map to it. */
+export const LOCALSTACK_ACCOUNT = '000000000000';
+
+/**
+ * A second lock after the context flag: a CloudFormation rule only LocalStack's account satisfies, so
+ * a real account refuses the change set before creating anything. LocalStack ignores `Rules`.
+ */
+function onlyInLocalStack(stack: Stack): void {
+  new CfnRule(stack, 'OnlyInLocalStack', {
+    assertions: [
+      {
+        assert: Fn.conditionEquals(Aws.ACCOUNT_ID, LOCALSTACK_ACCOUNT),
+        assertDescription: 'SesameLocal (no WAF, destroyed with its stack) is for LocalStack only',
+      },
+    ],
+  });
 }
 
 function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProps {

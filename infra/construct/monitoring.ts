@@ -1,4 +1,4 @@
-import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -21,6 +21,8 @@ import { Construct } from 'constructs';
 import type { SesameAlarmProps } from './props.ts';
 
 export const METRIC_NAMESPACE = 'Sesame';
+/** Warning id (acknowledge it with `Annotations.of(scope).acknowledgeWarning` where that is intended). */
+export const ALARMS_WITHOUT_ACTION = '@sesame/monitoring:alarmsWithoutAction';
 const FIVE_MINUTES = Duration.minutes(5);
 
 export interface SesameMonitoringProps extends SesameAlarmProps {
@@ -46,6 +48,13 @@ export class SesameMonitoring extends Construct {
     super(scope, id);
     this.topic =
       props.topic ?? (props.email ? this.#createTopic(props.email, props.removalPolicy) : undefined);
+    if (!this.topic) {
+      Annotations.of(this).addWarningV2(
+        ALARMS_WITHOUT_ACTION,
+        'The alarms have no action: nobody hears of a password-spraying spike, lockouts or 5xx errors. ' +
+          'Give alarms.email or alarms.topic (in the project app: -c sesame:alarmEmail=ops@example.com).',
+      );
+    }
 
     const auditMetric = (name: string, type: string): Metric => {
       const filter = new MetricFilter(this, `${name}Filter`, {

@@ -89,7 +89,7 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
   let elapsed = 0;
   before(() => {
     const started = Date.now();
-    app = createSesameApp(new App({ outdir }));
+    app = createSesameApp(new App({ outdir, context: { 'sesame:local': 'true' } }));
     app.synth();
     elapsed = Date.now() - started;
   });

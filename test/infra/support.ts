@@ -21,12 +21,16 @@ export interface Synthesized {
   template(name: 'Sesame' | 'SesameLocal'): Template;
 }
 
-/** Synthesizes the project's app (cdk-nag included) with context and prop overrides. */
+/**
+ * Synthesizes the project's app (cdk-nag included) with context and prop overrides; SesameLocal too,
+ * unless the context says `'sesame:local': ''`.
+ */
 export function synthApp(
   options: { context?: Record<string, string>; overrides?: Partial<SesameIdentityProviderProps> } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'sesame-cdk-'));
-  const app = createSesameApp(new App({ outdir, context: options.context ?? {} }), () => ({
+  const context = { 'sesame:local': 'true', ...options.context };
+  const app = createSesameApp(new App({ outdir, context }), () => ({
     code: stubCode(),
     ...options.overrides,
   }));
