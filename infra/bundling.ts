@@ -22,7 +22,10 @@ export const ESM_REQUIRE_BANNER =
 
 /** argon2 is a native addon: esbuild can't bundle it, so it ships as a node module beside index.mjs. */
 export const NATIVE_MODULES = ['argon2'] as const;
-/** Left out of the Lambda bundle: native modules (copied in separately) and local-only mail (SMTP). */
+/**
+ * Left out of the Lambda bundle: native modules (copied in separately) and SMTP mail, which only a
+ * deployment configured for SMTP (LocalStack's mail catcher) bundles.
+ */
 export const LAMBDA_EXTERNALS = [...NATIVE_MODULES, 'nodemailer'] as const;
 
 export type LambdaArch = 'arm64' | 'x64';
@@ -58,7 +61,11 @@ export function argon2CopyCommands(outputDir: string, arch: LambdaArch): string[
 }
 
 /** esbuild settings shared by the CDK NodejsFunction and `npm run build`. */
-export function bundlingOptions(arch: LambdaArch, entry: keyof typeof ENTRIES): BundlingOptions {
+export function bundlingOptions(
+  arch: LambdaArch,
+  entry: keyof typeof ENTRIES,
+  options: { smtp: boolean } = { smtp: false },
+): BundlingOptions {
   return {
     format: OutputFormat.ESM,
     target: 'node24',
@@ -68,7 +75,7 @@ export function bundlingOptions(arch: LambdaArch, entry: keyof typeof ENTRIES): 
     mainFields: ['module', 'main'],
     banner: ESM_REQUIRE_BANNER,
     // The AWS SDK is bundled too: the version that was tested is the version that runs.
-    externalModules: entry === 'idp' ? [...LAMBDA_EXTERNALS] : [],
+    externalModules: entry !== 'idp' ? [] : options.smtp ? [...NATIVE_MODULES] : [...LAMBDA_EXTERNALS],
     forceDockerBundling: false,
     ...(entry === 'idp'
       ? {

@@ -40,7 +40,7 @@ export const REASONS = {
 
 /** Acknowledges the findings above on exactly the resources they concern (never stack-wide). */
 export function acknowledgeNagFindings(sesame: SesameIdentityProvider): void {
-  for (const secret of Object.values(sesame.data.secrets)) ack(secret, 'SMG4', REASONS.SMG4);
+  for (const secret of Object.values(sesame.data.secrets ?? {})) ack(secret, 'SMG4', REASONS.SMG4);
   const api = sesame.edge.api;
   for (const method of api.methods) {
     ack(method, 'APIG4', REASONS.APIG4);
@@ -57,16 +57,18 @@ export function acknowledgeNagFindings(sesame: SesameIdentityProvider): void {
   }
   if (!sesame.waf) ack(api.deploymentStage, 'APIG3', REASONS.APIG3);
   const idpPolicy = sesame.idp.role.node.tryFindChild('DefaultPolicy');
-  if (idpPolicy) ack(idpPolicy, `IAM5[Resource::${connectionSecretsAsNagNamesIt(sesame)}]`, REASONS.IAM5);
+  const prefix = sesame.data.secretsPrefix;
+  if (idpPolicy && prefix !== undefined)
+    ack(idpPolicy, `IAM5[Resource::${connectionSecretsAsNagNamesIt(sesame, prefix)}]`, REASONS.IAM5);
 }
 
 /** The ARN pattern of the connection credentials as cdk-nag names it: pseudo parameters as `<AWS::Name>`. */
-function connectionSecretsAsNagNamesIt(sesame: SesameIdentityProvider): string {
+function connectionSecretsAsNagNamesIt(sesame: SesameIdentityProvider, prefix: string): string {
   const stack = Stack.of(sesame);
   const pseudo = (value: string, name: string) => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
   const partition = pseudo(stack.partition, 'Partition');
   const region = pseudo(stack.region, 'Region');
   const account = pseudo(stack.account, 'AccountId');
-  const name = `${sesame.data.secretsPrefix}${CONNECTION_SECRETS_FOLDER}*`;
+  const name = `${prefix}${CONNECTION_SECRETS_FOLDER}*`;
   return `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}`;
 }

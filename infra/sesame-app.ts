@@ -1,9 +1,9 @@
-import { App, Aws, CfnRule, Fn, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { App, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
-import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { SesameIdentityProviderProps } from './construct/props.ts';
+import { forLocalStackOnly, localStackCommunityProps } from './stacks/localstack.ts';
 import { SesameStack } from './stacks/sesame-stack.ts';
 
 type Context = (key: string) => string | undefined;
@@ -15,7 +15,8 @@ type Context = (key: string) => string | undefined;
  *
  * sesame:domainName + sesame:certificateArn (regional ACM certificate), sesame:hostedZoneId +
  * sesame:hostedZoneName, sesame:issuer, sesame:sender, sesame:alarmEmail, sesame:allowedIpv4
- * (comma-separated CIDRs), sesame:reservedConcurrency, sesame:mfaPolicy (off|optional|required).
+ * (comma-separated CIDRs), sesame:reservedConcurrency, sesame:mfaPolicy (off|optional|required);
+ * sesame:local=true adds SesameLocal (stacks/localstack.ts), sesame:smtpUrl its mail server.
  *
  * `overrides(stackName)` patch a stack's props (tests pass prebuilt `code`).
  *
@@ -47,41 +48,14 @@ export function createSesameApp(
   if (ctx('local') === 'true') {
     const local = new SesameStack(app, 'SesameLocal', {
       env,
-      description: 'Sesame on LocalStack (no WAF, no custom domain, destroyed with the stack)',
-      sesame: {
-        removalPolicy: RemovalPolicy.DESTROY,
-        // LocalStack's free edition has no WAF; its Lambda runs the host's architecture natively.
-        waf: false,
-        architecture: process.arch === 'arm64' ? Architecture.ARM_64 : Architecture.X86_64,
-        issuer: ({ restApiId, stageName }) =>
-          `https://${restApiId}.execute-api.localhost.localstack.cloud:4566/${stageName}`,
-        email: { sender: ctx('sender') ?? 'no-reply@sesame.localhost' },
-        ...overrides('SesameLocal'),
-      },
+      description: 'Sesame on LocalStack Community (no WAF, no custom domain, destroyed with the stack)',
+      sesame: { ...localStackCommunityProps(ctx('sender'), ctx('smtpUrl')), ...overrides('SesameLocal') },
     });
-    onlyInLocalStack(local);
+    forLocalStackOnly(local);
   }
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
-}
-
-/** LocalStack's account: the deploy script's test credentials map to it. */
-export const LOCALSTACK_ACCOUNT = '000000000000';
-
-/**
- * A second lock after the context flag: a CloudFormation rule only LocalStack's account satisfies, so
- * a real account refuses the change set before creating anything. LocalStack ignores `Rules`.
- */
-function onlyInLocalStack(stack: Stack): void {
-  new CfnRule(stack, 'OnlyInLocalStack', {
-    assertions: [
-      {
-        assert: Fn.conditionEquals(Aws.ACCOUNT_ID, LOCALSTACK_ACCOUNT),
-        assertDescription: 'SesameLocal (no WAF, destroyed with its stack) is for LocalStack only',
-      },
-    ],
-  });
 }
 
 function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProps {

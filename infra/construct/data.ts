@@ -1,5 +1,6 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -13,6 +14,8 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export interface SesameDataProps {
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
+  /** `dynamodb`: no secrets; the function keeps its keys in the directory table (props.ts, `secretStore`). */
+  readonly secretStore: 'secretsmanager' | 'dynamodb';
 }
 
 /**
@@ -27,7 +30,7 @@ export function exceptOnCreate(policy: RemovalPolicy): RemovalPolicy {
 
 /**
  * Everything Sesame stores: one customer-managed KMS key, the three tables and the three generated
- * secrets (signing, cookie and MFA keys).
+ * secrets (signing, cookie and MFA keys; none with `secretStore: 'dynamodb'`).
  *
  * Removal: the key and the secrets follow `removalPolicy` (default RETAIN_ON_UPDATE_OR_DELETE: kept on
  * stack deletion and replacement, deleted only when the create that made them is rolled back). Tables
@@ -38,9 +41,10 @@ export function exceptOnCreate(policy: RemovalPolicy): RemovalPolicy {
 export class SesameData extends Construct {
   readonly key: Key;
   readonly tables: Record<TableKind, Table>;
-  readonly secrets: Record<(typeof SECRET_NAMES)[number], Secret>;
+  /** Absent when the keys live in the directory table (`secretStore: 'dynamodb'`). */
+  readonly secrets: Record<(typeof SECRET_NAMES)[number], Secret> | undefined;
   /** Secrets are named `<secretsPrefix><name>`; the SecretStore adapter builds the same names. */
-  readonly secretsPrefix: string;
+  readonly secretsPrefix: string | undefined;
 
   constructor(scope: Construct, id: string, props: SesameDataProps) {
     super(scope, id);
@@ -66,13 +70,19 @@ export class SesameData extends Construct {
       });
     this.tables = { oidc: table('oidc'), directory: table('directory'), audit: table('audit') };
 
-    this.secretsPrefix = `sesame/${Stack.of(this).stackName}/`;
+    if (props.secretStore === 'dynamodb') {
+      this.secrets = undefined;
+      this.secretsPrefix = undefined;
+      return;
+    }
+    const prefix = `sesame/${Stack.of(this).stackName}/`;
+    this.secretsPrefix = prefix;
     const secret = (name: (typeof SECRET_NAMES)[number]) =>
       new Secret(
         this,
         name.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
         {
-          secretName: `${this.secretsPrefix}${name}`,
+          secretName: `${prefix}${name}`,
           description: `Sesame ${name}; generated at deploy by the Keygen custom resource, never in the template`,
           encryptionKey: this.key,
           // CloudFormation needs *some* initial value: a marker the keygen (and the SecretStore) replace.
@@ -88,5 +98,28 @@ export class SesameData extends Construct {
       'cookie-keys': secret('cookie-keys'),
       'mfa-keys': secret('mfa-keys'),
     };
+  }
+
+  /** The data key, only through the services that encrypt with it (kms:ViaService). */
+  grantKeyVia(grantee: IGrantable, services: readonly string[]): void {
+    const region = Stack.of(this).region;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': services.map((s) => `${s}.${region}.amazonaws.com`) },
+        },
+      }),
+    );
+  }
+
+  /** `actions` on the generated secrets (none without them), and their key through Secrets Manager. */
+  grantSecrets(grantee: IGrantable, actions: string[]): void {
+    if (!this.secrets) return;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions, resources: Object.values(this.secrets).map((s) => s.secretArn) }),
+    );
+    this.grantKeyVia(grantee, ['secretsmanager']);
   }
 }

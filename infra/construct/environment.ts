@@ -4,8 +4,8 @@ import type { SesameIdentityProviderProps } from './props.ts';
 export interface DeployedNames {
   issuer: string;
   tables: { oidc: string; directory: string; audit: string };
-  /** Secrets are named `<prefix><name>`, e.g. `sesame/Prod/oidc-signing-keys`. */
-  secretsPrefix: string;
+  /** Secrets are named `<prefix><name>`, e.g. `sesame/Prod/oidc-signing-keys`; absent: keys in the directory table. */
+  secretsPrefix?: string;
 }
 
 /** The secrets functions/oidc/keys.ts asks the SecretStore for. */
@@ -86,8 +86,13 @@ export const PROP_SETTINGS: readonly PropSetting[] = [
   { prop: 'auditRetention', env: 'SESAME_AUDIT_RETENTION_DAYS', value: (p) => p.auditRetention?.toDays() },
   { prop: 'mfa.policy', env: 'SESAME_MFA_POLICY', value: (p) => p.mfa?.policy },
   { prop: 'mfa.factors', env: 'SESAME_MFA_FACTORS', value: (p) => p.mfa?.factors?.join(',') },
-  { prop: 'email', env: 'SESAME_MAIL_TRANSPORT', value: (p) => (p.email ? 'ses' : undefined) },
+  {
+    prop: 'email',
+    env: 'SESAME_MAIL_TRANSPORT',
+    value: (p) => (p.email ? (p.email.smtpUrl === undefined ? 'ses' : 'smtp') : undefined),
+  },
   { prop: 'email.sender', env: 'SESAME_MAIL_FROM', value: (p) => p.email?.sender },
+  { prop: 'email.smtpUrl', env: 'SESAME_SMTP_URL', value: (p) => p.email?.smtpUrl },
 ];
 
 /**
@@ -106,8 +111,9 @@ export function lambdaEnvironment(
     SESAME_TABLE_OIDC: names.tables.oidc,
     SESAME_TABLE_DIRECTORY: names.tables.directory,
     SESAME_TABLE_AUDIT: names.tables.audit,
-    SESAME_SECRET_STORE: 'secretsmanager',
-    SESAME_SECRETS_PREFIX: names.secretsPrefix,
+    ...(names.secretsPrefix === undefined
+      ? { SESAME_SECRET_STORE: 'dynamodb' }
+      : { SESAME_SECRET_STORE: 'secretsmanager', SESAME_SECRETS_PREFIX: names.secretsPrefix }),
   };
   for (const setting of PROP_SETTINGS) env[setting.env] = setting.value(props);
   return Object.fromEntries(

@@ -20,6 +20,8 @@ export const KEYGEN_TIMEOUT = Duration.minutes(2);
 
 /** Warning id for a reserved concurrency (acknowledgeable once the account's quota was checked). */
 export const RESERVED_CONCURRENCY_WARNING = '@sesame/function:reservedConcurrency';
+/** Warning id for keys kept in the directory table (acknowledged where that is the point: LocalStack). */
+export const KEYS_IN_TABLE_WARNING = '@sesame/data:keysInDirectoryTable';
 
 /** Item-level actions only: no Scan, no table management, no `*`. */
 const READ_WRITE_ITEMS = [
@@ -51,19 +53,21 @@ const APPEND_ONLY_ITEMS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Que
 export class SesameIdentityProvider extends Construct {
   readonly data: SesameData;
   readonly idp: SesameFunction;
-  /** Generates keys at deploy time (custom resource). */
-  readonly keygen: SesameFunction;
+  /** Generates keys at deploy time (custom resource); absent with `secretStore: 'dynamodb'`. */
+  readonly keygen: SesameFunction | undefined;
   readonly edge: SesameEdge;
   readonly waf: SesameWaf | undefined;
-  readonly monitoring: SesameMonitoring;
+  readonly monitoring: SesameMonitoring | undefined;
+  /** The SES identity; absent without `email` or with `email.smtpUrl`. */
   readonly mail: SesameMail | undefined;
   /** The OIDC issuer URL (discovery at `<issuer>/.well-known/openid-configuration`). */
   readonly issuer: string;
   /**
    * The ARN pattern of the connection credentials (`<prefix>connections/*`): operators create them
-   * with the admin CLI, the idp Lambda may only read them.
+   * with the admin CLI, the idp Lambda may only read them. Absent with `secretStore: 'dynamodb'`
+   * (credentials are then sealed in the directory table).
    */
-  readonly connectionSecretsArn: string;
+  readonly connectionSecretsArn: string | undefined;
 
   constructor(scope: Construct, id: string, props: SesameIdentityProviderProps = {}) {
     super(scope, id);
@@ -76,44 +80,39 @@ export class SesameIdentityProvider extends Construct {
     this.data = new SesameData(this, 'Data', {
       removalPolicy,
       deletionProtection: props.deletionProtection ?? removalPolicy !== RemovalPolicy.DESTROY,
+      secretStore: props.secretStore ?? 'secretsmanager',
     });
-    const keygen = new SesameFunction(this, 'Keygen', {
-      entry: 'keygen',
-      description: 'Sesame: generates signing and cookie keys at deploy time',
-      architecture,
-      memorySize: 512,
-      timeout: KEYGEN_TIMEOUT,
-      environment: { NODE_OPTIONS: '--enable-source-maps' },
-      logRetention,
-      removalPolicy,
-      ...(props.code ? { code: props.code.keygen } : {}),
-    });
-    this.#grantSecrets(keygen.role, ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
-    const keys = new CustomResource(this, 'Keys', {
-      serviceToken: keygen.function.functionArn,
-      resourceType: 'Custom::SesameKeys',
-      // CloudFormation's default is to wait an hour for a custom resource that never answers (a crash
-      // before the handler can respond). Long enough for Lambda's two asynchronous retries of the
-      // 2-minute function and their back-off, short enough to see a broken deploy fail soon.
-      serviceTimeout: KEYGEN_SERVICE_TIMEOUT,
-      properties: {
-        SecretsPrefix: this.data.secretsPrefix,
-        // Referencing the ARNs orders the keygen after the secrets exist.
-        SecretArns: Object.values(this.data.secrets).map((s) => s.secretArn),
-      },
-    });
-    keys.node.addDependency(keygen);
-    this.keygen = keygen;
+    const fn = { architecture, logRetention, removalPolicy };
+    this.keygen = this.data.secrets
+      ? new SesameFunction(this, 'Keygen', {
+          ...fn,
+          entry: 'keygen',
+          description: 'Sesame: generates signing and cookie keys at deploy time',
+          memorySize: 512,
+          timeout: KEYGEN_TIMEOUT,
+          environment: { NODE_OPTIONS: '--enable-source-maps' },
+          ...(props.code ? { code: props.code.keygen } : {}),
+        })
+      : undefined;
+    const keys = this.keygen && this.#generateKeysAtDeploy(this.keygen);
+    if (!this.data.secrets) {
+      Annotations.of(this).addWarningV2(
+        KEYS_IN_TABLE_WARNING,
+        "secretStore 'dynamodb': the signing, cookie and MFA keys are kept in the directory table, readable by " +
+          'whoever can read the table or a backup of it. Meant for emulators without custom resources ' +
+          "(LocalStack's free edition); use Secrets Manager (the default) anywhere else.",
+      );
+    }
 
     this.idp = new SesameFunction(this, 'Idp', {
+      ...fn,
       entry: 'idp',
       description: 'Sesame: OpenID Connect endpoints and sign-in pages',
-      architecture,
       memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: DEFAULT_TIMEOUT,
       environment: {},
-      logRetention,
-      removalPolicy,
+      // SMTP mail needs nodemailer in the bundle; SES deployments leave it out (bundle size, cold start).
+      bundleSmtp: props.email?.smtpUrl !== undefined,
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrency: props.reservedConcurrency }),
       ...(props.code ? { code: props.code.idp } : {}),
     });
@@ -127,7 +126,7 @@ export class SesameIdentityProvider extends Construct {
       );
     }
     // Keys exist before the first request can arrive.
-    this.idp.function.node.addDependency(keys);
+    if (keys) this.idp.function.node.addDependency(keys);
     this.edge = new SesameEdge(this, 'Edge', {
       handler: this.idp.function,
       logRetention,
@@ -147,28 +146,14 @@ export class SesameIdentityProvider extends Construct {
         directory: this.data.tables.directory.tableName,
         audit: this.data.tables.audit.tableName,
       },
-      secretsPrefix: this.data.secretsPrefix,
+      ...(this.data.secretsPrefix === undefined ? {} : { secretsPrefix: this.data.secretsPrefix }),
     });
     for (const [name, value] of Object.entries(env)) this.idp.function.addEnvironment(name, value);
 
     this.#grantData(this.idp.role);
-    this.#grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue']);
-    this.connectionSecretsArn = Stack.of(this).formatArn({
-      service: 'secretsmanager',
-      resource: 'secret',
-      // Secrets Manager appends a random suffix (-AbCdEf) to every secret's ARN: hence the `*`.
-      resourceName: `${this.data.secretsPrefix}${CONNECTION_SECRETS_FOLDER}*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    // Read only, that folder only; the secrets are encrypted with the data key, which #grantSecrets
-    // already lets the function use through Secrets Manager.
-    this.idp.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [this.connectionSecretsArn],
-      }),
-    );
-    if (props.email) {
+    this.data.grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue']);
+    this.connectionSecretsArn = this.#grantConnectionSecrets(this.idp.role);
+    if (props.email && props.email.smtpUrl === undefined) {
       this.mail = new SesameMail(this, 'Mail', props.email);
       this.mail.grantSend(this.idp.role);
     }
@@ -181,14 +166,55 @@ export class SesameIdentityProvider extends Construct {
             stageArn: this.edge.api.deploymentStage.stageArn,
           });
 
-    this.monitoring = new SesameMonitoring(this, 'Monitoring', {
-      ...(props.alarms ?? {}),
-      api: this.edge.api,
-      fn: this.idp.function,
-      logGroup: this.idp.logGroup,
-      tables: this.data.tables,
-      removalPolicy: exceptOnCreate(removalPolicy),
+    this.monitoring =
+      props.monitoring === false
+        ? undefined
+        : new SesameMonitoring(this, 'Monitoring', {
+            ...(props.alarms ?? {}),
+            api: this.edge.api,
+            fn: this.idp.function,
+            logGroup: this.idp.logGroup,
+            tables: this.data.tables,
+            removalPolicy: exceptOnCreate(removalPolicy),
+          });
+  }
+
+  /** `Custom::SesameKeys`: fills the pending secrets once, inside AWS, with the application's own code. */
+  #generateKeysAtDeploy(keygen: SesameFunction): CustomResource {
+    this.data.grantSecrets(keygen.role, ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    const keys = new CustomResource(this, 'Keys', {
+      serviceToken: keygen.function.functionArn,
+      resourceType: 'Custom::SesameKeys',
+      // CloudFormation's default is to wait an hour for a custom resource that never answers (a crash
+      // before the handler can respond). Long enough for Lambda's two asynchronous retries of the
+      // 2-minute function and their back-off, short enough to see a broken deploy fail soon.
+      serviceTimeout: KEYGEN_SERVICE_TIMEOUT,
+      properties: {
+        SecretsPrefix: this.data.secretsPrefix,
+        // Referencing the ARNs orders the keygen after the secrets exist.
+        SecretArns: Object.values(this.data.secrets ?? {}).map((s) => s.secretArn),
+      },
     });
+    keys.node.addDependency(keygen);
+    return keys;
+  }
+
+  /** Read only, `<prefix>connections/*` only; none when there is no Secrets Manager prefix. */
+  #grantConnectionSecrets(grantee: IGrantable): string | undefined {
+    if (this.data.secretsPrefix === undefined) return undefined;
+    const arn = Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      // Secrets Manager appends a random suffix (-AbCdEf) to every secret's ARN: hence the `*`.
+      resourceName: `${this.data.secretsPrefix}${CONNECTION_SECRETS_FOLDER}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // The secrets are encrypted with the data key, which grantSecrets already lets the function use
+    // through Secrets Manager.
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }),
+    );
+    return arn;
   }
 
   #grantData(grantee: IGrantable): void {
@@ -197,27 +223,6 @@ export class SesameIdentityProvider extends Construct {
       grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
     policy(READ_WRITE_ITEMS, arns(['oidc', 'directory']));
     policy(APPEND_ONLY_ITEMS, arns(['audit']));
-    this.#grantKey(grantee, ['dynamodb']);
-  }
-
-  #grantSecrets(grantee: IGrantable, actions: string[]): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions, resources: Object.values(this.data.secrets).map((s) => s.secretArn) }),
-    );
-    this.#grantKey(grantee, ['secretsmanager']);
-  }
-
-  /** The data key, only through the services that encrypt with it (kms:ViaService). */
-  #grantKey(grantee: IGrantable, services: string[]): void {
-    const region = Stack.of(this).region;
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-        resources: [this.data.key.keyArn],
-        conditions: {
-          StringEquals: { 'kms:ViaService': services.map((s) => `${s}.${region}.amazonaws.com`) },
-        },
-      }),
-    );
+    this.data.grantKeyVia(grantee, ['dynamodb']);
   }
 }

@@ -42,6 +42,8 @@ export interface SesameFunctionProps {
   readonly logRetention: RetentionDays;
   readonly removalPolicy: RemovalPolicy;
   readonly reservedConcurrency?: number;
+  /** Bundle nodemailer (SMTP mail) instead of leaving it out. */
+  readonly bundleSmtp?: boolean;
   /** Prebuilt code; without it the entry is bundled with esbuild at synth time (no Docker). */
   readonly code?: Code;
 }
@@ -93,7 +95,7 @@ export class SesameFunction extends Construct {
           handler: 'handler',
           projectRoot: PROJECT_ROOT,
           depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
-          bundling: bundlingOptions(arch, props.entry),
+          bundling: bundlingOptions(arch, props.entry, { smtp: props.bundleSmtp ?? false }),
         });
     // The role's log policy must exist before the function runs its first invocation.
     this.function.node.addDependency(this.role);

@@ -45,6 +45,17 @@ export interface SesameIdentityProviderProps {
   /** Sender of MFA and invitation e-mail. Without it Sesame can't send e-mail codes. */
   readonly email?: SesameEmailProps;
   /**
+   * Where the signing, cookie and MFA keys live. `secretsmanager` (default): three KMS-encrypted
+   * secrets the deploy fills with a custom resource (`Custom::SesameKeys`), readable only by the
+   * function. `dynamodb`: no secrets and no custom resource; the function generates the keys on first
+   * use and keeps them in the directory table, where anyone who can read the table or a backup of it
+   * can read them — only for emulators without Lambda-backed custom resources (LocalStack's free
+   * edition). Synth warns when it is used.
+   */
+  readonly secretStore?: 'secretsmanager' | 'dynamodb';
+  /** Alarms, their metric filters and the dashboard. Default true; `false` only where CloudWatch is emulated. */
+  readonly monitoring?: boolean;
+  /**
    * What happens to the key, secrets, tables and log groups when the stack is deleted or a resource is
    * replaced. Default RETAIN_ON_UPDATE_OR_DELETE: kept, except when the create that made them is
    * rolled back, so a failed first deploy can simply be retried. RETAIN is treated the same way for
@@ -107,6 +118,12 @@ export interface SesameMfaProps {
 export interface SesameEmailProps {
   /** The From address, e.g. `no-reply@id.example.com`. */
   readonly sender: string;
+  /**
+   * Send through this SMTP server instead of SES (no SES identity is created), e.g. the mail catcher
+   * of the LocalStack compose file, `smtp://mailpit:1025`. It travels in the function's environment,
+   * which anyone allowed `lambda:GetFunctionConfiguration` can read: credentials in it are refused.
+   */
+  readonly smtpUrl?: string;
   /**
    * Verify the sender's whole domain (DKIM records to publish) instead of the single address.
    * Default: the address only.

@@ -34,6 +34,7 @@ export function validateProps(path: string, props: SesameIdentityProviderProps):
     // An empty list would reach the function as no setting at all, i.e. every factor.
     problems.push('mfa.factors ([]): name at least one factor');
   }
+  problems.push(...emailProblems(props));
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1)) {
     problems.push(
@@ -46,6 +47,26 @@ export function validateProps(path: string, props: SesameIdentityProviderProps):
         problems.map((p) => `  - ${p}`).join('\n'),
     );
   }
+}
+
+function emailProblems(props: SesameIdentityProviderProps): string[] {
+  const email = props.email;
+  if (email?.smtpUrl === undefined) return [];
+  const problems: string[] = [];
+  let url: URL | undefined;
+  try {
+    url = new URL(email.smtpUrl);
+  } catch {
+    problems.push(`email.smtpUrl ("${email.smtpUrl}"): not a URL`);
+  }
+  if (url && !['smtp:', 'smtps:'].includes(url.protocol))
+    problems.push(`email.smtpUrl: ${url.protocol} is not smtp: or smtps:`);
+  // The function's environment is readable with lambda:GetFunctionConfiguration.
+  if (url && (url.username || url.password))
+    problems.push('email.smtpUrl: carries credentials, which would sit readable in the function environment');
+  if (email.verifyDomain || email.hostedZone)
+    problems.push('email.verifyDomain / email.hostedZone: SES settings, but email.smtpUrl sends without SES');
+  return problems;
 }
 
 function settingProblem(setting: PropSetting, props: SesameIdentityProviderProps): string | undefined {

@@ -24,6 +24,7 @@ export class SesameStack extends Stack {
     });
     new CfnOutput(this, 'RestApiId', { value: this.sesame.edge.api.restApiId });
     new CfnOutput(this, 'DirectoryTable', { value: this.sesame.data.tables.directory.tableName });
-    new CfnOutput(this, 'Dashboard', { value: this.sesame.monitoring.dashboard.dashboardName });
+    const monitoring = this.sesame.monitoring;
+    if (monitoring) new CfnOutput(this, 'Dashboard', { value: monitoring.dashboard.dashboardName });
   }
 }

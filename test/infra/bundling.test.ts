@@ -95,7 +95,9 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
   });
   const assetDir = (stackName: string, fn: 'idp' | 'keygen') => {
     const stack = app.node.findChild(stackName) as SesameStack;
-    const code = stack.sesame[fn].function.node.findChild('Code') as Asset;
+    const lambda = stack.sesame[fn];
+    assert.ok(lambda, `${stackName} has a ${fn} function`);
+    const code = lambda.function.node.findChild('Code') as Asset;
     return join(outdir, code.assetPath);
   };
 
@@ -131,6 +133,14 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
       },
     );
     assert.equal(out.trim(), 'function');
+  });
+
+  it('bundles nodemailer into the SMTP (LocalStack) asset only; SES deployments leave it out', () => {
+    const bundle = (stack: string) => readFileSync(join(assetDir(stack, 'idp'), 'index.mjs'), 'utf8');
+    // nodemailer's SMTP client (its EHLO greeting) is in the SMTP asset only.
+    assert.match(bundle('SesameLocal'), /EHLO /);
+    assert.doesNotMatch(bundle('Sesame'), /EHLO /);
+    assert.match(bundle('Sesame'), /import\(["']nodemailer["']\)/, 'left as an import that is never reached');
   });
 
   it('bundles the keygen custom resource without native modules', () => {

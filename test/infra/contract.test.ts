@@ -49,6 +49,22 @@ describe('the Lambda environment contract', () => {
     assert.deepEqual(config.lockout, { maxAttempts: 3, durationSeconds: 600 });
   });
 
+  it('gives the LocalStack profile SMTP mail and keys in the directory table, as the function reads them', () => {
+    const { secretsPrefix: _none, ...withoutSecrets } = names;
+    const config = configFromEnv(
+      lambdaEnvironment(
+        { email: { sender: 'no-reply@sesame.localhost', smtpUrl: 'smtp://mailpit:1025' } },
+        withoutSecrets,
+      ),
+    );
+    assert.deepEqual(config.secretStore, { kind: 'dynamodb' });
+    assert.deepEqual(config.mail, {
+      transport: 'smtp',
+      from: 'no-reply@sesame.localhost',
+      smtpUrl: 'smtp://mailpit:1025',
+    });
+  });
+
   it('names connection credentials inside the folder the construct lets the Lambda read', () => {
     const config = configFromEnv(lambdaEnvironment({}, names));
     assert.deepEqual(config.secretStore, { kind: 'secretsmanager', prefix: names.secretsPrefix });

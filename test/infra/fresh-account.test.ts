@@ -6,7 +6,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { PROJECT_ROOT } from '../../infra/bundling.ts';
 import { RESERVED_CONCURRENCY_WARNING } from '../../infra/construct/identity-provider.ts';
 import { ALARMS_WITHOUT_ACTION } from '../../infra/construct/monitoring.ts';
-import { LOCALSTACK_ACCOUNT } from '../../infra/sesame-app.ts';
+import { LOCALSTACK_ACCOUNT } from '../../infra/stacks/localstack.ts';
 import { synthApp } from './support.ts';
 
 const stackNames = (context: Record<string, string>) =>

@@ -52,6 +52,18 @@ describe('props are checked at synth with the schema the function starts with', 
     assert.match(refusal({ mfa: { factors: [] } }), /mfa\.factors/);
   });
 
+  it('refuses an SMTP URL with credentials in it (the function environment is readable) or with SES settings', () => {
+    assert.match(
+      refusal({ email: { sender: 'a@example.com', smtpUrl: 'smtp://user:pw@mail.example.com' } }),
+      /email\.smtpUrl: carries credentials/,
+    );
+    assert.match(refusal({ email: { sender: 'a@example.com', smtpUrl: 'http://x' } }), /not smtp: or smtps:/);
+    assert.match(
+      refusal({ email: { sender: 'a@example.com', smtpUrl: 'smtp://x:25', verifyDomain: true } }),
+      /sends without SES/,
+    );
+  });
+
   it('refuses a reserved concurrency that would throttle every request or is not a number', () => {
     assert.match(refusal({ reservedConcurrency: 0 }), /reservedConcurrency \(0\)/);
     assert.throws(
@@ -105,7 +117,7 @@ describe('props are checked at synth with the schema the function starts with', 
         },
         auditRetention: Duration.days(30),
         mfa: { policy: 'optional', factors: ['totp', 'email'] },
-        email: { sender: 'no-reply@example.com' },
+        email: { sender: 'no-reply@example.com', smtpUrl: 'smtp://mail.example.com:25' },
       },
       {
         issuer: 'https://x.example',
