@@ -23,7 +23,7 @@ import { accountSession } from './session.ts';
 export type { AccountDeps } from './page.ts';
 
 /** `/account`, its fixed actions, or `/account/<method>/<action>` (methods.ts). */
-const ROUTE = /^\/account(?:\/(callback|signin|continue|password)|\/([a-z]+)\/([a-z]+))?$/;
+export const ROUTE = /^\/account(?:\/(callback|signin|continue|password)|\/([a-z]+)\/([a-z]+))?$/;
 
 /**
  * The self-service account page at /account: the signed-in user's factors (add or remove the

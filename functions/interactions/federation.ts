@@ -13,8 +13,8 @@ import { BROWSER_COOKIE, refusal } from './federation-pages.ts';
 import { renderFailure } from './routes.ts';
 import type { InteractionServices } from './services.ts';
 
-const CALLBACK = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/callback$/;
-const LOGGED_OUT = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/logged-out$/;
+export const CALLBACK = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/callback$/;
+export const LOGGED_OUT = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/logged-out$/;
 
 /**
  * `GET /federation/<connection>/callback`: where an upstream identity provider returns the browser.

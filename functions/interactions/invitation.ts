@@ -18,7 +18,7 @@ import type { Step } from './step.ts';
  * as the invited address accepts at once; one signed in as someone else is told to sign out first.
  */
 export const INVITATION_COOKIE = 'sesame_invitation';
-const LINK = /^\/invitation\/([a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})$/;
+export const LINK = /^\/invitation\/([a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})$/;
 const TOKEN = /^[a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
 export function invitationLinks(provider: Provider, services: InteractionServices, logger: Logger) {

@@ -17,7 +17,7 @@ import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
 
-const ROUTE =
+export const ROUTE =
   /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**

@@ -133,10 +133,28 @@ export interface SesameEmailProps {
 }
 
 export interface SesameWafProps {
-  /** Requests per IP per 5 minutes to the whole API before WAF blocks. Default 2000. */
+  /** Requests per IP per 5 minutes to everything but the back-channel endpoints. Default 2000. */
   readonly rateLimitPer5Minutes?: number;
-  /** Requests per IP per 5 minutes to the login pages and token endpoint. Default 300. */
+  /**
+   * Requests per IP per 5 minutes that carry a credential from a browser: every POST to the sign-in
+   * and account forms (password, second factor, password change, link, invitation) and the invitation
+   * links. Default 100. Many people signing in at once behind one address (an office NAT) share it.
+   */
   readonly loginRateLimitPer5Minutes?: number;
+  /**
+   * Requests per client per 5 minutes to `/token`, introspection, revocation, userinfo and PAR, a
+   * client being the source IP together with the Authorization header. Default 10,000 (≈ 33/s).
+   */
+  readonly backChannelRateLimitPer5Minutes?: number;
+  /** Requests per IP per 5 minutes to those endpoints, whatever the header. Default 30,000 (≈ 100/s). */
+  readonly backChannelIpRateLimitPer5Minutes?: number;
+  /**
+   * App back ends (CIDRs) exempt from the back-channel and general rate limits — not from the browser
+   * credential limit, the managed rules or the allow-list. For APIs that introspect more than the
+   * per-client limit allows (or cache introspection results instead, RFC 7662 §4).
+   */
+  readonly exemptIpv4Ranges?: readonly string[];
+  readonly exemptIpv6Ranges?: readonly string[];
   /** Mendix "access restriction profile": only these CIDRs may reach Sesame. Default: everyone. */
   readonly allowedIpv4Ranges?: readonly string[];
   readonly allowedIpv6Ranges?: readonly string[];

@@ -112,7 +112,9 @@ describe('the reusable construct', () => {
     assert.equal(sesame.issuer, 'https://login.team.example');
     t.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: [
-        Match.objectLike({ Name: 'credential-endpoints-rate' }),
+        Match.objectLike({ Name: 'browser-credentials-rate' }),
+        Match.objectLike({ Name: 'back-channel-per-client-rate' }),
+        Match.objectLike({ Name: 'back-channel-per-ip-rate' }),
         Match.objectLike({
           Name: 'global-rate',
           Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) },

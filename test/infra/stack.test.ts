@@ -233,8 +233,12 @@ describe('HTTP edge', () => {
       DefaultAction: { Allow: {} },
       Rules: Match.arrayWith([
         Match.objectLike({
-          Name: 'credential-endpoints-rate',
-          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP' }) },
+          Name: 'browser-credentials-rate',
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 100 }) },
+        }),
+        Match.objectLike({
+          Name: 'back-channel-per-client-rate',
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'CUSTOM_KEYS' }) },
         }),
         Match.objectLike({
           Name: 'global-rate',
