@@ -15,7 +15,9 @@ type Context = (key: string) => string | undefined;
  *
  * sesame:domainName + sesame:certificateArn (regional ACM certificate), sesame:hostedZoneId +
  * sesame:hostedZoneName, sesame:issuer, sesame:sender, sesame:alarmEmail, sesame:allowedIpv4
- * (comma-separated CIDRs), sesame:reservedConcurrency, sesame:mfaPolicy (off|optional|required);
+ * (comma-separated CIDRs), sesame:exemptIpv4 (app back ends' CIDRs, exempt from the back-channel
+ * and general rate limits), sesame:breakGlassRoleArn, sesame:reservedConcurrency,
+ * sesame:mfaPolicy (off|optional|required);
  * sesame:local=true adds SesameLocal (stacks/localstack.ts), sesame:smtpUrl its mail server.
  *
  * `overrides(stackName)` patch a stack's props (tests pass prebuilt `code`).
@@ -68,10 +70,14 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
   const alarmEmail = ctx('alarmEmail');
   const reserved = ctx('reservedConcurrency');
   const mfa = ctx('mfaPolicy');
-  const allowed = ctx('allowedIpv4')
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const breakGlass = ctx('breakGlassRoleArn');
+  const csv = (key: string) =>
+    ctx(key)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const exempt = csv('exemptIpv4');
+  const allowed = csv('allowedIpv4');
   if (domainName && !certificateArn) throw new Error('sesame:domainName needs sesame:certificateArn');
   return {
     removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
@@ -94,7 +100,11 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
       : {}),
     ...(sender ? { email: { sender } } : {}),
     ...(alarmEmail ? { alarms: { email: alarmEmail } } : {}),
-    waf: allowed?.length ? { allowedIpv4Ranges: allowed } : {},
+    waf: {
+      ...(allowed?.length ? { allowedIpv4Ranges: allowed } : {}),
+      ...(exempt?.length ? { exemptIpv4Ranges: exempt } : {}),
+    },
+    ...(breakGlass ? { breakGlassRoleArn: breakGlass } : {}),
     ...(reserved ? { reservedConcurrency: Number(reserved) } : {}),
     ...(mfa === 'off' || mfa === 'optional' || mfa === 'required' ? { mfa: { policy: mfa } } : {}),
   };

@@ -1,8 +1,8 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ResourcePolicy, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SECRET_NAMES } from './environment.ts';
 
@@ -45,10 +45,12 @@ export class SesameData extends Construct {
   readonly secrets: Record<(typeof SECRET_NAMES)[number], Secret> | undefined;
   /** Secrets are named `<secretsPrefix><name>`; the SecretStore adapter builds the same names. */
   readonly secretsPrefix: string | undefined;
+  readonly #retained: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: SesameDataProps) {
     super(scope, id);
     const retained = exceptOnCreate(props.removalPolicy);
+    this.#retained = retained;
 
     this.key = new Key(this, 'Key', {
       description: `Sesame data key (${Stack.of(this).stackName}): DynamoDB tables and secrets`,
@@ -100,12 +102,17 @@ export class SesameData extends Construct {
     };
   }
 
-  /** The data key, only through the services that encrypt with it (kms:ViaService). */
-  grantKeyVia(grantee: IGrantable, services: readonly string[]): void {
+  /**
+   * The data key, only through the services that use it (kms:ViaService); `readOnly` is Decrypt alone,
+   * which is all reading a secret takes.
+   */
+  grantKeyVia(grantee: IGrantable, services: readonly string[], readOnly = false): void {
     const region = Stack.of(this).region;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        actions: readOnly
+          ? ['kms:Decrypt']
+          : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
         resources: [this.key.keyArn],
         conditions: {
           StringEquals: { 'kms:ViaService': services.map((s) => `${s}.${region}.amazonaws.com`) },
@@ -120,6 +127,30 @@ export class SesameData extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions, resources: Object.values(this.secrets).map((s) => s.secretArn) }),
     );
-    this.grantKeyVia(grantee, ['secretsmanager']);
+    const readOnly = actions.every((a) => a === 'secretsmanager:GetSecretValue');
+    this.grantKeyVia(grantee, ['secretsmanager'], readOnly);
+  }
+
+  /**
+   * Resource policies on the key secrets: reading them is denied to every principal but `readers`,
+   * writing a new value to every principal but `writers` — whatever their IAM policies allow, so an
+   * account-wide `secretsmanager:*` grant no longer reaches the signing keys. (Whoever may change or
+   * delete the resource policy itself still can: docs/operations.md, "Who can read the keys".)
+   */
+  restrictSecrets(access: { readers: readonly string[]; writers: readonly string[] }): void {
+    const deny = (actions: string[], allowed: readonly string[]) =>
+      new PolicyStatement({
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions,
+        resources: ['*'], // in a resource policy: this secret
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...allowed] } },
+      });
+    for (const secret of Object.values(this.secrets ?? {})) {
+      secret.addToResourcePolicy(deny(['secretsmanager:GetSecretValue'], access.readers));
+      secret.addToResourcePolicy(deny(['secretsmanager:PutSecretValue'], access.writers));
+      // A retained secret keeps its policy: deleting the stack must not open the keys up again.
+      (secret.node.tryFindChild('Policy') as ResourcePolicy | undefined)?.applyRemovalPolicy(this.#retained);
+    }
   }
 }

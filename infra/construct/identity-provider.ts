@@ -153,6 +153,11 @@ export class SesameIdentityProvider extends Construct {
     this.#grantData(this.idp.role);
     this.data.grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue']);
     this.connectionSecretsArn = this.#grantConnectionSecrets(this.idp.role);
+    const breakGlass = props.breakGlassRoleArn === undefined ? [] : [props.breakGlassRoleArn];
+    this.data.restrictSecrets({
+      readers: [this.idp.role.roleArn, ...(this.keygen ? [this.keygen.role.roleArn] : []), ...breakGlass],
+      writers: [...(this.keygen ? [this.keygen.role.roleArn] : []), ...breakGlass],
+    });
     if (props.email && props.email.smtpUrl === undefined) {
       this.mail = new SesameMail(this, 'Mail', props.email);
       this.mail.grantSend(this.idp.role);

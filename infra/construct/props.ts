@@ -53,6 +53,12 @@ export interface SesameIdentityProviderProps {
    * edition). Synth warns when it is used.
    */
   readonly secretStore?: 'secretsmanager' | 'dynamodb';
+  /**
+   * The one role besides the function and the keygen that may read and write the key secrets (their
+   * resource policies deny everyone else): a break-glass role for key rotation and incidents, which is
+   * also the role to run the admin CLI's invitation commands with on AWS (they need the MFA keys).
+   */
+  readonly breakGlassRoleArn?: string;
   /** Alarms, their metric filters and the dashboard. Default true; `false` only where CloudWatch is emulated. */
   readonly monitoring?: boolean;
   /**
