@@ -90,7 +90,8 @@ export interface SesameIdentityProviderProps {
   readonly alarms?: SesameAlarmProps;
   /**
    * Prebuilt Lambda code instead of bundling functions/ with esbuild at synth time (tests, or CI that
-   * builds once with `npm run build`). The argon2 arm64 packaging is then the builder's job.
+   * builds once with `npm run build`). The argon2 arm64 packaging is then the builder's job, and so is
+   * bundling nodemailer when `email.smtpUrl` is set (`npm run build` leaves it out).
    */
   readonly code?: { readonly idp: Code; readonly keygen: Code };
 }
