@@ -9,13 +9,24 @@ import { FormClient, findForm } from '../functions/cli/form-client.ts';
 import { parseConfig } from '../functions/config/config.ts';
 import { hashPassword, verifyPassword } from '../functions/domain/password-hash.ts';
 import { bundleAll } from '../infra/bundle.ts';
+import {
+  type FederatedSignIn,
+  type FederationResults,
+  type FederationTarget,
+  federatedApp,
+  federatedSignIn,
+  type Probe,
+  registerAtUpstream,
+  startBenchUpstream,
+  summarize,
+} from './federation.ts';
 
 /**
  * `npm run bench`: Sesame against a bare oidc-provider measured in the same run, on this machine.
  * Servers run in child processes (one each), the load comes from this process. Every figure is a
  * median; only ratios are meant to be compared across machines. This is a report, not a test.
  *
- *   npm run bench                  the full run (about a minute), writes bench/results.json
+ *   npm run bench                  the full run (one to two minutes), writes bench/results.json
  *   npm run bench -- --profile     plus one CPU-profiled token round per server, top costs printed
  *   BENCH_SECONDS=2 npm run bench  shorter load rounds
  */
@@ -28,6 +39,8 @@ export interface BenchOptions {
   /** Requests in flight from the load generator (keep-alive fetch). */
   concurrency: number;
   logins: number;
+  /** Federated sign-ins through the Entra-like mock, of each kind (first, returning). */
+  federatedSignIns: number;
   argon2Samples: number;
   coldStartSamples: number;
   /** When set, one more token round per server runs under the CPU profiler; profiles go here. */
@@ -41,16 +54,12 @@ export const DEFAULTS: BenchOptions = {
   rounds: 3,
   concurrency: 16,
   logins: 21,
+  federatedSignIns: 15,
   argon2Samples: 21,
   coldStartSamples: 5,
 };
 
 type Counts = Record<string, number>;
-interface Probe {
-  counts: Counts;
-  busyMs: Counts;
-  handlerMs: number;
-}
 
 export interface BenchResults {
   node: string;
@@ -83,6 +92,8 @@ export interface BenchResults {
     passwordPost: { total: number; byOperation: Counts; dynaliteMs: number };
     fullCodeFlow: { total: number; byOperation: Counts; dynaliteMs: number };
   };
+  /** A sign-in through an Entra-like upstream (bench/federation.ts). */
+  federation: FederationResults;
   coldStart: { importMedianMs: number; samplesMs: number[]; bundleBytes: number };
   profile?: { sesame: ProfileSummary; bare: ProfileSummary; files: string[] };
 }
@@ -93,6 +104,7 @@ interface Target {
   machine: { id: string; secret: string };
   web?: { id: string; secret: string; redirect: string };
   user?: { email: string; password: string };
+  federation?: FederationTarget;
 }
 
 interface Server {
@@ -104,10 +116,16 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const sum = (c: Counts) => Object.values(c).reduce((a, b) => a + b, 0);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-function start(script: string, children: ChildProcess[], stderr: 'inherit' | 'ignore'): Promise<Server> {
+function start(
+  script: string,
+  children: ChildProcess[],
+  stderr: 'inherit' | 'ignore',
+  env: Record<string, string> = {},
+): Promise<Server> {
   const child = fork(join(import.meta.dirname, script), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', stderr, 'ipc'],
+    env: { ...process.env, ...env },
   });
   children.push(child);
   return new Promise((resolve, reject) => {
@@ -245,11 +263,13 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     for (const c of children) c.kill('SIGKILL');
   };
   process.once('exit', killAll);
+  // The federated sign-in's upstream lives in this process, like the browser and the app.
+  const upstream = await startBenchUpstream();
   try {
     const [bare, sesame] = await Promise.all([
       // The bare provider's stderr only carries its development-defaults warnings.
       start('bare-provider.ts', children, 'ignore'),
-      start('sesame-server.ts', children, 'inherit'),
+      start('sesame-server.ts', children, 'inherit', upstream.env),
     ]);
 
     // 1. Token endpoint throughput, alternating bare / Sesame.
@@ -298,7 +318,7 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     const handlerMedian = round1(median(handlerMs));
 
     // 3. DynamoDB calls, counted (and timed) where dynalite serves them.
-    let post: Probe = { counts: {}, busyMs: {}, handlerMs: 0 };
+    let post: Pick<Probe, 'counts' | 'busyMs'> = { counts: {}, busyMs: {} };
     await ask(sesame, 'reset');
     await login(rp, t, {
       beforePost: async () => {
@@ -311,11 +331,28 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     await ask(sesame, 'reset');
     await login(rp, t);
     const flow = await ask(sesame, 'read');
-    const calls = (c: Probe) => ({
+    const calls = (c: Pick<Probe, 'counts' | 'busyMs'>) => ({
       total: sum(c.counts),
       byOperation: c.counts,
       dynaliteMs: round1(sum(c.busyMs)),
     });
+
+    // 4. Federated sign-ins: first (just-in-time user) and returning, through the Entra-like mock.
+    log(`federated sign-in: ${o.federatedSignIns} first and ${o.federatedSignIns} returning…`);
+    const fed = t.federation as FederationTarget;
+    registerAtUpstream(upstream.mock, fed);
+    const fedApp = await federatedApp(t.url, fed);
+    const signIn = (who: string) => federatedSignIn(fedApp, fed, upstream.mock, who, (m) => ask(sesame, m));
+    // Warm-up: discovery and JWKS are fetched once per container, templates compiled, caches filled.
+    await signIn('fed-warm@bench.example');
+    await signIn('fed-warm@bench.example');
+    const fedRuns: Array<{ jit: FederatedSignIn; returning: FederatedSignIn }> = [];
+    for (let i = 0; i < o.federatedSignIns; i++) {
+      const who = `fed-${i}@bench.example`;
+      const jit = await signIn(who);
+      fedRuns.push({ jit, returning: await signIn(who) });
+    }
+    const federation = summarize(fedRuns);
 
     // Optional: where the token endpoint's time goes, in each server.
     let profile: BenchResults['profile'];
@@ -335,7 +372,7 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     }
     await Promise.all(children.map(stop));
 
-    // 4. Cold start of the bundled handler, and its size.
+    // 5. Cold start of the bundled handler, and its size.
     log(`cold start: bundling, ${o.coldStartSamples} fresh imports…`);
     const cold = await coldStart(o.coldStartSamples);
 
@@ -362,11 +399,12 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
         },
       },
       dynamoCalls: { passwordPost: calls(post), fullCodeFlow: calls(flow) },
+      federation,
       coldStart: cold,
       ...(profile ? { profile } : {}),
     };
   } finally {
-    await Promise.allSettled(children.map(stop));
+    await Promise.allSettled([...children.map(stop), upstream.mock.close()]);
     process.off('exit', killAll);
   }
 }
@@ -448,6 +486,41 @@ export function formatTable(r: BenchResults): string {
   row('  by operation', ops(d.passwordPost.byOperation), '');
   row('DynamoDB calls: whole code flow', `${d.fullCodeFlow.total}`, '(reported)');
   row('  by operation', ops(d.fullCodeFlow.byOperation), '');
+  const f = r.federation;
+  const fh = f.handlerMedianMs;
+  const fd = f.dynamoCalls;
+  row(`federated sign-in, Entra-like mock (median)`, `${f.signIns} first + ${f.signIns} returning`, '');
+  row('  start (button POST), inside the handler', `${fh.start} ms`, '');
+  row(
+    '  callback, inside the handler − upstream',
+    `returning ${fh.returningCallback} ms, first ${fh.jitCallback} ms`,
+    '',
+  );
+  row(
+    '  upstream time subtracted (token endpoint)',
+    `returning ${f.upstreamMedianMs.returningCallback} ms, first ${f.upstreamMedianMs.jitCallback} ms`,
+    '',
+  );
+  row(
+    '  whole sign-in, inside the handler − upstream',
+    `returning ${fh.returningFlow} ms, first ${fh.jitFlow} ms`,
+    '',
+  );
+  row(
+    'DynamoDB calls: federation callback, returning',
+    `${fd.returningCallback.total}`,
+    '<= 10',
+    fd.returningCallback.total <= 10,
+  );
+  row('  by operation', ops(fd.returningCallback.byOperation), '');
+  row('DynamoDB calls: federation callback, first (JIT)', `${fd.jitCallback.total}`, '(reported)');
+  row('  by operation', ops(fd.jitCallback.byOperation), '');
+  row('DynamoDB calls: federated start (button POST)', `${fd.start.total}`, '(reported)');
+  row(
+    'DynamoDB calls: whole federated sign-in',
+    `returning ${fd.returningFlow.total}, first ${fd.jitFlow.total}`,
+    '(reported)',
+  );
   row(
     'cold start: import of bundled handler',
     `${r.coldStart.importMedianMs} ms`,
@@ -470,6 +543,21 @@ export function formatTable(r: BenchResults): string {
     `time inside dynalite: login POST ${d.passwordPost.dynaliteMs} ms, whole flow ${d.fullCodeFlow.dynaliteMs} ms`,
     `argon2id m=${l.argon2Params.memoryCost} KiB, t=${l.argon2Params.timeCost}, p=${l.argon2Params.parallelism}`,
   );
+  lines.push(
+    `federated sign-in: requests to the upstream ${f.upstreamRequests.start} in the start, ` +
+      `${f.upstreamRequests.callback} in the callback (discovery and JWKS cached since the warm-up)`,
+  );
+  if (!fd.sameInEverySample)
+    lines.push(
+      'federated sign-ins: not every sample made the same number of DynamoDB calls (last sample shown)',
+    );
+  if (fd.returningCallback.total > 10) {
+    lines.push(
+      '',
+      'DynamoDB calls of the returning-user federation callback, in order (table, operation, key):',
+    );
+    lines.push(...fd.returningCallback.calls.map((c, i) => `  ${String(i + 1).padStart(2)}. ${c}`));
+  }
   if (r.profile) {
     for (const name of ['sesame', 'bare'] as const) {
       const p = r.profile[name];

@@ -1,15 +1,19 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createDynamo } from '../functions/adapters/dynamodb/client.ts';
 import { ensureTables } from '../functions/adapters/dynamodb/tables.ts';
 import { createSesame } from '../functions/app.ts';
 import { parseConfig } from '../functions/config/config.ts';
+import { OPERATOR } from '../functions/domain/admin/actor.ts';
+import { addConnection, addTenant, mapConnectionRole } from '../functions/domain/admin/federation.ts';
 import { registerClient } from '../functions/domain/clients.ts';
 import { createUser } from '../functions/domain/login.ts';
 import { createDynamoParts } from '../functions/idp/parts.ts';
 import { serveLambda } from '../functions/local/lambda-http.ts';
 import { createLogger } from '../functions/shared/logger.ts';
+import { type DynamoCall, describeDynamoCall } from './dynamo-calls.ts';
 import { onProfileMessage } from './profiler.ts';
 
 /**
@@ -17,20 +21,56 @@ import { onProfileMessage } from './profiler.ts';
  * API Gateway bridge), for the benchmark. It counts the DynamoDB operations dynalite serves (and
  * the time dynalite takes to answer them) and reports them over IPC, so the bench can tell how many
  * calls one login makes. Exits when the bench says so or when its IPC channel closes.
+ *
+ * With BENCH_ENTRA_AUTHORITY and BENCH_ENTRA_TENANT (an Entra-like mock the bench runs), it also has
+ * a tenant and a login-page connection to that mock, and reports the time Sesame's outgoing HTTP
+ * requests to it took (the upstream's own time, to subtract from the handler's).
  */
 const require = createRequire(import.meta.url);
 const dynalite = require('dynalite') as (o: object) => Server;
 const store = dynalite({ createTableMs: 0 });
 const counts = new Map<string, number>();
 const busyMs = new Map<string, number>();
+/** The first calls since the last reset, described (dynamo-calls.ts); enough for one sign-in. */
+const calls: DynamoCall[] = [];
+const MAX_CALLS = 500;
+const tableKinds = new Map<string, string>();
 store.on('request', (req: IncomingMessage, res: ServerResponse) => {
   const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] || 'unknown';
   const t0 = performance.now();
   counts.set(op, (counts.get(op) ?? 0) + 1);
   res.once('finish', () => busyMs.set(op, (busyMs.get(op) ?? 0) + performance.now() - t0));
+  if (calls.length >= MAX_CALLS) return;
+  // dynalite reads the body with 'data' listeners too: both get every chunk.
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.once('end', () => {
+    const kind = (name: string) => tableKinds.get(name) ?? name;
+    if (calls.length < MAX_CALLS) calls.push(describeDynamoCall(op, Buffer.concat(chunks).toString(), kind));
+  });
 });
 await new Promise<void>((r) => store.listen(0, '127.0.0.1', r));
 const endpoint = process.env.BENCH_STORE ?? `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+
+/**
+ * Milliseconds Sesame spent waiting on the upstream since the last reset: from the start of each
+ * outgoing HTTP request to the upstream's host (node:http's diagnostics channel, which the
+ * upstream fetch's node:http requests publish to) to the last byte of its response.
+ */
+let upstreamMs = 0;
+let upstreamRequests = 0;
+const upstreamHost = process.env.BENCH_ENTRA_AUTHORITY ? new URL(process.env.BENCH_ENTRA_AUTHORITY).host : '';
+subscribe('http.client.request.start', (message) => {
+  const request = (message as { request: ClientRequest }).request;
+  if (!upstreamHost || request.getHeader('host') !== upstreamHost) return;
+  const t0 = performance.now();
+  request.once('response', (response: IncomingMessage) =>
+    response.once('end', () => {
+      upstreamMs += performance.now() - t0;
+      upstreamRequests++;
+    }),
+  );
+});
 
 let handler: Parameters<typeof serveLambda>[0] | undefined;
 /** Milliseconds spent inside the Lambda handler since the last reset: the server side of a flow. */
@@ -47,6 +87,7 @@ const http = await serveLambda(
   { port: 0 },
 );
 const config = parseConfig({ issuer: http.url, dynamodb: { endpoint, localCredentials: true } });
+for (const [kind, name] of Object.entries(config.tables)) tableKinds.set(name, kind);
 await ensureTables(createDynamo(config).raw, config);
 const parts = createDynamoParts(config, createLogger({ level: 'error' }));
 handler = (await createSesame(config, parts)).handler;
@@ -63,18 +104,68 @@ const web = await registerClient(
 );
 const password = 'a passphrase that is long enough';
 await createUser(parts.deps, { email: 'bench@example.com', name: 'Bench', password, actor: 'bench' });
+const federation = await connectUpstream();
 
-// Every message is answered with the counts (and handler time) so far; 'reset' clears them after answering, 'exit'
-// ends the process normally (so that --cpu-prof writes its profile).
+/**
+ * A tenant with one Entra connection shown on the login page, mapping one group to a role of its
+ * own app (so a sign-in also runs the role sync), as an administrator would set it up with the CLI.
+ */
+async function connectUpstream() {
+  const authority = process.env.BENCH_ENTRA_AUTHORITY;
+  const entraTenantId = process.env.BENCH_ENTRA_TENANT;
+  if (!authority || !entraTenantId) return undefined;
+  const fed = {
+    connectionId: 'bench-entra',
+    clientId: 'sesame-bench',
+    clientSecret: 'bench-upstream-client-secret',
+    callbackUrl: `${http.url}/federation/bench-entra/callback`,
+    group: 'g-bench-clerks',
+  };
+  const app = await registerClient(
+    parts.deps.clients,
+    { clientId: 'bench-fed', redirectUris: ['http://127.0.0.1:9/cb'], roles: ['clerk'] },
+    new Date(),
+  );
+  await addTenant(parts.deps, OPERATOR, { id: 'bench', name: 'Bench Corp' });
+  await addConnection(parts.deps, OPERATOR, {
+    id: fed.connectionId,
+    tenantId: 'bench',
+    type: 'entra',
+    entraTenantId,
+    authority,
+    clientId: fed.clientId,
+    clientSecret: fed.clientSecret,
+    displayName: 'Bench Corp',
+    button: true,
+  });
+  await mapConnectionRole(parts.deps, OPERATOR, {
+    id: fed.connectionId,
+    mapping: { claim: 'groups', value: fed.group, clientId: 'bench-fed', role: 'clerk' },
+  });
+  return { ...fed, app: { id: 'bench-fed', secret: app.clientSecret } };
+}
+
+// Every message is answered with the counts (and handler and upstream time) so far; 'reset' clears them after
+// answering, 'exit' ends the process normally (so that --cpu-prof writes its profile).
 process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => process.exit(0));
 process.on('message', async (msg: string) => {
   await onProfileMessage(msg);
-  process.send?.({ counts: Object.fromEntries(counts), busyMs: Object.fromEntries(busyMs), handlerMs });
+  process.send?.({
+    counts: Object.fromEntries(counts),
+    busyMs: Object.fromEntries(busyMs),
+    handlerMs,
+    calls,
+    upstreamMs,
+    upstreamRequests,
+  });
   if (msg === 'reset') {
     counts.clear();
     busyMs.clear();
+    calls.length = 0;
     handlerMs = 0;
+    upstreamMs = 0;
+    upstreamRequests = 0;
   }
   if (msg === 'exit') setImmediate(() => process.exit(0));
 });
@@ -84,4 +175,5 @@ process.send?.({
   machine: { id: 'bench-m2m', secret: machine.clientSecret },
   web: { id: 'bench-web', secret: web.clientSecret, redirect: 'http://127.0.0.1:9/cb' },
   user: { email: 'bench@example.com', password },
+  ...(federation ? { federation } : {}),
 });
