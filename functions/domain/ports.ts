@@ -420,6 +420,8 @@ export interface RoleMapping {
   value: string;
   clientId: string;
   role: string;
+  /** Made by a tenant admin: gives the role only while the tenant is entitled to it (checked at each sign-in). */
+  bounded?: true;
 }
 
 /**

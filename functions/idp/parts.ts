@@ -72,7 +72,7 @@ function secretStore(config: Config, doc: ReturnType<typeof createDynamo>['doc']
   return new DynamoSecretStore(doc, config.tables.directory);
 }
 
-/** Where connection credentials live: Secrets Manager on AWS (read at most once a minute), else sealed in the directory table. */
+/** Where connection credentials live: Secrets Manager on AWS, else sealed in the directory table; read at most once a minute per container. */
 function connectionSecrets(
   config: Config,
   doc: ReturnType<typeof createDynamo>['doc'],
@@ -84,7 +84,9 @@ function connectionSecrets(
     });
     return cachedConnectionSecrets(store, { ttlMs: 60_000 });
   }
-  return new SealedConnectionSecrets(doc, config.tables.directory, box);
+  return cachedConnectionSecrets(new SealedConnectionSecrets(doc, config.tables.directory, box), {
+    ttlMs: 60_000,
+  });
 }
 
 /** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
@@ -182,7 +184,13 @@ export function createDynamoParts(
         async finish(input) {
           const done = await finishFederation(deps, input);
           if (done.kind === 'link-offered') return done;
-          return { kind: 'signed-in', uid: done.uid, userId: done.user.id, upstreamMfa: done.upstreamMfa };
+          return {
+            kind: 'signed-in',
+            uid: done.uid,
+            userId: done.user.id,
+            user: signedInUser(done.user),
+            upstreamMfa: done.upstreamMfa,
+          };
         },
         linkOffer: (uid) => linkOfferFor(deps, uid),
         acceptLink: (input) => acceptLinkOffer(deps, input),

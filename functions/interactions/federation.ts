@@ -11,7 +11,7 @@ import type { Logger } from '../shared/logger.ts';
 import { renderPage } from '../views/index.ts';
 import { BROWSER_COOKIE, refusal } from './federation-pages.ts';
 import { renderFailure } from './routes.ts';
-import type { InteractionServices } from './services.ts';
+import type { InteractionServices, SignedInUser } from './services.ts';
 
 export const CALLBACK = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/callback$/;
 export const LOGGED_OUT = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/logged-out$/;
@@ -58,7 +58,7 @@ async function finishInteraction(
   ctx: Context,
   provider: Provider,
   services: InteractionServices,
-  signedIn: { uid: string; userId: string; upstreamMfa: boolean },
+  signedIn: { uid: string; userId: string; user: SignedInUser; upstreamMfa: boolean },
 ): Promise<void> {
   const interaction = await provider.Interaction.find(signedIn.uid);
   if (interaction?.prompt.name !== 'login') return refusal(ctx, 'expired');
@@ -72,6 +72,8 @@ async function finishInteraction(
     // Sesame's own MFA policy applies to federated users exactly as to password users.
     const signIn = {
       userId: signedIn.userId,
+      // Just read by the callback: the MFA policy does not read the user again.
+      user: signedIn.user,
       clientId: String(params.client_id ?? ''),
       acrValues: params.acr_values,
     };

@@ -83,7 +83,7 @@ export interface FederationServices {
    * trusts. Throws UpstreamRefused (audited) for anything else.
    */
   finish(input: { connectionId: string; callbackUrl: URL; browserKey: string }): Promise<
-    | { kind: 'signed-in'; uid: string; userId: string; upstreamMfa: boolean }
+    | { kind: 'signed-in'; uid: string; userId: string; user: SignedInUser; upstreamMfa: boolean }
     /** A new identity with an existing account's address: the user may prove that account to link it. */
     | { kind: 'link-offered'; uid: string }
   >;

@@ -311,6 +311,15 @@ export async function mapConnectionRole(
   if (!client.roles.includes(m.role)) throw new DomainError('unknown_role', m.role);
   const same = (x: RoleMapping) =>
     x.claim === m.claim && x.value === m.value && x.clientId === m.clientId && x.role === m.role;
+  // A tenant admin's mapping stays bound by the tenant's entitlements at every sign-in (roles.ts).
+  const bounded = (await principalOf(deps, actor)).kind !== 'global';
+  const mapping: RoleMapping = {
+    claim: m.claim,
+    value: m.value,
+    clientId: m.clientId,
+    role: m.role,
+    ...(bounded ? { bounded: true } : {}),
+  };
   const next = await changeConnection(
     deps,
     actor,
@@ -320,7 +329,7 @@ export async function mapConnectionRole(
       ...c,
       roleMappings: input.remove
         ? c.roleMappings.filter((x) => !same(x))
-        : [...c.roleMappings.filter((x) => !same(x)), m],
+        : [...c.roleMappings.filter((x) => !same(x)), mapping],
     }),
     { claim: m.claim, client: m.clientId, role: m.role },
     input.remove ? {} : { clientId: m.clientId, roles: [m.role] },

@@ -20,19 +20,21 @@ export async function syncMappedRoles(
   claims: Record<string, unknown>,
 ): Promise<void> {
   const source: RoleSource = `connection:${connection.id}`;
-  const wanted = new Map<string, { clientId: string; role: string }>();
+  const wanted = new Map<string, { clientId: string; role: string; bounded: boolean }>();
   for (const m of connection.roleMappings)
-    if (values(claims, m.claim).includes(m.value))
-      wanted.set(JSON.stringify([m.clientId, m.role]), { clientId: m.clientId, role: m.role });
-  const defined = await definedRoles(deps, [...new Set([...wanted.values()].map((w) => w.clientId))]);
-  // Where the tenant's entitlements name an app, a mapping gives nothing beyond them (a mapping a
-  // tenant admin made, once entitlements shrank); for other apps the operator's mappings stand.
-  if (wanted.size > 0) {
-    const entitlements = (await deps.tenants.get(connection.tenantId))?.entitlements ?? {};
-    for (const [key, w] of wanted) {
-      const entitled = entitlements[w.clientId];
-      if (entitled && !entitled.includes(w.role)) wanted.delete(key);
+    if (values(claims, m.claim).includes(m.value)) {
+      const key = JSON.stringify([m.clientId, m.role]);
+      // An operator's mapping of the same role frees it from the entitlement bound.
+      const bounded = m.bounded === true && (wanted.get(key)?.bounded ?? true);
+      wanted.set(key, { clientId: m.clientId, role: m.role, bounded });
     }
+  const defined = await definedRoles(deps, [...new Set([...wanted.values()].map((w) => w.clientId))]);
+  // A mapping a tenant admin made gives nothing beyond the tenant's entitlements as they are now
+  // (they may have shrunk since); the operator's mappings stand as made.
+  if ([...wanted.values()].some((w) => w.bounded)) {
+    const entitlements = (await deps.tenants.get(connection.tenantId))?.entitlements ?? {};
+    for (const [key, w] of wanted)
+      if (w.bounded && !entitlements[w.clientId]?.includes(w.role)) wanted.delete(key);
   }
 
   const held = await deps.roles.allRoles(userId);
