@@ -1,5 +1,5 @@
 import { OPERATOR } from '../domain/admin/actor.ts';
-import { entitleTenant, grantAdmin, revokeAdmin } from '../domain/admin/delegation.ts';
+import { entitleTenant, grantAdmin, revokeAdmin, updateTenant } from '../domain/admin/delegation.ts';
 import {
   inviteUser,
   listInvitations,
@@ -98,6 +98,37 @@ export const DELEGATION_COMMANDS: Command[] = [
     options: { tenant: { type: 'string' }, id: { type: 'string' } },
     async run(parts, _c, v) {
       return resendInvitation(parts.deps, actor, { tenantId: str(v, 'tenant'), id: str(v, 'id') });
+    },
+  },
+  {
+    noun: 'tenant',
+    verb: 'update',
+    summary:
+      '--id T [--name N] [--display-name D] [--logo-url https://…] [--accent #rrggbb] [--require-mfa any|strong|off]   ("" clears a branding field)',
+    options: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      'display-name': { type: 'string' },
+      'logo-url': { type: 'string' },
+      accent: { type: 'string' },
+      'require-mfa': { type: 'string' },
+    },
+    async run(parts, _c, v) {
+      const mfa = v['require-mfa'];
+      if (mfa !== undefined && mfa !== 'any' && mfa !== 'strong' && mfa !== 'off')
+        throw new UsageError('--require-mfa must be any, strong or off');
+      const text = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+      const given = {
+        name: text('name'),
+        displayName: text('display-name'),
+        logoUrl: text('logo-url'),
+        accent: text('accent'),
+      };
+      return updateTenant(parts.deps, actor, {
+        id: str(v, 'id'),
+        ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+        ...(mfa === undefined ? {} : { requireMfa: mfa === 'off' ? null : (mfa as 'any' | 'strong') }),
+      });
     },
   },
 ];

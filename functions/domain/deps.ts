@@ -50,6 +50,8 @@ export interface DomainDeps extends Deps {
   links: LinkStore;
   federationStates: FederationStateStore;
   invitations: InvitationStore;
+  /** The tenant's MFA requirement (read through a short cache, like the app's own `requireMfa`). */
+  tenantMfa: (tenantId: string) => Promise<'any' | 'strong' | undefined>;
   /** The relying-party side of federation (openid-client, functions/federation/). */
   upstream: Upstream;
   config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;

@@ -382,6 +382,18 @@ export interface Tenant {
    * admins grant and members invite with these only (absent: nothing).
    */
   entitlements?: Record<string, string[]>;
+  /** How the tenant's pages look (shown to its users once they are known). */
+  branding?: TenantBranding;
+  /** A second factor for every sign-in of the tenant's users, of at least this strength. */
+  requireMfa?: 'any' | 'strong';
+}
+
+export interface TenantBranding {
+  displayName?: string;
+  /** https only. */
+  logoUrl?: string;
+  /** `#rrggbb`. */
+  accent?: string;
 }
 
 /**

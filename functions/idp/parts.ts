@@ -91,8 +91,8 @@ function connectionSecrets(
 
 /** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
 function signedInUser(user: User): SignedInUser {
-  const { id, disabled, requireMfa } = user;
-  return { id, disabled, ...(requireMfa ? { requireMfa } : {}) };
+  const { id, disabled, requireMfa, tenantId } = user;
+  return { id, disabled, tenantId, ...(requireMfa ? { requireMfa } : {}) };
 }
 
 /** Wires the DynamoDB adapters to the ports, the domain and the interaction services. */
@@ -112,6 +112,12 @@ export function createDynamoParts(
   );
   const secrets = secretStore(config, doc);
   const box = secretBox(secrets);
+  // The tenant's MFA requirement, read at most every 30 s per container (as apps are).
+  const tenantsForPolicy = new DynamoTenantStore(doc, config.tables.directory);
+  const tenantMfa = ttlCache(async (id) => (await tenantsForPolicy.get(id))?.requireMfa ?? 'none', {
+    ttlMs: 30_000,
+    maxEntries: 1000,
+  });
   const deps: DomainDeps = {
     users,
     clients,
@@ -129,6 +135,10 @@ export function createDynamoParts(
     links: new DynamoLinkStore(doc, config.tables.directory),
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
     invitations: new DynamoInvitationStore(doc, config.tables.directory),
+    tenantMfa: async (id: string) => {
+      const required = await tenantMfa(id);
+      return required === 'none' ? undefined : required;
+    },
     upstream: upstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,

@@ -13,7 +13,7 @@ export interface RequestInfo {
  * What the password step learnt about the user and the second-factor step needs too, so that it
  * is not read again (no password hash: the interaction pages have no use for it).
  */
-export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa'>;
+export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId'>;
 
 export type LoginResult = { ok: true; userId: string; user: SignedInUser } | { ok: false };
 

@@ -84,6 +84,8 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   link_taken: 'that upstream identity is linked to a user already',
   admin_tenant: 'a tenant administrator must belong to the tenant named with --tenant',
   invitation_used: 'that invitation was accepted or revoked already',
+  logo_url: 'a logo is an https URL of at most 2000 characters',
+  accent: 'an accent colour is #rrggbb',
   foreign_domain: "another tenant has proved that address's domain: its people belong to that tenant",
   name: 'a name is 1-200 characters',
 };

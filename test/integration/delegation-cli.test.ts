@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COMMANDS, UsageError } from '../../functions/cli/commands.ts';
+import { createUser } from '../../functions/domain/accounts.ts';
+import { addUser, PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 async function run(sesame: RunningSesame, noun: string, verb: string, values: Record<string, unknown>) {
@@ -49,6 +51,34 @@ describe('admin CLI: administrators, entitlements, invitations', () => {
     assert.equal(updated.member_invites, true);
     const shown = await run(sesame, 'client', 'show', { id: 'shop' });
     assert.equal(shown.initiate_login_uri, 'https://shop.example.com/login');
+  });
+
+  it('requires a second factor of every user of a tenant with tenant update --require-mfa', {
+    timeout: 30_000,
+  }, async () => {
+    const { config: app } = await relyingParty(sesame, { clientId: 'mfa-shop' });
+    await createUser(sesame.parts.deps, {
+      email: 'tess@acme.example',
+      name: 'Tess',
+      password: PASSWORD,
+      tenantId: 'acme',
+    });
+    await addUser(sesame, 'dora@example.com');
+    const updated = await run(sesame, 'tenant', 'update', {
+      id: 'acme',
+      'require-mfa': 'any',
+      'display-name': 'ACME',
+    });
+    assert.equal(updated.requireMfa, 'any');
+    const tess = await submitLogin(await startLogin(app), 'tess@acme.example', PASSWORD);
+    assert.match(tess.url, /\/mfa$/, 'Acme’s user goes on to a second factor (here: enrolment)');
+    const dora = await submitLogin(await startLogin(app), 'dora@example.com', PASSWORD);
+    assert.ok(dora.url.startsWith(REDIRECT), 'another tenant’s user signs in with the password alone');
+    await assert.rejects(
+      run(sesame, 'tenant', 'update', { id: 'acme', 'require-mfa': 'always' }),
+      UsageError,
+    );
+    await run(sesame, 'tenant', 'update', { id: 'acme', 'require-mfa': 'off' });
   });
 
   it('creates, lists, resends and revokes invitations, printing no link', { timeout: 30_000 }, async () => {

@@ -195,7 +195,7 @@ describe('DynamoDB directory adapters', () => {
     });
     await users.create(newUser('mfa-req', 'mfa-req@example.com'));
     await new DynamoRoleStore(dynamo.doc, store.tables.directory).grant('mfa-req', 'app', 'admin');
-    const user = { id: 'mfa-req', requireMfa: false };
+    const user = { id: 'mfa-req', requireMfa: false, tenantId: 'default' };
 
     calls.length = 0;
     const { requirement: plain } = await requirementFor(mfaDeps([]), { user, clientId: '', requested: null });

@@ -17,8 +17,10 @@ export const noUpstream: Upstream = {
 
 /** The federation ports of DomainDeps, in memory. */
 export function memoryFederation(upstream: Upstream = noUpstream) {
+  const tenants = new MemoryTenantStore();
   return {
-    tenants: new MemoryTenantStore(),
+    tenants,
+    tenantMfa: async (id: string) => (await tenants.get(id))?.requireMfa,
     connections: new MemoryConnectionStore(),
     connectionSecrets: new MemoryConnectionSecrets(),
     links: new MemoryLinkStore(),

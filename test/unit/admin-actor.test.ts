@@ -10,7 +10,12 @@ import {
   type Target,
 } from '../../functions/domain/admin/actor.ts';
 import { addClient, updateClient } from '../../functions/domain/admin/clients.ts';
-import { entitleTenant, grantAdmin, revokeAdmin } from '../../functions/domain/admin/delegation.ts';
+import {
+  entitleTenant,
+  grantAdmin,
+  revokeAdmin,
+  updateTenant,
+} from '../../functions/domain/admin/delegation.ts';
 import {
   addConnection,
   addTenant,
@@ -491,6 +496,45 @@ describe('administration through actor-scoped use cases', () => {
       inviteUser(deps, asAda, { tenantId: 'acme', email: ada.email, clientId: 'shop', roles: ['manager'] }),
       forbidden,
       'roles for herself by invitation',
+    );
+  });
+
+  it('lets a tenant admin brand their tenant, and only a global admin require MFA of it', async () => {
+    const { deps, asAda } = await world();
+    const branded = await updateTenant(deps, asAda, {
+      id: 'acme',
+      name: 'Acme Corporation',
+      displayName: 'ACME',
+      logoUrl: 'https://cdn.acme.example/logo.png',
+      accent: '#0055AA',
+    });
+    assert.equal(branded.name, 'Acme Corporation');
+    assert.deepEqual(branded.branding, {
+      displayName: 'ACME',
+      logoUrl: 'https://cdn.acme.example/logo.png',
+      accent: '#0055aa',
+    });
+    await assert.rejects(updateTenant(deps, asAda, { id: 'acme', requireMfa: 'any' }), { code: 'forbidden' });
+    await assert.rejects(updateTenant(deps, asAda, { id: 'beta', name: 'Mine now' }), { code: 'forbidden' });
+    for (const bad of [
+      { logoUrl: 'http://cdn.acme.example/logo.png' },
+      { logoUrl: 'javascript:alert(1)' },
+      { accent: 'red' },
+    ])
+      await assert.rejects(updateTenant(deps, OPERATOR, { id: 'acme', ...bad }), (e) =>
+        isDomainError(e, 'invalid_setting'),
+      );
+    const strict = await updateTenant(deps, OPERATOR, { id: 'acme', requireMfa: 'strong', logoUrl: '' });
+    assert.equal(strict.requireMfa, 'strong');
+    assert.deepEqual(
+      strict.branding,
+      { displayName: 'ACME', accent: '#0055aa' },
+      'an empty value clears a field',
+    );
+    assert.equal(await deps.tenantMfa('acme'), 'strong');
+    assert.equal(
+      (await updateTenant(deps, OPERATOR, { id: 'acme', requireMfa: null })).requireMfa,
+      undefined,
     );
   });
 

@@ -45,6 +45,8 @@ export type Action =
   | 'tenant.read'
   | 'tenant.update'
   | 'tenant.entitle'
+  /** A tenant's security bounds beyond entitlements (its MFA requirement). */
+  | 'tenant.policy'
   /** Marking a domain proved without its DNS check: the operator's, for the local store only. */
   | 'domain.verify'
   | 'connection.create'

@@ -1,5 +1,5 @@
 import { audit } from '../deps.ts';
-import { invalid } from '../federation/settings.ts';
+import { checkName, invalid } from '../federation/settings.ts';
 import { type AdminLevel, DEFAULT_TENANT, NotFound, type Tenant } from '../ports.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
 import { findTenant } from './federation.ts';
@@ -82,6 +82,80 @@ export async function entitleTenant(
     actor: actorId(actor),
     target: tenant.id,
     details: { client: input.clientId, roles: roles.join(',') },
+  });
+  return updated;
+}
+
+const ACCENT = /^#[0-9a-f]{6}$/;
+
+function checkLogoUrl(value: string): string {
+  const url = URL.parse(value);
+  if (url?.protocol !== 'https:' || url.username || url.password || value.length > 2000)
+    throw invalid('logo_url');
+  return url.href;
+}
+
+/**
+ * Changes a tenant's name and branding (its administrators may), and its MFA requirement (only a
+ * global administrator: it is a security bound on the tenant, like its entitlements). An empty string
+ * clears a branding field; `requireMfa: null` clears the requirement.
+ */
+export async function updateTenant(
+  deps: AdminDeps,
+  actor: Actor,
+  input: {
+    id: string;
+    name?: string;
+    displayName?: string;
+    logoUrl?: string;
+    accent?: string;
+    requireMfa?: 'any' | 'strong' | null;
+  },
+): Promise<Tenant> {
+  await requireAllowed(deps, actor, 'tenant.update', { tenantId: input.id });
+  if (input.requireMfa !== undefined)
+    await requireAllowed(deps, actor, 'tenant.policy', { tenantId: input.id });
+  const tenant = await findTenant(deps, input.id);
+  if (!tenant) throw invalid('unknown_tenant');
+  const branding = { ...tenant.branding };
+  const set = <K extends keyof typeof branding>(
+    key: K,
+    value: string | undefined,
+    check: (v: string) => string,
+  ) => {
+    if (value === undefined) return;
+    if (value === '') delete branding[key];
+    else branding[key] = check(value);
+  };
+  set('displayName', input.displayName, checkName);
+  set('logoUrl', input.logoUrl, checkLogoUrl);
+  set('accent', input.accent?.toLowerCase(), (v) => {
+    if (!ACCENT.test(v)) throw invalid('accent');
+    return v;
+  });
+  const { requireMfa: _previous, ...rest } = tenant;
+  const requireMfa = input.requireMfa === undefined ? tenant.requireMfa : (input.requireMfa ?? undefined);
+  const updated: Tenant = {
+    ...rest,
+    ...(input.name !== undefined ? { name: checkName(input.name) } : {}),
+    branding,
+    ...(requireMfa ? { requireMfa } : {}),
+  };
+  const saved =
+    (await deps.tenants.replace(updated)) ||
+    (tenant.id === DEFAULT_TENANT && (await deps.tenants.create(updated)));
+  if (!saved) throw new NotFound('tenant');
+  await audit(deps, {
+    type: 'tenant.updated',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: tenant.id,
+    details: {
+      fields: Object.keys(input)
+        .filter((k) => k !== 'id')
+        .join(','),
+      ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa ?? 'none' } : {}),
+    },
   });
   return updated;
 }

@@ -32,6 +32,8 @@ export type InvalidSettingReason =
   | 'admin_tenant'
   | 'invitation_used'
   | 'foreign_domain'
+  | 'logo_url'
+  | 'accent'
   | 'name';
 
 export function invalid(reason: InvalidSettingReason): DomainError {

@@ -12,7 +12,7 @@ export interface PolicyInput {
   /** The user has a factor enrolled: opting in means being asked every time. */
   userOptedIn: boolean;
   userRoles: Array<{ clientId: string; role: string }>;
-  /** Hook for the tenants issue: a tenant-wide requirement. Always undefined until tenants exist. */
+  /** The user's tenant requires a second factor of at least this strength (`tenant update --require-mfa`). */
   tenantRequires?: Strength;
   /** What the app asked for with `acr_values` (step-up), or null. */
   requested: Strength | null;

@@ -95,10 +95,11 @@ async function gather(deps: DomainDeps, userId: string, clientId: string) {
 function decide(
   deps: DomainDeps,
   user: Pick<User, 'requireMfa'>,
-  gathered: Gathered,
+  gathered: Gathered & { tenantRequires: Strength | undefined },
   input: { clientId: string; requested: Strength | null },
 ): Requirement {
   return mfaRequirement({
+    ...(gathered.tenantRequires ? { tenantRequires: gathered.tenantRequires } : {}),
     config: deps.config.mfa,
     clientId: input.clientId,
     clientRequires: gathered.client?.requireMfa === true,
@@ -112,10 +113,16 @@ function decide(
 /** Does this (already read) user need a second factor for this app, and how strong? With the factors read for it. */
 export async function requirementFor(
   deps: DomainDeps,
-  input: { user: Pick<User, 'id' | 'requireMfa'>; clientId: string; requested: Strength | null },
+  input: { user: Pick<User, 'id' | 'requireMfa' | 'tenantId'>; clientId: string; requested: Strength | null },
 ): Promise<{ requirement: Requirement; factors: readonly Credential[] }> {
-  const gathered = await gather(deps, input.user.id, input.clientId);
-  return { requirement: decide(deps, input.user, gathered, input), factors: gathered.factors };
+  const [gathered, tenantRequires] = await Promise.all([
+    gather(deps, input.user.id, input.clientId),
+    deps.tenantMfa(input.user.tenantId),
+  ]);
+  return {
+    requirement: decide(deps, input.user, { ...gathered, tenantRequires }, input),
+    factors: gathered.factors,
+  };
 }
 
 /**
@@ -136,7 +143,13 @@ export async function requirementForId(
     input.user !== undefined ? input.user : deps.users.findById(input.userId),
     gather(deps, input.userId, input.clientId),
   ]);
-  return user ? { user, requirement: decide(deps, user, gathered, input), factors: gathered.factors } : null;
+  if (!user) return null;
+  const tenantRequires = await deps.tenantMfa(user.tenantId);
+  return {
+    user,
+    requirement: decide(deps, user, { ...gathered, tenantRequires }, input),
+    factors: gathered.factors,
+  };
 }
 
 export type VerifyOutcome =
