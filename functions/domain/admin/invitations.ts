@@ -105,57 +105,64 @@ export async function listInvitations(
   return (await deps.invitations.list(input.tenantId)).map(view);
 }
 
-async function pendingInvitation(deps: AdminDeps, tenantId: string, id: string): Promise<Invitation> {
-  const invitation = await deps.invitations.get(tenantId, id);
-  if (!invitation) throw new NotFound('invitation');
-  if (invitation.status !== 'pending') throw invalid('invitation_used');
-  return invitation;
+/**
+ * Replaces a pending invitation under the actor's rights (conditional on it being unchanged since it
+ * was read), runs `then` on the new one, and audits it as `type`.
+ */
+async function changePending(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; id: string },
+  type: 'invitation.revoked' | 'invitation.resent',
+  change: (current: Invitation) => Promise<Invitation>,
+  then: (next: Invitation) => Promise<void> = async () => undefined,
+): Promise<InvitationView> {
+  await requireAllowed(deps, actor, 'invitation.revoke', { tenantId: input.tenantId });
+  const current = await deps.invitations.get(input.tenantId, input.id);
+  if (!current) throw new NotFound('invitation');
+  if (current.status !== 'pending') throw invalid('invitation_used');
+  const next = await change(current);
+  if (!(await deps.invitations.replacePending(next, current.secretDigest))) throw invalid('invitation_used');
+  await then(next);
+  await audit(deps, {
+    type,
+    outcome: 'success',
+    actor: actorId(actor),
+    target: current.id,
+    details: { tenant: current.tenantId },
+  });
+  return view(next);
 }
 
 /** Revokes a pending invitation: its link stops working at once. */
-export async function revokeInvitation(
+export function revokeInvitation(
   deps: AdminDeps,
   actor: Actor,
   input: { tenantId: string; id: string },
 ): Promise<InvitationView> {
-  await requireAllowed(deps, actor, 'invitation.revoke', { tenantId: input.tenantId });
-  const current = await pendingInvitation(deps, input.tenantId, input.id);
-  const revoked: Invitation = { ...current, status: 'revoked' };
-  if (!(await deps.invitations.replacePending(revoked, current.secretDigest)))
-    throw invalid('invitation_used');
-  await audit(deps, {
-    type: 'invitation.revoked',
-    outcome: 'success',
-    actor: actorId(actor),
-    target: current.id,
-    details: { tenant: current.tenantId },
-  });
-  return view(revoked);
+  return changePending(deps, actor, input, 'invitation.revoked', async (current) => ({
+    ...current,
+    status: 'revoked',
+  }));
 }
 
 /** Sends a pending invitation again with a new link (the old one dies) and a new expiry. */
-export async function resendInvitation(
+export function resendInvitation(
   deps: AdminDeps,
   actor: Actor,
   input: { tenantId: string; id: string },
 ): Promise<InvitationView> {
-  await requireAllowed(deps, actor, 'invitation.revoke', { tenantId: input.tenantId });
-  const current = await pendingInvitation(deps, input.tenantId, input.id);
   const secret = newInvitationSecret();
-  const renewed: Invitation = {
-    ...current,
-    secretDigest: await invitationDigest(deps, secret),
-    expiresAt: deps.clock.now().getTime() + INVITATION_TTL_MS,
-  };
-  if (!(await deps.invitations.replacePending(renewed, current.secretDigest)))
-    throw invalid('invitation_used');
-  await send(deps, actor, renewed, secret);
-  await audit(deps, {
-    type: 'invitation.resent',
-    outcome: 'success',
-    actor: actorId(actor),
-    target: current.id,
-    details: { tenant: current.tenantId },
-  });
-  return view(renewed);
+  return changePending(
+    deps,
+    actor,
+    input,
+    'invitation.resent',
+    async (current) => ({
+      ...current,
+      secretDigest: await invitationDigest(deps, secret),
+      expiresAt: deps.clock.now().getTime() + INVITATION_TTL_MS,
+    }),
+    (renewed) => send(deps, actor, renewed, secret),
+  );
 }
