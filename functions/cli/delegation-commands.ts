@@ -1,4 +1,5 @@
 import { OPERATOR } from '../domain/admin/actor.ts';
+import { auditEvents } from '../domain/admin/audit.ts';
 import { entitleTenant, grantAdmin, revokeAdmin, updateTenant } from '../domain/admin/delegation.ts';
 import {
   inviteUser,
@@ -129,6 +130,49 @@ export const DELEGATION_COMMANDS: Command[] = [
         ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
         ...(mfa === undefined ? {} : { requireMfa: mfa === 'off' ? null : (mfa as 'any' | 'strong') }),
       });
+    },
+  },
+  {
+    noun: 'audit',
+    verb: 'list',
+    summary:
+      '[--email E] [--type login.failure] [--from ISO] [--to ISO] [--limit N] [--cursor C]   (newest first; without --email at most 31 days)',
+    options: {
+      email: { type: 'string' },
+      type: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+    },
+    async run(parts, _c, v) {
+      const time = (name: string) => {
+        if (typeof v[name] !== 'string') return undefined;
+        const ms = Date.parse(v[name] as string);
+        if (Number.isNaN(ms)) throw new UsageError(`--${name} must be a date or time (ISO 8601)`);
+        return ms;
+      };
+      const limit = typeof v.limit === 'string' ? Number(v.limit) : undefined;
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+        throw new UsageError('--limit must be a positive whole number');
+      const from = time('from');
+      const to = time('to');
+      try {
+        return await auditEvents(parts.deps, actor, {
+          ...(typeof v.email === 'string' ? { email: v.email } : {}),
+          ...(typeof v.type === 'string' ? { type: v.type } : {}),
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(typeof v.cursor === 'string' ? { cursor: v.cursor } : {}),
+        });
+      } catch (err) {
+        if (err instanceof RangeError)
+          throw new UsageError(
+            'without --email a query spans at most 31 days, and --cursor must come from the last page',
+          );
+        throw err;
+      }
     },
   },
 ];

@@ -4,6 +4,7 @@ import type { Upstream } from './federation/upstream.ts';
 import type { PasswordHasher } from './password-hash.ts';
 import type {
   AuditEvent,
+  AuditLog,
   AuditSink,
   ClientStore,
   ConnectionSecrets,
@@ -50,6 +51,8 @@ export interface DomainDeps extends Deps {
   links: LinkStore;
   federationStates: FederationStateStore;
   invitations: InvitationStore;
+  /** Reading audit events back (administrators' queries). */
+  auditLog: AuditLog;
   /** The tenant's MFA requirement (read through a short cache, like the app's own `requireMfa`). */
   tenantMfa: (tenantId: string) => Promise<'any' | 'strong' | undefined>;
   /** The relying-party side of federation (openid-client, functions/federation/). */

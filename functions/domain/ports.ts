@@ -199,6 +199,30 @@ export interface AuditSink {
   record(event: AuditEvent): Promise<void>;
 }
 
+/** Which audit events to read: newest first, within [from, to] (epoch ms), at most `limit`. */
+export interface AuditQuery {
+  /** Only events about this target (a user id, an app, a tenant …). */
+  target?: string;
+  /** Only events of this type (`login.failure`, …). */
+  type?: string;
+  from: number;
+  to: number;
+  limit: number;
+  /** From the previous page's `next`. */
+  cursor?: string;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  /** Present when there may be more: pass it as `cursor`. */
+  next?: string;
+}
+
+/** Reading the audit trail (writing is AuditSink's): by target through an index, or day by day. */
+export interface AuditLog {
+  query(query: AuditQuery): Promise<AuditPage>;
+}
+
 /**
  * Durable secrets generated once (signing keys, cookie keys). `getOrCreate` is race-safe: when two
  * cold starts generate at the same time, one value wins and both return it.

@@ -2,6 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Adapter } from 'oidc-provider';
 import { ACCOUNT_CLIENT_NAME } from '../account/client.ts';
 import { cachedClientStore } from '../adapters/cached-client-store.ts';
+import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { DynamoCredentialStore } from '../adapters/dynamodb/credential-store.ts';
 import {
@@ -135,6 +136,7 @@ export function createDynamoParts(
     links: new DynamoLinkStore(doc, config.tables.directory),
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
     invitations: new DynamoInvitationStore(doc, config.tables.directory),
+    auditLog: new DynamoAuditLog(doc, config.tables.audit),
     tenantMfa: async (id: string) => {
       const required = await tenantMfa(id);
       return required === 'none' ? undefined : required;

@@ -8,7 +8,8 @@ import type { SECRET_NAMES } from './environment.ts';
 
 export type TableKind = 'oidc' | 'directory' | 'audit';
 
-/** Mirrors functions/adapters/dynamodb/tables.ts: string `pk`/`sk`, TTL on `expiresAt`, no GSIs. */
+/** Mirrors functions/adapters/dynamodb/tables.ts: string `pk`/`sk`, TTL on `expiresAt`; the audit table's one index. */
+export const AUDIT_TARGET_INDEX = 'byTarget';
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export interface SesameDataProps {
@@ -71,6 +72,12 @@ export class SesameData extends Construct {
         removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : retained,
       });
     this.tables = { oidc: table('oidc'), directory: table('directory'), audit: table('audit') };
+    // Mirrors tableDefinition(name, 'audit'): the audit events by target, in time order.
+    this.tables.audit.addGlobalSecondaryIndex({
+      indexName: AUDIT_TARGET_INDEX,
+      partitionKey: { name: 'target', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+    });
 
     if (props.secretStore === 'dynamodb') {
       this.secrets = undefined;

@@ -39,16 +39,30 @@ const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Act
 
 describe('DynamoDB tables', () => {
   const tables = Object.values(resources('AWS::DynamoDB::Table'));
+  const byId = Object.entries(resources('AWS::DynamoDB::Table'));
 
-  it('creates the three tables on demand with the key schema functions/ uses', () => {
+  it('creates the three tables on demand with the key schema and indexes functions/ uses', () => {
     assert.equal(tables.length, 3);
-    const expected = tableDefinition('x');
-    for (const t of tables) {
+    for (const [id, t] of byId) {
+      const kind = id.includes('Audit') ? 'audit' : id.includes('Oidc') ? 'oidc' : 'directory';
+      const expected = tableDefinition('x', kind);
       assert.equal(t.Properties.BillingMode, 'PAY_PER_REQUEST');
       assert.deepEqual(t.Properties.KeySchema, expected.KeySchema);
-      assert.deepEqual(t.Properties.AttributeDefinitions, expected.AttributeDefinitions);
-      assert.equal(t.Properties.GlobalSecondaryIndexes, undefined);
+      assert.deepEqual(
+        [...(t.Properties.AttributeDefinitions as object[])].sort((a, b) =>
+          JSON.stringify(a).localeCompare(JSON.stringify(b)),
+        ),
+        [...(expected.AttributeDefinitions ?? [])].sort((a, b) =>
+          JSON.stringify(a).localeCompare(JSON.stringify(b)),
+        ),
+        id,
+      );
+      assert.deepEqual(t.Properties.GlobalSecondaryIndexes, expected.GlobalSecondaryIndexes, id);
     }
+    assert.ok(
+      byId.some(([id]) => id.includes('Audit')),
+      'the audit table is told apart',
+    );
   });
 
   it('turns on point-in-time recovery, KMS encryption with the customer-managed key and TTL on expiresAt', () => {

@@ -108,4 +108,19 @@ describe('admin CLI: administrators, entitlements, invitations', () => {
       code: 'invalid_setting',
     });
   });
+
+  it('lists audit events by user, type and time, and refuses a bad range or cursor with a sentence', {
+    timeout: 30_000,
+  }, async () => {
+    const page = await run(sesame, 'audit', 'list', { email: 'ada@acme.example', type: 'admin.granted' });
+    const events = page.events as Array<{ type: string; target: string }>;
+    assert.ok(events.length >= 1 && events.every((e) => e.type === 'admin.granted'));
+    const all = await run(sesame, 'audit', 'list', { limit: '3' });
+    assert.equal((all.events as unknown[]).length, 3);
+    const next = await run(sesame, 'audit', 'list', { limit: '3', cursor: all.next });
+    assert.notDeepEqual(next.events, all.events);
+    await assert.rejects(run(sesame, 'audit', 'list', { from: '2020-01-01' }), UsageError);
+    await assert.rejects(run(sesame, 'audit', 'list', { cursor: 'garbage' }), UsageError);
+    await assert.rejects(run(sesame, 'audit', 'list', { from: 'yesterday' }), UsageError);
+  });
 });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAuditLog } from '../../functions/adapters/dynamodb/audit-log.ts';
 import { DynamoAuditSink } from '../../functions/adapters/dynamodb/audit-sink.ts';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import { DynamoClientStore } from '../../functions/adapters/dynamodb/client-store.ts';
 import { DynamoCredentialStore } from '../../functions/adapters/dynamodb/credential-store.ts';
-import { auditKeys, keys } from '../../functions/adapters/dynamodb/directory-keys.ts';
+import { AUDIT_SHARDS, auditKeys, keys } from '../../functions/adapters/dynamodb/directory-keys.ts';
 import { DynamoRoleStore } from '../../functions/adapters/dynamodb/role-store.ts';
 import { DynamoSecretStore } from '../../functions/adapters/dynamodb/secret-store.ts';
 import { DynamoSignInStore } from '../../functions/adapters/dynamodb/sign-in-store.ts';
@@ -191,6 +192,7 @@ describe('DynamoDB directory adapters', () => {
       signIns: new DynamoSignInStore(dynamo.doc, store.tables.directory),
       box: secretBox(new MemorySecretStore()),
       mailer: new MemoryMailer(),
+      auditLog: new DynamoAuditLog(dynamo.doc, store.tables.audit),
       ...memoryFederation(),
     });
     await users.create(newUser('mfa-req', 'mfa-req@example.com'));
@@ -252,35 +254,95 @@ describe('DynamoDB directory adapters', () => {
     await doc.send(new DeleteCommand({ TableName: table, Key: keys.user('new-1') }));
   });
 
-  it('writes audit events append-only into a day partition with a retention TTL', async () => {
+  it('writes audit events append-only, spread over a day’s shards, with a retention TTL', async () => {
     const sink = new DynamoAuditSink(dynamo.doc, store.tables.audit, 30);
     const at = Date.parse('2026-03-04T05:06:07.000Z');
-    await sink.record({
+    const event = {
       type: 'login.failure',
-      outcome: 'failure',
+      outcome: 'failure' as const,
       at,
       actor: 'anonymous',
       reason: 'unknown_user',
-    });
-    await sink.record({
-      type: 'login.failure',
-      outcome: 'failure',
-      at,
-      actor: 'anonymous',
-      reason: 'unknown_user',
-    });
-    const { Items = [] } = await dynamo.doc.send(
-      new QueryCommand({
-        TableName: store.tables.audit,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': auditKeys.day('2026-03-04') },
-      }),
+    };
+    for (let i = 0; i < 64; i++) await sink.record(event);
+    const shards = await Promise.all(
+      Array.from({ length: AUDIT_SHARDS }, (_, shard) =>
+        dynamo.doc.send(
+          new QueryCommand({
+            TableName: store.tables.audit,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': auditKeys.day('2026-03-04', shard) },
+          }),
+        ),
+      ),
     );
-    assert.equal(Items.length, 2, 'identical events at the same instant are both kept');
-    for (const item of Items) {
+    const items = shards.flatMap((r) => r.Items ?? []);
+    assert.equal(items.length, 64, 'identical events at the same instant are all kept');
+    assert.ok(
+      shards.filter((r) => (r.Items ?? []).length > 0).length >= 8,
+      'the day’s writes are spread out',
+    );
+    for (const item of items) {
       assert.match(String(item.sk), /^2026-03-04T05:06:07\.000Z#[0-9a-f]{16}$/);
       assert.equal(item.expiresAt, at / 1000 + 30 * 86400);
     }
+  });
+
+  it('reads audit events back by target or by day, filtered by type and time, newest first, in pages', async () => {
+    const sink = new DynamoAuditSink(dynamo.doc, store.tables.audit, 30);
+    const log = new DynamoAuditLog(dynamo.doc, store.tables.audit);
+    const t0 = Date.parse('2026-05-10T12:00:00.000Z');
+    for (let i = 0; i < 30; i++)
+      await sink.record({
+        type: i % 3 === 0 ? 'login.success' : 'login.failure',
+        outcome: 'success',
+        at: t0 + i * 3_600_000, // every hour, across two days
+        actor: 'u-log',
+        target: i % 2 === 0 ? 'u-log' : 'u-other',
+      });
+    const window = { from: t0, to: t0 + 30 * 3_600_000 };
+    const mine = await log.query({ ...window, target: 'u-log', limit: 100 });
+    assert.equal(mine.events.length, 15);
+    assert.ok(mine.events.every((e) => e.target === 'u-log'));
+    assert.deepEqual(
+      mine.events.map((e) => e.at),
+      [...mine.events.map((e) => e.at)].sort((a, b) => b - a),
+      'newest first',
+    );
+    const successes = await log.query({ ...window, target: 'u-log', type: 'login.success', limit: 100 });
+    assert.equal(successes.events.length, 5);
+    const narrow = await log.query({
+      from: t0 + 10 * 3_600_000,
+      to: t0 + 12 * 3_600_000,
+      target: 'u-log',
+      limit: 100,
+    });
+    assert.deepEqual(
+      narrow.events.map((e) => e.at),
+      [t0 + 12 * 3_600_000, t0 + 10 * 3_600_000],
+    );
+
+    // Every event of the window, day by day across the shards, seven at a time.
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await log.query({ ...window, limit: 7, ...(cursor ? { cursor } : {}) });
+      assert.ok(page.events.length <= 7);
+      seen.push(...page.events.map((e) => e.at));
+      cursor = page.next;
+    } while (cursor);
+    assert.equal(seen.length, 30, 'each event once');
+    assert.equal(new Set(seen).size, 30);
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => b - a),
+    );
+    await assert.rejects(
+      log.query({ from: t0 - 40 * 86_400_000, to: t0, limit: 10 }),
+      RangeError,
+      'at most 31 days without a target',
+    );
+    await assert.rejects(log.query({ ...window, limit: 10, cursor: 'not-a-cursor' }), RangeError);
   });
 
   it('keeps the first of two racing secret generations and returns it to both', async () => {

@@ -3,9 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
-import { ensureTables } from '../../functions/adapters/dynamodb/tables.ts';
+import {
+  AUDIT_TARGET_INDEX,
+  ensureTables,
+  tableDefinition,
+} from '../../functions/adapters/dynamodb/tables.ts';
 import { startEmbeddedStore } from '../../functions/adapters/embedded/embedded-store.ts';
 import { freePort } from '../support/ports.ts';
 
@@ -33,6 +38,25 @@ describe('embedded store (dynalite)', () => {
     assert.deepEqual(got.Item, { pk: 'k', sk: 's', v: 1 });
     b.raw.destroy();
     await second.stop();
+  });
+
+  it('makes an audit table from before the index by target again, with the index', async () => {
+    const store = await startEmbeddedStore();
+    const { raw } = createDynamo({ dynamodb: dynamodb(store.endpoint) });
+    try {
+      const old = { oidc: 'u-oidc', directory: 'u-dir', audit: 'u-audit' };
+      await raw.send(new CreateTableCommand(tableDefinition(old.audit))); // the definition without the index
+      await ensureTables(raw, { tables: old });
+      const { Table } = await raw.send(new DescribeTableCommand({ TableName: old.audit }));
+      assert.deepEqual(
+        Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName),
+        [AUDIT_TARGET_INDEX],
+      );
+      await ensureTables(raw, { tables: old }); // and leaves it alone from then on
+    } finally {
+      raw.destroy();
+      await store.stop();
+    }
   });
 
   it('listens on the port it is given', async () => {

@@ -1,4 +1,5 @@
 import {
+  MemoryAuditLog,
   MemoryAuditSink,
   MemoryClientStore,
   MemoryRoleStore,
@@ -13,6 +14,7 @@ export async function memoryPorts() {
     clients: new MemoryClientStore(),
     roles: new MemoryRoleStore(),
     audit,
+    auditLog: new MemoryAuditLog(audit),
     events: async () => audit.events,
   };
 }

@@ -9,6 +9,7 @@ import {
   type Principal,
   type Target,
 } from '../../functions/domain/admin/actor.ts';
+import { auditEvents } from '../../functions/domain/admin/audit.ts';
 import { addClient, updateClient } from '../../functions/domain/admin/clients.ts';
 import {
   entitleTenant,
@@ -536,6 +537,23 @@ describe('administration through actor-scoped use cases', () => {
       (await updateTenant(deps, OPERATOR, { id: 'acme', requireMfa: null })).requireMfa,
       undefined,
     );
+  });
+
+  it('shows a tenant admin the audit events of their own tenant’s users only', async () => {
+    const { deps, bob, bea, asAda } = await world();
+    const mine = await auditEvents(deps, asAda, { email: bob.email, from: 0 });
+    assert.ok(mine.events.length > 0 && mine.events.every((e) => e.target === bob.id));
+    await assert.rejects(auditEvents(deps, asAda, { email: bea.email, from: 0 }), (e) =>
+      isDomainError(e, 'not_found'),
+    );
+    await assert.rejects(
+      auditEvents(deps, asAda, { from: 0 }),
+      (e) => isDomainError(e, 'forbidden'),
+      'every tenant’s events',
+    );
+    const all = await auditEvents(deps, OPERATOR, { type: 'user.created', limit: 2 });
+    assert.equal(all.events.length, 2);
+    assert.ok(all.next, 'more than a page');
   });
 
   it('treats a disabled admin, an unknown user and a client without admin scope as nobody', async () => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, AuditSink } from '../../domain/ports.ts';
-import { auditKeys } from './directory-keys.ts';
+import { AUDIT_SHARDS, auditKeys } from './directory-keys.ts';
 
 /** Append-only: one item per event, written with a condition so nothing is ever overwritten. */
 export class DynamoAuditSink implements AuditSink {
@@ -18,7 +18,7 @@ export class DynamoAuditSink implements AuditSink {
         TableName: this.table,
         Item: {
           ...event,
-          ...auditKeys.event(at, randomBytes(8).toString('hex')),
+          ...auditKeys.event(at, randomBytes(8).toString('hex'), randomInt(AUDIT_SHARDS)),
           expiresAt: Math.floor(event.at / 1000) + this.retentionDays * 86400,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

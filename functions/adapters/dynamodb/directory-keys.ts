@@ -59,11 +59,17 @@ export const keys = {
   invitationPartition: (tenantId: string) => `INVITES#${tenantId}`,
 };
 
-/** Audit table: one partition per UTC day (a day's events are one Query), sorted by time. */
+/**
+ * Audit table: each UTC day spread over AUDIT_SHARDS partitions chosen at random per event, so a
+ * day's writes are not capped by one partition's throughput (about 1,000 writes/s) — audit writes fail
+ * closed, so a hot partition would fail sign-ins. Sorted by time within each; a day is 16 Queries.
+ */
+export const AUDIT_SHARDS = 16;
+
 export const auditKeys = {
-  event: (isoTime: string, random: string) => ({
-    pk: `DAY#${isoTime.slice(0, 10)}`,
+  event: (isoTime: string, random: string, shard: number) => ({
+    pk: auditKeys.day(isoTime.slice(0, 10), shard),
     sk: `${isoTime}#${random}`,
   }),
-  day: (isoDate: string) => `DAY#${isoDate}`,
+  day: (isoDate: string, shard: number) => `DAY#${isoDate}#${String(shard).padStart(2, '0')}`,
 };

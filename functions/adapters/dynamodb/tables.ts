@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
@@ -16,13 +17,42 @@ import type { Config } from '../../config/config.ts';
  *              (by grant, by session uid, by user code) so those look-ups are strongly consistent
  *              reads of the base table instead of eventually consistent GSI queries.
  * - directory: users, e-mail claims, clients (apps), role assignments, generated secrets.
- * - audit:     append-only security events.
+ * - audit:     append-only security events, each day's spread over AUDIT_SHARDS partitions, and the
+ *              index by target (AUDIT_TARGET_INDEX).
  */
 export type TableKind = 'oidc' | 'directory' | 'audit';
 
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-export function tableDefinition(name: string): CreateTableCommandInput {
+/**
+ * The audit table's one index: events by `target` (a user id, an app, a tenant …) in time order, for
+ * "what happened to this user" without a Scan. Sparse: events without a target are not in it.
+ */
+export const AUDIT_TARGET_INDEX = 'byTarget';
+
+export function tableDefinition(name: string, kind?: TableKind): CreateTableCommandInput {
+  const base = tableBase(name);
+  if (kind !== 'audit') return base;
+  return {
+    ...base,
+    AttributeDefinitions: [
+      ...(base.AttributeDefinitions ?? []),
+      { AttributeName: 'target', AttributeType: 'S' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: AUDIT_TARGET_INDEX,
+        KeySchema: [
+          { AttributeName: 'target', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
+
+function tableBase(name: string): CreateTableCommandInput {
   return {
     TableName: name,
     BillingMode: 'PAY_PER_REQUEST',
@@ -43,14 +73,36 @@ export function tableNames(config: Pick<Config, 'tables'>): Record<TableKind, st
 
 /** Creates the tables if missing (local and test stores; on AWS, CDK owns them). */
 export async function ensureTables(client: DynamoDBClient, config: Pick<Config, 'tables'>): Promise<void> {
-  for (const name of Object.values(tableNames(config))) {
+  for (const [kind, name] of Object.entries(tableNames(config)) as Array<[TableKind, string]>) {
     try {
-      await client.send(new CreateTableCommand(tableDefinition(name)));
+      await client.send(new CreateTableCommand(tableDefinition(name, kind)));
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;
+      await upgradeLocalAudit(client, kind, name);
     }
     await waitActive(client, name);
   }
+}
+
+/**
+ * A local audit table from before the index by target is made again with it (the embedded store
+ * cannot add an index to a table): local audit history is development data; on AWS, CDK owns the table.
+ */
+async function upgradeLocalAudit(client: DynamoDBClient, kind: TableKind, name: string): Promise<void> {
+  if (kind !== 'audit') return;
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  if (Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === AUDIT_TARGET_INDEX)) return;
+  await client.send(new DeleteTableCommand({ TableName: name }));
+  for (let i = 0; i < 100; i++) {
+    try {
+      await client.send(new CreateTableCommand(tableDefinition(name, kind)));
+      return;
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+      await new Promise((r) => setTimeout(r, 50)); // still deleting
+    }
+  }
+  throw new Error(`table ${name} could not be made again`);
 }
 
 /** Waits until a new table takes writes (dynalite, like DynamoDB, refuses them while it is CREATING). */

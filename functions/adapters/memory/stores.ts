@@ -1,6 +1,9 @@
 import type {
   AppClient,
   AuditEvent,
+  AuditLog,
+  AuditPage,
+  AuditQuery,
   AuditSink,
   ClientStore,
   RoleGrant,
@@ -52,6 +55,20 @@ export class MemoryAuditSink implements AuditSink {
   readonly events: AuditEvent[] = [];
   async record(event: AuditEvent): Promise<void> {
     this.events.push(event);
+  }
+}
+
+/** AuditLog over a MemoryAuditSink's events: the same filters and order as the DynamoDB one. */
+export class MemoryAuditLog implements AuditLog {
+  constructor(private readonly sink: MemoryAuditSink) {}
+  async query(q: AuditQuery): Promise<AuditPage> {
+    const matching = this.sink.events
+      .filter((e) => (!q.target || e.target === q.target) && (!q.type || e.type === q.type))
+      .filter((e) => e.at >= q.from && e.at <= q.to)
+      .reverse();
+    const start = q.cursor ? Number(q.cursor) : 0;
+    const events = matching.slice(start, start + q.limit);
+    return { events, ...(start + q.limit < matching.length ? { next: String(start + q.limit) } : {}) };
   }
 }
 
