@@ -14,7 +14,7 @@ type Context = (key: string) => string | undefined;
  * from CDK context (`cdk.json` or `-c sesame:domainName=id.example.com`), never from code edits:
  *
  * sesame:domainName + sesame:certificateArn (regional ACM certificate), sesame:hostedZoneId +
- * sesame:hostedZoneName, sesame:issuer, sesame:sender, sesame:alarmEmail, sesame:allowedIpv4
+ * sesame:hostedZoneName, sesame:tlsPolicy (tls13|tls13-or-tls12|legacy-tls12), sesame:ipv6 (false: IPv4 only), sesame:issuer, sesame:sender, sesame:alarmEmail, sesame:allowedIpv4
  * (comma-separated CIDRs), sesame:exemptIpv4 (app back ends' CIDRs, exempt from the back-channel
  * and general rate limits), sesame:breakGlassRoleArn, sesame:reservedConcurrency,
  * sesame:mfaPolicy (off|optional|required);
@@ -71,6 +71,10 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
   const reserved = ctx('reservedConcurrency');
   const mfa = ctx('mfaPolicy');
   const breakGlass = ctx('breakGlassRoleArn');
+  const tlsPolicyName = ctx('tlsPolicy');
+  const tlsPolicies = ['tls13', 'tls13-or-tls12', 'legacy-tls12'] as const;
+  const tlsPolicy = tlsPolicies.find((p) => p === tlsPolicyName);
+  const ipv6 = ctx('ipv6');
   const csv = (key: string) =>
     ctx(key)
       ?.split(',')
@@ -79,6 +83,10 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
   const exempt = csv('exemptIpv4');
   const allowed = csv('allowedIpv4');
   if (domainName && !certificateArn) throw new Error('sesame:domainName needs sesame:certificateArn');
+  if (tlsPolicyName && !tlsPolicy)
+    throw new Error(`sesame:tlsPolicy must be ${tlsPolicies.join(', ')}; got "${tlsPolicyName}"`);
+  if (ipv6 && ipv6 !== 'true' && ipv6 !== 'false')
+    throw new Error(`sesame:ipv6 must be true or false, got "${ipv6}"`);
   return {
     removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     ...(issuer ? { issuer } : {}),
@@ -87,6 +95,8 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
           domain: {
             domainName,
             certificate: Certificate.fromCertificateArn(stack, 'Certificate', certificateArn),
+            ...(tlsPolicy ? { tlsPolicy } : {}),
+            ...(ipv6 ? { ipv6: ipv6 === 'true' } : {}),
             ...(zoneId && zoneName
               ? {
                   hostedZone: HostedZone.fromHostedZoneAttributes(stack, 'Zone', {

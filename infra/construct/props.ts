@@ -100,10 +100,34 @@ export interface SesameDomainProps {
   readonly domainName: string;
   /** ACM certificate for `domainName`, in the stack's region (regional endpoint). */
   readonly certificate: ICertificate;
-  /** When given, an alias A/AAAA record is created in it. */
+  /** When given, alias records are created in it: A, and AAAA when the domain is dual-stack. */
   readonly hostedZone?: IHostedZone;
-  /** Mutual TLS: clients must present a certificate signed by a CA in this PEM truststore. */
-  readonly mutualTls?: { readonly bucket: IBucket; readonly key: string; readonly version?: string };
+  /**
+   * TLS policy of the browser-facing domain and of the API. Default `'tls13'`: API Gateway's
+   * `SecurityPolicy_TLS13_1_3_2025_09` (TLS 1.3 only) with the `STRICT` endpoint access mode.
+   * `'tls13-or-tls12'`: `SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09` (TLS 1.3, or TLS 1.2 with forward
+   * secrecy), for relying apps' back ends that cannot speak TLS 1.3 yet. `'legacy-tls12'`: the old
+   * `TLS_1_2` policy. With `mutualTls` the API keeps the legacy `TLS_1_2` policy (see SesameEdge).
+   */
+  readonly tlsPolicy?: 'tls13' | 'tls13-or-tls12' | 'legacy-tls12';
+  /** Serve IPv6 as well as IPv4 (`dualstack` custom domain and AAAA records). Default true. */
+  readonly ipv6?: boolean;
+  /**
+   * Mutual TLS, on a **separate host** (default `mtls.<domainName>`): a TLS client certificate demanded
+   * on the browser-facing domain would make every browser prompt for one (or fail). API Gateway checks
+   * the certificate against the PEM truststore and refuses the handshake without one; the same API
+   * stays reachable on `domainName`. Sesame's function does not implement RFC 8705 yet (no
+   * `tls_client_auth`, no certificate-bound tokens), so it does not advertise `mtls_endpoint_aliases`.
+   */
+  readonly mutualTls?: {
+    readonly bucket: IBucket;
+    readonly key: string;
+    readonly version?: string;
+    /** Default `mtls.<domainName>`; must differ from `domainName`. */
+    readonly domainName?: string;
+    /** Certificate for the mTLS host. Default: `certificate`, which must then cover that name too. */
+    readonly certificate?: ICertificate;
+  };
 }
 
 export interface SesamePasswordPolicy {

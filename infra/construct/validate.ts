@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { configFromEnv } from '../../functions/config/config.ts';
+import { mutualTlsHost } from './edge.ts';
 import { PROP_SETTINGS, type PropSetting } from './environment.ts';
 import type { SesameIdentityProviderProps } from './props.ts';
 
@@ -35,6 +36,7 @@ export function validateProps(path: string, props: SesameIdentityProviderProps):
     problems.push('mfa.factors ([]): name at least one factor');
   }
   problems.push(...emailProblems(props));
+  problems.push(...domainProblems(props));
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1)) {
     problems.push(
@@ -43,10 +45,21 @@ export function validateProps(path: string, props: SesameIdentityProviderProps):
   }
   if (problems.length > 0) {
     throw new SesamePropsError(
-      `${path}: invalid Sesame props; the function would refuse them at start-up and answer every request with an error:\n` +
+      `${path}: invalid Sesame props; the function would refuse them at start-up and answer every request with an error, or the edge would be unusable:\n` +
         problems.map((p) => `  - ${p}`).join('\n'),
     );
   }
+}
+
+function domainProblems(props: SesameIdentityProviderProps): string[] {
+  const domain = props.domain;
+  const host = domain && mutualTlsHost(domain);
+  if (!domain || !host || Token.isUnresolved(host) || Token.isUnresolved(domain.domainName)) return [];
+  if (host.toLowerCase() !== domain.domainName.toLowerCase()) return [];
+  return [
+    `domain.mutualTls.domainName ("${host}"): is the browsers' domain; mutual TLS there would make every ` +
+      'browser prompt for (or fail without) a client certificate. Use a separate host (default mtls.<domainName>)',
+  ];
 }
 
 function emailProblems(props: SesameIdentityProviderProps): string[] {

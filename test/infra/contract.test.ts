@@ -94,7 +94,7 @@ describe('cdk-nag', () => {
 });
 
 describe('the reusable construct', () => {
-  it("embeds in a team's own stack with mutual TLS on its custom domain", () => {
+  it("embeds in a team's own stack with mutual TLS on a separate host of its custom domain", () => {
     const stack = new Stack(new App(), 'TeamStack');
     const sesame = new SesameIdentityProvider(stack, 'Idp', {
       code: stubCode(),

@@ -292,8 +292,8 @@ describe('HTTP edge', () => {
     }).template('Sesame');
     t.hasResourceProperties('AWS::ApiGateway::DomainName', {
       DomainName: 'id.example.com',
-      SecurityPolicy: 'TLS_1_2',
-      EndpointConfiguration: { Types: ['REGIONAL'] },
+      SecurityPolicy: 'SecurityPolicy_TLS13_1_3_2025_09',
+      EndpointConfiguration: { Types: ['REGIONAL'], IpAddressType: 'dualstack' },
     });
     const [mapping] = Object.values(t.findResources('AWS::ApiGateway::BasePathMapping')) as Resource[];
     assert.ok(mapping);
