@@ -13,7 +13,7 @@ import { federationCallback, federationLogout } from './interactions/federation.
 import { invitationLinks } from './interactions/invitation.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
-import { loadProviderKeys } from './oidc/keys.ts';
+import { loadProviderKeys, type ProviderKeys } from './oidc/keys.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
 
@@ -35,10 +35,15 @@ export interface Sesame {
 /**
  * Assembles the HTTP application: security headers, Sesame's interaction pages, the account page,
  * then oidc-provider.
- * The same object runs in Lambda and behind `npm start`.
+ * The same object runs in Lambda and behind `npm start`. `keys`: already read (the Lambda handler
+ * reads them to notice rotations, functions/oidc/key-refresh.ts); else read here.
  */
-export async function createSesame(config: Config, parts: SesameParts): Promise<Sesame> {
-  const keys = await loadProviderKeys(parts.secrets);
+export async function createSesame(
+  config: Config,
+  parts: SesameParts,
+  preloaded?: ProviderKeys,
+): Promise<Sesame> {
+  const keys = preloaded ?? (await loadProviderKeys(parts.secrets));
   // The account page signs in as a built-in first-party client (functions/account/client.ts).
   const { users, roles, clients } = parts.deps;
   const provider = createProvider({

@@ -16,7 +16,8 @@ export const REASONS = {
   SMG4:
     'Signing and cookie keys cannot rotate by replacement: a new key must be added in front while old ones stay ' +
     'published until every token they signed has expired. That overlap is a documented operator procedure ' +
-    '(docs/operations.md, "Rotate keys") rather than a Secrets Manager rotation Lambda.',
+    '(docs/operations.md, "Rotate keys") rather than a Secrets Manager rotation Lambda; running functions pick ' +
+    'up each written step within 5 minutes without a redeploy (functions/oidc/key-refresh.ts).',
   APIG4:
     'An OpenID Connect provider is the authorization server itself: its endpoints (discovery, JWKS, authorize, ' +
     'login pages) must be reachable anonymously; the token, introspection and revocation endpoints authenticate ' +
