@@ -1,8 +1,9 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta/core';
 import { createUser, signedInBeforeReset } from './accounts.ts';
 import { type Actor, authorize, principalOf } from './admin/actor.ts';
 import { audit, type DomainDeps } from './deps.ts';
+import { sameDigest } from './digests.ts';
 import { refuseForeignDomain } from './federation/routing.ts';
 import type { Invitation, User } from './ports.ts';
 
@@ -38,12 +39,6 @@ export function invitationLink(
  */
 export const invitationRef = (invitation: Pick<Invitation, 'tenantId' | 'id' | 'secretDigest'>) =>
   `${invitation.tenantId}.${invitation.id}.${invitation.secretDigest}`;
-
-function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 const live = (deps: DomainDeps, i: Invitation | null): i is Invitation =>
   i !== null && i.status === 'pending' && i.expiresAt > deps.clock.now().getTime();

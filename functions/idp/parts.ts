@@ -79,15 +79,13 @@ function connectionSecrets(
   doc: ReturnType<typeof createDynamo>['doc'],
   box: SecretBox,
 ): ConnectionSecrets {
-  if (config.secretStore.kind === 'secretsmanager') {
-    const store = new SecretsManagerConnectionSecrets(new SecretsManagerClient({}), {
-      prefix: config.secretStore.prefix,
-    });
-    return cachedConnectionSecrets(store, { ttlMs: 60_000 });
-  }
-  return cachedConnectionSecrets(new SealedConnectionSecrets(doc, config.tables.directory, box), {
-    ttlMs: 60_000,
-  });
+  const store =
+    config.secretStore.kind === 'secretsmanager'
+      ? new SecretsManagerConnectionSecrets(new SecretsManagerClient({}), {
+          prefix: config.secretStore.prefix,
+        })
+      : new SealedConnectionSecrets(doc, config.tables.directory, box);
+  return cachedConnectionSecrets(store, { ttlMs: 60_000 });
 }
 
 /** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
@@ -113,12 +111,10 @@ export function createDynamoParts(
   );
   const secrets = secretStore(config, doc);
   const box = secretBox(secrets);
-  // The tenant's MFA requirement, read at most every 30 s per container (as apps are).
-  const tenantsForPolicy = new DynamoTenantStore(doc, config.tables.directory);
-  const tenantMfa = ttlCache(async (id) => (await tenantsForPolicy.get(id))?.requireMfa ?? 'none', {
-    ttlMs: 30_000,
-    maxEntries: 1000,
-  });
+  const tenants = new DynamoTenantStore(doc, config.tables.directory);
+  // A tenant's name (the `tenant` claim) and MFA requirement, read at most every 30 s per container
+  // (as apps are); everything else reads the tenant afresh.
+  const cachedTenant = ttlCache((id) => findTenant({ tenants }, id), { ttlMs: 30_000, maxEntries: 1000 });
   const deps: DomainDeps = {
     users,
     clients,
@@ -130,17 +126,14 @@ export function createDynamoParts(
     signIns: new DynamoSignInStore(doc, config.tables.directory),
     box,
     mailer: options.mailer ?? mailerFor(config),
-    tenants: new DynamoTenantStore(doc, config.tables.directory),
+    tenants,
     connections: new DynamoConnectionStore(doc, config.tables.directory),
     connectionSecrets: connectionSecrets(config, doc, box),
     links: new DynamoLinkStore(doc, config.tables.directory),
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
     invitations: new DynamoInvitationStore(doc, config.tables.directory),
     auditLog: new DynamoAuditLog(doc, config.tables.audit),
-    tenantMfa: async (id: string) => {
-      const required = await tenantMfa(id);
-      return required === 'none' ? undefined : required;
-    },
+    tenantMfa: async (id: string) => (await cachedTenant(id))?.requireMfa,
     upstream: upstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,
@@ -153,10 +146,7 @@ export function createDynamoParts(
     maxEntries: 1000,
   });
   // Only labels tokens (the `tenant` claim's name): read at most every 30 s per container.
-  const tenantName = ttlCache(async (id) => (await findTenant(deps, id))?.name ?? id, {
-    ttlMs: 30_000,
-    maxEntries: 1000,
-  });
+  const tenantName = async (id: string) => (await cachedTenant(id))?.name ?? id;
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
     deps,

@@ -4,12 +4,12 @@ import { AnyPrincipal, Effect, type IGrantable, PolicyStatement } from 'aws-cdk-
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type ResourcePolicy, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { AUDIT_TARGET_INDEX } from '../../functions/adapters/dynamodb/tables.ts';
 import type { SECRET_NAMES } from './environment.ts';
 
 export type TableKind = 'oidc' | 'directory' | 'audit';
 
 /** Mirrors functions/adapters/dynamodb/tables.ts: string `pk`/`sk`, TTL on `expiresAt`; the audit table's one index. */
-export const AUDIT_TARGET_INDEX = 'byTarget';
 export const TTL_ATTRIBUTE = 'expiresAt';
 
 export interface SesameDataProps {

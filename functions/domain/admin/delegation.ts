@@ -71,11 +71,7 @@ export async function entitleTenant(
   if (roles.length) entitlements[input.clientId] = roles;
   else delete entitlements[input.clientId];
   const updated: Tenant = { ...tenant, entitlements };
-  // The implicit `default` tenant gets its record on its first change.
-  const saved =
-    (await deps.tenants.replace(updated)) ||
-    (tenant.id === DEFAULT_TENANT && (await deps.tenants.create(updated)));
-  if (!saved) throw new NotFound('tenant');
+  await saveTenant(deps, updated);
   await audit(deps, {
     type: 'tenant.entitled',
     outcome: 'success',
@@ -141,10 +137,7 @@ export async function updateTenant(
     branding,
     ...(requireMfa ? { requireMfa } : {}),
   };
-  const saved =
-    (await deps.tenants.replace(updated)) ||
-    (tenant.id === DEFAULT_TENANT && (await deps.tenants.create(updated)));
-  if (!saved) throw new NotFound('tenant');
+  await saveTenant(deps, updated);
   await audit(deps, {
     type: 'tenant.updated',
     outcome: 'success',
@@ -158,4 +151,12 @@ export async function updateTenant(
     },
   });
   return updated;
+}
+
+/** Replaces a tenant's record; the implicit `default` tenant gets its record on its first change. */
+async function saveTenant(deps: AdminDeps, tenant: Tenant): Promise<void> {
+  const saved =
+    (await deps.tenants.replace(tenant)) ||
+    (tenant.id === DEFAULT_TENANT && (await deps.tenants.create(tenant)));
+  if (!saved) throw new NotFound('tenant');
 }

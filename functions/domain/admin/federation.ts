@@ -57,7 +57,7 @@ export async function addTenant(
 }
 
 /** The `default` tenant exists implicitly: every user from before tenants belongs to it. */
-export async function findTenant(deps: AdminDeps, id: string): Promise<Tenant | null> {
+export async function findTenant(deps: Pick<AdminDeps, 'tenants'>, id: string): Promise<Tenant | null> {
   const found = await deps.tenants.get(id);
   if (found || id !== DEFAULT_TENANT) return found;
   return { id: DEFAULT_TENANT, name: 'Default', createdAt: new Date(0).toISOString() };

@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createUser, newUserId } from '../accounts.ts';
 import { audit, type DomainDeps } from '../deps.ts';
+import { sameDigest } from '../digests.ts';
 import { normaliseEmail } from '../email.ts';
 import { isDomainError } from '../errors.ts';
 import type { Connection, User } from '../ports.ts';
@@ -21,12 +22,6 @@ import { type RefusalReason, UpstreamRefused } from './upstream.ts';
 const STATE_TTL_MS = 10 * 60 * 1000;
 
 const random = () => randomBytes(32).toString('base64url');
-
-function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export function callbackUrl(issuer: string, connectionId: string): string {
   return `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(connectionId)}/callback`;
