@@ -410,6 +410,8 @@ export interface Tenant {
   branding?: TenantBranding;
   /** A second factor for every sign-in of the tenant's users, of at least this strength. */
   requireMfa?: 'any' | 'strong';
+  /** Counts the record's changes: a change made meanwhile is never overwritten (TenantStore.replace). */
+  version?: number;
 }
 
 export interface TenantBranding {
@@ -439,8 +441,11 @@ export interface TenantStore {
   create(tenant: Tenant): Promise<boolean>;
   get(id: string): Promise<Tenant | null>;
   list(): Promise<Tenant[]>;
-  /** Replaces an existing tenant's record; false when it is gone. */
-  replace(tenant: Tenant): Promise<boolean>;
+  /**
+   * Replaces an existing tenant's record if it is still at `expectedVersion` (as read; undefined: a
+   * record from before versions), writing `tenant.version`; false when it is gone or changed meanwhile.
+   */
+  replace(tenant: Tenant, expectedVersion: number | undefined): Promise<boolean>;
   /** Claims the domain for its tenant; false when another tenant holds it (the same tenant: replaced). */
   putDomain(domain: TenantDomain): Promise<boolean>;
   getDomain(domain: string): Promise<TenantDomain | null>;

@@ -86,6 +86,7 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   invitation_used: 'that invitation was accepted or revoked already',
   logo_url: 'a logo is an https URL of at most 2000 characters',
   accent: 'an accent colour is #rrggbb',
+  changed_meanwhile: 'someone else changed it meanwhile: read it again and retry',
   foreign_domain: "another tenant has proved that address's domain: its people belong to that tenant",
   name: 'a name is 1-200 characters',
 };

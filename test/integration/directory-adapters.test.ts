@@ -343,6 +343,37 @@ describe('DynamoDB directory adapters', () => {
       'at most 31 days without a target',
     );
     await assert.rejects(log.query({ ...window, limit: 10, cursor: 'not-a-cursor' }), RangeError);
+    const forge = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const forged of [
+      { before: '2020-01-01T00:00:00.000Z' },
+      { before: '2126-12-02T00:00:00.000Z' }, // beyond the range: would walk a century of days
+      { before: 42 },
+    ])
+      await assert.rejects(
+        log.query({ ...window, limit: 10, cursor: forge(forged) }),
+        RangeError,
+        JSON.stringify(forged),
+      );
+    const first = await log.query({ ...window, target: 'u-log', limit: 2 });
+    assert.ok(first.next);
+    await assert.rejects(
+      log.query({ ...window, target: 'u-other', limit: 2, cursor: first.next }),
+      RangeError,
+      'another target’s key',
+    );
+    await assert.rejects(
+      log.query({
+        ...window,
+        target: 'u-log',
+        limit: 2,
+        cursor: forge({ pk: 'CONNECTION', sk: 'x', target: 'u-log' }),
+      }),
+      RangeError,
+    );
+    assert.equal(
+      (await log.query({ ...window, target: 'u-log', limit: 2, cursor: first.next })).events.length,
+      2,
+    );
   });
 
   it('keeps the first of two racing secret generations and returns it to both', async () => {

@@ -94,6 +94,25 @@ describe('DynamoDB federation stores', () => {
     assert.equal(await states.offer('uid-offer', 5_000), null, 'and it is gone');
   });
 
+  it('replaces a tenant only at the version it was read at', async () => {
+    const tenants = new DynamoTenantStore(dynamo.doc, store.tables.directory);
+    const tenant = { id: 'versioned', name: 'V', createdAt: '2026-01-01T00:00:00.000Z' };
+    await tenants.create(tenant);
+    assert.equal(await tenants.replace({ ...tenant, name: 'V1', version: 1 }, undefined), true);
+    assert.equal(
+      await tenants.replace({ ...tenant, name: 'stale', version: 1 }, undefined),
+      false,
+      'read before v1',
+    );
+    assert.equal(await tenants.replace({ ...tenant, name: 'V2', version: 2 }, 1), true);
+    assert.equal(await tenants.replace({ ...tenant, name: 'late', version: 2 }, 1), false);
+    assert.equal((await tenants.get('versioned'))?.name, 'V2');
+    assert.equal(
+      await tenants.replace({ id: 'gone', name: 'G', createdAt: '', version: 1 }, undefined),
+      false,
+    );
+  });
+
   it('keeps an e-mail domain with one tenant', async () => {
     const tenants = new DynamoTenantStore(dynamo.doc, store.tables.directory);
     assert.equal(await tenants.create({ id: 'acme', name: 'Acme', createdAt: 'x' }), true);

@@ -24,6 +24,7 @@ import {
   linkUser,
   listTenants,
   mapConnectionRole,
+  trustConnectionMfa,
 } from '../../functions/domain/admin/federation.ts';
 import { inviteUser } from '../../functions/domain/admin/invitations.ts';
 import { changeRole } from '../../functions/domain/admin/roles.ts';
@@ -482,6 +483,11 @@ describe('administration through actor-scoped use cases', () => {
       id: 'acme-idp',
       mapping: { claim: 'groups', value: 'g', clientId: 'shop', role: 'clerk' },
     });
+    await assert.rejects(
+      trustConnectionMfa(deps, asAda, { id: 'acme-idp', amr: ['pwd'] }),
+      forbidden,
+      'trusting upstream MFA would lift the tenant’s MFA requirement',
+    );
 
     await addTenantDomain(deps, OPERATOR, { tenantId: 'beta', domain: 'beta.example', verified: true });
     await assert.rejects(
@@ -554,6 +560,20 @@ describe('administration through actor-scoped use cases', () => {
     const all = await auditEvents(deps, OPERATOR, { type: 'user.created', limit: 2 });
     assert.equal(all.events.length, 2);
     assert.ok(all.next, 'more than a page');
+  });
+
+  it('never lets one administrator’s tenant change silently undo another’s made meanwhile', async () => {
+    const { deps, asAda } = await world();
+    const stale = await deps.tenants.get('acme');
+    await updateTenant(deps, OPERATOR, { id: 'acme', requireMfa: 'strong' });
+    const staleTenants = Object.assign(Object.create(deps.tenants), { get: async () => stale });
+    await assert.rejects(
+      updateTenant({ ...deps, tenants: staleTenants }, asAda, { id: 'acme', displayName: 'Y' }),
+      (e) => isDomainError(e, 'invalid_setting'),
+    );
+    assert.equal((await deps.tenants.get('acme'))?.requireMfa, 'strong', 'the requirement stands');
+    await updateTenant(deps, asAda, { id: 'acme', displayName: 'Y' }); // read afresh: fine
+    assert.equal((await deps.tenants.get('acme'))?.requireMfa, 'strong');
   });
 
   it('treats a disabled admin, an unknown user and a client without admin scope as nobody', async () => {

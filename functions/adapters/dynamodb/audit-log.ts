@@ -4,6 +4,7 @@ import { AUDIT_SHARDS, auditKeys } from './directory-keys.ts';
 import { AUDIT_TARGET_INDEX } from './tables.ts';
 
 const DAY_MS = 86_400_000;
+const DAY_PARTITION = /^DAY#\d{4}-\d{2}-\d{2}#\d{2}$/;
 /** A query without a target reads day by day; it may span at most this many days. */
 export const MAX_UNTARGETED_DAYS = 31;
 
@@ -45,6 +46,18 @@ export class DynamoAuditLog implements AuditLog {
 
   async #byTarget(q: AuditQuery, target: string): Promise<AuditPage> {
     const start = decode(q.cursor);
+    // Only a key of this very query's partition (DynamoDB's own LastEvaluatedKey) is a cursor.
+    if (
+      start &&
+      !(
+        Object.keys(start).length === 3 &&
+        start.target === target &&
+        typeof start.pk === 'string' &&
+        DAY_PARTITION.test(start.pk) &&
+        typeof start.sk === 'string'
+      )
+    )
+      throw new RangeError('cursor');
     const page = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -70,7 +83,12 @@ export class DynamoAuditLog implements AuditLog {
   async #byDay(q: AuditQuery): Promise<AuditPage> {
     if (q.to - q.from > MAX_UNTARGETED_DAYS * DAY_MS) throw new RangeError('range');
     const before = decode(q.cursor)?.before;
-    if (before !== undefined && typeof before !== 'string') throw new RangeError('cursor');
+    // A cursor names an event inside the query's own range; anything else is not a cursor of it.
+    if (
+      before !== undefined &&
+      (typeof before !== 'string' || before < lowerBound(q.from) || before > upperBound(q.to))
+    )
+      throw new RangeError('cursor');
     const upper = before ?? upperBound(q.to);
     const found: Array<Record<string, unknown>> = [];
     for (

@@ -43,13 +43,22 @@ export class DynamoTenantStore implements TenantStore {
     return (await queryPartition(this.doc, this.table, keys.tenantPartition)).map((i) => i.tenant as Tenant);
   }
 
-  replace(tenant: Tenant): Promise<boolean> {
+  replace(tenant: Tenant, expectedVersion: number | undefined): Promise<boolean> {
     return conditionalWrite(
       this.doc,
       new PutCommand({
         TableName: this.table,
         Item: { ...keys.tenant(tenant.id), tenant },
-        ConditionExpression: 'attribute_exists(pk)',
+        ...(expectedVersion === undefined
+          ? {
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#t.version)',
+              ExpressionAttributeNames: { '#t': 'tenant' },
+            }
+          : {
+              ConditionExpression: '#t.version = :v',
+              ExpressionAttributeNames: { '#t': 'tenant' },
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            }),
       }),
     );
   }

@@ -27,8 +27,9 @@ export class MemoryTenantStore implements TenantStore {
   async list(): Promise<Tenant[]> {
     return [...this.tenants.values()].map((t) => structuredClone(t));
   }
-  async replace(tenant: Tenant): Promise<boolean> {
-    if (!this.tenants.has(tenant.id)) return false;
+  async replace(tenant: Tenant, expectedVersion: number | undefined): Promise<boolean> {
+    const current = this.tenants.get(tenant.id);
+    if (!current || current.version !== expectedVersion) return false;
     this.tenants.set(tenant.id, structuredClone(tenant));
     return true;
   }

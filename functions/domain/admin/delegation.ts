@@ -71,7 +71,7 @@ export async function entitleTenant(
   if (roles.length) entitlements[input.clientId] = roles;
   else delete entitlements[input.clientId];
   const updated: Tenant = { ...tenant, entitlements };
-  await saveTenant(deps, updated);
+  await saveTenant(deps, tenant, updated);
   await audit(deps, {
     type: 'tenant.entitled',
     outcome: 'success',
@@ -137,7 +137,7 @@ export async function updateTenant(
     branding,
     ...(requireMfa ? { requireMfa } : {}),
   };
-  await saveTenant(deps, updated);
+  await saveTenant(deps, tenant, updated);
   await audit(deps, {
     type: 'tenant.updated',
     outcome: 'success',
@@ -153,10 +153,16 @@ export async function updateTenant(
   return updated;
 }
 
-/** Replaces a tenant's record; the implicit `default` tenant gets its record on its first change. */
-async function saveTenant(deps: AdminDeps, tenant: Tenant): Promise<void> {
-  const saved =
-    (await deps.tenants.replace(tenant)) ||
-    (tenant.id === DEFAULT_TENANT && (await deps.tenants.create(tenant)));
-  if (!saved) throw new NotFound('tenant');
+/**
+ * Writes a changed tenant over the record `read` came from, unless it changed meanwhile (two
+ * administrators' changes never silently undo each other: the later one is asked to try again).
+ * The implicit `default` tenant gets its record on its first change.
+ */
+async function saveTenant(deps: AdminDeps, read: Tenant, changed: Tenant): Promise<void> {
+  const next = { ...changed, version: (read.version ?? 0) + 1 };
+  if (await deps.tenants.replace(next, read.version)) return;
+  if (read.id === DEFAULT_TENANT && !(await deps.tenants.get(read.id)) && (await deps.tenants.create(next)))
+    return;
+  if (!(await deps.tenants.get(read.id))) throw new NotFound('tenant');
+  throw invalid('changed_meanwhile');
 }

@@ -343,6 +343,10 @@ export async function trustConnectionMfa(
   input: { id: string; acr?: string[]; amr?: string[] },
 ): Promise<ConnectionView> {
   if (!input.acr?.length && !input.amr?.length) throw invalid('trust');
+  // Trusting the upstream's MFA stands in for Sesame's second factor: a security bound on the tenant
+  // like its MFA requirement, so a global administrator's to set (a tenant admin could lift it).
+  const connection = await existingConnection(deps, input.id);
+  await requireAllowed(deps, actor, 'tenant.policy', { tenantId: connection.tenantId });
   const next = await changeConnection(deps, actor, input.id, 'connection.mfa_trusted', (c) => ({
     ...c,
     trustMfa: { acr: input.acr ?? [], amr: input.amr ?? [] },

@@ -34,6 +34,7 @@ export type InvalidSettingReason =
   | 'foreign_domain'
   | 'logo_url'
   | 'accent'
+  | 'changed_meanwhile'
   | 'name';
 
 export function invalid(reason: InvalidSettingReason): DomainError {
