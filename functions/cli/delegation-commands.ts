@@ -136,9 +136,10 @@ export const DELEGATION_COMMANDS: Command[] = [
     noun: 'audit',
     verb: 'list',
     summary:
-      '[--email E] [--type login.failure] [--from ISO] [--to ISO] [--limit N] [--cursor C]   (newest first; without --email at most 31 days)',
+      '[--email E | --tenant T] [--type login.failure] [--from ISO] [--to ISO] [--limit N] [--cursor C]   (newest first; all tenants: at most 31 days)',
     options: {
       email: { type: 'string' },
+      tenant: { type: 'string' },
       type: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
@@ -160,6 +161,7 @@ export const DELEGATION_COMMANDS: Command[] = [
       try {
         return await auditEvents(parts.deps, actor, {
           ...(typeof v.email === 'string' ? { email: v.email } : {}),
+          ...(typeof v.tenant === 'string' ? { tenantId: v.tenant } : {}),
           ...(typeof v.type === 'string' ? { type: v.type } : {}),
           ...(from !== undefined ? { from } : {}),
           ...(to !== undefined ? { to } : {}),
@@ -169,7 +171,7 @@ export const DELEGATION_COMMANDS: Command[] = [
       } catch (err) {
         if (err instanceof RangeError)
           throw new UsageError(
-            'without --email a query spans at most 31 days, and --cursor must come from the last page',
+            'without --email or --tenant a query spans at most 31 days, and --cursor must come from the last page',
           );
         throw err;
       }

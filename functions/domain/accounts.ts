@@ -43,6 +43,7 @@ export async function createUser(
     outcome: 'success',
     actor: input.actor ?? 'system',
     target: user.id,
+    tenant: user.tenantId,
   });
   return { ...user, disabled: false, failedAttempts: 0, lockedUntil: null, credentialsChangedAt: null };
 }
@@ -61,9 +62,10 @@ export async function setPassword(
     await hasher.hash(input.password, deps.config.argon2),
     deps.clock.now().getTime(),
   );
-  await audit(deps, { type: 'password.reset', outcome: 'success', actor: input.actor, target: user.id });
+  const event = { outcome: 'success', actor: input.actor, target: user.id, tenant: user.tenantId } as const;
+  await audit(deps, { type: 'password.reset', ...event });
   if (user.lockedUntil !== null || user.failedAttempts > 0) {
-    await audit(deps, { type: 'account.unlocked', outcome: 'success', actor: input.actor, target: user.id });
+    await audit(deps, { type: 'account.unlocked', ...event });
   }
 }
 

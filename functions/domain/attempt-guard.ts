@@ -50,23 +50,23 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
   if (claim.kind !== 'granted') {
     await input.onRefused?.();
     const reason = claim.kind === 'unknown' ? 'unknown_user' : 'locked';
-    await refusal(deps, input, reason, ctx, claim.kind !== 'unknown');
+    await refusal(deps, input, reason, ctx, claim.kind === 'locked' ? { tenant: claim.tenantId } : null);
     return { ok: false, reason };
   }
   const { user } = claim;
   if (user.disabled) {
     await input.onRefused?.();
-    await failure(deps, input, now, 'disabled', ctx);
+    await failure(deps, input, now, 'disabled', ctx, user.tenantId);
     return { ok: false, reason: 'disabled' };
   }
   const verdict = await input.verify(user);
   if (verdict === 'replayed') {
     const released = await deps.users.releaseAttempt(user.id, now);
-    await refusal(deps, input, released ? 'replayed_code' : 'locked', ctx, true);
+    await refusal(deps, input, released ? 'replayed_code' : 'locked', ctx, { tenant: user.tenantId });
     return { ok: false, reason: released ? 'replayed' : 'locked' };
   }
   if (!verdict) {
-    await failure(deps, input, now, input.wrongReason, ctx);
+    await failure(deps, input, now, input.wrongReason, ctx, user.tenantId);
     return { ok: false, reason: 'wrong' };
   }
   const completed = await input.completes(user);
@@ -75,7 +75,7 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
     : await deps.users.releaseAttempt(user.id, now);
   if (!settled) {
     // A concurrent failure locked the account while we verified: refuse, fail closed.
-    await refusal(deps, input, 'locked', ctx, true);
+    await refusal(deps, input, 'locked', ctx, { tenant: user.tenantId });
     return { ok: false, reason: 'locked' };
   }
   return {
@@ -90,9 +90,12 @@ async function refusal(
   input: AttemptInput,
   reason: string,
   ctx: AttemptContext,
-  known: boolean,
+  /** The user's tenant when the user exists; null for an unknown user. */
+  known: { tenant: string | null } | null,
 ): Promise<void> {
-  const who = known ? { actor: input.userId, target: input.userId } : { actor: 'anonymous' };
+  const who = known
+    ? { actor: input.userId, target: input.userId, tenant: known.tenant }
+    : { actor: 'anonymous', tenant: null };
   await audit(deps, { type: input.failureType, outcome: 'failure', ...who, reason }, ctx);
 }
 
@@ -103,19 +106,28 @@ async function failure(
   now: number,
   reason: string,
   ctx: AttemptContext,
+  tenant: string,
 ): Promise<void> {
   const { userId } = input;
   const lockedUntil = await deps.users.recordFailure(userId, now, lockoutPolicy(deps));
   await audit(
     deps,
-    { type: input.failureType, outcome: 'failure', actor: userId, target: userId, reason },
+    { type: input.failureType, outcome: 'failure', actor: userId, target: userId, tenant, reason },
     ctx,
   );
   if (lockedUntil !== null) {
     const details = { until: new Date(lockedUntil).toISOString() };
     await audit(
       deps,
-      { type: 'account.locked', outcome: 'success', actor: 'system', target: userId, reason, details },
+      {
+        type: 'account.locked',
+        outcome: 'success',
+        actor: 'system',
+        target: userId,
+        tenant,
+        reason,
+        details,
+      },
       ctx,
     );
   }

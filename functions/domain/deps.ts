@@ -75,8 +75,26 @@ export function lockoutPolicy(deps: Deps): LockoutPolicy {
   };
 }
 
+/**
+ * An event as a use case reports it. `tenant` must be named at every call site (null: the event
+ * belongs to no tenant, e.g. an app registered by the operator), so no event a tenant administrator
+ * should see can silently miss their tenant's audit trail.
+ */
+export type NewAuditEvent = Omit<AuditEvent, 'at' | 'tenant'> & { tenant: string | null };
+
+/** The tenant of a user, for events whose use case holds only the id (null: no such user). */
+export async function tenantOfUser(deps: Deps, userId: string): Promise<string | null> {
+  return (await deps.users.findById(userId))?.tenantId ?? null;
+}
+
 /** Stamps the event with the clock's time and the request context (empty values dropped). */
-export function audit(deps: Deps, event: Omit<AuditEvent, 'at'>, ctx: AttemptContext = {}): Promise<void> {
+export function audit(deps: Deps, event: NewAuditEvent, ctx: AttemptContext = {}): Promise<void> {
   const context = Object.fromEntries(Object.entries(ctx).filter(([, v]) => v !== undefined && v !== ''));
-  return deps.audit.record({ ...context, ...event, at: deps.clock.now().getTime() });
+  const { tenant, ...rest } = event;
+  return deps.audit.record({
+    ...context,
+    ...rest,
+    ...(tenant !== null ? { tenant } : {}),
+    at: deps.clock.now().getTime(),
+  });
 }

@@ -143,6 +143,7 @@ export async function acceptInvitation(
       outcome: 'failure',
       actor: user.id,
       target: invitation.id,
+      tenant: invitation.tenantId,
       reason,
       details: { tenant: invitation.tenantId },
     });
@@ -180,6 +181,7 @@ export async function acceptInvitation(
         outcome: 'success',
         actor: `invitation:${invitation.id}`,
         target: user.id,
+        tenant: user.tenantId,
         clientId: invitation.clientId,
         details: { role },
       });
@@ -190,6 +192,7 @@ export async function acceptInvitation(
     outcome: 'success',
     actor: user.id,
     target: invitation.id,
+    tenant: tenantId,
     details: { tenant: tenantId, given: given.join(','), withheld: withheld.join(',') },
   });
   return true;

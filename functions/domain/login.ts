@@ -68,6 +68,7 @@ export async function authenticatePassword(
       outcome: 'success',
       actor: user.id,
       target: user.id,
+      tenant: user.tenantId,
       ...(completed ? {} : { details: { awaiting: 'second_factor' } }),
     },
     ctx,

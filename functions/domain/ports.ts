@@ -76,7 +76,8 @@ export interface LockoutPolicy {
  */
 export type AttemptClaim =
   | { kind: 'granted'; user: User }
-  | { kind: 'locked'; lockedUntil: number | null }
+  /** `tenantId`: the locked user's, for the audit trail (null when contention hid it: fail closed). */
+  | { kind: 'locked'; lockedUntil: number | null; tenantId: string | null }
   | { kind: 'unknown' };
 
 export interface UserStore {
@@ -186,6 +187,8 @@ export interface AuditEvent {
   actor: string;
   /** Who or what was acted on (a user id, client id). Never a password, token or secret. */
   target?: string;
+  /** The tenant the event belongs to (the target's, or the actor's); absent for operator-wide events. */
+  tenant?: string;
   clientId?: string;
   ip?: string;
   userAgent?: string;
@@ -203,6 +206,8 @@ export interface AuditSink {
 export interface AuditQuery {
   /** Only events about this target (a user id, an app, a tenant …). */
   target?: string;
+  /** Only events of this tenant (ignored when `target` is given: a target's events are all read). */
+  tenant?: string;
   /** Only events of this type (`login.failure`, …). */
   type?: string;
   from: number;

@@ -32,6 +32,7 @@ async function changeRole(deps: Deps, input: RoleChange, grant: boolean): Promis
     outcome: 'success',
     actor: input.actor,
     target: user.id,
+    tenant: user.tenantId,
     clientId: client.clientId,
     details: { role: input.role },
   });

@@ -4,7 +4,7 @@ import { AnyPrincipal, Effect, type IGrantable, PolicyStatement } from 'aws-cdk-
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type ResourcePolicy, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { AUDIT_TARGET_INDEX } from '../../functions/adapters/dynamodb/tables.ts';
+import { tableDefinition } from '../../functions/adapters/dynamodb/tables.ts';
 import type { SECRET_NAMES } from './environment.ts';
 
 export type TableKind = 'oidc' | 'directory' | 'audit';
@@ -72,12 +72,16 @@ export class SesameData extends Construct {
         removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : retained,
       });
     this.tables = { oidc: table('oidc'), directory: table('directory'), audit: table('audit') };
-    // Mirrors tableDefinition(name, 'audit'): the audit events by target, in time order.
-    this.tables.audit.addGlobalSecondaryIndex({
-      indexName: AUDIT_TARGET_INDEX,
-      partitionKey: { name: 'target', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-    });
+    // The audit table's indexes (by target, by tenant), as tableDefinition describes them for every store.
+    for (const index of tableDefinition('audit', 'audit').GlobalSecondaryIndexes ?? []) {
+      const [hash, range] = index.KeySchema ?? [];
+      if (!index.IndexName || !hash?.AttributeName || !range?.AttributeName) throw new Error('audit index');
+      this.tables.audit.addGlobalSecondaryIndex({
+        indexName: index.IndexName,
+        partitionKey: { name: hash.AttributeName, type: AttributeType.STRING },
+        sortKey: { name: range.AttributeName, type: AttributeType.STRING },
+      });
+    }
 
     if (props.secretStore === 'dynamodb') {
       this.secrets = undefined;

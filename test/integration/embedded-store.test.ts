@@ -8,6 +8,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import {
   AUDIT_TARGET_INDEX,
+  AUDIT_TENANT_INDEX,
   ensureTables,
   tableDefinition,
 } from '../../functions/adapters/dynamodb/tables.ts';
@@ -40,7 +41,7 @@ describe('embedded store (dynalite)', () => {
     await second.stop();
   });
 
-  it('makes an audit table from before the index by target again, with the index', async () => {
+  it('makes an audit table from before its indexes again, with them', async () => {
     const store = await startEmbeddedStore();
     const { raw } = createDynamo({ dynamodb: dynamodb(store.endpoint) });
     try {
@@ -50,7 +51,7 @@ describe('embedded store (dynalite)', () => {
       const { Table } = await raw.send(new DescribeTableCommand({ TableName: old.audit }));
       assert.deepEqual(
         Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName),
-        [AUDIT_TARGET_INDEX],
+        [AUDIT_TARGET_INDEX, AUDIT_TENANT_INDEX],
       );
       await ensureTables(raw, { tables: old }); // and leaves it alone from then on
     } finally {

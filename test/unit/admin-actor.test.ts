@@ -546,16 +546,26 @@ describe('administration through actor-scoped use cases', () => {
   });
 
   it('shows a tenant admin the audit events of their own tenant’s users only', async () => {
-    const { deps, bob, bea, asAda } = await world();
+    const { deps, ada, bob, bea, asAda } = await world();
     const mine = await auditEvents(deps, asAda, { email: bob.email, from: 0 });
     assert.ok(mine.events.length > 0 && mine.events.every((e) => e.target === bob.id));
     await assert.rejects(auditEvents(deps, asAda, { email: bea.email, from: 0 }), (e) =>
       isDomainError(e, 'not_found'),
     );
+    const tenant = await auditEvents(deps, asAda, { from: 0, limit: 500 });
+    assert.ok(tenant.events.length > 0, 'a tenant admin reads their own tenant by default');
+    assert.ok(tenant.events.every((e) => e.tenant === 'acme'));
+    assert.ok(tenant.events.some((e) => e.type === 'user.created' && e.target === bob.id));
+    const aboutBea = tenant.events.filter((e) => e.target === bea.id);
+    assert.deepEqual(
+      aboutBea.map((e) => [e.type, e.actor]),
+      [['admin.denied', ada.id]],
+      'of another tenant’s people only what this tenant’s admin attempted',
+    );
     await assert.rejects(
-      auditEvents(deps, asAda, { from: 0 }),
+      auditEvents(deps, asAda, { from: 0, tenantId: 'beta' }),
       (e) => isDomainError(e, 'forbidden'),
-      'every tenant’s events',
+      'another tenant’s events',
     );
     const all = await auditEvents(deps, OPERATOR, { type: 'user.created', limit: 2 });
     assert.equal(all.events.length, 2);

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, AuditLog, AuditPage, AuditQuery } from '../../domain/ports.ts';
 import { AUDIT_SHARDS, auditKeys } from './directory-keys.ts';
-import { AUDIT_TARGET_INDEX } from './tables.ts';
+import { AUDIT_TARGET_INDEX, AUDIT_TENANT_INDEX } from './tables.ts';
 
 const DAY_MS = 86_400_000;
 const DAY_PARTITION = /^DAY#\d{4}-\d{2}-\d{2}#\d{2}$/;
@@ -13,7 +13,7 @@ const lowerBound = (ms: number) => new Date(ms).toISOString();
 const upperBound = (ms: number) => `${new Date(ms).toISOString()}#\uffff`;
 
 function toEvent(item: Record<string, unknown>): AuditEvent {
-  const { pk: _pk, sk: _sk, expiresAt: _expires, ...event } = item;
+  const { pk: _pk, sk: _sk, expiresAt: _expires, tenantShard: _shard, ...event } = item;
   return event as unknown as AuditEvent;
 }
 
@@ -31,8 +31,9 @@ function decode(cursor: string | undefined): Record<string, unknown> | undefined
 
 /**
  * Audit events read back from the audit table without a Scan: by target, one Query of the
- * `byTarget` index (paged by DynamoDB's own key); otherwise day by day, newest first, the day's
- * shards queried together and merged (paged by the sort key of the last event returned).
+ * `byTarget` index (paged by DynamoDB's own key); by tenant, the tenant's 16 partitions of the
+ * `byTenant` index queried together and merged; otherwise day by day, newest first, the day's shards
+ * queried together and merged (both paged by the sort key of the last event returned).
  */
 export class DynamoAuditLog implements AuditLog {
   constructor(
@@ -41,7 +42,48 @@ export class DynamoAuditLog implements AuditLog {
   ) {}
 
   async query(q: AuditQuery): Promise<AuditPage> {
-    return q.target ? this.#byTarget(q, q.target) : this.#byDay(q);
+    if (q.target) return this.#byTarget(q, q.target);
+    return q.tenant ? this.#byTenant(q, q.tenant) : this.#byDay(q);
+  }
+
+  /** One tenant's events: its 16 shards of the `byTenant` index, merged newest first. */
+  async #byTenant(q: AuditQuery, tenant: string): Promise<AuditPage> {
+    const before = this.#before(q);
+    const upper = before ?? upperBound(q.to);
+    const shards = await Promise.all(
+      Array.from({ length: AUDIT_SHARDS }, (_, shard) =>
+        this.#newest(
+          { index: AUDIT_TENANT_INDEX, key: 'tenantShard', value: auditKeys.tenant(tenant, shard) },
+          q,
+          upper,
+        ),
+      ),
+    );
+    return this.#merged(shards.flat(), q, before);
+  }
+
+  /** The `before` of a cursor of this query: the sort key of an event inside the query's own range. */
+  #before(q: AuditQuery): string | undefined {
+    const before = decode(q.cursor)?.before;
+    if (
+      before !== undefined &&
+      (typeof before !== 'string' || before < lowerBound(q.from) || before > upperBound(q.to))
+    )
+      throw new RangeError('cursor');
+    return before;
+  }
+
+  /** The newest `limit` of events gathered from several partitions, with the cursor to what follows. */
+  #merged(found: Array<Record<string, unknown>>, q: AuditQuery, before: string | undefined): AuditPage {
+    const rest = found.filter((i) => String(i.sk) !== before);
+    rest.sort((a, b) => String(b.sk).localeCompare(String(a.sk)));
+    const page = rest.slice(0, q.limit);
+    const last = page.at(-1);
+    const more = rest.length > q.limit || (page.length === q.limit && last !== undefined);
+    return {
+      events: page.map(toEvent),
+      ...(more && last ? { next: encode({ before: String(last.sk) }) } : {}),
+    };
   }
 
   async #byTarget(q: AuditQuery, target: string): Promise<AuditPage> {
@@ -82,13 +124,7 @@ export class DynamoAuditLog implements AuditLog {
 
   async #byDay(q: AuditQuery): Promise<AuditPage> {
     if (q.to - q.from > MAX_UNTARGETED_DAYS * DAY_MS) throw new RangeError('range');
-    const before = decode(q.cursor)?.before;
-    // A cursor names an event inside the query's own range; anything else is not a cursor of it.
-    if (
-      before !== undefined &&
-      (typeof before !== 'string' || before < lowerBound(q.from) || before > upperBound(q.to))
-    )
-      throw new RangeError('cursor');
+    const before = this.#before(q);
     const upper = before ?? upperBound(q.to);
     const found: Array<Record<string, unknown>> = [];
     for (
@@ -98,39 +134,38 @@ export class DynamoAuditLog implements AuditLog {
     ) {
       const date = new Date(day).toISOString().slice(0, 10);
       const shards = await Promise.all(
-        Array.from({ length: AUDIT_SHARDS }, (_, shard) => this.#shard(date, shard, q, upper)),
+        Array.from({ length: AUDIT_SHARDS }, (_, shard) =>
+          this.#newest({ key: 'pk', value: auditKeys.day(date, shard) }, q, upper),
+        ),
       );
       found.push(...shards.flat().filter((i) => String(i.sk) !== before));
       if (found.length >= q.limit) break;
     }
-    found.sort((a, b) => String(b.sk).localeCompare(String(a.sk)));
-    const page = found.slice(0, q.limit);
-    const last = page.at(-1);
-    const more = found.length > q.limit || (page.length === q.limit && last !== undefined);
-    return {
-      events: page.map(toEvent),
-      ...(more && last ? { next: encode({ before: String(last.sk) }) } : {}),
-    };
+    return this.#merged(found, q, before);
   }
 
-  /** Up to `limit` newest events of one shard of one day, at or below `upper`. */
-  async #shard(date: string, shard: number, q: AuditQuery, upper: string) {
+  /** Up to `limit` + 1 newest events of one partition (of the table or an index), at or below `upper`. */
+  async #newest(
+    partition: { index?: string; key: string; value: string },
+    q: AuditQuery,
+    upper: string,
+  ): Promise<Array<Record<string, unknown>>> {
     const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ...(partition.index ? { IndexName: partition.index } : {}),
+          KeyConditionExpression: '#p = :p AND sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#p': partition.key, ...(q.type ? { '#type': 'type' } : {}) },
           ExpressionAttributeValues: {
-            ':pk': auditKeys.day(date, shard),
+            ':p': partition.value,
             ':from': lowerBound(q.from),
             ':to': upper,
             ...(q.type ? { ':type': q.type } : {}),
           },
-          ...(q.type
-            ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' } }
-            : {}),
+          ...(q.type ? { FilterExpression: '#type = :type' } : {}),
           ScanIndexForward: false,
           Limit: q.limit + 1,
           ...(start ? { ExclusiveStartKey: start } : {}),

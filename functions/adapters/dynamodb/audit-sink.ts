@@ -13,12 +13,14 @@ export class DynamoAuditSink implements AuditSink {
 
   async record(event: AuditEvent): Promise<void> {
     const at = new Date(event.at).toISOString();
+    const shard = randomInt(AUDIT_SHARDS);
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
         Item: {
           ...event,
-          ...auditKeys.event(at, randomBytes(8).toString('hex'), randomInt(AUDIT_SHARDS)),
+          ...auditKeys.event(at, randomBytes(8).toString('hex'), shard),
+          ...(event.tenant ? { tenantShard: auditKeys.tenant(event.tenant, shard) } : {}),
           expiresAt: Math.floor(event.at / 1000) + this.retentionDays * 86400,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

@@ -71,5 +71,9 @@ export const auditKeys = {
     pk: auditKeys.day(isoTime.slice(0, 10), shard),
     sk: `${isoTime}#${random}`,
   }),
-  day: (isoDate: string, shard: number) => `DAY#${isoDate}#${String(shard).padStart(2, '0')}`,
+  day: (isoDate: string, shard: number) => `DAY#${isoDate}#${shardSuffix(shard)}`,
+  /** The `byTenant` index's partition of a tenant's events in one shard. */
+  tenant: (tenantId: string, shard: number) => `${tenantId}#${shardSuffix(shard)}`,
 };
+
+const shardSuffix = (shard: number) => String(shard).padStart(2, '0');

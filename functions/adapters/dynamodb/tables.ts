@@ -30,6 +30,13 @@ export const TTL_ATTRIBUTE = 'expiresAt';
  */
 export const AUDIT_TARGET_INDEX = 'byTarget';
 
+/**
+ * Events of one tenant in time order, for a tenant administrator's audit page. Its partition key is
+ * `tenantShard` (`<tenant>#<shard>`, the event's own shard of 16), so one busy tenant's writes are
+ * spread like a day's are; a query reads the 16 partitions and merges them.
+ */
+export const AUDIT_TENANT_INDEX = 'byTenant';
+
 export function tableDefinition(name: string, kind?: TableKind): CreateTableCommandInput {
   const base = tableBase(name);
   if (kind !== 'audit') return base;
@@ -38,12 +45,21 @@ export function tableDefinition(name: string, kind?: TableKind): CreateTableComm
     AttributeDefinitions: [
       ...(base.AttributeDefinitions ?? []),
       { AttributeName: 'target', AttributeType: 'S' },
+      { AttributeName: 'tenantShard', AttributeType: 'S' },
     ],
     GlobalSecondaryIndexes: [
       {
         IndexName: AUDIT_TARGET_INDEX,
         KeySchema: [
           { AttributeName: 'target', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: AUDIT_TENANT_INDEX,
+        KeySchema: [
+          { AttributeName: 'tenantShard', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
@@ -85,13 +101,14 @@ export async function ensureTables(client: DynamoDBClient, config: Pick<Config, 
 }
 
 /**
- * A local audit table from before the index by target is made again with it (the embedded store
+ * A local audit table from before one of its indexes is made again with them (the embedded store
  * cannot add an index to a table): local audit history is development data; on AWS, CDK owns the table.
  */
 async function upgradeLocalAudit(client: DynamoDBClient, kind: TableKind, name: string): Promise<void> {
   if (kind !== 'audit') return;
   const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-  if (Table?.GlobalSecondaryIndexes?.some((i) => i.IndexName === AUDIT_TARGET_INDEX)) return;
+  const has = new Set(Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName));
+  if (has.has(AUDIT_TARGET_INDEX) && has.has(AUDIT_TENANT_INDEX)) return;
   await client.send(new DeleteTableCommand({ TableName: name }));
   for (let i = 0; i < 100; i++) {
     try {

@@ -24,7 +24,7 @@ export class DynamoLockout {
       const verdict = await this.explainRefusal(id, item, now, policy);
       if (verdict) return verdict;
     }
-    return { kind: 'locked', lockedUntil: null }; // persistent contention: fail closed
+    return { kind: 'locked', lockedUntil: null, tenantId: null }; // persistent contention: fail closed
   }
 
   private async tryClaim(id: string, now: number, max: number): Promise<Item | null> {
@@ -57,7 +57,7 @@ export class DynamoLockout {
   ): Promise<AttemptClaim | null> {
     const user = toUser(item);
     if (user.lockedUntil !== null && user.lockedUntil > now)
-      return { kind: 'locked', lockedUntil: user.lockedUntil };
+      return { kind: 'locked', lockedUntil: user.lockedUntil, tenantId: user.tenantId };
     if (user.lockedUntil !== null) {
       await this.reset(id, 'lockedUntil = :seen', { ':seen': user.lockedUntil });
       return null;
@@ -66,7 +66,8 @@ export class DynamoLockout {
     // Threshold reached without a lock: attempts in flight, or a crash before recordFailure. Treat
     // it as a lock from the last claim, so a lost record can't lock the account for ever.
     const last = typeof item.lastAttemptAt === 'number' ? item.lastAttemptAt : 0;
-    if (last + policy.durationMs > now) return { kind: 'locked', lockedUntil: last + policy.durationMs };
+    if (last + policy.durationMs > now)
+      return { kind: 'locked', lockedUntil: last + policy.durationMs, tenantId: user.tenantId };
     const lastGuard =
       typeof item.lastAttemptAt === 'number'
         ? 'lastAttemptAt = :last'

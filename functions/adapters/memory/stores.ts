@@ -64,6 +64,7 @@ export class MemoryAuditLog implements AuditLog {
   async query(q: AuditQuery): Promise<AuditPage> {
     const matching = this.sink.events
       .filter((e) => (!q.target || e.target === q.target) && (!q.type || e.type === q.type))
+      .filter((e) => q.target || !q.tenant || e.tenant === q.tenant)
       .filter((e) => e.at >= q.from && e.at <= q.to)
       .reverse();
     const start = q.cursor ? Number(q.cursor) : 0;

@@ -84,12 +84,13 @@ export class MemoryUserStore implements UserStore {
   async claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim> {
     const u = this.byId.get(id);
     if (!u) return { kind: 'unknown' };
-    if (u.lockedUntil !== null && u.lockedUntil > now) return { kind: 'locked', lockedUntil: u.lockedUntil };
+    if (u.lockedUntil !== null && u.lockedUntil > now)
+      return { kind: 'locked', lockedUntil: u.lockedUntil, tenantId: u.tenantId };
     if (u.lockedUntil !== null) Object.assign(u, { lockedUntil: null, failedAttempts: 0 });
     if (u.failedAttempts >= policy.maxAttempts) {
       // Threshold reached without a lock (in flight, or a lost recordFailure): locked from the last claim.
       const until = (this.#lastAttemptAt.get(id) ?? 0) + policy.durationMs;
-      if (until > now) return { kind: 'locked', lockedUntil: until };
+      if (until > now) return { kind: 'locked', lockedUntil: until, tenantId: u.tenantId };
       u.failedAttempts = 0;
     }
     u.failedAttempts += 1;

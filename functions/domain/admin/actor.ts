@@ -212,11 +212,19 @@ async function factsFor(deps: RuleDeps, principal: Principal, target: Target): P
   };
 }
 
-async function denied(deps: RuleDeps, actor: Actor, action: Action, target: Target): Promise<void> {
+/** A refusal belongs to the actor's tenant: its administrators see what their own people attempted. */
+async function denied(
+  deps: RuleDeps,
+  actor: Actor,
+  principal: Principal,
+  action: Action,
+  target: Target,
+): Promise<void> {
   await audit(deps, {
     type: 'admin.denied',
     outcome: 'denied',
     actor: actorId(actor),
+    tenant: 'tenantId' in principal ? principal.tenantId : null,
     ...(target.userId ? { target: target.userId } : target.clientId ? { target: target.clientId } : {}),
     details: { action, ...(target.tenantId ? { tenant: target.tenantId } : {}) },
   });
@@ -226,7 +234,7 @@ async function denied(deps: RuleDeps, actor: Actor, action: Action, target: Targ
 export async function requireMayAttempt(deps: RuleDeps, actor: Actor, action: Action): Promise<Principal> {
   const principal = await principalOf(deps, actor);
   if (mayAttempt(principal, action)) return principal;
-  await denied(deps, actor, action, {});
+  await denied(deps, actor, principal, action, {});
   throw new DomainError('forbidden', action);
 }
 
@@ -244,7 +252,7 @@ export async function requireAllowed(
 ): Promise<Principal> {
   const principal = await principalOf(deps, actor);
   if (authorize(principal, action, target, await factsFor(deps, principal, target))) return principal;
-  await denied(deps, actor, action, target);
+  await denied(deps, actor, principal, action, target);
   const elsewhere = 'tenantId' in principal && target.tenantId !== principal.tenantId;
   if (options.hideOtherTenants && elsewhere) throw new NotFound('user');
   throw new DomainError('forbidden', action);

@@ -17,6 +17,7 @@ export async function addClient(
     outcome: 'success',
     actor: actorId(actor),
     target: registered.client.clientId,
+    tenant: null,
   });
   return registered;
 }
@@ -40,6 +41,7 @@ export async function updateClient(
     outcome: 'success',
     actor: actorId(actor),
     target: client.clientId,
+    tenant: null,
     details: changes,
   });
   return updated;

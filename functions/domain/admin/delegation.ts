@@ -27,6 +27,7 @@ export async function grantAdmin(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
+    tenant: user.tenantId,
     details: { level: input.level, tenant: user.tenantId },
   });
   return { userId: user.id, email: user.email, tenantId: user.tenantId, admin: input.level };
@@ -46,6 +47,7 @@ export async function revokeAdmin(
     outcome: 'success',
     actor: actorId(actor),
     target: found.id,
+    tenant: found.tenantId,
     details: { level: found.admin ?? 'none', tenant: found.tenantId },
   });
   return { userId: found.id, email: found.email, admin: null };
@@ -77,6 +79,7 @@ export async function entitleTenant(
     outcome: 'success',
     actor: actorId(actor),
     target: tenant.id,
+    tenant: tenant.id,
     details: { client: input.clientId, roles: roles.join(',') },
   });
   return updated;
@@ -143,6 +146,7 @@ export async function updateTenant(
     outcome: 'success',
     actor: actorId(actor),
     target: tenant.id,
+    tenant: tenant.id,
     details: {
       fields: Object.keys(input)
         .filter((k) => k !== 'id')

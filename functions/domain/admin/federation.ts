@@ -52,7 +52,13 @@ export async function addTenant(
     createdAt: deps.clock.now().toISOString(),
   };
   if (!(await deps.tenants.create(tenant))) throw new DomainError('tenant_exists', tenant.id);
-  await audit(deps, { type: 'tenant.created', outcome: 'success', actor: actorId(actor), target: tenant.id });
+  await audit(deps, {
+    type: 'tenant.created',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: tenant.id,
+    tenant: tenant.id,
+  });
   return tenant;
 }
 
@@ -118,6 +124,7 @@ export async function addTenantDomain(
     outcome: 'success',
     actor: actorId(actor),
     target: input.tenantId,
+    tenant: input.tenantId,
     details: { domain, verified: record.verified },
   });
   return record;
@@ -205,6 +212,7 @@ export async function addConnection(
     outcome: 'success',
     actor: actorId(actor),
     target: id,
+    tenant: input.tenantId,
     details: { tenant: input.tenantId, type: input.type },
   });
   return view(deps, connection);
@@ -294,7 +302,8 @@ async function changeConnection(
   await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId, ...gives });
   const next = change(current);
   if (!(await deps.connections.replace(next))) throw new NotFound('connection');
-  await audit(deps, { type: what, outcome: 'success', actor: actorId(actor), target: id, details });
+  const event = { type: what, outcome: 'success', actor: actorId(actor), target: id, details } as const;
+  await audit(deps, { ...event, tenant: current.tenantId });
   return next;
 }
 
@@ -385,6 +394,7 @@ export async function setConnectionCredential(
     outcome: 'success',
     actor: actorId(actor),
     target: current.id,
+    tenant: current.tenantId,
     details: { method: credential.certificate ? 'private_key_jwt' : 'client_secret_post' },
   });
   return view(deps, next);
@@ -423,7 +433,13 @@ export async function removeConnection(deps: AdminDeps, actor: Actor, id: string
   // The credential first: if deleting it fails, the connection is still there to remove again.
   await deps.connectionSecrets.delete(id);
   await deps.connections.delete(id);
-  await audit(deps, { type: 'connection.removed', outcome: 'success', actor: actorId(actor), target: id });
+  await audit(deps, {
+    type: 'connection.removed',
+    outcome: 'success',
+    actor: actorId(actor),
+    target: id,
+    tenant: c.tenantId,
+  });
 }
 
 async function endLinkedSessions(deps: AdminDeps, connectionId: string): Promise<void> {
@@ -462,6 +478,7 @@ export async function linkUser(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
+    tenant: user.tenantId,
     details: { connection: connection.id, jit: false },
   });
   return { userId: user.id, connection: connection.id, subject };

@@ -91,6 +91,7 @@ export async function inviteUser(
     outcome: 'success',
     actor: actorId(actor),
     target: invitation.id,
+    tenant: invitation.tenantId,
     details: { tenant: invitation.tenantId, client: input.clientId ?? '', roles: roles.join(',') },
   });
   return view(invitation);
@@ -129,6 +130,7 @@ async function changePending(
     outcome: 'success',
     actor: actorId(actor),
     target: current.id,
+    tenant: current.tenantId,
     details: { tenant: current.tenantId },
   });
   return view(next);

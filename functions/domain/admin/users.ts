@@ -79,6 +79,7 @@ export async function updateUser(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
+    tenant: user.tenantId,
     details: { requireMfa: input.requireMfa },
   });
   return { ...user, requireMfa: input.requireMfa };

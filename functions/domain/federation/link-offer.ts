@@ -35,6 +35,7 @@ export async function offerLink(
     outcome: 'success',
     actor: `connection:${input.connection.id}`,
     target: input.userId,
+    tenant: input.connection.tenantId,
     details: { connection: input.connection.id },
   });
 }
@@ -88,6 +89,7 @@ export async function acceptLinkOffer(
     outcome: 'success',
     actor: user.id,
     target: user.id,
+    tenant: user.tenantId,
     details: { connection: connection.id, proven: 'password' },
   });
   // As for every change to how the account signs in: a link made with a stolen password is noticed.

@@ -57,6 +57,7 @@ export async function upstreamLogoutUrl(
       outcome: 'success',
       actor: input.userId,
       target: input.userId,
+      tenant: connection.tenantId,
       details: { connection: connection.id },
     });
   return url;

@@ -47,6 +47,7 @@ export async function syncMappedRoles(
       outcome: 'success',
       actor: source,
       target: userId,
+      tenant: connection.tenantId,
       clientId: g.clientId,
       details: { role: g.role, connection: connection.id },
     });
@@ -59,6 +60,7 @@ export async function syncMappedRoles(
       outcome: 'success',
       actor: source,
       target: userId,
+      tenant: connection.tenantId,
       clientId: w.clientId,
       details: { role: w.role, connection: connection.id },
     });

@@ -110,11 +110,14 @@ export async function finishFederation(
 ): Promise<FederatedUser | LinkOffered> {
   const params = input.callbackUrl.searchParams;
   const now = deps.clock.now().getTime();
+  // The connection's tenant, once the connection is known: its administrators see its refusals.
+  let tenant: string | null = null;
   const refuse = async (reason: RefusalReason, extra: { target?: string; uid?: string } = {}) => {
     await audit(deps, {
       type: 'federation.refused',
       outcome: 'failure',
       actor: 'anonymous',
+      tenant,
       reason,
       ...(extra.target ? { target: extra.target } : {}),
       details: { connection: input.connectionId.slice(0, 64) },
@@ -135,6 +138,7 @@ export async function finishFederation(
   if (state.connectionId !== input.connectionId) return refuse('connection_mismatch', { uid });
   const connection = await usableConnection(deps, state.connectionId);
   if (!connection) return refuse('connection_disabled', { uid });
+  tenant = connection.tenantId;
   if (params.has('error')) return refuse('upstream_error', { uid });
 
   let claims: Record<string, unknown>;
@@ -186,6 +190,7 @@ export async function finishFederation(
     outcome: 'success',
     actor: user.id,
     target: user.id,
+    tenant: user.tenantId,
     details: { connection: connection.id, upstreamMfa },
   });
   return { kind: 'signed-in', uid, user, connection, upstreamMfa };
@@ -298,6 +303,7 @@ async function linkedUser(
       type: 'federation.linked',
       outcome: 'success',
       actor: `connection:${connection.id}`,
+      tenant: connection.tenantId,
       target: user.id,
       details: { connection: connection.id, jit: true },
     });

@@ -10,7 +10,7 @@ import type { User } from '../ports.ts';
  */
 export async function notifyUser(
   deps: DomainDeps,
-  user: Pick<User, 'id' | 'email'>,
+  user: Pick<User, 'id' | 'email' | 'tenantId'>,
   what: string,
   context?: AttemptContext,
 ): Promise<void> {
@@ -26,6 +26,7 @@ export async function notifyUser(
         outcome: 'failure',
         actor: 'system',
         target: user.id,
+        tenant: user.tenantId,
         reason: err instanceof Error ? err.name : 'unknown',
       },
       context,

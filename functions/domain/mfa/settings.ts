@@ -161,7 +161,8 @@ export async function removeTotp(deps: DomainDeps, userId: string): Promise<Fact
     (credentials) => credentials.filter((c) => c.type !== 'totp'),
     async () => {
       await totp.remove(deps, userId);
-      await audit(deps, { type: 'mfa.totp.removed', outcome: 'success', actor: userId, target: userId });
+      const event = { outcome: 'success', actor: userId, target: userId, tenant: u.tenantId } as const;
+      await audit(deps, { type: 'mfa.totp.removed', ...event });
     },
   );
   if (outcome === 'done')
@@ -240,7 +241,7 @@ export async function changeOwnPassword(
   await deps.users.setPassword(u.id, await hasher.hash(input.next, deps.config.argon2), now);
   await audit(
     deps,
-    { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id },
+    { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id, tenant: u.tenantId },
     input.context,
   );
   await notify(deps, u, 'The password of your Sesame account was changed.', input.context);
@@ -253,8 +254,9 @@ export async function changeOwnPassword(
  * still be signed in on it.
  */
 export async function resetMfa(deps: DomainDeps, input: { userId: string; actor: string }): Promise<void> {
-  await user(deps, input.userId);
+  const { tenantId } = await user(deps, input.userId);
   for (const s of SECOND_STEPS) await s.remove(deps, input.userId);
   await deps.users.endSessions(input.userId, deps.clock.now().getTime());
-  await audit(deps, { type: 'mfa.reset', outcome: 'success', actor: input.actor, target: input.userId });
+  const event = { outcome: 'success', actor: input.actor, target: input.userId, tenant: tenantId } as const;
+  await audit(deps, { type: 'mfa.reset', ...event });
 }

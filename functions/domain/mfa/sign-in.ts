@@ -196,6 +196,7 @@ export async function verifySecondFactor(
       outcome: 'success',
       actor: pending.userId,
       target: pending.userId,
+      tenant: outcome.user.tenantId,
       details: { method: factor.method },
     },
     input.context,

@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { DomainDeps } from '../../deps.ts';
-import { audit } from '../../deps.ts';
+import { audit, tenantOfUser } from '../../deps.ts';
 import type { Credential } from '../../ports.ts';
 import { digits, type SecondStep } from '../strategy.ts';
 
@@ -63,7 +63,7 @@ export async function sendEmailCode(
   deps: DomainDeps,
   input: {
     uid: string;
-    user: { id: string; email: string };
+    user: { id: string; email: string; tenantId: string };
     /** The user's credentials when the caller has just read them (saves reading them again). */
     credentials?: readonly Credential[];
   },
@@ -102,6 +102,7 @@ export async function sendEmailCode(
     outcome: 'success',
     actor: input.user.id,
     target: input.user.id,
+    tenant: input.user.tenantId,
   });
   return { ok: true };
 }
@@ -139,5 +140,6 @@ export async function setEmailCodes(
     outcome: 'success',
     actor: input.actor,
     target: input.userId,
+    tenant: await tenantOfUser(deps, input.userId),
   });
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { DomainDeps } from '../../deps.ts';
-import { audit } from '../../deps.ts';
+import { audit, tenantOfUser } from '../../deps.ts';
 import type { Credential } from '../../ports.ts';
 import type { SecondStep } from '../strategy.ts';
 
@@ -77,6 +77,7 @@ export async function regenerateRecoveryCodes(
     outcome: 'success',
     actor: input.actor,
     target: input.userId,
+    tenant: await tenantOfUser(deps, input.userId),
   });
   return codes;
 }

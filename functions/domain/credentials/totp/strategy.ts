@@ -145,7 +145,13 @@ export async function confirmTotpEnrolment(
   if (!(await confirm(deps, input.userId, secretSealed, step))) return false;
   await audit(
     deps,
-    { type: 'mfa.totp.enrolled', outcome: 'success', actor: input.actor, target: input.userId },
+    {
+      type: 'mfa.totp.enrolled',
+      outcome: 'success',
+      actor: input.actor,
+      target: input.userId,
+      tenant: outcome.user.tenantId,
+    },
     input.context,
   );
   return true;
