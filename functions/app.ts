@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
 import { accountClient } from './account/client.ts';
 import { accountRoutes } from './account/routes.ts';
+import { adminApi } from './admin-api/api.ts';
 import type { Config } from './config/config.ts';
 import type { DomainDeps } from './domain/deps.ts';
 import type { SecretStore } from './domain/ports.ts';
@@ -68,6 +69,7 @@ export async function createSesame(
   provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
   provider.use(federationLogout(provider, parts.services, parts.logger));
   provider.use(invitationLinks(provider, parts.services, parts.logger));
+  provider.use(adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }));
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
   provider.use(

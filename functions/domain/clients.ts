@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError } from './errors.ts';
-import type { AppClient, ClientStore } from './ports.ts';
+import type { AdminApiAccess, AppClient, ClientStore } from './ports.ts';
 
 /**
  * Relying apps. Each is an OIDC client with its own role names (MxID: roles belong to an app).
@@ -16,7 +16,8 @@ export type InvalidClientReason =
   | 'client_id_format'
   | 'client_id_reserved'
   | 'no_grant'
-  | 'public_client_credentials';
+  | 'public_client_credentials'
+  | 'admin_api';
 
 export class InvalidClient extends DomainError {
   override name = 'InvalidClient';
@@ -51,6 +52,7 @@ export interface ClientRegistration {
    * this app, e.g. after accepting an invitation (https, or http on loopback).
    */
   initiateLoginUri?: string;
+  adminApi?: AdminApiAccess;
 }
 
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
@@ -92,6 +94,8 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
   if (reg.initiateLoginUri !== undefined) checkRedirectUri(reg.initiateLoginUri);
   const roles = [...new Set(reg.roles ?? [])];
   roles.forEach(checkRoleName);
+  if (reg.adminApi !== undefined)
+    checkAdminApi(reg.adminApi, { wantsCode, clientCredentials: reg.clientCredentials === true });
 
   const clientSecret = reg.public ? null : randomBytes(32).toString('base64url');
   const grantTypes = [
@@ -116,10 +120,26 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
       firstParty: reg.firstParty ?? true,
       ...(reg.requireMfa ? { requireMfa: true } : {}),
       ...(reg.initiateLoginUri ? { initiateLoginUri: reg.initiateLoginUri } : {}),
+      ...(reg.adminApi ? { adminApi: reg.adminApi } : {}),
       createdAt: now.toISOString(),
     },
     clientSecret,
   };
+}
+
+const ADMIN_TENANT = /^tenant:[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * `users` needs the code flow (users sign in), `global`/`tenant:<id>` the client-credentials grant
+ * (the app acts on its own): a setting the app cannot use is refused rather than kept unused.
+ */
+export function checkAdminApi(
+  value: string,
+  grants: { wantsCode: boolean; clientCredentials: boolean },
+): asserts value is AdminApiAccess {
+  const automation = value === 'global' || ADMIN_TENANT.test(value);
+  if (value === 'users' ? !grants.wantsCode : !automation || !grants.clientCredentials)
+    throw new InvalidClient('admin_api', value);
 }
 
 export async function registerClient(

@@ -79,6 +79,11 @@ function keyOf(email: string): string {
   return email.toLowerCase().normalize('NFKC').replaceAll('ς', 'σ');
 }
 
+/** The start of an e-mail key, for searching by what an address begins with (as the key compares). */
+export function emailKeyPrefix(prefix: string): string {
+  return keyOf(prefix.trim().normalize('NFKC'));
+}
+
 export function normaliseEmail(input: string): { email: string; emailKey: string } {
   if (typeof input !== 'string' || input.length > 1000) throw new InvalidEmail();
   const trimmed = input.trim();

@@ -80,6 +80,12 @@ export type AttemptClaim =
   | { kind: 'locked'; lockedUntil: number | null; tenantId: string | null }
   | { kind: 'unknown' };
 
+export interface UserQuery {
+  prefix: string;
+  limit: number;
+  cursor?: string;
+}
+
 export interface UserStore {
   /** Fails with EmailTaken when the e-mail key is already in use. */
   create(user: NewUser): Promise<void>;
@@ -87,6 +93,11 @@ export interface UserStore {
   findByEmailKey(emailKey: string): Promise<User | null>;
   /** Just the id behind an e-mail key: login needs no more, since claimAttempt returns the user. */
   findIdByEmailKey(emailKey: string): Promise<string | null>;
+  /**
+   * A tenant's users in order of e-mail key, only those whose key starts with `prefix` (''; all),
+   * at most `limit`; `cursor` is the previous page's `next`. A cursor of another query is a RangeError.
+   */
+  listByTenant(tenantId: string, query: UserQuery): Promise<{ users: User[]; next?: string }>;
   updateProfile(
     id: string,
     changes: {
@@ -143,8 +154,17 @@ export interface AppClient {
    * login), e.g. after an invitation. Kept by Sesame, not oidc-provider (which allows https only).
    */
   initiateLoginUri?: string;
+  /** What the app may do with the admin API (none when absent); see AdminApiAccess. */
+  adminApi?: AdminApiAccess;
   createdAt: string;
 }
+
+/**
+ * An app's access to the admin API. `users`: its signed-in users may call the API with their own
+ * rights (their tokens must show MFA); `global` or `tenant:<id>`: its client-credentials tokens act
+ * as an automation administrator of everything or of that one tenant.
+ */
+export type AdminApiAccess = 'users' | 'global' | `tenant:${string}`;
 
 export interface ClientStore {
   put(client: AppClient): Promise<void>;

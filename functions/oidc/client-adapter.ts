@@ -1,4 +1,5 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { ADMIN_API_METADATA } from '../admin-api/resource.ts';
 import type { ClientStore } from '../domain/ports.ts';
 
 /**
@@ -15,6 +16,7 @@ export class DirectoryClientAdapter implements Adapter {
       ...client.metadata,
       client_id: client.clientId,
       first_party: client.firstParty,
+      ...(client.adminApi ? { [ADMIN_API_METADATA]: client.adminApi } : {}),
     } as AdapterPayload;
   }
 

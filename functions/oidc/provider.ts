@@ -4,6 +4,7 @@ import Provider, {
   type errors,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import { ADMIN_API_METADATA, adminResourceIndicators, adminTokenClaims } from '../admin-api/resource.ts';
 import type { Config } from '../config/config.ts';
 import type { ClientStore, RoleStore, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
@@ -83,13 +84,18 @@ export function createProvider(deps: ProviderDeps): Provider {
     // kc_idp_hint); the interaction pages decide what it is worth (interactions/login.ts).
     extraParams: ['sesame_idp'],
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', ADMIN_API_METADATA],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be a boolean');
         }
+        if (key === ADMIN_API_METADATA && value !== undefined && typeof value !== 'string') {
+          throw new Error(`${ADMIN_API_METADATA} must be a string`);
+        }
       },
     },
+    // The admin API's tokens (functions/admin-api/resource.ts): JWTs for that resource only.
+    extraTokenClaims: adminTokenClaims(config.issuer) as Configuration['extraTokenClaims'],
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -106,6 +112,9 @@ export function createProvider(deps: ProviderDeps): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      resourceIndicators: adminResourceIndicators(config.issuer) as NonNullable<
+        Configuration['features']
+      >['resourceIndicators'],
       introspection: {
         enabled: true,
         // Only the app a token was issued to may introspect it: the library's default lets any
@@ -125,9 +134,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     renderError: errorPage,
     ttl: {
-      AccessToken: config.ttl.accessTokenSeconds,
+      // The admin API's resource sets its own, shorter lifetime (admin-api/resource.ts).
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.ttl.accessTokenSeconds,
       AuthorizationCode: config.ttl.authorizationCodeSeconds,
-      ClientCredentials: config.ttl.accessTokenSeconds,
+      ClientCredentials: (_ctx, token) =>
+        token.resourceServer?.accessTokenTTL ?? config.ttl.accessTokenSeconds,
       IdToken: config.ttl.idTokenSeconds,
       RefreshToken: refreshTokenTtl(lifetimes),
       Interaction: config.ttl.interactionSeconds,

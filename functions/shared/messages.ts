@@ -39,6 +39,8 @@ const INVALID_CLIENT: Record<InvalidClientReason, string> = {
   client_id_reserved: 'this client id is reserved',
   no_grant: 'give at least one redirect URI or the client_credentials grant',
   public_client_credentials: 'public clients cannot use client_credentials',
+  admin_api:
+    'admin API access is `users` (needs a redirect URI), or `global` / `tenant:<id>` (needs the client_credentials grant)',
 };
 
 const GENERIC: Record<ErrorCode, string> = {

@@ -357,10 +357,7 @@ describe('DynamoDB directory adapters', () => {
       beta.events.map((e) => e.at),
       [27, 24, 18, 12, 9, 3].map((i) => t0 + i * 3_600_000),
     );
-    assert.ok(
-      !('tenantShard' in (beta.events[0] ?? {})),
-      'the index key stays inside the adapter',
-    );
+    assert.ok(!('tenantShard' in (beta.events[0] ?? {})), 'the index key stays inside the adapter');
     await assert.rejects(
       log.query({ from: t0 - 40 * 86_400_000, to: t0, limit: 10 }),
       RangeError,

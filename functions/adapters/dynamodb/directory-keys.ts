@@ -25,6 +25,9 @@ export const keys = {
   emailChallenge: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'EMAILCODE' }),
   /** Code e-mails sent to a user in one UTC hour (`hour`: epoch hours), across all their sign-ins. */
   emailQuota: (userId: string, hour: number) => ({ pk: `USER#${userId}`, sk: `QUOTA#EMAIL#${hour}` }),
+  /** A tenant's users by e-mail key (`listByTenant` is one Query), written with the user. */
+  member: (tenantId: string, emailKey: string) => ({ pk: `MEMBERS#${tenantId}`, sk: emailKey }),
+  memberPartition: (tenantId: string) => `MEMBERS#${tenantId}`,
   /** Tenants live in one partition, like apps: few, and `list` is one Query. */
   tenant: (id: string) => ({ pk: 'TENANT', sk: id }),
   tenantPartition: 'TENANT',

@@ -1,18 +1,22 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
   type AdminLevel,
   type AttemptClaim,
+  DEFAULT_TENANT,
   EmailTaken,
   type LockoutPolicy,
   type NewUser,
   NotFound,
   type User,
+  type UserQuery,
   type UserStore,
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
@@ -36,10 +40,15 @@ export class DynamoUserStore implements UserStore {
     this.#lockout = new DynamoLockout(doc, table);
   }
 
-  /** No transactions (dynalite lacks them): claim the e-mail first, then write the user; undo the claim on failure. */
+  /**
+   * No transactions (dynalite lacks them): claim the e-mail first, then the tenant's listing entry,
+   * then write the user; undo both on failure. A listing entry left behind names no user and is skipped.
+   */
   async create(user: NewUser): Promise<void> {
     await this.claimEmail(user);
+    const member = keys.member(user.tenantId ?? DEFAULT_TENANT, user.emailKey);
     try {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...member, userId: user.id } }));
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
@@ -58,6 +67,16 @@ export class DynamoUserStore implements UserStore {
           }),
         )
         .catch(() => undefined); // a claim left behind is reclaimable later (orphanedClaimOwner)
+      await this.doc
+        .send(
+          new DeleteCommand({
+            TableName: this.table,
+            Key: member,
+            ConditionExpression: 'userId = :id',
+            ExpressionAttributeValues: { ':id': user.id },
+          }),
+        )
+        .catch(() => undefined);
       throw err;
     }
   }
@@ -102,6 +121,49 @@ export class DynamoUserStore implements UserStore {
   async findByEmailKey(emailKey: string): Promise<User | null> {
     const id = await this.findIdByEmailKey(emailKey);
     return id === null ? null : this.findById(id);
+  }
+
+  async listByTenant(tenantId: string, q: UserQuery): Promise<{ users: User[]; next?: string }> {
+    const partition = keys.memberPartition(tenantId);
+    let start: { pk: string; sk: string } | undefined;
+    if (q.cursor !== undefined) {
+      const sk = Buffer.from(q.cursor, 'base64url').toString('utf8');
+      // Only an entry of this very query (its tenant, its prefix) is a cursor of it.
+      if (!sk.startsWith(q.prefix) || sk.length > 320) throw new RangeError('cursor');
+      start = { pk: partition, sk };
+    }
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: q.prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition, ...(q.prefix ? { ':prefix': q.prefix } : {}) },
+        Limit: q.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const entries = (page.Items ?? []).filter((i) => typeof i.userId === 'string');
+    const found = new Map<string, User>();
+    let wanted: Array<Record<string, string>> = entries.map((i) => keys.user(i.userId as string));
+    for (let round = 0; wanted.length > 0 && round < 5; round++) {
+      const got = await this.doc.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }),
+      );
+      for (const item of got.Responses?.[this.table] ?? []) {
+        const user = toUser(item);
+        found.set(user.id, user);
+      }
+      wanted = (got.UnprocessedKeys?.[this.table]?.Keys ?? []) as Array<Record<string, string>>;
+    }
+    if (wanted.length > 0) throw new Error('users could not be read');
+    // An entry whose user never appeared (a crashed create), or that no longer matches, is skipped.
+    const users = entries
+      .map((i) => found.get(i.userId as string))
+      .filter((u): u is User => u !== undefined && u.tenantId === tenantId);
+    const last = page.LastEvaluatedKey?.sk;
+    return {
+      users,
+      ...(typeof last === 'string' ? { next: Buffer.from(last).toString('base64url') } : {}),
+    };
   }
 
   async updateProfile(

@@ -7,6 +7,7 @@ import {
   type NewUser,
   NotFound,
   type User,
+  type UserQuery,
   type UserStore,
 } from '../../domain/ports.ts';
 
@@ -36,6 +37,20 @@ export class MemoryUserStore implements UserStore {
   async findById(id: string): Promise<User | null> {
     const u = this.byId.get(id);
     return u ? { ...u } : null;
+  }
+  async listByTenant(tenantId: string, q: UserQuery): Promise<{ users: User[]; next?: string }> {
+    const after = q.cursor === undefined ? undefined : Buffer.from(q.cursor, 'base64url').toString('utf8');
+    if (after !== undefined && !after.startsWith(q.prefix)) throw new RangeError('cursor');
+    const all = [...this.byId.values()]
+      .filter((u) => u.tenantId === tenantId && u.emailKey.startsWith(q.prefix))
+      .filter((u) => after === undefined || u.emailKey > after)
+      .sort((a, b) => (a.emailKey < b.emailKey ? -1 : 1));
+    const users = all.slice(0, q.limit).map((u) => ({ ...u }));
+    const last = users.at(-1);
+    return {
+      users,
+      ...(all.length > q.limit && last ? { next: Buffer.from(last.emailKey).toString('base64url') } : {}),
+    };
   }
   async findIdByEmailKey(emailKey: string): Promise<string | null> {
     return this.byEmail.get(emailKey) ?? null;

@@ -1,6 +1,6 @@
 import { audit, type Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
-import { type AdminLevel, NotFound, type RoleGrant, type UserStore } from '../ports.ts';
+import { type AdminApiAccess, type AdminLevel, NotFound, type RoleGrant, type UserStore } from '../ports.ts';
 
 /**
  * Who asks for an administrative change, and the one rule deciding what they may do (MxID's
@@ -184,14 +184,20 @@ type RuleDeps = Deps & {
   users: UserStore;
   roles: { allRoles(userId: string): Promise<RoleGrant[]> };
   tenants: { get(id: string): Promise<{ entitlements?: Record<string, string[]> } | null> };
-  clients: { get(clientId: string): Promise<{ memberInvites?: boolean } | null> };
+  clients: { get(clientId: string): Promise<{ memberInvites?: boolean; adminApi?: AdminApiAccess } | null> };
 };
 
 /** The actor as the rule sees them, read now (a disabled user or an unknown client is nobody). */
 export async function principalOf(deps: RuleDeps, actor: Actor): Promise<Principal> {
   const id = actorId(actor);
   if (actor.kind === 'operator') return { kind: 'global', id };
-  if (actor.kind === 'client') return { kind: 'nobody', id }; // admin scopes for clients come with the admin API
+  if (actor.kind === 'client') {
+    // An automation client: its admin API access, as it is now (a withdrawn setting is nobody).
+    const access = (await deps.clients.get(actor.clientId))?.adminApi;
+    if (access === 'global') return { kind: 'global', id };
+    if (access?.startsWith('tenant:')) return { kind: 'tenant-admin', id, tenantId: access.slice(7) };
+    return { kind: 'nobody', id };
+  }
   const user = await deps.users.findById(actor.userId);
   if (!user || user.disabled) return { kind: 'nobody', id };
   if (user.admin === 'global') return { kind: 'global', id };

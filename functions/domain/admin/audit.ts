@@ -16,6 +16,7 @@ export async function auditEvents(
   actor: Actor,
   input: {
     email?: string;
+    userId?: string;
     tenantId?: string;
     type?: string;
     from?: number;
@@ -26,7 +27,13 @@ export async function auditEvents(
 ): Promise<AuditPage> {
   let target: string | undefined;
   let tenant = input.tenantId;
-  if (input.email) target = (await targetUser(deps, actor, 'audit.read', input.email)).id;
+  const ref =
+    input.userId !== undefined
+      ? { userId: input.userId }
+      : input.email !== undefined
+        ? { email: input.email }
+        : undefined;
+  if (ref) target = (await targetUser(deps, actor, 'audit.read', ref)).id;
   else {
     const principal = await requireMayAttempt(deps, actor, 'audit.read');
     if (tenant === undefined && principal.kind === 'tenant-admin') tenant = principal.tenantId;

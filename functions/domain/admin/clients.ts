@@ -1,7 +1,9 @@
-import { type ClientRegistration, type RegisteredClient, registerClient } from '../clients.ts';
+import { type ClientRegistration, checkAdminApi, type RegisteredClient, registerClient } from '../clients.ts';
 import { audit } from '../deps.ts';
-import { type AppClient, NotFound } from '../ports.ts';
+import { invalid } from '../federation/settings.ts';
+import { type AdminApiAccess, type AppClient, NotFound } from '../ports.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
+import { findTenant } from './federation.ts';
 import type { AdminDeps } from './users.ts';
 
 /** Administration of relying apps: every use case takes the actor and goes through `authorize`. */
@@ -11,6 +13,7 @@ export async function addClient(
   registration: ClientRegistration,
 ): Promise<RegisteredClient> {
   await requireAllowed(deps, actor, 'client.create', { clientId: registration.clientId });
+  await existingAdminTenant(deps, registration.adminApi);
   const registered = await registerClient(deps.clients, registration, deps.clock.now());
   await audit(deps, {
     type: 'client.created',
@@ -25,16 +28,36 @@ export async function addClient(
 export async function updateClient(
   deps: AdminDeps,
   actor: Actor,
-  input: { clientId: string; requireMfa?: boolean; memberInvites?: boolean },
+  input: {
+    clientId: string;
+    requireMfa?: boolean;
+    memberInvites?: boolean;
+    /** null: no admin API access any more (its tokens are refused from the next request on). */
+    adminApi?: AdminApiAccess | null;
+  },
 ): Promise<AppClient> {
   await requireAllowed(deps, actor, 'client.update', { clientId: input.clientId });
   const client = await deps.clients.get(input.clientId);
   if (!client) throw new NotFound('client');
+  if (input.adminApi) {
+    const grants = client.metadata.grant_types as string[];
+    checkAdminApi(input.adminApi, {
+      wantsCode: grants.includes('authorization_code'),
+      clientCredentials: grants.includes('client_credentials'),
+    });
+    await existingAdminTenant(deps, input.adminApi);
+  }
   const changes = {
     ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}),
     ...(input.memberInvites !== undefined ? { memberInvites: input.memberInvites } : {}),
   };
-  const updated = { ...client, ...changes };
+  const { adminApi: _old, ...rest } = client;
+  const adminApi = input.adminApi === undefined ? client.adminApi : input.adminApi;
+  const updated: AppClient = {
+    ...rest,
+    ...changes,
+    ...(adminApi ? { adminApi } : {}),
+  };
   await deps.clients.put(updated);
   await audit(deps, {
     type: 'client.updated',
@@ -42,7 +65,7 @@ export async function updateClient(
     actor: actorId(actor),
     target: client.clientId,
     tenant: null,
-    details: changes,
+    details: { ...changes, ...(input.adminApi !== undefined ? { adminApi: input.adminApi ?? 'none' } : {}) },
   });
   return updated;
 }
@@ -61,4 +84,10 @@ export async function showClient(
 export async function listClients(deps: AdminDeps, actor: Actor): Promise<AppClient[]> {
   await requireAllowed(deps, actor, 'client.read', {});
   return deps.clients.list();
+}
+
+/** An automation client of one tenant names a tenant that exists. */
+async function existingAdminTenant(deps: AdminDeps, access: AdminApiAccess | undefined): Promise<void> {
+  if (!access?.startsWith('tenant:')) return;
+  if (!(await findTenant(deps, access.slice('tenant:'.length)))) throw invalid('unknown_tenant');
 }

@@ -3,7 +3,7 @@ import { checkName, invalid } from '../federation/settings.ts';
 import { type AdminLevel, DEFAULT_TENANT, NotFound, type Tenant } from '../ports.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
 import { findTenant } from './federation.ts';
-import { type AdminDeps, targetUser } from './users.ts';
+import { type AdminDeps, targetUser, type UserRef } from './users.ts';
 
 /**
  * Delegated administration (MxID's company admins): who administers what, and which app roles a
@@ -17,9 +17,9 @@ import { type AdminDeps, targetUser } from './users.ts';
 export async function grantAdmin(
   deps: AdminDeps,
   actor: Actor,
-  input: { email: string; level: AdminLevel; tenantId?: string },
+  input: UserRef & { level: AdminLevel; tenantId?: string },
 ): Promise<{ userId: string; email: string; tenantId: string; admin: AdminLevel }> {
-  const user = await targetUser(deps, actor, 'admin.grant', input.email, { level: input.level });
+  const user = await targetUser(deps, actor, 'admin.grant', input, { level: input.level });
   if (input.level === 'tenant' && input.tenantId !== user.tenantId) throw invalid('admin_tenant');
   await deps.users.setAdmin(user.id, input.level);
   await audit(deps, {
@@ -37,10 +37,10 @@ export async function grantAdmin(
 export async function revokeAdmin(
   deps: AdminDeps,
   actor: Actor,
-  input: { email: string },
+  input: UserRef,
 ): Promise<{ userId: string; email: string; admin: null }> {
   // A global administrator is out of a tenant admin's reach (actor.ts, `targetAdmin`).
-  const found = await targetUser(deps, actor, 'admin.revoke', input.email, { level: 'tenant' });
+  const found = await targetUser(deps, actor, 'admin.revoke', input, { level: 'tenant' });
   await deps.users.setAdmin(found.id, null);
   await audit(deps, {
     type: 'admin.revoked',

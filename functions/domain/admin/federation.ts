@@ -460,7 +460,7 @@ export async function linkUser(
   const connection = await existingConnection(deps, input.connectionId);
   // The user as any user action finds them (another tenant's is unknown to a tenant admin; nobody
   // links themselves or an administrator they may not take over), then the connection's tenant.
-  const user = await targetUser(deps, actor, 'user.link', input.email);
+  const user = await targetUser(deps, actor, 'user.link', { email: input.email });
   await requireAllowed(deps, actor, 'user.link', { tenantId: connection.tenantId, userId: user.id });
   if (user.tenantId !== connection.tenantId) throw invalid('link_tenant');
   const subject = input.subject.trim();
