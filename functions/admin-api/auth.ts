@@ -4,8 +4,8 @@ import { signedInBeforeReset } from '../domain/accounts.ts';
 import type { Actor } from '../domain/admin/actor.ts';
 import type { ClientStore, UserStore } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
+import { ACTOR_CLAIM, ADMIN_SCOPE, adminResource } from '../oidc/admin-resource.ts';
 import { ApiProblem, problem } from './problem.ts';
-import { ACTOR_CLAIM, ADMIN_SCOPE, adminResource } from './resource.ts';
 
 /** Private key members of a JWK: none of them is needed (or wanted) to verify a signature. */
 const PRIVATE = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ADMIN_SCOPE, adminResource } from './resource.ts';
+import { ADMIN_SCOPE, adminResource } from '../oidc/admin-resource.ts';
 import { ROUTES, type Route } from './routes.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { ADMIN_API_METADATA } from '../admin-api/resource.ts';
 import type { ClientStore } from '../domain/ports.ts';
+import { ADMIN_API_METADATA } from './admin-resource.ts';
 
 /**
  * Clients (relying apps) live in the directory, managed by the admin CLI; oidc-provider reads them

@@ -4,13 +4,13 @@ import Provider, {
   type errors,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
-import { ADMIN_API_METADATA, adminResourceIndicators, adminTokenClaims } from '../admin-api/resource.ts';
 import type { Config } from '../config/config.ts';
 import type { ClientStore, RoleStore, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
 import type { Logger } from '../shared/logger.ts';
 import { accountFinder } from './account.ts';
 import { ACR } from './acr.ts';
+import { ADMIN_API_METADATA, adminResourceIndicators, adminTokenClaims } from './admin-resource.ts';
 import { withBoundedIds } from './bounded-ids.ts';
 import { DirectoryClientAdapter } from './client-adapter.ts';
 import { firstPartyGrantLoader } from './first-party-grant.ts';
@@ -94,7 +94,7 @@ export function createProvider(deps: ProviderDeps): Provider {
         }
       },
     },
-    // The admin API's tokens (functions/admin-api/resource.ts): JWTs for that resource only.
+    // The admin API's tokens (admin-resource.ts): JWTs for that resource only.
     extraTokenClaims: adminTokenClaims(config.issuer) as Configuration['extraTokenClaims'],
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
@@ -134,7 +134,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     renderError: errorPage,
     ttl: {
-      // The admin API's resource sets its own, shorter lifetime (admin-api/resource.ts).
+      // The admin API's resource sets its own, shorter lifetime (admin-resource.ts).
       AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.ttl.accessTokenSeconds,
       AuthorizationCode: config.ttl.authorizationCodeSeconds,
       ClientCredentials: (_ctx, token) =>

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
-import { adminResource } from '../../functions/admin-api/resource.ts';
 import { createUser } from '../../functions/domain/accounts.ts';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { updateClient } from '../../functions/domain/admin/clients.ts';
@@ -15,6 +14,7 @@ import {
 import type { User } from '../../functions/domain/ports.ts';
 import { grantRole } from '../../functions/domain/roles.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
+import { adminResource } from '../../functions/oidc/admin-resource.ts';
 import { submitCode, totpNow } from '../support/mfa.ts';
 import { PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
