@@ -2,8 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { OPERATOR } from '../domain/admin/actor.ts';
 import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
 import { changeRole } from '../domain/admin/roles.ts';
-import { addUser, resetUserMfa, resetUserPassword, showUser, updateUser } from '../domain/admin/users.ts';
-import type { AppClient } from '../domain/ports.ts';
+import {
+  addUser,
+  listUsers,
+  resetUserMfa,
+  resetUserPassword,
+  setUserEnabled,
+  showUser,
+  updateUser,
+} from '../domain/admin/users.ts';
+import type { AdminApiAccess, AppClient } from '../domain/ports.ts';
 import { DELEGATION_COMMANDS } from './delegation-commands.ts';
 import { FEDERATION_COMMANDS } from './federation-commands.ts';
 import { type Command, csv, flag, list, str, UsageError, type Values } from './options.ts';
@@ -28,6 +36,7 @@ function clientView(client: AppClient) {
     require_mfa: client.requireMfa === true,
     member_invites: client.memberInvites === true,
     ...(client.initiateLoginUri ? { initiate_login_uri: client.initiateLoginUri } : {}),
+    admin_api: client.adminApi ?? null,
     metadata: publicMetadata(client.metadata),
   };
 }
@@ -42,7 +51,7 @@ export const COMMANDS: Command[] = [
     noun: 'client',
     verb: 'add',
     summary:
-      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa] [--initiate-login-uri URI]',
+      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa] [--initiate-login-uri URI] [--admin users|global|tenant:ID]',
     options: {
       id: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -54,6 +63,7 @@ export const COMMANDS: Command[] = [
       'third-party': { type: 'boolean' },
       'require-mfa': { type: 'boolean' },
       'initiate-login-uri': { type: 'string' },
+      admin: { type: 'string' },
     },
     async run(parts, _config, v) {
       const grants = list(v, 'grant');
@@ -71,6 +81,7 @@ export const COMMANDS: Command[] = [
         requireMfa: Boolean(v['require-mfa']),
         ...(typeof v.name === 'string' ? { name: v.name } : {}),
         ...(typeof v['initiate-login-uri'] === 'string' ? { initiateLoginUri: v['initiate-login-uri'] } : {}),
+        ...(typeof v.admin === 'string' ? { adminApi: v.admin as AdminApiAccess } : {}),
       });
       const { client_id, ...rest } = clientView(client);
       return { client_id, client_secret: clientSecret, ...rest };
@@ -79,24 +90,29 @@ export const COMMANDS: Command[] = [
   {
     noun: 'client',
     verb: 'update',
-    summary: '--id ID [--require-mfa true|false] [--member-invites true|false]',
+    summary:
+      '--id ID [--require-mfa true|false] [--member-invites true|false] [--admin users|global|tenant:ID|none]',
     options: {
       id: { type: 'string' },
       'require-mfa': { type: 'string' },
       'member-invites': { type: 'string' },
+      admin: { type: 'string' },
     },
     async run(parts, _c, v) {
-      if (v['require-mfa'] === undefined && v['member-invites'] === undefined)
-        throw new UsageError('give --require-mfa or --member-invites');
+      if (v['require-mfa'] === undefined && v['member-invites'] === undefined && v.admin === undefined)
+        throw new UsageError('give --require-mfa, --member-invites or --admin');
+      const admin = typeof v.admin === 'string' ? v.admin : undefined;
       const client = await updateClient(parts.deps, actor, {
         clientId: str(v, 'id'),
         ...(v['require-mfa'] !== undefined ? { requireMfa: flag(v, 'require-mfa') } : {}),
         ...(v['member-invites'] !== undefined ? { memberInvites: flag(v, 'member-invites') } : {}),
+        ...(admin !== undefined ? { adminApi: admin === 'none' ? null : (admin as AdminApiAccess) } : {}),
       });
       return {
         client_id: client.clientId,
         require_mfa: client.requireMfa === true,
         member_invites: client.memberInvites === true,
+        admin_api: client.adminApi ?? null,
       };
     },
   },
@@ -174,6 +190,54 @@ export const COMMANDS: Command[] = [
       const email = str(v, 'email');
       const user = await updateUser(parts.deps, actor, { email, requireMfa: flag(v, 'require-mfa') });
       return { id: user.id, email: user.email, require_mfa: user.requireMfa === true };
+    },
+  },
+  ...(['disable', 'enable'] as const).map(
+    (verb): Command => ({
+      noun: 'user',
+      verb,
+      summary:
+        verb === 'disable' ? '--email E   (sign-in refused, sessions and refresh tokens end)' : '--email E',
+      options: { email: { type: 'string' } },
+      async run(parts, _c, v) {
+        const user = await setUserEnabled(parts.deps, actor, {
+          email: str(v, 'email'),
+          enabled: verb === 'enable',
+        });
+        return { id: user.id, email: user.email, disabled: user.disabled };
+      },
+    }),
+  ),
+  {
+    noun: 'user',
+    verb: 'list',
+    summary: '[--tenant T] [--email PREFIX] [--limit N] [--cursor C]   (in e-mail order)',
+    options: {
+      tenant: { type: 'string' },
+      email: { type: 'string' },
+      limit: { type: 'string' },
+      cursor: { type: 'string' },
+    },
+    async run(parts, _c, v) {
+      const limit = typeof v.limit === 'string' ? Number(v.limit) : undefined;
+      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0))
+        throw new UsageError('--limit must be a positive whole number');
+      try {
+        const page = await listUsers(parts.deps, actor, {
+          tenantId: typeof v.tenant === 'string' ? v.tenant : 'default',
+          ...(typeof v.email === 'string' ? { prefix: v.email } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(typeof v.cursor === 'string' ? { cursor: v.cursor } : {}),
+        });
+        return {
+          users: page.users.map((u) => ({ id: u.id, email: u.email, name: u.name, disabled: u.disabled })),
+          ...(page.next ? { next: page.next } : {}),
+        };
+      } catch (err) {
+        if (err instanceof RangeError)
+          throw new UsageError('--cursor must come from the last page of this search');
+        throw err;
+      }
     },
   },
   {

@@ -123,4 +123,43 @@ describe('admin CLI: administrators, entitlements, invitations', () => {
     await assert.rejects(run(sesame, 'audit', 'list', { cursor: 'garbage' }), UsageError);
     await assert.rejects(run(sesame, 'audit', 'list', { from: 'yesterday' }), UsageError);
   });
+
+  it('gives apps admin API access, lists and searches a tenant’s users, disables and enables one', {
+    timeout: 30_000,
+  }, async () => {
+    const ops = await run(sesame, 'client', 'add', {
+      id: 'ops-bot',
+      grant: ['client_credentials'],
+      admin: 'tenant:acme',
+    });
+    assert.equal(ops.admin_api, 'tenant:acme');
+    await assert.rejects(
+      run(sesame, 'client', 'add', { id: 'ops-2', grant: ['client_credentials'], admin: 'tenant:nowhere' }),
+      { code: 'invalid_setting' },
+    );
+    await assert.rejects(run(sesame, 'client', 'update', { id: 'shop', admin: 'global' }), {
+      code: 'invalid_client',
+    });
+    assert.equal((await run(sesame, 'client', 'update', { id: 'ops-bot', admin: 'none' })).admin_api, null);
+    await run(sesame, 'user', 'add', {
+      email: 'Zed@acme.example',
+      name: 'Zed',
+      tenant: 'acme',
+      'generate-password': true,
+    });
+    const listed = await run(sesame, 'user', 'list', { tenant: 'acme', email: 'z', limit: '10' });
+    assert.deepEqual(
+      (listed.users as Array<{ email: string }>).map((u) => u.email),
+      ['Zed@acme.example'],
+    );
+    const all = await run(sesame, 'user', 'list', { tenant: 'acme', limit: '1' });
+    assert.equal((all.users as unknown[]).length, 1);
+    assert.ok(all.next);
+    await assert.rejects(
+      run(sesame, 'user', 'list', { tenant: 'acme', email: 'q', cursor: all.next }),
+      UsageError,
+    );
+    assert.equal((await run(sesame, 'user', 'disable', { email: 'zed@acme.example' })).disabled, true);
+    assert.equal((await run(sesame, 'user', 'enable', { email: 'zed@acme.example' })).disabled, false);
+  });
 });
