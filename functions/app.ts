@@ -1,10 +1,11 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
-import { accountClient } from './account/client.ts';
+import { accountClient, CONSOLE_PAGE, pageClient } from './account/client.ts';
 import { accountRoutes } from './account/routes.ts';
 import { adminApi } from './admin-api/api.ts';
 import type { Config } from './config/config.ts';
+import { consoleRoutes } from './console/routes.ts';
 import type { DomainDeps } from './domain/deps.ts';
 import type { SecretStore } from './domain/ports.ts';
 import { issuerBasePath, mountAt } from './http/base-path.ts';
@@ -54,7 +55,7 @@ export async function createSesame(
     clients,
     config,
     keys,
-    builtInClients: [accountClient(config.issuer)],
+    builtInClients: [accountClient(config.issuer), pageClient(config.issuer, CONSOLE_PAGE)],
   });
   if (config.proxy) {
     // Behind API Gateway only the last X-Forwarded-For hop is trustworthy (the gateway appends it).
@@ -69,9 +70,17 @@ export async function createSesame(
   provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
   provider.use(federationLogout(provider, parts.services, parts.logger));
   provider.use(invitationLinks(provider, parts.services, parts.logger));
-  provider.use(adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }));
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
+  provider.use(adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }));
+  provider.use(
+    consoleRoutes(provider, {
+      deps: parts.deps,
+      federatedSessionSeconds: config.ttl.federatedSessionSeconds,
+      logger: parts.logger,
+      csrfKey,
+    }),
+  );
   provider.use(
     accountRoutes(provider, {
       mfa: parts.deps,

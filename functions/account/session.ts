@@ -36,6 +36,8 @@ export async function accountSession(
   provider: Provider,
   mfa: DomainDeps,
   federatedSeconds: number,
+  /** The page asking (its app's MFA policy applies), and the least it demands (the console: a second factor). */
+  page: { clientId: string; minimum: Strength | null } = { clientId: ACCOUNT_CLIENT_ID, minimum: null },
 ): Promise<AccountSession> {
   const session = await provider.Session.get(ctx as never);
   const accountId = session.accountId;
@@ -44,14 +46,14 @@ export async function accountSession(
   // What MFA policy wants of this app (as the step-up check at /auth computes it), with the factors.
   const found = await requirementForId(mfa, {
     userId: accountId,
-    clientId: ACCOUNT_CLIENT_ID,
+    clientId: page.clientId,
     requested: null,
   });
   const authTime = session.authTime();
   if (!found || found.user.disabled || signedInBeforeReset(found.user, authTime)) return { kind: 'none' };
   const { user, requirement, factors } = found;
   const policy = requirement.required ? requirement.strength : null;
-  const wanted = stronger(policy, strongestFactor(mfa, factors));
+  const wanted = stronger(stronger(policy, page.minimum), strongestFactor(mfa, factors));
   if (!satisfies(session.acr, wanted)) return { kind: 'step-up', strength: wanted ?? 'any' };
   const age = mfa.clock.now().getTime() / 1000 - (authTime ?? 0);
   return {

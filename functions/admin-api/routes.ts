@@ -6,6 +6,7 @@ import { entitleTenant, grantAdmin, revokeAdmin, updateTenant } from '../domain/
 import {
   addTenant,
   addTenantDomain,
+  domainProof,
   listConnections,
   listTenants,
   showConnection,
@@ -201,6 +202,8 @@ const auditOut = z.object({
 
 const auditView = ({ userAgent: _ua, at, ...e }: AuditEvent) => ({ ...e, at: new Date(at).toISOString() });
 
+const dnsTxtOut = z.object({ name: z.string(), value: z.string() }).describe('The DNS TXT record to publish');
+
 const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), next: z.string().optional() });
 const connectionOut = z.record(z.string(), z.unknown()).describe('A connection (no credential)');
@@ -244,14 +247,14 @@ export const ROUTES: Route[] = [
     who: 'global admins; tenant admins of it',
     params: tenantPath,
     response: tenantOut.extend({
-      domains: z.array(z.object({ domain: z.string(), verified: z.boolean(), dnsToken: z.string() })),
+      domains: z.array(z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut })),
       connections: z.array(z.string()),
     }),
     async run({ params }, actor, deps) {
       const { tenant, domains, connections } = await showTenant(deps, actor, params.tenantId);
       return {
         ...tenantView(tenant),
-        domains: domains.map((d) => ({ domain: d.domain, verified: d.verified, dnsToken: d.token })),
+        domains: domains.map((d) => ({ domain: d.domain, verified: d.verified, dnsTxt: domainProof(d) })),
         connections,
       };
     },
@@ -295,10 +298,10 @@ export const ROUTES: Route[] = [
     params: tenantPath,
     body: z.strictObject({ domain: z.string().min(3).max(253) }),
     created: true,
-    response: z.object({ domain: z.string(), verified: z.boolean(), dnsToken: z.string() }),
+    response: z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut }),
     async run({ params, body }, actor, deps) {
       const d = await addTenantDomain(deps, actor, { ...params, domain: body.domain, verified: false });
-      return { domain: d.domain, verified: d.verified, dnsToken: d.token };
+      return { domain: d.domain, verified: d.verified, dnsTxt: domainProof(d) };
     },
   }),
 

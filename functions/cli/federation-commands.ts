@@ -4,6 +4,7 @@ import {
   addConnection,
   addTenant,
   addTenantDomain,
+  domainProof,
   linkUser,
   listConnections,
   listTenants,
@@ -105,7 +106,7 @@ export const FEDERATION_COMMANDS: Command[] = [
         tenant: d.tenantId,
         domain: d.domain,
         verified: d.verified,
-        dns_txt: { name: `_sesame-verification.${d.domain}`, value: `sesame-verification=${d.token}` },
+        dns_txt: domainProof(d),
       };
     },
   },

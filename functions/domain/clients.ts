@@ -59,6 +59,9 @@ const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
 
 /** Sesame's own account page signs users in as this built-in app; no registered app may take the id. */
 export const ACCOUNT_CLIENT_ID = 'sesame-account';
+/** … and the admin console (functions/console) as this one. */
+export const CONSOLE_CLIENT_ID = 'sesame-admin';
+const RESERVED = new Set([ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID]);
 const ROLE = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
@@ -85,7 +88,7 @@ export interface RegisteredClient {
 
 export function buildClient(reg: ClientRegistration, now: Date): RegisteredClient {
   if (!CLIENT_ID.test(reg.clientId)) throw new InvalidClient('client_id_format', reg.clientId);
-  if (reg.clientId === ACCOUNT_CLIENT_ID) throw new InvalidClient('client_id_reserved', reg.clientId);
+  if (RESERVED.has(reg.clientId)) throw new InvalidClient('client_id_reserved', reg.clientId);
   const wantsCode = reg.redirectUris.length > 0;
   if (!wantsCode && !reg.clientCredentials) throw new InvalidClient('no_grant');
   if (reg.public && reg.clientCredentials) throw new InvalidClient('public_client_credentials');

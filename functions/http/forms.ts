@@ -18,6 +18,15 @@ const MAX_FORM_BYTES = 16 * 1024;
  * Oversized bodies, other content types and repeated fields are refused with a 4xx.
  */
 export async function readForm(ctx: Context, fields: readonly string[]): Promise<Record<string, string>> {
+  return (await readFormWithLists(ctx, fields, [])).fields;
+}
+
+/** As readForm, plus fields that may repeat (checkboxes): every value of each, at most 100. */
+export async function readFormWithLists(
+  ctx: Context,
+  fields: readonly string[],
+  lists: readonly string[],
+): Promise<{ fields: Record<string, string>; lists: Record<string, string[]> }> {
   if (!ctx.is('application/x-www-form-urlencoded')) throw new BadRequest(415, 'unsupported_content_type');
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > MAX_FORM_BYTES) throw new BadRequest(413, 'body_too_large');
@@ -35,5 +44,11 @@ export async function readForm(ctx: Context, fields: readonly string[]): Promise
     if (values.length > 1) throw new BadRequest(400, 'duplicate_parameter');
     out[name] = values[0] ?? '';
   }
-  return out;
+  const many: Record<string, string[]> = {};
+  for (const name of lists) {
+    const values = params.getAll(name);
+    if (values.length > 100) throw new BadRequest(400, 'too_many_values');
+    many[name] = values;
+  }
+  return { fields: out, lists: many };
 }

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Adapter } from 'oidc-provider';
-import { ACCOUNT_CLIENT_NAME } from '../account/client.ts';
+import { ACCOUNT_CLIENT_NAME, CONSOLE_CLIENT_NAME } from '../account/client.ts';
 import { cachedClientStore } from '../adapters/cached-client-store.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
@@ -35,7 +35,7 @@ import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { signedInBeforeReset } from '../domain/accounts.ts';
 import { findTenant } from '../domain/admin/federation.ts';
-import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
+import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { type DomainError, isDomainError } from '../domain/errors.ts';
@@ -247,6 +247,7 @@ export function createDynamoParts(
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };
+        if (clientId === CONSOLE_CLIENT_ID) return { name: CONSOLE_CLIENT_NAME };
         const client = await clients.get(clientId);
         return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
       },

@@ -83,6 +83,10 @@ export async function startDemoApp(options: {
           code_challenge_method: 'S256',
           state: p.state,
           nonce: p.nonce,
+          // Third-party initiated login (an invitation's link) names the account to sign in with.
+          ...(url.searchParams.get('login_hint')
+            ? { login_hint: url.searchParams.get('login_hint') as string }
+            : {}),
         });
         res.writeHead(302, {
           location: target.href,

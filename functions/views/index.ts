@@ -1,6 +1,7 @@
 import { Eta } from 'eta/core';
 import { templates as account, methodSections } from './account.ts';
 import { templates as common } from './common.ts';
+import { templates as consolePages, partials as consolePartials } from './console.ts';
 import { templates as layout } from './layout.ts';
 import { methodForms, templates as secondFactor } from './second-factor.ts';
 import { templates as signIn } from './sign-in.ts';
@@ -14,13 +15,14 @@ export { stylesheet } from './layout.ts';
  */
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
 
-const pages = { ...signIn, ...secondFactor, ...account, ...common };
-for (const [name, text] of Object.entries({ ...layout, ...methodForms, ...methodSections, ...pages }))
-  eta.loadTemplate(`@${name}`, text);
+const pages = { ...signIn, ...secondFactor, ...account, ...common, ...consolePages };
+const parts = { ...layout, ...methodForms, ...methodSections, ...consolePartials };
+for (const [name, text] of Object.entries({ ...parts, ...pages })) eta.loadTemplate(`@${name}`, text);
 
 export type View = keyof typeof pages;
 
 export function renderPage(view: View, title: string, base: string, data: Record<string, unknown>): string {
   const body = eta.render(`@${view}`, { ...data, base });
-  return eta.render('@layout', { title, base, body });
+  // The console's tables need the width; every other page is a narrow card.
+  return eta.render('@layout', { title, base, body, wide: view.startsWith('console') });
 }

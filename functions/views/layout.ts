@@ -9,7 +9,7 @@ export const templates = {
 <link rel="stylesheet" href="<%= it.base %>/static/sesame.css">
 </head>
 <body>
-<main class="card">
+<main class="card<%= it.wide ? ' wide' : '' %>">
 <p class="brand">Sesame</p>
 <%~ it.body %>
 </main>
@@ -29,4 +29,11 @@ button.secondary{background:#e5e7eb;color:#111}.error{padding:.6rem;border-radiu
 .notice{padding:.6rem;border-radius:.25rem;background:#dcfce7;color:#14532d}.qr{text-align:center}
 .codes{columns:2;font-size:1.1rem}section{margin-top:1.5rem;border-top:1px solid #e5e7eb}
 h2{font-size:1.2rem;margin:1rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .25rem}ul.error{padding-left:1.5rem}
+.card.wide{max-width:64rem}table{width:100%;border-collapse:collapse;margin-top:1rem}caption{text-align:left;font-weight:600;padding:.25rem 0}
+th,td{text-align:left;padding:.4rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
+ul.nav{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:0 0 1rem}a[aria-current=page]{font-weight:700}
+form.inline{display:inline}form.inline button{display:inline-block;width:auto;margin:.25rem .5rem .25rem 0;padding:.3rem .6rem}
+.actions{margin-top:.5rem}select{width:100%;padding:.5rem;margin-top:.25rem;font:inherit}dl.facts dt{font-weight:600}dl.facts dd{margin:0 0 .5rem}
+fieldset{margin-top:1rem;border:1px solid #e5e7eb}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+img.logo{max-height:3rem}.preview{padding:1rem;border:1px solid #e5e7eb;border-radius:.25rem}
 `;

@@ -16,7 +16,9 @@ export interface BrowserRig {
  * free loopback port, that demo app, and headless Chromium. `close` stops whatever was started.
  */
 export async function startBrowserRig(
-  app: Omit<ClientRegistration, 'redirectUris' | 'postLogoutRedirectUris'>,
+  app: Omit<ClientRegistration, 'redirectUris' | 'postLogoutRedirectUris' | 'initiateLoginUri'>,
+  /** `initiateLogin`: the app starts sign-ins at its /login (where invitations send the invitee). */
+  options: { initiateLogin?: boolean } = {},
 ): Promise<BrowserRig> {
   const rig: Partial<BrowserRig> = {};
   const close = async () => {
@@ -30,7 +32,12 @@ export async function startBrowserRig(
     const base = `http://127.0.0.1:${port}`;
     const { clientSecret } = await registerClient(
       rig.sesame.parts.deps.clients,
-      { ...app, redirectUris: [`${base}/callback`], postLogoutRedirectUris: [`${base}/`] },
+      {
+        ...app,
+        redirectUris: [`${base}/callback`],
+        postLogoutRedirectUris: [`${base}/`],
+        ...(options.initiateLogin ? { initiateLoginUri: `${base}/login` } : {}),
+      },
       new Date(),
     );
     rig.demo = await startDemoApp({

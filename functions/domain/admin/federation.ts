@@ -97,6 +97,11 @@ export async function showTenant(
   return { tenant, domains, connections: connections.filter((c) => c.tenantId === id).map((c) => c.id) };
 }
 
+/** The DNS TXT record that proves a tenant holds a domain: its name and value. */
+export function domainProof(d: Pick<TenantDomain, 'domain' | 'token'>): { name: string; value: string } {
+  return { name: `_sesame-verification.${d.domain}`, value: `sesame-verification=${d.token}` };
+}
+
 /**
  * Claims an e-mail domain for a tenant and returns the DNS TXT value that proves it. `verified`
  * marks it proved at once: only for the local store (npm start, tests), the caller decides.
