@@ -60,6 +60,9 @@ async function main(): Promise<void> {
     or with "Sign in with Demo Corp (demo upstream)": a MOCK Entra ID at ${upstream.url}
       that signs you in as ${upstream.user} without asking (federation, not a real provider)
     Your account (factors, password): ${config.issuer}/account
+    Admin console: ${config.issuer}/admin — as ${demo.tenantAdmin?.email} (administrator of tenant
+      ${demo.tenantAdmin?.tenant}) with password: ${demo.tenantAdmin?.password} and the code e-mailed here
+    Admin API: ${config.issuer}/admin/api/v1 (OpenAPI: ${config.issuer}/admin/api/v1/openapi.json)
     Mail (MFA codes, notifications) is caught by the SMTP server on ${mail.url} and printed here.
     Data: ${LOCAL_DIR} (delete it to start over)   Admin: npm run admin -- --help
     Press Ctrl-C to stop.
