@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { DomainDeps } from '../domain/deps.ts';
 import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
 import { basePath } from '../http/base-path.ts';
+import { branded } from '../http/branding.ts';
 import type { Logger } from '../shared/logger.ts';
 import { renderPage } from '../views/index.ts';
 import type { AccountSession } from './session.ts';
@@ -65,6 +66,7 @@ export async function overview(
     recent: who.recent,
     methods: factors.methods,
     logout: `${basePath(ctx)}/session/end`,
+    ...branded(ctx, await deps.mfa.tenantBrand(who.user.tenantId)),
     ...message,
   });
 }

@@ -31,10 +31,12 @@ import {
   setUserEnabled,
   showUser,
 } from '../domain/admin/users.ts';
+import { brandOf } from '../domain/branding.ts';
 import { CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { DomainError } from '../domain/errors.ts';
 import { DEFAULT_TENANT, type User } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
+import { branded } from '../http/branding.ts';
 import { BadRequest, readFormWithLists } from '../http/forms.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
@@ -56,7 +58,7 @@ export interface ConsoleDeps {
   csrfKey: string;
 }
 
-const ROUTE = /^\/admin(?:\/([a-z-]+)(?:\/([A-Za-z0-9_-]{1,64})(?:\/([a-z-]+))?)?)?$/;
+export const ROUTE = /^\/admin(?:\/([a-z-]+)(?:\/([A-Za-z0-9_-]{1,64})(?:\/([a-z-]+))?)?)?$/;
 
 interface Req {
   ctx: Context;
@@ -149,15 +151,9 @@ function see(ctx: Context, to: string): void {
 
 function callback(ctx: Context, path: string): void {
   if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
-  if (ctx.query.error !== undefined)
-    return message(
-      ctx,
-      path,
-      400,
-      'Not signed in',
-      'The sign-in did not finish, so administration stays closed.',
-    );
-  see(ctx, path);
+  if (ctx.query.error === undefined) see(ctx, path);
+  else
+    message(ctx, path, 400, 'Not signed in', 'The sign-in did not finish, so administration stays closed.');
 }
 
 function message(ctx: Context, path: string, status: number, heading: string, text: string): void {
@@ -173,19 +169,20 @@ function message(ctx: Context, path: string, status: number, heading: string, te
 
 /** A refusal of the domain (not allowed, not found, not acceptable): its sentence, and a way back. */
 function refused(ctx: Context, path: string, err: DomainError | RangeError, c: ConsoleDeps): void {
-  if (err instanceof RangeError)
-    return message(
+  if (err instanceof RangeError) {
+    message(
       ctx,
       path,
       400,
       'Not acceptable',
       'That page or range does not exist. Start again from the list.',
     );
+    return;
+  }
   const status = err.code === 'forbidden' ? 403 : err.code === 'not_found' ? 404 : 400;
-  const back =
-    ctx.get('referer') && URL.parse(ctx.get('referer'))?.pathname.startsWith(path)
-      ? ctx.get('referer')
-      : path;
+  // Back to the console page the form was on: only its path and query, never another origin.
+  const from = URL.parse(ctx.get('referer'));
+  const back = from?.pathname.startsWith(`${path}/`) ? `${from.pathname}${from.search}` : path;
   ctx.status = status;
   ctx.type = 'html';
   ctx.body = renderPage('consoleMessage', 'Not done', basePath(ctx), {
@@ -251,6 +248,7 @@ async function render(
   ctx.status = ctx.status === 404 ? 200 : ctx.status;
   ctx.body = renderPage(view, title, basePath(ctx), {
     ...data,
+    ...branded(ctx, brandOf(tenantRecord)),
     nav,
     path,
     csrf: req.csrf,
@@ -367,7 +365,6 @@ async function page(
       const { tenant: record, domains, connections } = await showTenant(deps, actor, tenant);
       const members = await listUsers(deps, actor, { tenantId: tenant, limit: 100 });
       const apps = principal.kind === 'global' ? await listClients(deps, actor) : [];
-      allowImage(ctx, record.branding?.logoUrl);
       return render(req, 'consoleTenant', 'Tenant', 'tenant', {
         ...extra,
         branding: record.branding ?? {},
@@ -540,17 +537,4 @@ async function post(
     return see(ctx, `${path}/tenant${q({ tenant: made.id, done: 'tenant' })}`);
   }
   throw new BadRequest(404, 'not_found');
-}
-
-/** A tenant's logo may come from its own https host: this page's CSP allows images from there. */
-function allowImage(ctx: Context, url: string | undefined): void {
-  const origin = url ? URL.parse(url)?.origin : undefined;
-  if (!origin?.startsWith('https://')) return;
-  ctx.set(
-    'Content-Security-Policy',
-    String(ctx.response.get('Content-Security-Policy')).replace(
-      "img-src 'self' data:",
-      `img-src 'self' data: ${origin}`,
-    ),
-  );
 }

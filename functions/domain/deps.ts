@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.ts';
+import type { Brand } from './branding.ts';
 import type { Clock } from './clock.ts';
 import type { Upstream } from './federation/upstream.ts';
 import type { PasswordHasher } from './password-hash.ts';
@@ -55,6 +56,8 @@ export interface DomainDeps extends Deps {
   auditLog: AuditLog;
   /** The tenant's MFA requirement (read through a short cache, like the app's own `requireMfa`). */
   tenantMfa: (tenantId: string) => Promise<'any' | 'strong' | undefined>;
+  /** The tenant's branding for its users' pages (the same short cache). */
+  tenantBrand: (tenantId: string) => Promise<Brand | null>;
   /** The relying-party side of federation (openid-client, functions/federation/). */
   upstream: Upstream;
   config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;

@@ -57,6 +57,7 @@ export async function openInvitation(deps: DomainDeps, token: string): Promise<I
 export interface InvitationView {
   ref: string;
   email: string;
+  tenantId: string;
   tenantName: string;
   appName: string | null;
   roles: string[];
@@ -74,6 +75,7 @@ export async function invitationView(deps: DomainDeps, invitation: Invitation): 
   return {
     ref: invitationRef(invitation),
     email: invitation.email,
+    tenantId: invitation.tenantId,
     tenantName: tenant?.name ?? invitation.tenantId,
     appName,
     roles: invitation.roles,

@@ -97,7 +97,12 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       if (stillEnrolling(deps.config, pending, factors)) {
         try {
           const enrolment = await beginTotpEnrolment(deps, user, enrolmentOwner(pending));
-          return { userEmail: user.email, methods: [], enrolment };
+          return {
+            userEmail: user.email,
+            brand: await deps.tenantBrand(user.tenantId),
+            methods: [],
+            enrolment,
+          };
         } catch (err) {
           // Another sign-in or the account page enrolled a moment ago: that factor is asked for now.
           if (!(err instanceof TotpAlreadyEnrolled)) throw err;
@@ -106,6 +111,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       }
       return {
         userEmail: user.email,
+        brand: await deps.tenantBrand(user.tenantId),
         methods: offeredMethods(deps.config, factors, pending.strength).methods,
         enrolment: null,
       };

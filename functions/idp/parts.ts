@@ -35,6 +35,7 @@ import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { signedInBeforeReset } from '../domain/accounts.ts';
 import { findTenant } from '../domain/admin/federation.ts';
+import { brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
@@ -134,6 +135,7 @@ export function createDynamoParts(
     invitations: new DynamoInvitationStore(doc, config.tables.directory),
     auditLog: new DynamoAuditLog(doc, config.tables.audit),
     tenantMfa: async (id: string) => (await cachedTenant(id))?.requireMfa,
+    tenantBrand: async (id: string) => brandOf(await cachedTenant(id)),
     upstream: upstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,
@@ -250,6 +252,13 @@ export function createDynamoParts(
         if (clientId === CONSOLE_CLIENT_ID) return { name: CONSOLE_CLIENT_NAME };
         const client = await clients.get(clientId);
         return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
+      },
+      brand: {
+        ofTenant: (tenantId) => deps.tenantBrand(tenantId),
+        async ofUser(userId) {
+          const user = await users.findById(userId);
+          return user ? deps.tenantBrand(user.tenantId) : null;
+        },
       },
       mfa: mfaServices(deps),
     },

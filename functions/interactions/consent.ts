@@ -1,4 +1,5 @@
 import { basePath } from '../http/base-path.ts';
+import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
 import { renderPage } from '../views/index.ts';
 import { clientName, finish, type Step } from './step.ts';
@@ -23,6 +24,7 @@ export const consentStep = {
   async show(step: Step, csrf: string): Promise<void> {
     const details = step.details.prompt.details as ConsentDetails;
     const scopes = (details.missingOIDCScope ?? []).map((s) => SCOPE_TEXT[s] ?? s);
+    const accountId = step.details.session?.accountId;
     step.ctx.type = 'html';
     step.ctx.body = renderPage('consent', 'Allow access', basePath(step.ctx), {
       action: `${step.path}/confirm`,
@@ -30,6 +32,7 @@ export const consentStep = {
       csrf,
       scopes,
       clientName: await clientName(step),
+      ...branded(step.ctx, accountId ? await step.services.brand.ofUser(accountId) : null),
     });
   },
 

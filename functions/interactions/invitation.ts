@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { basePath } from '../http/base-path.ts';
+import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
 import type { Logger } from '../shared/logger.ts';
 import { renderPage } from '../views/index.ts';
@@ -115,6 +116,7 @@ async function render(
     csrf,
     name: extra.name ?? '',
     error: extra.error,
+    ...branded(step.ctx, await step.services.brand.ofTenant(invitation.tenantId)),
   });
 }
 

@@ -1,5 +1,6 @@
 import QRCode from 'qrcode';
 import { basePath } from '../http/base-path.ts';
+import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
 import { acrFor, amrFor } from '../oidc/acr.ts';
 import { renderPage } from '../views/index.ts';
@@ -42,6 +43,7 @@ async function render(
       qr: await qrDataUrl(screen.enrolment.uri),
       secret: screen.enrolment.secret,
       clientName: await clientName(step),
+      ...branded(step.ctx, screen.brand),
       ...message,
     });
     return;
@@ -54,6 +56,7 @@ async function render(
     methods: screen.methods,
     email: maskEmail(screen.userEmail),
     clientName: await clientName(step),
+    ...branded(step.ctx, screen.brand),
     ...message,
   });
 }
@@ -143,6 +146,7 @@ export const mfaStep = {
       action: `${step.path}/mfa/continue`,
       csrf: form.csrf ?? '',
       codes,
+      ...branded(step.ctx, await step.services.brand.ofUser(pending.userId)),
     });
   },
 

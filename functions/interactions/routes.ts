@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors } from 'oidc-provider';
+import { brandStylesheet } from '../domain/branding.ts';
 import { DomainError, type ErrorCode } from '../domain/errors.ts';
 import { UpstreamRefused } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
@@ -17,6 +18,8 @@ import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import type { InteractionServices } from './services.ts';
 
+export const BRAND_CSS = /^\/static\/brand\/([a-z0-9][a-z0-9-]{1,62})\.css$/;
+
 export const ROUTE =
   /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
@@ -30,6 +33,14 @@ export function interactionRoutes(provider: Provider, services: InteractionServi
       ctx.type = 'text/css';
       ctx.set('Cache-Control', 'public, max-age=3600');
       ctx.body = stylesheet;
+      return;
+    }
+    const brand = BRAND_CSS.exec(ctx.path);
+    if (brand?.[1]) {
+      // A tenant's accent (domain/branding.ts); the pages link it with the colour in the query.
+      ctx.type = 'text/css';
+      ctx.set('Cache-Control', 'public, max-age=300');
+      ctx.body = brandStylesheet(await services.brand.ofTenant(brand[1]));
       return;
     }
     const match = ROUTE.exec(ctx.path);

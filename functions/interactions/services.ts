@@ -1,4 +1,5 @@
 import type { Method } from '../config/methods.ts';
+import type { Brand } from '../domain/branding.ts';
 import type { InvitationView } from '../domain/invitations.ts';
 import type { PendingSignIn, User } from '../domain/ports.ts';
 
@@ -31,6 +32,8 @@ export interface InteractionServices {
   }): Promise<LoginResult>;
   /** The app's display name and whether it is first-party. */
   clientInfo(clientId: string): Promise<{ name: string } | null>;
+  /** A tenant's branding (domain/branding.ts), by the tenant or by one of its users. */
+  brand: { ofTenant(tenantId: string): Promise<Brand | null>; ofUser(userId: string): Promise<Brand | null> };
   mfa: MfaServices;
   federation: FederationServices;
   invitations: InvitationServices;
@@ -100,6 +103,8 @@ export interface FederationServices {
 /** What a second-factor page shows. */
 export interface MfaScreen {
   userEmail: string;
+  /** The user's tenant's look. */
+  brand: Brand | null;
   /** Methods the user may use for this sign-in. */
   methods: Method[];
   /** Set on a sign-in that enrols an authenticator (secret shown once, for manual entry). */

@@ -24,5 +24,5 @@ export type View = keyof typeof pages;
 export function renderPage(view: View, title: string, base: string, data: Record<string, unknown>): string {
   const body = eta.render(`@${view}`, { ...data, base });
   // The console's tables need the width; every other page is a narrow card.
-  return eta.render('@layout', { title, base, body, wide: view.startsWith('console') });
+  return eta.render('@layout', { title, base, body, wide: view.startsWith('console'), brand: data.brand });
 }

@@ -7,10 +7,12 @@ export const templates = {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><%= it.title %> · Sesame</title>
 <link rel="stylesheet" href="<%= it.base %>/static/sesame.css">
+<% if (it.brand && it.brand.accent) { %><link rel="stylesheet" href="<%= it.base %>/static/brand/<%= it.brand.tenantId %>.css?v=<%= it.brand.accent.slice(1) %>"><% } %>
 </head>
 <body>
 <main class="card<%= it.wide ? ' wide' : '' %>">
-<p class="brand">Sesame</p>
+<% if (it.brand) { %><p class="brand" id="brand"><% if (it.brand.logoUrl) { %><img src="<%= it.brand.logoUrl %>" alt="" class="logo"> <% } %><%= it.brand.name %></p>
+<% } else { %><p class="brand">Sesame</p><% } %>
 <%~ it.body %>
 </main>
 </body>

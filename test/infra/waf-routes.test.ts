@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROUTE as ACCOUNT_ROUTE } from '../../functions/account/routes.ts';
+import { ROUTE as CONSOLE_ROUTE } from '../../functions/console/routes.ts';
 import { CALLBACK, LOGGED_OUT } from '../../functions/interactions/federation.ts';
 import { LINK as INVITATION_LINK } from '../../functions/interactions/invitation.ts';
-import { ROUTE as INTERACTION_ROUTE } from '../../functions/interactions/routes.ts';
+import { BRAND_CSS, ROUTE as INTERACTION_ROUTE } from '../../functions/interactions/routes.ts';
 import { PROJECT_ROOT } from '../../infra/bundling.ts';
 import { STAGE_NAME } from '../../infra/construct/edge.ts';
 import {
@@ -28,9 +29,23 @@ import { countsRequest, type WafRequest, webAclOf } from './waf-eval.ts';
  */
 
 /** Sesame's path-matching regular expressions (functions/), each with what the WAF must do with it. */
-const SESAME_ROUTES = [INTERACTION_ROUTE, ACCOUNT_ROUTE, CALLBACK, LOGGED_OUT, INVITATION_LINK];
-/** Pages upstream identity providers send browsers back to: GET only, the general limit is enough. */
-const GENERAL_ONLY_PREFIXES = ['/federation'];
+const SESAME_ROUTES = [
+  INTERACTION_ROUTE,
+  ACCOUNT_ROUTE,
+  CALLBACK,
+  LOGGED_OUT,
+  INVITATION_LINK,
+  CONSOLE_ROUTE,
+];
+/**
+ * The general limit is enough for pages upstream identity providers send browsers back to (GET
+ * only), and for the admin console: its forms carry no credential to guess (they need a signed-in
+ * administrator's session and CSRF token), and the admin API below it is Bearer-authenticated and
+ * rate-limited per caller by the application itself.
+ */
+const GENERAL_ONLY_PREFIXES = ['/federation', '/admin'];
+/** Static assets with a parameter in the file name (a tenant's stylesheet): GET, the general limit. */
+const STATIC_ROUTES = [BRAND_CSS];
 
 /** Path segments that fill the routes' parameters (an interaction uid, a connection id, an invitation). */
 const PARAMETER_SAMPLES = ['Qm9vK2xl_u-1', 'acme-entra', `acme.${'A'.repeat(22)}.${'b'.repeat(43)}`];
@@ -180,6 +195,17 @@ describe('WAF statements against the routes the application serves', () => {
       }
   });
 
+  it('serves the static assets with a parameter, counted by the general limit only', async () => {
+    for (const path of ['/static/brand/acme.css', '/static/sesame.css']) {
+      assert.ok(STATIC_ROUTES.some((r) => r.test(path)) || path === '/static/sesame.css');
+      assert.ok(await served('GET', path), path);
+      for (const variant of variants(path, false)) {
+        const get = { method: 'GET', path: variant, ip: '203.0.113.9' };
+        assert.ok(counts(GLOBAL, get) && !counts(BROWSER, get), variant);
+      }
+    }
+  });
+
   it('leaves the front-channel endpoints to the general limit', () => {
     for (const name of FRONT_CHANNEL_ENDPOINTS) {
       const path = new URL(String(discovery[name])).pathname;
@@ -204,7 +230,7 @@ describe('WAF statements against the routes the application serves', () => {
           (m) => `${relative(root, f)}: ${m[1]}`,
         ),
       );
-    const known = SESAME_ROUTES.map((r) => r.source);
+    const known = [...SESAME_ROUTES, ...STATIC_ROUTES].map((r) => r.source);
     assert.deepEqual(
       inSource.filter((entry) => !known.some((source) => entry.endsWith(`: ${source}`))),
       [],

@@ -33,6 +33,7 @@ describe('admin CLI: MFA requirements and reset', () => {
       client_id: 'cli-app',
       require_mfa: true,
       member_invites: false,
+      admin_api: null,
     });
     assert.ok(
       (await submitLogin(await startLogin(config), 'cli1@example.com', PASSWORD)).url.endsWith('/mfa'),
