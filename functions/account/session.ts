@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
 import type { DomainDeps } from '../domain/deps.ts';
-import { methodsIn, requirementForId } from '../domain/mfa/sign-in.ts';
+import { requirementForId, strongestFactor } from '../domain/mfa/sign-in.ts';
 import type { Credential, User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
@@ -53,7 +53,7 @@ export async function accountSession(
   if (!found || found.user.disabled || signedInBeforeReset(found.user, authTime)) return { kind: 'none' };
   const { user, requirement, factors } = found;
   const policy = requirement.required ? requirement.strength : null;
-  const wanted = stronger(stronger(policy, page.minimum), strongestFactor(mfa, factors));
+  const wanted = stronger(stronger(policy, page.minimum), strongestFactor(mfa.config, factors));
   if (!satisfies(session.acr, wanted)) return { kind: 'step-up', strength: wanted ?? 'any' };
   const age = mfa.clock.now().getTime() / 1000 - (authTime ?? 0);
   return {
@@ -63,11 +63,6 @@ export async function accountSession(
     strength: wanted,
     sessionUid: session.uid,
   };
-}
-
-function strongestFactor(mfa: DomainDeps, factors: readonly Credential[]): Strength | null {
-  if (methodsIn(mfa.config, factors, 'strong').length > 0) return 'strong';
-  return methodsIn(mfa.config, factors, 'any').length > 0 ? 'any' : null;
 }
 
 function stronger(a: Strength | null, b: Strength | null): Strength | null {

@@ -39,6 +39,9 @@ export function adminApi(options: AdminApiOptions) {
     jwks: options.keys,
     users: deps.users,
     clients: deps.clients,
+    credentials: deps.credentials,
+    config: deps.config,
+    clock: deps.clock,
   });
   const limits = options.limits ?? { perCaller: 300, perAddress: 60 };
   const callers = new WindowLimiter(limits.perCaller, 60_000);

@@ -2,7 +2,10 @@ import { createLocalJWKSet, type JWK, errors as joseErrors, jwtVerify } from 'jo
 import type { Context } from 'koa';
 import { signedInBeforeReset } from '../domain/accounts.ts';
 import type { Actor } from '../domain/admin/actor.ts';
-import type { ClientStore, UserStore } from '../domain/ports.ts';
+import type { Clock } from '../domain/clock.ts';
+import type { DomainDeps } from '../domain/deps.ts';
+import { strongestFactor } from '../domain/mfa/sign-in.ts';
+import type { ClientStore, CredentialStore, UserStore } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
 import { ACTOR_CLAIM, ADMIN_SCOPE, adminResource } from '../oidc/admin-resource.ts';
 import { ApiProblem, problem } from './problem.ts';
@@ -16,7 +19,16 @@ export interface BearerDeps {
   jwks: { keys: JWK[] };
   users: Pick<UserStore, 'findById'>;
   clients: Pick<ClientStore, 'get'>;
+  credentials: Pick<CredentialStore, 'list'>;
+  config: DomainDeps['config'];
+  clock: Clock;
 }
+
+/**
+ * A person's admin token counts for an hour after they signed in: a refresh token must not keep
+ * minting admin tokens for the life of the grant.
+ */
+export const ADMIN_SIGN_IN_MAX_AGE_SECONDS = 3600;
 
 const unauthorized = (description: string) =>
   new ApiProblem({
@@ -71,12 +83,26 @@ export function bearerAuthenticator(deps: BearerDeps) {
       return { kind: 'client', clientId };
     }
     if (claims[ACTOR_CLAIM] !== 'user' || access !== 'users') throw unauthorized('the token is not valid');
-    if (!satisfies(typeof claims.acr === 'string' ? claims.acr : undefined, 'any'))
+    const acr = typeof claims.acr === 'string' ? claims.acr : undefined;
+    if (!satisfies(acr, 'any'))
       throw problem(403, 'mfa_required', 'Administration needs a sign-in with a second factor.');
-    const user = await deps.users.findById(String(claims.sub));
-    const signedInAt = typeof claims.auth_time === 'number' ? claims.auth_time : Number(claims.iat);
+    const signedInAt = typeof claims.auth_time === 'number' ? claims.auth_time : undefined;
+    const now = deps.clock.now().getTime() / 1000;
+    if (signedInAt === undefined || now - signedInAt > ADMIN_SIGN_IN_MAX_AGE_SECONDS)
+      throw unauthorized('sign in again: administration needs a sign-in from the last hour');
+    const [user, factors] = await Promise.all([
+      deps.users.findById(String(claims.sub)),
+      deps.credentials.list(String(claims.sub)),
+    ]);
     if (!user || user.disabled || signedInBeforeReset(user, signedInAt))
       throw unauthorized('the sign-in behind the token no longer counts');
+    // As on /account and in the console: the user's best factor, not a weaker one they also have.
+    if (!satisfies(acr, strongestFactor(deps.config, factors) ?? 'any'))
+      throw problem(
+        403,
+        'mfa_required',
+        'Sign in with your strongest second factor (your authenticator app).',
+      );
     return { kind: 'user', userId: user.id };
   };
 }

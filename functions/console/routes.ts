@@ -136,6 +136,7 @@ const FIELDS = [
   'domain',
   'id',
   'name',
+  'roleNames',
 ];
 
 /** A tenant admin's and a member's pages show their own tenant; a global admin chooses. */
@@ -340,15 +341,14 @@ async function page(
       const apps = await deps.clients.list();
       const record = await deps.tenants.get(tenant);
       // The roles offered: what the inviter may give (entitled for an admin, held for a member).
-      const offered = apps.flatMap((a) =>
+      const offeredIn = (a: (typeof apps)[number]): string[] =>
         principal.kind === 'global'
           ? a.roles
           : principal.kind === 'member'
             ? a.memberInvites
               ? principal.holds.filter((g) => g.clientId === a.clientId).map((g) => g.role)
               : []
-            : (record?.entitlements?.[a.clientId] ?? []),
-      );
+            : (record?.entitlements?.[a.clientId] ?? []);
       return render(req, 'consoleInvitations', 'Invitations', 'invitations', {
         ...extra,
         canList,
@@ -357,8 +357,11 @@ async function page(
           status: i.status === 'pending' && i.expiresAt <= now ? 'expired' : i.status,
           expires: new Date(i.expiresAt).toISOString().slice(0, 10),
         })),
-        apps: apps.map((a) => ({ clientId: a.clientId, name: String(a.metadata.client_name ?? a.clientId) })),
-        roleChoices: [...new Set(offered)].sort(),
+        // Only apps the inviter can give a role of (every app for a global administrator).
+        apps: apps
+          .filter((a) => principal.kind === 'global' || offeredIn(a).length > 0)
+          .map((a) => ({ clientId: a.clientId, name: String(a.metadata.client_name ?? a.clientId) })),
+        roleChoices: [...new Set(apps.flatMap(offeredIn))].sort(),
       });
     }
     case 'tenant': {
@@ -523,7 +526,7 @@ async function post(
         await addTenantDomain(deps, actor, { tenantId: tenant, domain: form.domain ?? '', verified: false });
         return back('domain');
       case 'entitle': {
-        const roles = (form.roles ?? '')
+        const roles = (form.roleNames ?? '')
           .split(',')
           .map((r) => r.trim())
           .filter(Boolean);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { audit, type Deps } from './deps.ts';
+import { audit, auditTenant, type Deps } from './deps.ts';
 import { normaliseEmail } from './email.ts';
 import { argon2Hasher } from './password-hash.ts';
 import { assertPasswordAllowed } from './password-policy.ts';
@@ -43,7 +43,7 @@ export async function createUser(
     outcome: 'success',
     actor: input.actor ?? 'system',
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
   });
   return { ...user, disabled: false, failedAttempts: 0, lockedUntil: null, credentialsChangedAt: null };
 }
@@ -62,7 +62,12 @@ export async function setPassword(
     await hasher.hash(input.password, deps.config.argon2),
     deps.clock.now().getTime(),
   );
-  const event = { outcome: 'success', actor: input.actor, target: user.id, tenant: user.tenantId } as const;
+  const event = {
+    outcome: 'success',
+    actor: input.actor,
+    target: user.id,
+    tenant: auditTenant(user),
+  } as const;
   await audit(deps, { type: 'password.reset', ...event });
   if (user.lockedUntil !== null || user.failedAttempts > 0) {
     await audit(deps, { type: 'account.unlocked', ...event });

@@ -1,4 +1,4 @@
-import { type AttemptContext, audit, type Deps, lockoutPolicy } from './deps.ts';
+import { type AttemptContext, audit, auditTenant, type Deps, lockoutPolicy } from './deps.ts';
 import type { User } from './ports.ts';
 
 /**
@@ -56,17 +56,17 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
   const { user } = claim;
   if (user.disabled) {
     await input.onRefused?.();
-    await failure(deps, input, now, 'disabled', ctx, user.tenantId);
+    await failure(deps, input, now, 'disabled', ctx, auditTenant(user));
     return { ok: false, reason: 'disabled' };
   }
   const verdict = await input.verify(user);
   if (verdict === 'replayed') {
     const released = await deps.users.releaseAttempt(user.id, now);
-    await refusal(deps, input, released ? 'replayed_code' : 'locked', ctx, { tenant: user.tenantId });
+    await refusal(deps, input, released ? 'replayed_code' : 'locked', ctx, { tenant: auditTenant(user) });
     return { ok: false, reason: released ? 'replayed' : 'locked' };
   }
   if (!verdict) {
-    await failure(deps, input, now, input.wrongReason, ctx, user.tenantId);
+    await failure(deps, input, now, input.wrongReason, ctx, auditTenant(user));
     return { ok: false, reason: 'wrong' };
   }
   const completed = await input.completes(user);
@@ -75,7 +75,7 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
     : await deps.users.releaseAttempt(user.id, now);
   if (!settled) {
     // A concurrent failure locked the account while we verified: refuse, fail closed.
-    await refusal(deps, input, 'locked', ctx, { tenant: user.tenantId });
+    await refusal(deps, input, 'locked', ctx, { tenant: auditTenant(user) });
     return { ok: false, reason: 'locked' };
   }
   return {
@@ -106,7 +106,7 @@ async function failure(
   now: number,
   reason: string,
   ctx: AttemptContext,
-  tenant: string,
+  tenant: string | null,
 ): Promise<void> {
   const { userId } = input;
   const lockedUntil = await deps.users.recordFailure(userId, now, lockoutPolicy(deps));

@@ -85,9 +85,18 @@ export function lockoutPolicy(deps: Deps): LockoutPolicy {
  */
 export type NewAuditEvent = Omit<AuditEvent, 'at' | 'tenant'> & { tenant: string | null };
 
-/** The tenant of a user, for events whose use case holds only the id (null: no such user). */
+/**
+ * The tenant a user's events belong to: their own — unless they administer everything: a global
+ * administrator's sign-ins and changes are no business of the tenant their account happens to be in.
+ */
+export function auditTenant(user: { tenantId: string; admin?: string | undefined }): string | null {
+  return user.admin === 'global' ? null : user.tenantId;
+}
+
+/** The tenant of a user's events, for use cases that hold only the id (null: no such user). */
 export async function tenantOfUser(deps: Deps, userId: string): Promise<string | null> {
-  return (await deps.users.findById(userId))?.tenantId ?? null;
+  const user = await deps.users.findById(userId);
+  return user ? auditTenant(user) : null;
 }
 
 /** Stamps the event with the clock's time and the request context (empty values dropped). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta/core';
 import { createUser, signedInBeforeReset } from './accounts.ts';
 import { type Actor, authorize, principalOf } from './admin/actor.ts';
-import { audit, type DomainDeps } from './deps.ts';
+import { audit, auditTenant, type DomainDeps } from './deps.ts';
 import { sameDigest } from './digests.ts';
 import { refuseForeignDomain } from './federation/routing.ts';
 import type { Invitation, User } from './ports.ts';
@@ -183,7 +183,7 @@ export async function acceptInvitation(
         outcome: 'success',
         actor: `invitation:${invitation.id}`,
         target: user.id,
-        tenant: user.tenantId,
+        tenant: auditTenant(user),
         clientId: invitation.clientId,
         details: { role },
       });

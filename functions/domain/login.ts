@@ -1,6 +1,6 @@
 import { guardAttempt } from './attempt-guard.ts';
 import { password } from './credentials/password/strategy.ts';
-import { type AttemptContext, audit, type Deps } from './deps.ts';
+import { type AttemptContext, audit, auditTenant, type Deps } from './deps.ts';
 import { InvalidEmail, normaliseEmail } from './email.ts';
 import { argon2Hasher } from './password-hash.ts';
 import type { User } from './ports.ts';
@@ -68,7 +68,7 @@ export async function authenticatePassword(
       outcome: 'success',
       actor: user.id,
       target: user.id,
-      tenant: user.tenantId,
+      tenant: auditTenant(user),
       ...(completed ? {} : { details: { awaiting: 'second_factor' } }),
     },
     ctx,

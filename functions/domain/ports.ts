@@ -76,7 +76,7 @@ export interface LockoutPolicy {
  */
 export type AttemptClaim =
   | { kind: 'granted'; user: User }
-  /** `tenantId`: the locked user's, for the audit trail (null when contention hid it: fail closed). */
+  /** `tenantId`: the tenant of the locked user's events (deps.ts auditTenant; null when contention hid it). */
   | { kind: 'locked'; lockedUntil: number | null; tenantId: string | null }
   | { kind: 'unknown' };
 
@@ -471,7 +471,11 @@ export interface TenantStore {
    * record from before versions), writing `tenant.version`; false when it is gone or changed meanwhile.
    */
   replace(tenant: Tenant, expectedVersion: number | undefined): Promise<boolean>;
-  /** Claims the domain for its tenant; false when another tenant holds it (the same tenant: replaced). */
+  /**
+   * Claims the domain for its tenant; false when another tenant has proved it. The same tenant's
+   * claim is replaced, and so is another tenant's unproved one (an unproved claim reserves nothing:
+   * it could squat another company's domain).
+   */
   putDomain(domain: TenantDomain): Promise<boolean>;
   getDomain(domain: string): Promise<TenantDomain | null>;
   domainsOf(tenantId: string): Promise<TenantDomain[]>;

@@ -1,4 +1,4 @@
-import { audit, type Deps } from './deps.ts';
+import { audit, auditTenant, type Deps } from './deps.ts';
 import { normaliseEmail } from './email.ts';
 import { DomainError } from './errors.ts';
 import { NotFound } from './ports.ts';
@@ -32,7 +32,7 @@ async function changeRole(deps: Deps, input: RoleChange, grant: boolean): Promis
     outcome: 'success',
     actor: input.actor,
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
     clientId: client.clientId,
     details: { role: input.role },
   });

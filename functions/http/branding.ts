@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { PLAIN_HOST } from '../domain/admin/delegation.ts';
 import type { Brand } from '../domain/branding.ts';
 
 /**
@@ -7,8 +8,10 @@ import type { Brand } from '../domain/branding.ts';
  */
 export function branded(ctx: Context, brand: Brand | null): { brand?: Brand } {
   if (!brand) return {};
-  const origin = brand.logoUrl ? URL.parse(brand.logoUrl)?.origin : undefined;
-  if (origin?.startsWith('https://')) {
+  const url = brand.logoUrl ? URL.parse(brand.logoUrl) : null;
+  // Built from a host that can only be a host name (checked again here: it goes into a header).
+  if (url?.protocol === 'https:' && PLAIN_HOST.test(url.host)) {
+    const origin = `https://${url.host}`;
     const csp = String(ctx.response.get('Content-Security-Policy'));
     ctx.set('Content-Security-Policy', csp.replace("img-src 'self' data:", `img-src 'self' data: ${origin}`));
   }

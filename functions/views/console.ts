@@ -134,7 +134,7 @@ ${actionButton('<%= it.userPath %>/reset-mfa', 'Reset second factors', 'reset-mf
 <label for="entitle-app">App</label>
 <select id="entitle-app" name="client"><% it.apps.forEach(function (a) { %><option value="<%= a.clientId %>"><%= a.clientId %> (<%= a.roles.join(', ') %>)</option><% }) %></select>
 <label for="entitle-roles">Roles, comma-separated (empty: none)</label>
-<input id="entitle-roles" name="roles" type="text" autocomplete="off">
+<input id="entitle-roles" name="roleNames" type="text" autocomplete="off">
 <button type="submit" class="secondary" id="entitle">Set entitlement</button>
 </form><% } %>
 <h2>Administrators</h2>

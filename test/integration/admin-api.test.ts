@@ -7,6 +7,7 @@ import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { updateClient } from '../../functions/domain/admin/clients.ts';
 import { entitleTenant, grantAdmin } from '../../functions/domain/admin/delegation.ts';
 import { addTenant } from '../../functions/domain/admin/federation.ts';
+import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -331,6 +332,37 @@ describe('admin API', { timeout: 60_000 }, () => {
     await deps().users.updateProfile(users.ada?.id as string, { disabled: true });
     assertProblem(await call(token, 'GET', '/tenants/acme'), 401, 'invalid_token');
     await deps().users.updateProfile(users.ada?.id as string, { disabled: false });
+  });
+
+  it('wants the user’s strongest factor and a sign-in from the last hour', async () => {
+    // Bob has an authenticator and e-mail codes: a token from an e-mailed code does not administer.
+    const bob = users.bob as User;
+    await setEmailCodes(deps(), { userId: bob.id, enabled: true, actor: 'test' });
+    const started = await startLogin(tool, { scope: 'openid admin', resource, acr_values: ACR.mfaEmail });
+    const mfa = await submitLogin(started, bob.email, PASSWORD);
+    const since = sesame.mail.messages.length;
+    await started.browser.submit(mfa, '/mfa/send', {});
+    const code = /sign-in code is (\d{6})/.exec((await sesame.mail.next(bob.email, since)).text)?.[1] ?? '';
+    const page = await submitCode(started, mfa, 'email', code);
+    const tokens = await oidc.authorizationCodeGrant(
+      tool,
+      new URL(page.url),
+      { pkceCodeVerifier: started.verifier, expectedState: started.state, expectedNonce: started.nonce },
+      { resource },
+    );
+    assert.equal(decodeJwt(tokens.access_token).acr, ACR.mfaEmail);
+    const body = { email: 'via-email-code@acme.example', clientId: 'shop', roles: ['clerk'] };
+    assertProblem(
+      await call(tokens.access_token, 'POST', '/tenants/acme/invitations', body),
+      403,
+      'mfa_required',
+    );
+    await setEmailCodes(deps(), { userId: bob.id, enabled: false, actor: 'test' });
+
+    const token = await userToken('ada');
+    assert.equal((await call(token, 'GET', '/tenants/acme')).status, 200);
+    sesame.clock.advance(3601_000); // the token itself is still valid; the sign-in behind it is too old
+    assertProblem(await call(token, 'GET', '/tenants/acme'), 401, 'invalid_token');
   });
 
   it('answers bad input with a 400 naming the field, and applies nothing', async () => {

@@ -113,18 +113,20 @@ describe('DynamoDB federation stores', () => {
     );
   });
 
-  it('keeps an e-mail domain with one tenant', async () => {
+  it('keeps a proved e-mail domain with one tenant; an unproved claim reserves nothing', async () => {
     const tenants = new DynamoTenantStore(dynamo.doc, store.tables.directory);
     assert.equal(await tenants.create({ id: 'acme', name: 'Acme', createdAt: 'x' }), true);
     assert.equal(await tenants.create({ id: 'acme', name: 'Again', createdAt: 'x' }), false);
     const claim = { domain: 'acme.example', tenantId: 'acme', verified: false, token: 't' };
-    assert.equal(await tenants.putDomain(claim), true);
+    assert.equal(await tenants.putDomain({ ...claim, tenantId: 'beta', token: 'b' }), true, 'a squatter');
+    assert.equal(await tenants.putDomain(claim), true, 'gives way to another unproved claim');
+    assert.deepEqual(await tenants.domainsOf('beta'), [], 'and is gone from its tenant');
+    assert.equal(await tenants.putDomain({ ...claim, verified: true }), true, 'its own tenant proves it');
     assert.equal(
-      await tenants.putDomain({ ...claim, tenantId: 'beta' }),
+      await tenants.putDomain({ ...claim, tenantId: 'beta', token: 'b' }),
       false,
-      'another tenant cannot take it',
+      'another tenant cannot take a proved domain',
     );
-    assert.equal(await tenants.putDomain({ ...claim, verified: true }), true, 'its own tenant updates it');
     assert.deepEqual(await tenants.domainsOf('acme'), [{ ...claim, verified: true }]);
     assert.deepEqual(await tenants.domainsOf('beta'), []);
   });

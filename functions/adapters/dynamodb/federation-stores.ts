@@ -63,16 +63,19 @@ export class DynamoTenantStore implements TenantStore {
     );
   }
 
-  /** The global claim first (its condition is the uniqueness), then the tenant's own copy. */
+  /**
+   * The global claim first (its condition is the uniqueness of a proved domain: an unproved claim of
+   * another tenant gives way), then the tenant's own copy (a stale copy is hidden by domainsOf).
+   */
   async putDomain(domain: TenantDomain): Promise<boolean> {
     const claimed = await conditionalWrite(
       this.doc,
       new PutCommand({
         TableName: this.table,
         Item: { ...keys.domain(domain.domain), domain },
-        ConditionExpression: 'attribute_not_exists(pk) OR #d.tenantId = :t',
+        ConditionExpression: 'attribute_not_exists(pk) OR #d.tenantId = :t OR #d.verified = :unproved',
         ExpressionAttributeNames: { '#d': 'domain' },
-        ExpressionAttributeValues: { ':t': domain.tenantId },
+        ExpressionAttributeValues: { ':t': domain.tenantId, ':unproved': false },
       }),
     );
     if (!claimed) return false;

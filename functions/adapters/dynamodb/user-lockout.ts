@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { auditTenant } from '../../domain/deps.ts';
 import type { AttemptClaim, LockoutPolicy } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
@@ -57,7 +58,7 @@ export class DynamoLockout {
   ): Promise<AttemptClaim | null> {
     const user = toUser(item);
     if (user.lockedUntil !== null && user.lockedUntil > now)
-      return { kind: 'locked', lockedUntil: user.lockedUntil, tenantId: user.tenantId };
+      return { kind: 'locked', lockedUntil: user.lockedUntil, tenantId: auditTenant(user) };
     if (user.lockedUntil !== null) {
       await this.reset(id, 'lockedUntil = :seen', { ':seen': user.lockedUntil });
       return null;
@@ -67,7 +68,7 @@ export class DynamoLockout {
     // it as a lock from the last claim, so a lost record can't lock the account for ever.
     const last = typeof item.lastAttemptAt === 'number' ? item.lastAttemptAt : 0;
     if (last + policy.durationMs > now)
-      return { kind: 'locked', lockedUntil: last + policy.durationMs, tenantId: user.tenantId };
+      return { kind: 'locked', lockedUntil: last + policy.durationMs, tenantId: auditTenant(user) };
     const lastGuard =
       typeof item.lastAttemptAt === 'number'
         ? 'lastAttemptAt = :last'

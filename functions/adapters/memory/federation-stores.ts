@@ -35,7 +35,7 @@ export class MemoryTenantStore implements TenantStore {
   }
   async putDomain(domain: TenantDomain): Promise<boolean> {
     const held = this.domains.get(domain.domain);
-    if (held && held.tenantId !== domain.tenantId) return false;
+    if (held && held.tenantId !== domain.tenantId && held.verified) return false;
     this.domains.set(domain.domain, structuredClone(domain));
     return true;
   }

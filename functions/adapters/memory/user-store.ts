@@ -1,3 +1,4 @@
+import { auditTenant } from '../../domain/deps.ts';
 import {
   type AdminLevel,
   type AttemptClaim,
@@ -100,12 +101,12 @@ export class MemoryUserStore implements UserStore {
     const u = this.byId.get(id);
     if (!u) return { kind: 'unknown' };
     if (u.lockedUntil !== null && u.lockedUntil > now)
-      return { kind: 'locked', lockedUntil: u.lockedUntil, tenantId: u.tenantId };
+      return { kind: 'locked', lockedUntil: u.lockedUntil, tenantId: auditTenant(u) };
     if (u.lockedUntil !== null) Object.assign(u, { lockedUntil: null, failedAttempts: 0 });
     if (u.failedAttempts >= policy.maxAttempts) {
       // Threshold reached without a lock (in flight, or a lost recordFailure): locked from the last claim.
       const until = (this.#lastAttemptAt.get(id) ?? 0) + policy.durationMs;
-      if (until > now) return { kind: 'locked', lockedUntil: until, tenantId: u.tenantId };
+      if (until > now) return { kind: 'locked', lockedUntil: until, tenantId: auditTenant(u) };
       u.failedAttempts = 0;
     }
     u.failedAttempts += 1;

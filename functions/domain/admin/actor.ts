@@ -70,6 +70,8 @@ export interface Target {
   level?: AdminLevel;
   /** The target user's own administrator level: who may act on an administrator is narrower. */
   targetAdmin?: AdminLevel;
+  /** The roles the target user holds, for actions that would let the actor sign in as them. */
+  holds?: readonly RoleGrant[];
 }
 
 /** What the rule needs to know beyond the actor and the target, read by `requireAllowed`. */
@@ -78,6 +80,8 @@ export interface Facts {
   entitled: readonly string[];
   /** Whether `target.clientId` lets members invite. */
   memberInvites: boolean;
+  /** Whether `target.holds` has a role the target's tenant is not entitled to (given by the operator). */
+  holdsUnentitled?: boolean;
 }
 
 const NO_FACTS: Facts = { entitled: [], memberInvites: false };
@@ -112,7 +116,7 @@ const MEMBER = new Set<Action>(['invitation.create']);
 const RAISES = new Set<Action>(['role.grant', 'admin.grant', 'invitation.create', 'user.link']);
 
 /** What would let the actor sign in as the target: never done by a tenant admin to another admin. */
-const TAKES_OVER = new Set<Action>(['user.set_password', 'user.reset_mfa', 'user.link']);
+export const TAKES_OVER = new Set<Action>(['user.set_password', 'user.reset_mfa', 'user.link']);
 
 /**
  * Whether the actor may attempt `action` at all, before its target is known (a refused actor learns
@@ -155,6 +159,9 @@ export function authorize(
   // A global administrator is out of reach; a fellow tenant admin's credentials too.
   if (target.targetAdmin === 'global') return false;
   if (target.targetAdmin === 'tenant' && TAKES_OVER.has(action)) return false;
+  // Signing in as someone who holds more than the tenant may be given would be gaining it (a fellow
+  // admin demoted first, a user the operator gave a special role).
+  if (TAKES_OVER.has(action) && facts.holdsUnentitled) return false;
   if (action === 'admin.grant' || action === 'admin.revoke') return target.level === 'tenant';
   // Whatever hands out roles (grants, invitations, connection role mappings) stays within entitlements.
   const roles = target.roles ?? [];
@@ -206,19 +213,25 @@ export async function principalOf(deps: RuleDeps, actor: Actor): Promise<Princip
 }
 
 async function factsFor(deps: RuleDeps, principal: Principal, target: Target): Promise<Facts> {
-  if (principal.kind === 'global' || principal.kind === 'nobody' || !target.clientId || !target.tenantId)
-    return NO_FACTS;
+  if (principal.kind === 'global' || principal.kind === 'nobody' || !target.tenantId) return NO_FACTS;
+  if (!target.clientId && !target.holds) return NO_FACTS;
   const [tenant, client] = await Promise.all([
     deps.tenants.get(target.tenantId),
-    deps.clients.get(target.clientId),
+    target.clientId ? deps.clients.get(target.clientId) : null,
   ]);
+  const entitlements = tenant?.entitlements ?? {};
   return {
-    entitled: tenant?.entitlements?.[target.clientId] ?? [],
+    entitled: target.clientId ? (entitlements[target.clientId] ?? []) : [],
     memberInvites: client?.memberInvites === true,
+    holdsUnentitled: (target.holds ?? []).some((g) => !entitlements[g.clientId]?.includes(g.role)),
   };
 }
 
-/** A refusal belongs to the actor's tenant: its administrators see what their own people attempted. */
+/**
+ * A refusal within the actor's tenant belongs to that tenant: its administrators see what their own
+ * people attempted. One aimed at another tenant is recorded for global administrators only: in the
+ * actor's own trail it would confirm that the address or id it named exists, and where.
+ */
 async function denied(
   deps: RuleDeps,
   actor: Actor,
@@ -230,7 +243,10 @@ async function denied(
     type: 'admin.denied',
     outcome: 'denied',
     actor: actorId(actor),
-    tenant: 'tenantId' in principal ? principal.tenantId : null,
+    tenant:
+      'tenantId' in principal && (target.tenantId === undefined || target.tenantId === principal.tenantId)
+        ? principal.tenantId
+        : null,
     ...(target.userId ? { target: target.userId } : target.clientId ? { target: target.clientId } : {}),
     details: { action, ...(target.tenantId ? { tenant: target.tenantId } : {}) },
   });

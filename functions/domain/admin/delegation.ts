@@ -1,4 +1,4 @@
-import { audit } from '../deps.ts';
+import { audit, auditTenant } from '../deps.ts';
 import { checkName, invalid } from '../federation/settings.ts';
 import { type AdminLevel, DEFAULT_TENANT, NotFound, type Tenant } from '../ports.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
@@ -27,7 +27,7 @@ export async function grantAdmin(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
     details: { level: input.level, tenant: user.tenantId },
   });
   return { userId: user.id, email: user.email, tenantId: user.tenantId, admin: input.level };
@@ -47,7 +47,7 @@ export async function revokeAdmin(
     outcome: 'success',
     actor: actorId(actor),
     target: found.id,
-    tenant: found.tenantId,
+    tenant: auditTenant(found),
     details: { level: found.admin ?? 'none', tenant: found.tenantId },
   });
   return { userId: found.id, email: found.email, admin: null };
@@ -87,9 +87,18 @@ export async function entitleTenant(
 
 const ACCENT = /^#[0-9a-f]{6}$/;
 
+/** A host name (and port) of letters, digits, dots and hyphens only: the URL's origin goes into a CSP. */
+export const PLAIN_HOST = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/;
+
 function checkLogoUrl(value: string): string {
   const url = URL.parse(value);
-  if (url?.protocol !== 'https:' || url.username || url.password || value.length > 2000)
+  if (
+    url?.protocol !== 'https:' ||
+    url.username ||
+    url.password ||
+    value.length > 2000 ||
+    !PLAIN_HOST.test(url.host)
+  )
     throw invalid('logo_url');
   return url.href;
 }

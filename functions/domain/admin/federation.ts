@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { audit } from '../deps.ts';
+import { audit, auditTenant } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { type CheckedCredential, type CredentialInput, checkCredential } from '../federation/credential.ts';
 import { loggedOutUrl } from '../federation/logout.ts';
@@ -97,6 +96,14 @@ export async function showTenant(
   return { tenant, domains, connections: connections.filter((c) => c.tenantId === id).map((c) => c.id) };
 }
 
+/**
+ * The value a tenant publishes to prove a domain: derived from the tenant and the domain with the
+ * server's key, so it stays the same however often the claim changes hands before it is proved.
+ */
+async function domainToken(deps: AdminDeps, tenantId: string, domain: string): Promise<string> {
+  return (await deps.box.digest(`domain-proof\0${tenantId}\0${domain}`)).slice(0, 32);
+}
+
 /** The DNS TXT record that proves a tenant holds a domain: its name and value. */
 export function domainProof(d: Pick<TenantDomain, 'domain' | 'token'>): { name: string; value: string } {
   return { name: `_sesame-verification.${d.domain}`, value: `sesame-verification=${d.token}` };
@@ -120,7 +127,7 @@ export async function addTenantDomain(
     domain,
     tenantId: input.tenantId,
     verified: input.verified || (held?.tenantId === input.tenantId && held.verified),
-    token: held?.tenantId === input.tenantId ? held.token : randomBytes(18).toString('base64url'),
+    token: await domainToken(deps, input.tenantId, domain),
     ...(held?.tenantId === input.tenantId && held.connectionId ? { connectionId: held.connectionId } : {}),
   };
   if (!(await deps.tenants.putDomain(record))) throw new DomainError('domain_taken', domain);
@@ -483,7 +490,7 @@ export async function linkUser(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
     details: { connection: connection.id, jit: false },
   });
   return { userId: user.id, connection: connection.id, subject };

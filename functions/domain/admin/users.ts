@@ -1,13 +1,21 @@
 import { createUser, setPassword } from '../accounts.ts';
 import type { Method, MethodStatus } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
-import { audit } from '../deps.ts';
+import { audit, auditTenant } from '../deps.ts';
 import { emailKeyPrefix, normaliseEmail } from '../email.ts';
 import { refuseForeignDomain } from '../federation/routing.ts';
 import { invalid } from '../federation/settings.ts';
 import { factorSummary, resetMfa } from '../mfa/settings.ts';
 import { DEFAULT_TENANT, NotFound, type User } from '../ports.ts';
-import { type Action, type Actor, actorId, requireAllowed, requireMayAttempt, type Target } from './actor.ts';
+import {
+  type Action,
+  type Actor,
+  actorId,
+  requireAllowed,
+  requireMayAttempt,
+  TAKES_OVER,
+  type Target,
+} from './actor.ts';
 import { findTenant } from './federation.ts';
 
 /** Administration of users: every use case takes the actor and goes through `authorize`. */
@@ -28,11 +36,14 @@ export async function targetUser(
   extra: Omit<Target, 'tenantId' | 'userId'> = {},
 ): Promise<User> {
   await requireMayAttempt(deps, actor, action);
-  const user =
+  const found =
     ref.userId !== undefined
       ? await deps.users.findById(ref.userId)
       : await deps.users.findByEmailKey(normaliseEmail(ref.email).emailKey);
-  if (!user) throw new NotFound('user');
+  if (!found) throw new NotFound('user');
+  const user = found;
+  // What they hold matters to anything that would let the actor sign in as them (actor.ts).
+  const holds = TAKES_OVER.has(action) ? { holds: await deps.roles.allRoles(user.id) } : {};
   // Another tenant's user is reported as not found: a tenant admin learns nothing about them.
   await requireAllowed(
     deps,
@@ -42,6 +53,7 @@ export async function targetUser(
       tenantId: user.tenantId,
       userId: user.id,
       ...(user.admin ? { targetAdmin: user.admin } : {}),
+      ...holds,
       ...extra,
     },
     { hideOtherTenants: true },
@@ -84,7 +96,7 @@ export async function updateUser(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
     details: { requireMfa: input.requireMfa },
   });
   return { ...user, requireMfa: input.requireMfa };
@@ -148,7 +160,7 @@ export async function setUserEnabled(
     outcome: 'success',
     actor: actorId(actor),
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
   });
   return { ...user, disabled: !input.enabled };
 }

@@ -1,4 +1,4 @@
-import { audit, type DomainDeps } from '../deps.ts';
+import { audit, auditTenant, type DomainDeps } from '../deps.ts';
 import { notifyUser } from '../mfa/notify.ts';
 import type { Connection } from '../ports.ts';
 
@@ -89,7 +89,7 @@ export async function acceptLinkOffer(
     outcome: 'success',
     actor: user.id,
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
     details: { connection: connection.id, proven: 'password' },
   });
   // As for every change to how the account signs in: a link made with a stolen password is noticed.

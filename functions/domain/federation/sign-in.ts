@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createUser, newUserId } from '../accounts.ts';
-import { audit, type DomainDeps } from '../deps.ts';
+import { audit, auditTenant, type DomainDeps } from '../deps.ts';
 import { sameDigest } from '../digests.ts';
 import { normaliseEmail } from '../email.ts';
 import { isDomainError } from '../errors.ts';
@@ -190,7 +190,7 @@ export async function finishFederation(
     outcome: 'success',
     actor: user.id,
     target: user.id,
-    tenant: user.tenantId,
+    tenant: auditTenant(user),
     details: { connection: connection.id, upstreamMfa },
   });
   return { kind: 'signed-in', uid, user, connection, upstreamMfa };

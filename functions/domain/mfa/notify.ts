@@ -1,5 +1,5 @@
 import type { DomainDeps } from '../deps.ts';
-import { type AttemptContext, audit } from '../deps.ts';
+import { type AttemptContext, audit, auditTenant } from '../deps.ts';
 import type { User } from '../ports.ts';
 
 /**
@@ -26,7 +26,7 @@ export async function notifyUser(
         outcome: 'failure',
         actor: 'system',
         target: user.id,
-        tenant: user.tenantId,
+        tenant: auditTenant(user),
         reason: err instanceof Error ? err.name : 'unknown',
       },
       context,

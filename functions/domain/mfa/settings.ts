@@ -11,7 +11,7 @@ import {
   totp,
 } from '../credentials/totp/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
-import { type AttemptContext, audit } from '../deps.ts';
+import { type AttemptContext, audit, auditTenant } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, type Violation } from '../password-policy.ts';
 import { type Credential, NotFound, type User } from '../ports.ts';
@@ -161,7 +161,7 @@ export async function removeTotp(deps: DomainDeps, userId: string): Promise<Fact
     (credentials) => credentials.filter((c) => c.type !== 'totp'),
     async () => {
       await totp.remove(deps, userId);
-      const event = { outcome: 'success', actor: userId, target: userId, tenant: u.tenantId } as const;
+      const event = { outcome: 'success', actor: userId, target: userId, tenant: auditTenant(u) } as const;
       await audit(deps, { type: 'mfa.totp.removed', ...event });
     },
   );
@@ -241,7 +241,7 @@ export async function changeOwnPassword(
   await deps.users.setPassword(u.id, await hasher.hash(input.next, deps.config.argon2), now);
   await audit(
     deps,
-    { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id, tenant: u.tenantId },
+    { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id, tenant: auditTenant(u) },
     input.context,
   );
   await notify(deps, u, 'The password of your Sesame account was changed.', input.context);
@@ -254,9 +254,14 @@ export async function changeOwnPassword(
  * still be signed in on it.
  */
 export async function resetMfa(deps: DomainDeps, input: { userId: string; actor: string }): Promise<void> {
-  const { tenantId } = await user(deps, input.userId);
+  const target = await user(deps, input.userId);
   for (const s of SECOND_STEPS) await s.remove(deps, input.userId);
   await deps.users.endSessions(input.userId, deps.clock.now().getTime());
-  const event = { outcome: 'success', actor: input.actor, target: input.userId, tenant: tenantId } as const;
+  const event = {
+    outcome: 'success',
+    actor: input.actor,
+    target: input.userId,
+    tenant: auditTenant(target),
+  } as const;
   await audit(deps, { type: 'mfa.reset', ...event });
 }

@@ -2,7 +2,7 @@ import { guardAttempt } from '../attempt-guard.ts';
 import { SECOND_STEPS, secondStep } from '../credentials/registry.ts';
 import type { Method, Strength } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
-import { type AttemptContext, audit } from '../deps.ts';
+import { type AttemptContext, audit, auditTenant } from '../deps.ts';
 import type { Credential, PendingSignIn, User } from '../ports.ts';
 import { mfaRequirement, type Requirement } from './policy.ts';
 
@@ -11,6 +11,19 @@ import { mfaRequirement, type Requirement } from './policy.ts';
  * the user's other factors: alone they are no way in, and they are only as strong as the strongest
  * factor they back up (codes kept beside e-mail codes alone must not pass for an authenticator).
  */
+/**
+ * The strength of the best second factor the user has (null: none). Whoever administers the account
+ * or the deployment must have passed it: otherwise an e-mailed code could stand in for the
+ * authenticator.
+ */
+export function strongestFactor(
+  config: DomainDeps['config'],
+  factors: readonly Credential[],
+): Strength | null {
+  if (methodsIn(config, factors, 'strong').length > 0) return 'strong';
+  return methodsIn(config, factors, 'any').length > 0 ? 'any' : null;
+}
+
 export function methodsIn(
   config: DomainDeps['config'],
   factors: readonly Credential[],
@@ -196,7 +209,7 @@ export async function verifySecondFactor(
       outcome: 'success',
       actor: pending.userId,
       target: pending.userId,
-      tenant: outcome.user.tenantId,
+      tenant: auditTenant(outcome.user),
       details: { method: factor.method },
     },
     input.context,

@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { DomainDeps } from '../../deps.ts';
-import { audit, tenantOfUser } from '../../deps.ts';
+import { audit, auditTenant, tenantOfUser } from '../../deps.ts';
 import type { Credential } from '../../ports.ts';
 import { digits, type SecondStep } from '../strategy.ts';
 
@@ -63,7 +63,7 @@ export async function sendEmailCode(
   deps: DomainDeps,
   input: {
     uid: string;
-    user: { id: string; email: string; tenantId: string };
+    user: { id: string; email: string; tenantId: string; admin?: string };
     /** The user's credentials when the caller has just read them (saves reading them again). */
     credentials?: readonly Credential[];
   },
@@ -102,7 +102,7 @@ export async function sendEmailCode(
     outcome: 'success',
     actor: input.user.id,
     target: input.user.id,
-    tenant: input.user.tenantId,
+    tenant: auditTenant(input.user),
   });
   return { ok: true };
 }

@@ -1,7 +1,7 @@
 import { generateSecret, generateURI, verify } from 'otplib';
 import { guardAttempt } from '../../attempt-guard.ts';
 import type { DomainDeps } from '../../deps.ts';
-import { type AttemptContext, audit } from '../../deps.ts';
+import { type AttemptContext, audit, auditTenant } from '../../deps.ts';
 import { DomainError } from '../../errors.ts';
 import { digits, type SecondStep } from '../strategy.ts';
 import { acceptStep, confirm, putUnconfirmed, readTotp, removeTotp, totpIn } from './item.ts';
@@ -150,7 +150,7 @@ export async function confirmTotpEnrolment(
       outcome: 'success',
       actor: input.actor,
       target: input.userId,
-      tenant: outcome.user.tenantId,
+      tenant: auditTenant(outcome.user),
     },
     input.context,
   );
