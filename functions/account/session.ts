@@ -4,7 +4,7 @@ import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { requirementForId, strongestFactor } from '../domain/mfa/sign-in.ts';
-import type { Credential, User } from '../domain/ports.ts';
+import type { User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { signedInBeforeReset } from '../oidc/session-check.ts';
