@@ -11,6 +11,7 @@ import {
   listTenants,
   showConnection,
   showTenant,
+  verifyTenantDomain,
 } from '../domain/admin/federation.ts';
 import {
   type InvitationView,
@@ -301,6 +302,19 @@ export const ROUTES: Route[] = [
     response: z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut }),
     async run({ params, body }, actor, deps) {
       const d = await addTenantDomain(deps, actor, { ...params, domain: body.domain, verified: false });
+      return { domain: d.domain, verified: d.verified, dnsTxt: domainProof(d) };
+    },
+  }),
+
+  route({
+    method: 'POST',
+    path: '/tenants/{tenantId}/domains/{domain}/verify',
+    summary: 'Prove a claimed domain: Sesame looks up its DNS TXT record',
+    who: 'global admins; tenant admins of it',
+    params: z.strictObject({ tenantId, domain: z.string().min(3).max(253) }),
+    response: z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut }),
+    async run({ params }, actor, deps) {
+      const d = await verifyTenantDomain(deps, actor, params);
       return { domain: d.domain, verified: d.verified, dnsTxt: domainProof(d) };
     },
   }),

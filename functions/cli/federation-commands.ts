@@ -15,6 +15,7 @@ import {
   showConnection,
   showTenant,
   trustConnectionMfa,
+  verifyTenantDomain,
 } from '../domain/admin/federation.ts';
 import type { CredentialInput } from '../domain/federation/credential.ts';
 import { isLocalIssuer } from '../domain/federation/settings.ts';
@@ -108,6 +109,20 @@ export const FEDERATION_COMMANDS: Command[] = [
         verified: d.verified,
         dns_txt: domainProof(d),
       };
+    },
+  },
+  {
+    noun: 'tenant',
+    verb: 'domain verify',
+    summary:
+      '--tenant ID --domain D   (looks up the DNS TXT record; the domain is proved when it carries the value)',
+    options: { tenant: { type: 'string' }, domain: { type: 'string' } },
+    async run(parts, _c, v) {
+      const d = await verifyTenantDomain(parts.deps, actor, {
+        tenantId: str(v, 'tenant'),
+        domain: str(v, 'domain'),
+      });
+      return { tenant: d.tenantId, domain: d.domain, verified: d.verified };
     },
   },
   {

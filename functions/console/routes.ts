@@ -15,6 +15,7 @@ import {
   listConnections,
   listTenants,
   showTenant,
+  verifyTenantDomain,
 } from '../domain/admin/federation.ts';
 import {
   inviteUser,
@@ -209,6 +210,7 @@ const DONE: Record<string, string> = {
   'invitation-revoked': 'The invitation was revoked.',
   branding: 'The branding was saved.',
   domain: 'The domain is claimed; publish the TXT record to prove it.',
+  verified: 'The domain is proved.',
   entitled: 'The entitlement was saved.',
   tenant: 'The tenant was added.',
 };
@@ -525,6 +527,9 @@ async function post(
       case 'domain':
         await addTenantDomain(deps, actor, { tenantId: tenant, domain: form.domain ?? '', verified: false });
         return back('domain');
+      case 'verify':
+        await verifyTenantDomain(deps, actor, { tenantId: tenant, domain: form.domain ?? '' });
+        return back('verified');
       case 'entitle': {
         const roles = (form.roleNames ?? '')
           .split(',')

@@ -20,6 +20,7 @@ import type {
   SecretBox,
   SignInStore,
   TenantStore,
+  TxtRecords,
   UserStore,
 } from './ports.ts';
 
@@ -56,6 +57,8 @@ export interface DomainDeps extends Deps {
   auditLog: AuditLog;
   /** The tenant's MFA requirement (read through a short cache, like the app's own `requireMfa`). */
   tenantMfa: (tenantId: string) => Promise<'any' | 'strong' | undefined>;
+  /** The DNS (a tenant proving its e-mail domain). */
+  dns: TxtRecords;
   /** The tenant's branding for its users' pages (the same short cache). */
   tenantBrand: (tenantId: string) => Promise<Brand | null>;
   /** The relying-party side of federation (openid-client, functions/federation/). */

@@ -218,6 +218,11 @@ export interface AuditEvent {
   details?: Record<string, string | number | boolean>;
 }
 
+/** The DNS, for proving a domain: the TXT records at a name, each as one string ([] when none). */
+export interface TxtRecords {
+  txt(name: string): Promise<string[]>;
+}
+
 export interface AuditSink {
   record(event: AuditEvent): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Adapter } from 'oidc-provider';
 import { ACCOUNT_CLIENT_NAME, CONSOLE_CLIENT_NAME } from '../account/client.ts';
 import { cachedClientStore } from '../adapters/cached-client-store.ts';
+import { dnsTxtRecords } from '../adapters/dns/txt-records.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { DynamoCredentialStore } from '../adapters/dynamodb/credential-store.ts';
@@ -99,7 +100,8 @@ function signedInUser(user: User): SignedInUser {
 export function createDynamoParts(
   config: Config,
   logger: Logger,
-  options: { clock?: Clock; mailer?: Mailer } = {},
+  /** `dnsServers`: where TXT records are looked up (tests; the system's resolver otherwise). */
+  options: { clock?: Clock; mailer?: Mailer; dnsServers?: string[] } = {},
 ): DynamoParts {
   const { raw, doc } = createDynamo(config);
   const clock = options.clock ?? systemClock;
@@ -134,6 +136,7 @@ export function createDynamoParts(
     federationStates: new DynamoFederationStateStore(doc, config.tables.directory),
     invitations: new DynamoInvitationStore(doc, config.tables.directory),
     auditLog: new DynamoAuditLog(doc, config.tables.audit),
+    dns: dnsTxtRecords(options.dnsServers),
     tenantMfa: async (id: string) => (await cachedTenant(id))?.requireMfa,
     tenantBrand: async (id: string) => brandOf(await cachedTenant(id)),
     upstream: upstreamClient({

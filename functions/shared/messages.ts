@@ -91,6 +91,9 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   changed_meanwhile: 'someone else changed it meanwhile: read it again and retry',
   foreign_domain: "another tenant has proved that address's domain: its people belong to that tenant",
   name: 'a name is 1-200 characters',
+  domain_unproved:
+    'the TXT record was not found at the name given when the domain was claimed (DNS changes can take a while to appear)',
+  dns_unavailable: 'the DNS could not be asked just now; try again',
 };
 
 /** One sentence for a domain error, with its detail worded where there is one. */

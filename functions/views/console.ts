@@ -117,9 +117,11 @@ ${actionButton('<%= it.userPath %>/reset-mfa', 'Reset second factors', 'reset-mf
 </form>
 <h2>Domains</h2>
 <table id="domains"><caption>E-mail domains of the tenant</caption>
-<thead><tr><th scope="col">Domain</th><th scope="col">Proved</th><th scope="col">DNS TXT record to publish</th></tr></thead>
-<tbody><% it.domains.forEach(function (d) { %><tr><td><%= d.domain %></td><td><%= d.verified ? 'yes' : 'no' %></td><td><code><%= d.txt.name %></code> <code><%= d.txt.value %></code></td></tr><% }) %>
-<% if (it.domains.length === 0) { %><tr><td colspan="3">None.</td></tr><% } %></tbody></table>
+<thead><tr><th scope="col">Domain</th><th scope="col">Proved</th><th scope="col">DNS TXT record to publish</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+<tbody><% it.domains.forEach(function (d) { %><tr><td><%= d.domain %></td><td><%= d.verified ? 'yes' : 'no' %></td><td><code><%= d.txt.name %></code> <code><%= d.txt.value %></code></td><td>
+<% if (!d.verified) { %><form method="post" action="<%= it.path %>/tenant/verify" class="inline">${csrf}${tenantField}<input type="hidden" name="domain" value="<%= d.domain %>"><button type="submit" class="secondary">Check the DNS for <%= d.domain %></button></form><% } %>
+</td></tr><% }) %>
+<% if (it.domains.length === 0) { %><tr><td colspan="4">None.</td></tr><% } %></tbody></table>
 <form method="post" action="<%= it.path %>/tenant/domain" novalidate>${csrf}${tenantField}
 <label for="domain">Claim a domain</label>
 <input id="domain" name="domain" type="text" autocomplete="off">

@@ -28,7 +28,7 @@ export interface RunningSesame {
 export async function startSesame(
   overrides: Partial<ConfigInput> = {},
   existingStore?: TestStore,
-  options: { issuerPath?: string } = {},
+  options: { issuerPath?: string; dnsServers?: string[] } = {},
 ): Promise<RunningSesame> {
   const store = existingStore ?? (await startTestStore());
   let handler: HttpApiHandler | undefined;
@@ -50,6 +50,7 @@ export async function startSesame(
         handler = h;
       },
       existingStore === undefined,
+      options.dnsServers,
     );
   } catch (err) {
     // A failed boot must not leave servers running (the test runner would wait for them forever).
@@ -66,6 +67,7 @@ async function boot(
   overrides: Partial<ConfigInput>,
   setHandler: (h: HttpApiHandler) => void,
   ownsStore: boolean,
+  dnsServers?: string[],
 ): Promise<RunningSesame> {
   const mail = await startMailCatcher();
   const config = parseConfig({
@@ -78,7 +80,7 @@ async function boot(
   const logs: string[] = [];
   const logger = createLogger({ sink: (line) => logs.push(line), level: 'debug' });
   const clock = new ManualClock(new Date());
-  const parts = createDynamoParts(config, logger, { clock });
+  const parts = createDynamoParts(config, logger, { clock, ...(dnsServers ? { dnsServers } : {}) });
   const sesame = await createSesame(config, parts);
   setHandler(sesame.handler);
   return {

@@ -104,6 +104,48 @@ async function domainToken(deps: AdminDeps, tenantId: string, domain: string): P
   return (await deps.box.digest(`domain-proof\0${tenantId}\0${domain}`)).slice(0, 32);
 }
 
+/**
+ * Proves a claimed domain by its DNS TXT record (domainProof): the tenant's administrators publish
+ * it, then ask for the check. A proved domain is the tenant's alone and can route sign-ins.
+ */
+export async function verifyTenantDomain(
+  deps: AdminDeps,
+  actor: Actor,
+  input: { tenantId: string; domain: string },
+): Promise<TenantDomain> {
+  await requireAllowed(deps, actor, 'tenant.update', { tenantId: input.tenantId });
+  const domain = checkDomain(input.domain);
+  const held = await deps.tenants.getDomain(domain);
+  if (held?.tenantId !== input.tenantId) throw new NotFound('domain');
+  if (held.verified) return held;
+  const token = await domainToken(deps, input.tenantId, domain);
+  const proof = domainProof({ domain, token });
+  let records: string[];
+  try {
+    records = await deps.dns.txt(proof.name);
+  } catch {
+    throw invalid('dns_unavailable');
+  }
+  const proved = records.some((r) => r.trim() === proof.value);
+  await audit(deps, {
+    type: proved ? 'tenant.domain_verified' : 'tenant.domain_unproved',
+    outcome: proved ? 'success' : 'failure',
+    actor: actorId(actor),
+    target: input.tenantId,
+    tenant: input.tenantId,
+    details: { domain },
+  });
+  if (!proved) throw invalid('domain_unproved');
+  const record: TenantDomain = {
+    ...held,
+    token,
+    verified: true,
+  };
+  // Proved by another tenant in the meantime (a record can only prove one tenant's token): theirs.
+  if (!(await deps.tenants.putDomain(record))) throw new DomainError('domain_taken', domain);
+  return record;
+}
+
 /** The DNS TXT record that proves a tenant holds a domain: its name and value. */
 export function domainProof(d: Pick<TenantDomain, 'domain' | 'token'>): { name: string; value: string } {
   return { name: `_sesame-verification.${d.domain}`, value: `sesame-verification=${d.token}` };

@@ -35,7 +35,11 @@ export type InvalidSettingReason =
   | 'logo_url'
   | 'accent'
   | 'changed_meanwhile'
-  | 'name';
+  | 'name'
+  /** The domain's TXT record does not carry the tenant's proof (yet). */
+  | 'domain_unproved'
+  /** The DNS could not be asked: try again later. */
+  | 'dns_unavailable';
 
 export function invalid(reason: InvalidSettingReason): DomainError {
   return new DomainError('invalid_setting', reason);
