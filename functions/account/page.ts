@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
+import { brandOf } from '../domain/branding.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
 import { basePath } from '../http/base-path.ts';
@@ -66,7 +67,7 @@ export async function overview(
     recent: who.recent,
     methods: factors.methods,
     logout: `${basePath(ctx)}/session/end`,
-    ...branded(ctx, await deps.mfa.tenantBrand(who.user.tenantId)),
+    ...branded(ctx, brandOf(await deps.mfa.tenantSettings(who.user.tenantId))),
     ...message,
   });
 }

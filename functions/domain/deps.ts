@@ -1,5 +1,4 @@
 import type { Config } from '../config/config.ts';
-import type { Brand } from './branding.ts';
 import type { Clock } from './clock.ts';
 import type { Upstream } from './federation/upstream.ts';
 import type { PasswordHasher } from './password-hash.ts';
@@ -19,6 +18,7 @@ import type {
   RoleStore,
   SecretBox,
   SignInStore,
+  Tenant,
   TenantStore,
   TxtRecords,
   UserStore,
@@ -55,12 +55,14 @@ export interface DomainDeps extends Deps {
   invitations: InvitationStore;
   /** Reading audit events back (administrators' queries). */
   auditLog: AuditLog;
-  /** The tenant's MFA requirement (read through a short cache, like the app's own `requireMfa`). */
-  tenantMfa: (tenantId: string) => Promise<'any' | 'strong' | undefined>;
+  /**
+   * A tenant as its users' sign-ins see it — its MFA requirement, whether it signs in through its
+   * connections only, its branding — read through a short cache (like an app's own settings).
+   * Administration reads `tenants` afresh.
+   */
+  tenantSettings: (tenantId: string) => Promise<Tenant | null>;
   /** The DNS (a tenant proving its e-mail domain). */
   dns: TxtRecords;
-  /** The tenant's branding for its users' pages (the same short cache). */
-  tenantBrand: (tenantId: string) => Promise<Brand | null>;
   /** The relying-party side of federation (openid-client, functions/federation/). */
   upstream: Upstream;
   config: Deps['config'] & Pick<Config, 'mfa' | 'issuer'>;

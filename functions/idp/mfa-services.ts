@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { brandOf } from '../domain/branding.ts';
 import { sendEmailCode } from '../domain/credentials/email-code/strategy.ts';
 import { regenerateRecoveryCodes } from '../domain/credentials/recovery-codes/strategy.ts';
 import {
@@ -99,7 +100,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
           const enrolment = await beginTotpEnrolment(deps, user, enrolmentOwner(pending));
           return {
             userEmail: user.email,
-            brand: await deps.tenantBrand(user.tenantId),
+            brand: brandOf(await deps.tenantSettings(user.tenantId)),
             methods: [],
             enrolment,
           };
@@ -111,7 +112,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       }
       return {
         userEmail: user.email,
-        brand: await deps.tenantBrand(user.tenantId),
+        brand: brandOf(await deps.tenantSettings(user.tenantId)),
         methods: offeredMethods(deps.config, factors, pending.strength).methods,
         enrolment: null,
       };

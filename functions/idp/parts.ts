@@ -137,8 +137,7 @@ export function createDynamoParts(
     invitations: new DynamoInvitationStore(doc, config.tables.directory),
     auditLog: new DynamoAuditLog(doc, config.tables.audit),
     dns: dnsTxtRecords(options.dnsServers),
-    tenantMfa: async (id: string) => (await cachedTenant(id))?.requireMfa,
-    tenantBrand: async (id: string) => brandOf(await cachedTenant(id)),
+    tenantSettings: cachedTenant,
     upstream: upstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,
@@ -257,10 +256,10 @@ export function createDynamoParts(
         return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
       },
       brand: {
-        ofTenant: (tenantId) => deps.tenantBrand(tenantId),
+        ofTenant: async (tenantId) => brandOf(await deps.tenantSettings(tenantId)),
         async ofUser(userId) {
           const user = await users.findById(userId);
-          return user ? deps.tenantBrand(user.tenantId) : null;
+          return user ? brandOf(await deps.tenantSettings(user.tenantId)) : null;
         },
       },
       mfa: mfaServices(deps),

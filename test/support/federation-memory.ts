@@ -6,7 +6,6 @@ import {
   MemoryTenantStore,
 } from '../../functions/adapters/memory/federation-stores.ts';
 import { MemoryInvitationStore } from '../../functions/adapters/memory/invitation-store.ts';
-import { brandOf } from '../../functions/domain/branding.ts';
 import type { Upstream } from '../../functions/domain/federation/upstream.ts';
 
 /** An Upstream for tests that never federate: any use is a test bug. */
@@ -21,8 +20,7 @@ export function memoryFederation(upstream: Upstream = noUpstream) {
   const tenants = new MemoryTenantStore();
   return {
     tenants,
-    tenantMfa: async (id: string) => (await tenants.get(id))?.requireMfa,
-    tenantBrand: async (id: string) => brandOf(await tenants.get(id)),
+    tenantSettings: (id: string) => tenants.get(id),
     connections: new MemoryConnectionStore(),
     connectionSecrets: new MemoryConnectionSecrets(),
     links: new MemoryLinkStore(),

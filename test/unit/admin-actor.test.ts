@@ -570,7 +570,7 @@ describe('administration through actor-scoped use cases', () => {
       { displayName: 'ACME', accent: '#0055aa' },
       'an empty value clears a field',
     );
-    assert.equal(await deps.tenantMfa('acme'), 'strong');
+    assert.equal((await deps.tenantSettings('acme'))?.requireMfa, 'strong');
     assert.equal(
       (await updateTenant(deps, OPERATOR, { id: 'acme', requireMfa: null })).requireMfa,
       undefined,

@@ -130,7 +130,7 @@ export async function requirementFor(
 ): Promise<{ requirement: Requirement; factors: readonly Credential[] }> {
   const [gathered, tenantRequires] = await Promise.all([
     gather(deps, input.user.id, input.clientId),
-    deps.tenantMfa(input.user.tenantId),
+    deps.tenantSettings(input.user.tenantId).then((t) => t?.requireMfa),
   ]);
   return {
     requirement: decide(deps, input.user, { ...gathered, tenantRequires }, input),
@@ -157,7 +157,7 @@ export async function requirementForId(
     gather(deps, input.userId, input.clientId),
   ]);
   if (!user) return null;
-  const tenantRequires = await deps.tenantMfa(user.tenantId);
+  const tenantRequires = (await deps.tenantSettings(user.tenantId))?.requireMfa;
   return {
     user,
     requirement: decide(deps, user, { ...gathered, tenantRequires }, input),
