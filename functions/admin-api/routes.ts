@@ -130,6 +130,7 @@ const tenantOut = z.object({
     accent: z.string().optional(),
   }),
   requireMfa: z.enum(['any', 'strong']).nullable(),
+  federationOnly: z.boolean(),
 });
 
 const tenantView = (t: Tenant): z.infer<typeof tenantOut> => ({
@@ -139,6 +140,7 @@ const tenantView = (t: Tenant): z.infer<typeof tenantOut> => ({
   entitlements: t.entitlements ?? {},
   branding: t.branding ?? {},
   requireMfa: t.requireMfa ?? null,
+  federationOnly: t.federationOnly === true,
 });
 
 const invitationOut = z.object({
@@ -263,8 +265,9 @@ export const ROUTES: Route[] = [
   route({
     method: 'PATCH',
     path: '/tenants/{tenantId}',
-    summary: 'Change a tenant’s name, branding (an empty string clears a field) or MFA requirement',
-    who: 'global admins; tenant admins of it (not `requireMfa`)',
+    summary:
+      'Change a tenant’s name, branding (an empty string clears a field), MFA requirement or federation-only policy',
+    who: 'global admins; tenant admins of it (not `requireMfa` nor `federationOnly`)',
     params: tenantPath,
     body: z.strictObject({
       name: z.string().min(1).max(200).optional(),
@@ -272,6 +275,7 @@ export const ROUTES: Route[] = [
       logoUrl: z.string().max(2000).optional(),
       accent: z.string().max(7).optional(),
       requireMfa: z.enum(['any', 'strong']).nullable().optional(),
+      federationOnly: z.boolean().optional(),
     }),
     response: tenantOut,
     async run({ params, body }, actor, deps) {

@@ -7,7 +7,7 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../domain/admin/invitations.ts';
-import { type Command, csv, str, UsageError } from './options.ts';
+import { type Command, csv, flag, str, UsageError } from './options.ts';
 
 /** Delegated administration: tenant and global administrators, and what a tenant may be given. */
 const actor = OPERATOR;
@@ -105,7 +105,7 @@ export const DELEGATION_COMMANDS: Command[] = [
     noun: 'tenant',
     verb: 'update',
     summary:
-      '--id T [--name N] [--display-name D] [--logo-url https://…] [--accent #rrggbb] [--require-mfa any|strong|off]   ("" clears a branding field)',
+      '--id T [--name N] [--display-name D] [--logo-url https://…] [--accent #rrggbb] [--require-mfa any|strong|off] [--federation-only true|false]   ("" clears a branding field)',
     options: {
       id: { type: 'string' },
       name: { type: 'string' },
@@ -113,6 +113,7 @@ export const DELEGATION_COMMANDS: Command[] = [
       'logo-url': { type: 'string' },
       accent: { type: 'string' },
       'require-mfa': { type: 'string' },
+      'federation-only': { type: 'string' },
     },
     async run(parts, _c, v) {
       const mfa = v['require-mfa'];
@@ -129,6 +130,7 @@ export const DELEGATION_COMMANDS: Command[] = [
         id: str(v, 'id'),
         ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
         ...(mfa === undefined ? {} : { requireMfa: mfa === 'off' ? null : (mfa as 'any' | 'strong') }),
+        ...(v['federation-only'] === undefined ? {} : { federationOnly: flag(v, 'federation-only') }),
       });
     },
   },

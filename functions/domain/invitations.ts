@@ -5,6 +5,7 @@ import { type Actor, authorize, principalOf } from './admin/actor.ts';
 import { audit, auditTenant, type DomainDeps } from './deps.ts';
 import { sameDigest } from './digests.ts';
 import { refuseForeignDomain } from './federation/routing.ts';
+import { invalid } from './federation/settings.ts';
 import type { Invitation, User } from './ports.ts';
 
 /**
@@ -63,13 +64,18 @@ export interface InvitationView {
   roles: string[];
   /** The address has an account already: the invitee signs in to it instead of creating one. */
   hasAccount: boolean;
+  /** The tenant's enabled connections: joining through one links that identity. */
+  connections: Array<{ id: string; name: string }>;
+  /** The tenant signs in through its connections only: no password account is created. */
+  federationOnly: boolean;
 }
 
 export async function invitationView(deps: DomainDeps, invitation: Invitation): Promise<InvitationView> {
-  const [tenant, client, existing] = await Promise.all([
+  const [tenant, client, existing, connections] = await Promise.all([
     deps.tenants.get(invitation.tenantId),
     invitation.clientId ? deps.clients.get(invitation.clientId) : null,
     deps.users.findIdByEmailKey(invitation.emailKey),
+    deps.connections.list(),
   ]);
   const appName = client ? String(client.metadata.client_name ?? client.clientId) : null;
   return {
@@ -80,6 +86,10 @@ export async function invitationView(deps: DomainDeps, invitation: Invitation): 
     appName,
     roles: invitation.roles,
     hasAccount: existing !== null,
+    connections: connections
+      .filter((c) => c.tenantId === invitation.tenantId && !c.disabled)
+      .map((c) => ({ id: c.id, name: c.displayName })),
+    federationOnly: tenant?.federationOnly === true,
   };
 }
 
@@ -108,6 +118,8 @@ export async function createInvitedAccount(
   input: { name: string; password: string },
 ): Promise<User> {
   await refuseForeignDomain(deps, invitation.email, invitation.tenantId);
+  // Its people sign in through its connections: the invitee joins through one of them instead.
+  if ((await deps.tenants.get(invitation.tenantId))?.federationOnly) throw invalid('federation_only');
   return createUser(deps, {
     email: invitation.email,
     name: input.name,

@@ -440,6 +440,11 @@ export interface Tenant {
   branding?: TenantBranding;
   /** A second factor for every sign-in of the tenant's users, of at least this strength. */
   requireMfa?: 'any' | 'strong';
+  /**
+   * Its users sign in through its connections only: Sesame refuses their passwords, and invitations
+   * into it are accepted by signing in through a connection (which links that identity).
+   */
+  federationOnly?: boolean;
   /** Counts the record's changes: a change made meanwhile is never overwritten (TenantStore.replace). */
   version?: number;
 }
@@ -608,6 +613,8 @@ export interface FederationState {
   browser: string;
   /** Epoch milliseconds: the interaction's own expiry, or sooner. */
   expiresAt: number;
+  /** The invitation the browser carried into this sign-in (its ref): accepted when it finishes. */
+  invitation?: string;
 }
 
 /**

@@ -39,7 +39,7 @@ import { findTenant } from '../domain/admin/federation.ts';
 import { brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
-import type { DomainDeps } from '../domain/deps.ts';
+import { audit, auditTenant, type DomainDeps } from '../domain/deps.ts';
 import { type DomainError, isDomainError } from '../domain/errors.ts';
 import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
@@ -108,7 +108,7 @@ export function createDynamoParts(
   const users = new DynamoUserStore(doc, config.tables.directory);
   const clients = cachedClientStore(new DynamoClientStore(doc, config.tables.directory));
   const roles = new DynamoRoleStore(doc, config.tables.directory);
-  const audit = loggingAuditSink(
+  const auditSink = loggingAuditSink(
     new DynamoAuditSink(doc, config.tables.audit, config.auditRetentionDays),
     logger,
   );
@@ -122,7 +122,7 @@ export function createDynamoParts(
     users,
     clients,
     roles,
-    audit,
+    audit: auditSink,
     clock,
     config,
     credentials: new DynamoCredentialStore(doc, config.tables.directory),
@@ -167,16 +167,32 @@ export function createDynamoParts(
           context: info,
           secondStepNeeded: (user) => secondStepNeeded(signedInUser(user)),
         });
-        return outcome.ok
-          ? { ok: true, userId: outcome.user.id, user: signedInUser(outcome.user) }
-          : { ok: false };
+        if (!outcome.ok) return { ok: false };
+        // A tenant that signs in through its connections only: the right password is no way in (and
+        // only whoever knew it learns why).
+        if ((await deps.tenantSettings(outcome.user.tenantId))?.federationOnly) {
+          await audit(
+            deps,
+            {
+              type: 'login.failure',
+              outcome: 'failure',
+              actor: outcome.user.id,
+              target: outcome.user.id,
+              tenant: auditTenant(outcome.user),
+              reason: 'federation_only',
+            },
+            info,
+          );
+          return { ok: false, federationOnly: true };
+        }
+        return { ok: true, userId: outcome.user.id, user: signedInUser(outcome.user) };
       },
       federation: {
         // What the login page shows and where it routes an address are read at most every 30 s per
         // container; starting and finishing a sign-in read the connection afresh.
         buttons: () => buttons(''),
         routeFor: (email) => routes(domainOf(email)),
-        async start({ uid, connectionId, interactionExpiresAt, browserKey, loginHint }) {
+        async start({ uid, connectionId, interactionExpiresAt, browserKey, loginHint, invitation }) {
           const connection = await usableConnection(deps, connectionId);
           if (!connection) return null;
           return startFederation(deps, {
@@ -185,6 +201,7 @@ export function createDynamoParts(
             interactionExpiresAt,
             browserKey,
             ...(loginHint ? { loginHint } : {}),
+            ...(invitation ? { invitation } : {}),
           });
         },
         async finish(input) {
@@ -196,6 +213,7 @@ export function createDynamoParts(
             userId: done.user.id,
             user: signedInUser(done.user),
             upstreamMfa: done.upstreamMfa,
+            ...(done.invitation ? { invitation: done.invitation } : {}),
           };
         },
         linkOffer: (uid) => linkOfferFor(deps, uid),

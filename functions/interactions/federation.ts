@@ -58,7 +58,7 @@ async function finishInteraction(
   ctx: Context,
   provider: Provider,
   services: InteractionServices,
-  signedIn: { uid: string; userId: string; user: SignedInUser; upstreamMfa: boolean },
+  signedIn: { uid: string; userId: string; user: SignedInUser; upstreamMfa: boolean; invitation?: string },
 ): Promise<void> {
   const interaction = await provider.Interaction.find(signedIn.uid);
   if (interaction?.prompt.name !== 'login') return refusal(ctx, 'expired');
@@ -87,6 +87,8 @@ async function finishInteraction(
         expiresAt: interaction.exp * 1000,
         stepUp: false,
         first: 'federation',
+        // Accepted when the second factor finishes the sign-in (mfa.ts).
+        ...(signedIn.invitation ? { invitation: signedIn.invitation } : {}),
       });
       if (outcome === 'taken') return refusal(ctx, 'state_unknown');
       ctx.status = 303;
@@ -94,6 +96,8 @@ async function finishInteraction(
     }
     result = login(ACR.federated, amrFor(null, 'federation'));
   }
+  if (signedIn.invitation)
+    await services.invitations.accept({ ref: signedIn.invitation, userId: signedIn.userId });
   // What provider.interactionResult does, found by uid instead of the interaction cookie.
   interaction.result = result;
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));

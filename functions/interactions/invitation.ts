@@ -5,7 +5,7 @@ import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
 import type { Logger } from '../shared/logger.ts';
 import { renderPage } from '../views/index.ts';
-import { signInWithPassword } from './login.ts';
+import { FEDERATION_ONLY, signInWithPassword } from './login.ts';
 import { renderFailure } from './routes.ts';
 import type { InteractionServices } from './services.ts';
 import type { Step } from './step.ts';
@@ -90,6 +90,11 @@ async function carried(step: Step) {
   return found ? { token, ...found } : null;
 }
 
+/** The ref of the live invitation this browser carries into the sign-in, if any (federation.ts takes it upstream). */
+export async function carriedRef(step: Step): Promise<string | undefined> {
+  return (await carried(step))?.ref;
+}
+
 /** Clears the invitation cookie (with the same attributes it was set with). */
 function forgetIn(ctx: Context): void {
   ctx.cookies.set(INVITATION_COOKIE, null, {
@@ -116,6 +121,7 @@ async function render(
     csrf,
     name: extra.name ?? '',
     error: extra.error,
+    federate: `${step.path}/federate`,
     ...branded(step.ctx, await step.services.brand.ofTenant(invitation.tenantId)),
   });
 }
@@ -161,6 +167,7 @@ export const invitationStep = {
       return render(step, csrf, invitation, {
         error: 'The password is incorrect, or the account is temporarily locked.',
       });
+    if (outcome === 'federation_only') return render(step, csrf, invitation, { error: FEDERATION_ONLY });
     if (outcome === 'taken') {
       step.ctx.status = 400;
       return render(step, csrf, invitation, {

@@ -1,7 +1,7 @@
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { renderPage } from '../views/index.ts';
-import { GENERIC_FAILURE, signInWithPassword, TAKEN } from './login.ts';
+import { FEDERATION_ONLY, GENERIC_FAILURE, signInWithPassword, TAKEN } from './login.ts';
 import type { Step } from './step.ts';
 
 /**
@@ -38,6 +38,7 @@ export const linkStep = {
       linking: true,
     });
     if (outcome === 'failed') return render(step, form.csrf ?? '', GENERIC_FAILURE);
+    if (outcome === 'federation_only') return render(step, form.csrf ?? '', FEDERATION_ONLY);
     if (outcome === 'taken') {
       step.ctx.status = 400;
       return render(step, form.csrf ?? '', TAKEN);

@@ -6,7 +6,7 @@ import { isFederated } from '../oidc/lifetimes.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
-import { invitationStep } from './invitation.ts';
+import { carriedRef, invitationStep } from './invitation.ts';
 import type { SecondStep } from './services.ts';
 import { clientName, finish, requestInfo, type Step } from './step.ts';
 
@@ -31,6 +31,10 @@ async function render(step: Step, csrf: string, email: string, error?: string): 
     clientName: name,
   });
 }
+
+/** The right password of a user whose organisation signs in through its own identity provider only. */
+export const FEDERATION_ONLY =
+  'Your organisation signs you in through its own sign-in, not with a Sesame password. Use its button, or ask your administrator which one.';
 
 /** A second user's password on an interaction already bound to another user's pending sign-in. */
 export const TAKEN =
@@ -70,6 +74,8 @@ export const loginStep = {
       remember: form.remember === 'yes',
     });
     if (outcome === 'failed') return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
+    if (outcome === 'federation_only')
+      return render(step, form.csrf ?? '', email.slice(0, 254), FEDERATION_ONLY);
     if (outcome === 'taken') {
       step.ctx.status = 400;
       return render(step, form.csrf ?? '', email.slice(0, 254), TAKEN);
@@ -86,7 +92,7 @@ export const loginStep = {
 export async function signInWithPassword(
   step: Step,
   input: { email: string; password: string; remember: boolean; linking?: boolean; invitation?: string },
-): Promise<'failed' | 'taken' | 'done'> {
+): Promise<'failed' | 'federation_only' | 'taken' | 'done'> {
   // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
   let second = { required: false } as SecondStep;
   const result = await step.services.login({
@@ -103,7 +109,7 @@ export async function signInWithPassword(
       return second.required;
     },
   });
-  if (!result.ok) return 'failed';
+  if (!result.ok) return result.federationOnly ? 'federation_only' : 'failed';
   if (second.required) {
     const outcome = await toSecondFactor(step, result.userId, second, input.remember, false, {
       ...(input.linking ? { linking: true } : {}),
@@ -135,12 +141,15 @@ export async function signInWithPassword(
 export async function toUpstream(step: Step, connectionId: string, loginHint?: string): Promise<void> {
   if (!isId(connectionId)) throw new BadRequest(400, 'unknown_connection');
   const browserKey = federationBrowserKey(step.ctx);
+  // An invitation opened in this browser is accepted by the sign-in it finishes (invitation.ts).
+  const invitation = await carriedRef(step);
   const url = await step.services.federation.start({
     uid: step.details.uid,
     connectionId,
     interactionExpiresAt: step.details.exp * 1000,
     browserKey,
     ...(loginHint ? { loginHint } : {}),
+    ...(invitation ? { invitation } : {}),
   });
   if (!url) throw new BadRequest(400, 'unknown_connection');
   step.ctx.status = 303;

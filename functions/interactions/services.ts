@@ -16,7 +16,10 @@ export interface RequestInfo {
  */
 export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId'>;
 
-export type LoginResult = { ok: true; userId: string; user: SignedInUser } | { ok: false };
+/** `federationOnly`: the password was right, but the user's tenant signs in through its connections only. */
+export type LoginResult =
+  | { ok: true; userId: string; user: SignedInUser }
+  | { ok: false; federationOnly?: true };
 
 export interface InteractionServices {
   /**
@@ -80,13 +83,22 @@ export interface FederationServices {
     /** The starting browser's federation cookie: only that browser may finish the leg. */
     browserKey: string;
     loginHint?: string;
+    /** The invitation this browser carries (its ref), accepted when the sign-in finishes. */
+    invitation?: string;
   }): Promise<string | null>;
   /**
    * The callback: the user the upstream vouched for, and whether it proved MFA this connection
    * trusts. Throws UpstreamRefused (audited) for anything else.
    */
   finish(input: { connectionId: string; callbackUrl: URL; browserKey: string }): Promise<
-    | { kind: 'signed-in'; uid: string; userId: string; user: SignedInUser; upstreamMfa: boolean }
+    | {
+        kind: 'signed-in';
+        uid: string;
+        userId: string;
+        user: SignedInUser;
+        upstreamMfa: boolean;
+        invitation?: string;
+      }
     /** A new identity with an existing account's address: the user may prove that account to link it. */
     | { kind: 'link-offered'; uid: string }
   >;

@@ -94,6 +94,8 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   domain_unproved:
     'the TXT record was not found at the name given when the domain was claimed (DNS changes can take a while to appear)',
   dns_unavailable: 'the DNS could not be asked just now; try again',
+  federation_only:
+    'this organisation signs in through its own identity provider only: join through its button',
 };
 
 /** One sentence for a domain error, with its detail worded where there is one. */

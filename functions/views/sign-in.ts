@@ -44,7 +44,13 @@ now on, sign in to that account once more. Do this only if that is your own acco
   acceptInvitation: `<h1>Join <%= it.tenantName %></h1>
 <p>You are invited to <strong><%= it.tenantName %></strong><% if (it.appName) { %>, to use <strong><%= it.appName %></strong><% if (it.roles.length) { %> as <%= it.roles.join(', ') %><% } %><% } %>.</p>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
-<form method="post" action="<%= it.action %>" novalidate>
+<% if (it.connections.length) { %><p><%= it.federationOnly ? 'Join with your organisation’s sign-in' : 'Join with your organisation’s sign-in, or with a Sesame password below' %> (as <strong><%= it.email %></strong>):</p>
+<% for (const c of it.connections) { %><form method="post" action="<%= it.federate %>/<%= c.id %>">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="federate-<%= c.id %>">Join with <%= c.name %></button>
+</form><% } %><% } %>
+<% if (it.federationOnly) { %><% if (!it.connections.length) { %><p>This organisation signs in through its own identity provider, which is not available right now. Ask whoever invited you.</p><% } %>
+<% } else { %><form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <% if (it.hasAccount) { %><p>You have an account with <strong><%= it.email %></strong>: sign in to it to accept.</p>
 <label for="password">Password of <%= it.email %></label>
@@ -58,7 +64,7 @@ now on, sign in to that account once more. Do this only if that is your own acco
 <label for="password2">The same password again</label>
 <input id="password2" name="password2" type="password" autocomplete="new-password" required>
 <button type="submit">Create account and accept</button>
-<% } %></form>
+<% } %></form><% } %>
 <form method="post" action="<%= it.action %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="skip" value="yes">

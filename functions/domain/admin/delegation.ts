@@ -118,10 +118,11 @@ export async function updateTenant(
     logoUrl?: string;
     accent?: string;
     requireMfa?: 'any' | 'strong' | null;
+    federationOnly?: boolean;
   },
 ): Promise<Tenant> {
   await requireAllowed(deps, actor, 'tenant.update', { tenantId: input.id });
-  if (input.requireMfa !== undefined)
+  if (input.requireMfa !== undefined || input.federationOnly !== undefined)
     await requireAllowed(deps, actor, 'tenant.policy', { tenantId: input.id });
   const tenant = await findTenant(deps, input.id);
   if (!tenant) throw invalid('unknown_tenant');
@@ -141,13 +142,15 @@ export async function updateTenant(
     if (!ACCENT.test(v)) throw invalid('accent');
     return v;
   });
-  const { requireMfa: _previous, ...rest } = tenant;
+  const { requireMfa: _previous, federationOnly: _was, ...rest } = tenant;
   const requireMfa = input.requireMfa === undefined ? tenant.requireMfa : (input.requireMfa ?? undefined);
+  const federationOnly = input.federationOnly ?? tenant.federationOnly;
   const updated: Tenant = {
     ...rest,
     ...(input.name !== undefined ? { name: checkName(input.name) } : {}),
     branding,
     ...(requireMfa ? { requireMfa } : {}),
+    ...(federationOnly ? { federationOnly: true } : {}),
   };
   await saveTenant(deps, tenant, updated);
   await audit(deps, {
@@ -161,6 +164,7 @@ export async function updateTenant(
         .filter((k) => k !== 'id')
         .join(','),
       ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa ?? 'none' } : {}),
+      ...(input.federationOnly !== undefined ? { federationOnly: input.federationOnly } : {}),
     },
   });
   return updated;

@@ -39,7 +39,9 @@ export type InvalidSettingReason =
   /** The domain's TXT record does not carry the tenant's proof (yet). */
   | 'domain_unproved'
   /** The DNS could not be asked: try again later. */
-  | 'dns_unavailable';
+  | 'dns_unavailable'
+  /** The tenant signs in through its connections only. */
+  | 'federation_only';
 
 export function invalid(reason: InvalidSettingReason): DomainError {
   return new DomainError('invalid_setting', reason);

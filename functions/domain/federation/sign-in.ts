@@ -54,6 +54,8 @@ export async function startFederation(
     interactionExpiresAt: number;
     browserKey: string;
     loginHint?: string;
+    /** The invitation the browser carries (its ref): accepted when this sign-in finishes. */
+    invitation?: string;
   },
 ): Promise<string> {
   const { connection } = input;
@@ -80,6 +82,7 @@ export async function startFederation(
     codeVerifier,
     browser: await browserDigest(deps, input.browserKey),
     expiresAt: Math.min(input.interactionExpiresAt, now + STATE_TTL_MS),
+    ...(input.invitation ? { invitation: input.invitation } : {}),
   });
   return url;
 }
@@ -91,6 +94,8 @@ export interface FederatedUser {
   connection: Connection;
   /** The upstream proved MFA with an `acr`/`amr` value this connection trusts. */
   upstreamMfa: boolean;
+  /** The invitation carried into the sign-in, to accept when it finishes. */
+  invitation?: string;
 }
 
 /** A new identity with an existing account's address: linked only if the user proves that account. */
@@ -193,7 +198,14 @@ export async function finishFederation(
     tenant: auditTenant(user),
     details: { connection: connection.id, upstreamMfa },
   });
-  return { kind: 'signed-in', uid, user, connection, upstreamMfa };
+  return {
+    kind: 'signed-in',
+    uid,
+    user,
+    connection,
+    upstreamMfa,
+    ...(state.invitation ? { invitation: state.invitation } : {}),
+  };
 }
 
 /**
