@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import type { Actor } from '../domain/admin/actor.ts';
 import { auditEvents } from '../domain/admin/audit.ts';
-import { listClients, showClient } from '../domain/admin/clients.ts';
+import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
 import { entitleTenant, grantAdmin, revokeAdmin, updateTenant } from '../domain/admin/delegation.ts';
 import {
+  addConnection,
   addTenant,
   addTenantDomain,
   domainProof,
   listConnections,
   listTenants,
+  mapConnectionRole,
+  removeConnection,
+  setConnectionCredential,
+  setConnectionEnabled,
   showConnection,
   showTenant,
   verifyTenantDomain,
@@ -30,7 +35,7 @@ import {
   setUserEnabled,
   showUser,
 } from '../domain/admin/users.ts';
-import type { AppClient, AuditEvent, Tenant, User } from '../domain/ports.ts';
+import type { AdminApiAccess, AppClient, AuditEvent, Tenant, User } from '../domain/ports.ts';
 
 /**
  * The admin API's routes: each one a path, the zod schemas its input must meet (which also make the
@@ -60,6 +65,16 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
     deps: AdminDeps,
   ): Promise<unknown>;
 }
+
+/**
+ * The fields that were given: zod leaves an absent optional field `undefined`, which the use cases'
+ * exact optional types refuse.
+ */
+type Given<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+const given = <T extends object>(o: T): Given<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Given<T>;
 
 const route = <P extends Shape, Q extends Shape, B extends z.ZodType>(r: Route<P, Q, B>) =>
   r as unknown as Route;
@@ -164,6 +179,11 @@ const invitationView = (i: InvitationView, now: number): z.infer<typeof invitati
   createdAt: i.createdAt,
   expiresAt: new Date(i.expiresAt).toISOString(),
 });
+
+const adminApiAccess = z
+  .string()
+  .regex(/^(users|global|tenant:[a-z0-9][a-z0-9-]{1,62})$/)
+  .describe('users | global | tenant:<id>') as z.ZodType<AdminApiAccess>;
 
 const clientOut = z.object({
   clientId: z.string(),
@@ -279,8 +299,7 @@ export const ROUTES: Route[] = [
     }),
     response: tenantOut,
     async run({ params, body }, actor, deps) {
-      const input = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-      return tenantView(await updateTenant(deps, actor, { id: params.tenantId, ...input }));
+      return tenantView(await updateTenant(deps, actor, { id: params.tenantId, ...given(body) }));
     },
   }),
   route({
@@ -538,6 +557,145 @@ export const ROUTES: Route[] = [
     response: clientOut,
     async run({ params }, actor, deps) {
       return clientView(await showClient(deps, actor, params));
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/clients',
+    summary: 'Register an app; the answer carries its client secret, once',
+    who: 'global admins',
+    body: z.strictObject({
+      clientId,
+      name: z.string().min(1).max(200).optional(),
+      redirectUris: z.array(z.string().max(2000)).max(20).default([]),
+      postLogoutRedirectUris: z.array(z.string().max(2000)).max(20).optional(),
+      public: z.boolean().optional(),
+      roles: z.array(role).max(100).optional(),
+      clientCredentials: z.boolean().optional(),
+      firstParty: z.boolean().optional(),
+      requireMfa: z.boolean().optional(),
+      initiateLoginUri: z.string().max(2000).optional(),
+      adminApi: adminApiAccess.optional(),
+    }),
+    created: true,
+    response: clientOut.extend({ clientSecret: z.string().nullable() }),
+    async run({ body }, actor, deps) {
+      const { client, clientSecret } = await addClient(deps, actor, given(body));
+      return { ...clientView(client), clientSecret };
+    },
+  }),
+  route({
+    method: 'PATCH',
+    path: '/clients/{clientId}',
+    summary: 'Change an app’s MFA requirement, member invitations or admin API access (null: none)',
+    who: 'global admins',
+    params: z.strictObject({ clientId }),
+    body: z.strictObject({
+      requireMfa: z.boolean().optional(),
+      memberInvites: z.boolean().optional(),
+      adminApi: adminApiAccess.nullable().optional(),
+    }),
+    response: clientOut,
+    async run({ params, body }, actor, deps) {
+      return clientView(await updateClient(deps, actor, { clientId: params.clientId, ...given(body) }));
+    },
+  }),
+  route({
+    method: 'POST',
+    path: '/connections',
+    summary:
+      'Add an upstream identity provider to a tenant (Entra ID, Okta or any OIDC provider), with a client secret or a private key and certificate',
+    who: 'global admins; tenant admins of the tenant',
+    body: z.strictObject({
+      id: tenantId,
+      tenantId,
+      type: z.enum(['entra', 'okta', 'oidc']),
+      clientId: z.string().min(1).max(200),
+      clientSecret: z.string().min(1).max(1000).optional(),
+      privateKey: z.string().max(20_000).optional(),
+      certificate: z.string().max(20_000).optional(),
+      issuer: z.string().max(2000).optional(),
+      entraTenantId: z.string().max(100).optional(),
+      authority: z.string().max(2000).optional(),
+      allowConsumer: z.boolean().optional(),
+      scopes: z.array(z.string().max(100)).max(20).optional(),
+      displayName: z.string().min(1).max(200).optional(),
+      domains: z.array(z.string().max(253)).max(50).optional(),
+      button: z.boolean().optional(),
+      upstreamLogout: z.boolean().optional(),
+    }),
+    created: true,
+    response: connectionOut,
+    async run({ body }, actor, deps) {
+      return connectionView({ ...(await addConnection(deps, actor, given(body))) });
+    },
+  }),
+  ...(['disable', 'enable'] as const).map((verb) =>
+    route({
+      method: 'POST',
+      path: `/connections/{connectionId}/${verb}`,
+      summary:
+        verb === 'disable'
+          ? 'Switch a connection off: its users’ sessions and refresh tokens end'
+          : 'Switch a connection on again',
+      who: 'global admins; tenant admins of its tenant',
+      params: z.strictObject({ connectionId: tenantId }),
+      response: connectionOut,
+      async run({ params }, actor, deps) {
+        const input = { id: params.connectionId, enabled: verb === 'enable' };
+        return connectionView({ ...(await setConnectionEnabled(deps, actor, input)) });
+      },
+    }),
+  ),
+  route({
+    method: 'PUT',
+    path: '/connections/{connectionId}/credential',
+    summary: 'Replace a connection’s credential (a client secret, or a private key and its certificate)',
+    who: 'global admins; tenant admins of its tenant',
+    params: z.strictObject({ connectionId: tenantId }),
+    body: z.strictObject({
+      clientSecret: z.string().min(1).max(1000).optional(),
+      privateKey: z.string().max(20_000).optional(),
+      certificate: z.string().max(20_000).optional(),
+    }),
+    response: connectionOut,
+    async run({ params, body }, actor, deps) {
+      const input = { id: params.connectionId, ...given(body) };
+      return connectionView({ ...(await setConnectionCredential(deps, actor, input)) });
+    },
+  }),
+  ...([false, true] as const).map((remove) =>
+    route({
+      method: remove ? 'DELETE' : 'PUT',
+      path: '/connections/{connectionId}/role-mappings',
+      summary: remove
+        ? 'Remove a role mapping'
+        : 'Map an upstream group or app role to a role of an app (a tenant admin: roles the tenant is entitled to)',
+      who: 'global admins; tenant admins of its tenant',
+      params: z.strictObject({ connectionId: tenantId }),
+      body: z.strictObject({
+        claim: z.enum(['groups', 'roles']),
+        value: z.string().min(1).max(256),
+        clientId,
+        role,
+      }),
+      response: connectionOut,
+      async run({ params, body }, actor, deps) {
+        const input = { id: params.connectionId, mapping: body, ...(remove ? { remove: true } : {}) };
+        return connectionView({ ...(await mapConnectionRole(deps, actor, input)) });
+      },
+    }),
+  ),
+  route({
+    method: 'DELETE',
+    path: '/connections/{connectionId}',
+    summary: 'Remove a connection, its links and its credential; its users’ sessions end',
+    who: 'global admins; tenant admins of its tenant',
+    params: z.strictObject({ connectionId: tenantId }),
+    response: z.object({ removed: z.string() }),
+    async run({ params }, actor, deps) {
+      await removeConnection(deps, actor, params.connectionId);
+      return { removed: params.connectionId };
     },
   }),
   route({

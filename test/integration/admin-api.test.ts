@@ -231,6 +231,63 @@ describe('admin API', { timeout: 60_000 }, () => {
     await updateClient(deps(), OPERATOR, { clientId: 'ops-all', adminApi: 'global' });
   });
 
+  it('registers apps (global admins) and manages a tenant’s connections, never echoing a secret', async () => {
+    const global = await clientToken(opsGlobal);
+    const made = await call(global, 'POST', '/clients', {
+      clientId: 'reports',
+      redirectUris: ['https://reports.example/cb'],
+      roles: ['reader'],
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.json));
+    assert.match(made.json.clientSecret, /^[\w-]{43}$/, 'the secret, once');
+    assert.equal((await call(global, 'GET', '/clients/reports')).json.clientSecret, undefined);
+    const patched = await call(global, 'PATCH', '/clients/reports', { requireMfa: true });
+    assert.equal(patched.json.requireMfa, true);
+    assertProblem(
+      await call(global, 'PATCH', '/clients/reports', { adminApi: 'global' }),
+      400,
+      'invalid_client',
+    );
+    const acme = await clientToken(opsAcme);
+    assertProblem(
+      await call(acme, 'POST', '/clients', { clientId: 'sneaky', redirectUris: ['https://x.example/cb'] }),
+      403,
+    );
+    assert.equal(await deps().clients.get('sneaky'), null);
+
+    const connection = {
+      id: 'acme-idp',
+      tenantId: 'acme',
+      type: 'oidc',
+      issuer: 'https://idp.acme.example',
+      clientId: 'sesame',
+      clientSecret: 'upstream-secret-value',
+    };
+    const added = await call(acme, 'POST', '/connections', connection);
+    assert.equal(added.status, 201, JSON.stringify(added.json));
+    assert.equal(added.json.callbackUrl, `${sesame.issuer}/federation/acme-idp/callback`);
+    assert.ok(!JSON.stringify(added.json).includes('upstream-secret-value'));
+    assertProblem(
+      await call(acme, 'POST', '/connections', { ...connection, id: 'beta-idp', tenantId: 'beta' }),
+      403,
+    );
+    const mapping = { claim: 'groups', value: 'Owners', clientId: 'shop', role: 'owner' };
+    assertProblem(await call(acme, 'PUT', '/connections/acme-idp/role-mappings', mapping), 403);
+    const mapped = await call(acme, 'PUT', '/connections/acme-idp/role-mappings', {
+      ...mapping,
+      role: 'clerk',
+    });
+    assert.equal(mapped.json.roleMappings.length, 1);
+    assert.equal((await call(acme, 'POST', '/connections/acme-idp/disable')).json.disabled, true);
+    const replaced = await call(acme, 'PUT', '/connections/acme-idp/credential', {
+      clientSecret: 'another-secret',
+    });
+    assert.equal(replaced.status, 200);
+    assert.ok(!JSON.stringify(replaced.json).includes('another-secret'));
+    assert.equal((await call(acme, 'DELETE', '/connections/acme-idp')).json.removed, 'acme-idp');
+    assertProblem(await call(acme, 'GET', '/connections/acme-idp'), 404);
+  });
+
   it('lets a tenant admin with MFA manage their tenant and page through its users', async () => {
     const token = await userToken('ada');
     const claims = decodeJwt(token);
