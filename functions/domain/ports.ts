@@ -370,6 +370,23 @@ export interface PendingSignIn {
 /** What names one pending sign-in in the conditional writes that follow its verification. */
 export type PendingRef = Pick<PendingSignIn, 'uid' | 'id' | 'userId'>;
 
+/**
+ * A forgotten-password reset in one sign-in (interaction `uid`): the e-mailed code's hash, and
+ * whether it was entered right. `userId` null: no account could be reset with that address (the
+ * page looks the same; the mail said why).
+ */
+export interface PasswordReset {
+  uid: string;
+  userId: string | null;
+  codeHash: string;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  expiresAt: number;
+  failures: number;
+  /** The code was entered right: the new password may be chosen (once). */
+  verified: boolean;
+}
+
 export interface SignInStore {
   /**
    * Stores the sign-in; false when this interaction already has one for another user, or one that
@@ -398,6 +415,16 @@ export interface SignInStore {
   countEmailFailure(uid: string, max: number): Promise<boolean>;
   /** Deletes the challenge if it still has this hash, is unexpired and under `max` failures. */
   consumeEmailChallenge(uid: string, codeHash: string, now: number, max: number): Promise<boolean>;
+
+  getReset(uid: string): Promise<PasswordReset | null>;
+  /** Writes a reset (a new code); false if another was written since `previousSentAt` (null: none). */
+  putReset(reset: PasswordReset, previousSentAt: number | null): Promise<boolean>;
+  /** Counts one wrong code; false when the reset is gone or already at `max`. */
+  countResetFailure(uid: string, max: number): Promise<boolean>;
+  /** Marks it verified if it still has this hash, an account, is unexpired and under `max` failures. */
+  verifyReset(uid: string, codeHash: string, now: number, max: number): Promise<boolean>;
+  /** Deletes a verified, unexpired reset of `userId`; true for the one caller that did (single use). */
+  takeReset(uid: string, userId: string, now: number): Promise<boolean>;
 }
 
 export interface MailMessage {

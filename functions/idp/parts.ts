@@ -54,13 +54,19 @@ import {
   openInvitation,
 } from '../domain/invitations.ts';
 import { authenticatePassword } from '../domain/login.ts';
+import {
+  completePasswordReset,
+  requestPasswordReset,
+  resetNeedsFactor,
+  verifyResetCode,
+} from '../domain/password-reset.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
 import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
-import { describeError } from '../shared/messages.ts';
+import { describeError, describeViolation } from '../shared/messages.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
@@ -281,6 +287,25 @@ export function createDynamoParts(
         },
       },
       mfa: mfaServices(deps),
+      reset: {
+        async request({ info, ...input }) {
+          try {
+            return await requestPasswordReset(deps, { ...input, context: info });
+          } catch (err) {
+            if (isDomainError(err, 'invalid_email')) return 'invalid_email';
+            throw err;
+          }
+        },
+        verify: (input) => verifyResetCode(deps, input),
+        needsFactor: (uid) => resetNeedsFactor(deps, uid),
+        async complete({ info, ...input }) {
+          const outcome = await completePasswordReset(deps, { ...input, context: info });
+          if (outcome.ok) return { ok: true, email: outcome.user.email };
+          if (outcome.reason !== 'weak_password') return { ok: false, reason: outcome.reason };
+          const problems = outcome.violations.map((v) => describeViolation(v, config.passwordPolicy));
+          return { ok: false, reason: 'weak_password', problems };
+        },
+      },
     },
     close: () => raw.destroy(),
   };

@@ -17,20 +17,30 @@ import { clientName, finish, requestInfo, type Step } from './step.ts';
 export const GENERIC_FAILURE =
   'The e-mail address or password is incorrect, or the account is temporarily locked.';
 
-async function render(step: Step, csrf: string, email: string, error?: string): Promise<void> {
+/** The login page; `error` also marks the title, so a screen reader hears that the attempt failed. */
+export async function renderLogin(
+  step: Step,
+  csrf: string,
+  email: string,
+  message: { error?: string; notice?: string } = {},
+): Promise<void> {
   const [name, connections] = await Promise.all([clientName(step), step.services.federation.buttons()]);
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('login', 'Sign in', basePath(step.ctx), {
+  step.ctx.body = renderPage('login', message.error ? 'Error: sign in' : 'Sign in', basePath(step.ctx), {
     action: `${step.path}/login`,
     abort: `${step.path}/abort`,
     federate: `${step.path}/federate`,
+    forgot: `${step.path}/forgot`,
     connections,
     csrf,
     email,
-    error,
+    ...message,
     clientName: name,
   });
 }
+
+const render = (step: Step, csrf: string, email: string, error?: string) =>
+  renderLogin(step, csrf, email, error ? { error } : {});
 
 /** The right password of a user whose organisation signs in through its own identity provider only. */
 export const FEDERATION_ONLY =

@@ -16,12 +16,13 @@ import { invitationStep } from './invitation.ts';
 import { linkStep } from './link.ts';
 import { loginStep, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
+import { resetStep } from './password-reset.ts';
 import type { InteractionServices } from './services.ts';
 
 export const BRAND_CSS = /^\/static\/brand\/([a-z0-9][a-z0-9-]{1,62})\.css$/;
 
 export const ROUTE =
-  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|forgot|reset\/code|reset\/password|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -77,6 +78,10 @@ async function dispatch(
     if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
     return linkStep.show(step, issueCsrf(ctx, step.path));
   }
+  if (action === 'forgot' && ctx.method === 'GET') {
+    if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
+    return resetStep.show(step, issueCsrf(ctx, step.path));
+  }
   if (action === 'mfa') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
     if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
@@ -93,11 +98,15 @@ async function dispatch(
     'name',
     'password2',
     'skip',
+    'factorCode',
   ]);
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
   if (action === 'link' && details.prompt.name === 'login') return linkStep.submit(step, form);
+  if (action === 'forgot' && details.prompt.name === 'login') return resetStep.request(step, form);
+  if (action === 'reset/code' && details.prompt.name === 'login') return resetStep.code(step, form);
+  if (action === 'reset/password' && details.prompt.name === 'login') return resetStep.password(step, form);
   if (action === 'accept' && details.prompt.name === 'login') return invitationStep.submit(step, form);
   if (action?.startsWith('federate/') && details.prompt.name === 'login')
     return toUpstream(step, action.slice('federate/'.length));

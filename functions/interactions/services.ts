@@ -38,8 +38,32 @@ export interface InteractionServices {
   /** A tenant's branding (domain/branding.ts), by the tenant or by one of its users. */
   brand: { ofTenant(tenantId: string): Promise<Brand | null>; ofUser(userId: string): Promise<Brand | null> };
   mfa: MfaServices;
+  /** "Forgot your password?" (domain/password-reset.ts). */
+  reset: ResetServices;
   federation: FederationServices;
   invitations: InvitationServices;
+}
+
+export interface ResetServices {
+  request(input: {
+    uid: string;
+    email: string;
+    interactionExpiresAt: number;
+    info: RequestInfo;
+  }): Promise<'sent' | 'too_soon' | 'invalid_email'>;
+  verify(input: { uid: string; code: string }): Promise<'ok' | 'wrong' | 'expired'>;
+  /** Whether the new password also needs the account's authenticator (or a recovery code). */
+  needsFactor(uid: string): Promise<boolean>;
+  complete(input: {
+    uid: string;
+    password: string;
+    factor?: { method: string; code: string };
+    info: RequestInfo;
+  }): Promise<
+    | { ok: true; email: string }
+    | { ok: false; reason: 'expired' | 'factor_needed' | 'wrong_factor' }
+    | { ok: false; reason: 'weak_password'; problems: string[] }
+  >;
 }
 
 /** Accepting an invitation (domain/invitations.ts). */

@@ -3,6 +3,7 @@ export const templates = {
   login: `<h1>Sign in</h1>
 <% if (it.clientName) { %><p class="sub">to continue to <strong><%= it.clientName %></strong></p><% } %>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<% if (it.notice) { %><p class="notice" role="status" id="form-notice"><%= it.notice %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <label for="email">E-mail address</label>
@@ -12,6 +13,7 @@ export const templates = {
 <label class="check"><input type="checkbox" name="remember" value="yes"> Keep me signed in on this device</label>
 <button type="submit">Sign in</button>
 </form>
+<p class="alt"><a href="<%= it.forgot %>" id="forgot-password">Forgot your password?</a></p>
 <% if (it.connections && it.connections.length) { %><section class="alt" aria-labelledby="federation-heading">
 <h2 id="federation-heading">Or use your organisation’s account</h2>
 <% for (const c of it.connections) { %><form method="post" action="<%= it.federate %>/<%= c.id %>">
@@ -23,6 +25,47 @@ export const templates = {
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary">Cancel and return to the application</button>
 </form>`,
+
+  forgotPassword: `<h1>Reset your password</h1>
+<p>Enter the e-mail address of your account. Sesame sends a code to it.</p>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="email">E-mail address</label>
+<input id="email" name="email" type="email" autocomplete="username" required autofocus value="<%= it.email %>"<% if (it.error) { %> aria-describedby="form-error"<% } %>>
+<button type="submit" id="send-reset-code">Send a code</button>
+</form>
+<p class="alt"><a href="<%= it.back %>">Back to signing in</a></p>`,
+
+  resetCode: `<h1>Enter the code</h1>
+<p>If an account uses <strong><%= it.email %></strong>, a code is on its way to it (the e-mail says so either way). It is valid for 30 minutes.</p>
+<% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="reset-code">Code from the e-mail</label>
+<input id="reset-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required autofocus<% if (it.error) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
+<button type="submit" id="check-reset-code">Continue</button>
+</form>
+<p class="alt"><a href="<%= it.again %>">Send a new code</a> · <a href="<%= it.back %>">Back to signing in</a></p>`,
+
+  resetPassword: `<h1>Choose a new password</h1>
+<% if (it.problems) { %><ul class="error" id="form-error">
+<% it.problems.forEach(function (p) { %><li><%= p %></li><% }) %>
+</ul><% } %>
+<form method="post" action="<%= it.action %>" novalidate>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<label for="new-password">New password</label>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required autofocus<% if (it.problems) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
+<label for="password2">The same password again</label>
+<input id="password2" name="password2" type="password" autocomplete="new-password" required>
+<% if (it.needsFactor) { %><p>Your account is protected by an authenticator app: confirm it is you with a code from it, or with a recovery code.</p>
+<label for="factor-method">With</label>
+<select id="factor-method" name="method"><option value="totp">the authenticator app</option><option value="recovery">a recovery code</option></select>
+<label for="factor-code">Code</label>
+<input id="factor-code" name="factorCode" type="text" autocomplete="one-time-code" maxlength="20" required><% } %>
+<button type="submit" id="set-new-password">Set the new password</button>
+</form>
+<p class="sub">Every session of your account is signed out afterwards.</p>`,
 
   linkAccount: `<h1>Connect your <%= it.connectionName %> sign-in</h1>
 <p>You already have an account at this sign-in service with the address <strong><%= it.email %></strong>.

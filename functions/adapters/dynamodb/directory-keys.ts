@@ -23,6 +23,8 @@ export const keys = {
   /** A sign-in awaiting its second factor, and the e-mail code sent for it: bound to the interaction uid. */
   pendingSignIn: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'PENDING' }),
   emailChallenge: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'EMAILCODE' }),
+  /** A forgotten-password reset started in that sign-in. */
+  passwordReset: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'RESET' }),
   /** Code e-mails sent to a user in one UTC hour (`hour`: epoch hours), across all their sign-ins. */
   emailQuota: (userId: string, hour: number) => ({ pk: `USER#${userId}`, sk: `QUOTA#EMAIL#${hour}` }),
   /** A tenant's users by e-mail key (`listByTenant` is one Query), written with the user. */

@@ -1,5 +1,11 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { EmailChallenge, PendingRef, PendingSignIn, SignInStore } from '../../domain/ports.ts';
+import type {
+  EmailChallenge,
+  PasswordReset,
+  PendingRef,
+  PendingSignIn,
+  SignInStore,
+} from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet } from './query.ts';
 
@@ -130,6 +136,66 @@ export class DynamoSignInStore implements SignInStore {
         Key: keys.emailChallenge(uid),
         ConditionExpression: 'codeHash = :h AND failures < :max AND codeExpiresAt > :now',
         ExpressionAttributeValues: { ':h': codeHash, ':max': max, ':now': now },
+      }),
+    );
+  }
+
+  async getReset(uid: string): Promise<PasswordReset | null> {
+    const item = await this.get(keys.passwordReset(uid));
+    return (item?.reset as PasswordReset | undefined) ?? null;
+  }
+
+  async putReset(reset: PasswordReset, previousSentAt: number | null): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.passwordReset(reset.uid), reset, expiresAt: seconds(reset.expiresAt) },
+        ...(previousSentAt === null
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#r.sentAt = :prev',
+              ExpressionAttributeNames: { '#r': 'reset' },
+              ExpressionAttributeValues: { ':prev': previousSentAt },
+            }),
+      }),
+    );
+  }
+
+  async countResetFailure(uid: string, max: number): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.passwordReset(uid),
+        UpdateExpression: 'SET #r.failures = #r.failures + :one',
+        ConditionExpression: 'attribute_exists(pk) AND #r.failures < :max',
+        ExpressionAttributeNames: { '#r': 'reset' },
+        ExpressionAttributeValues: { ':one': 1, ':max': max },
+      }),
+    );
+  }
+
+  async verifyReset(uid: string, codeHash: string, now: number, max: number): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.passwordReset(uid),
+        UpdateExpression: 'SET #r.verified = :yes',
+        ConditionExpression:
+          '#r.codeHash = :h AND #r.failures < :max AND #r.expiresAt > :now AND attribute_type(#r.userId, :s)',
+        ExpressionAttributeNames: { '#r': 'reset' },
+        ExpressionAttributeValues: { ':yes': true, ':h': codeHash, ':max': max, ':now': now, ':s': 'S' },
+      }),
+    );
+  }
+
+  async takeReset(uid: string, userId: string, now: number): Promise<boolean> {
+    return this.conditional(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.passwordReset(uid),
+        ConditionExpression: '#r.verified = :yes AND #r.userId = :u AND #r.expiresAt > :now',
+        ExpressionAttributeNames: { '#r': 'reset' },
+        ExpressionAttributeValues: { ':yes': true, ':u': userId, ':now': now },
       }),
     );
   }

@@ -7,6 +7,7 @@ import type {
   Expect,
   Mailer,
   MailMessage,
+  PasswordReset,
   PendingRef,
   PendingSignIn,
   SignInStore,
@@ -149,6 +150,35 @@ export class MemorySignInStore implements SignInStore {
     const c = this.challenges.get(uid);
     if (!c || c.codeHash !== codeHash || c.failures >= max || c.expiresAt <= now) return false;
     this.challenges.delete(uid);
+    return true;
+  }
+  readonly resets = new Map<string, PasswordReset>();
+  async getReset(uid: string) {
+    const r = this.resets.get(uid);
+    return r ? structuredClone(r) : null;
+  }
+  async putReset(r: PasswordReset, previousSentAt: number | null) {
+    if ((this.resets.get(r.uid)?.sentAt ?? null) !== previousSentAt) return false;
+    this.resets.set(r.uid, structuredClone(r));
+    return true;
+  }
+  async countResetFailure(uid: string, max: number) {
+    const r = this.resets.get(uid);
+    if (!r || r.failures >= max) return false;
+    r.failures += 1;
+    return true;
+  }
+  async verifyReset(uid: string, codeHash: string, now: number, max: number) {
+    const r = this.resets.get(uid);
+    if (!r || r.userId === null || r.codeHash !== codeHash || r.failures >= max || r.expiresAt <= now)
+      return false;
+    r.verified = true;
+    return true;
+  }
+  async takeReset(uid: string, userId: string, now: number) {
+    const r = this.resets.get(uid);
+    if (!r?.verified || r.userId !== userId || r.expiresAt <= now) return false;
+    this.resets.delete(uid);
     return true;
   }
 }
