@@ -20,8 +20,7 @@ import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
 
 /** What the HTTP application is assembled from, built once per container (functions/idp/parts.ts). */
-export interface SesameParts
-  extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength' | 'tenantName'> {
+export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength'> {
   /** The domain's one dependencies object: every store, the clock, the mailer, the configuration. */
   deps: DomainDeps;
   secrets: SecretStore;
@@ -47,9 +46,10 @@ export async function createSesame(
 ): Promise<Sesame> {
   const keys = preloaded ?? (await loadProviderKeys(parts.secrets));
   // The account page signs in as a built-in first-party client (functions/account/client.ts).
-  const { users, roles, clients } = parts.deps;
+  const { users, roles, clients, tenantSettings } = parts.deps;
   const provider = createProvider({
     ...parts,
+    tenantSettings,
     users,
     roles,
     clients,

@@ -35,13 +35,19 @@ export interface AttemptInput {
    * waiting for a further factor (the claimed attempt is given back, earlier failures stand).
    */
   completes(user: User): Promise<boolean> | boolean;
+  /**
+   * After a right credential, before anything is recorded as a success: a reason to refuse the
+   * sign-in anyway (a tenant that signs in through its connections only), or null. A refusal is no
+   * guess (its claim is given back) and no success (audited as a failure with that reason).
+   */
+  refuse?(user: User): Promise<string | null>;
   /** Runs on every refusal before verification (login pays a dummy argon2 verify so timing matches). */
   onRefused?(): Promise<void>;
 }
 
 export type AttemptOutcome =
   | { ok: true; user: User; completed: boolean }
-  | { ok: false; reason: 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'replayed' };
+  | { ok: false; reason: 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'replayed' | 'refused' };
 
 export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<AttemptOutcome> {
   const ctx = input.context ?? {};
@@ -68,6 +74,12 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
   if (!verdict) {
     await failure(deps, input, now, input.wrongReason, ctx, auditTenant(user));
     return { ok: false, reason: 'wrong' };
+  }
+  const refused = await input.refuse?.(user);
+  if (refused) {
+    await deps.users.releaseAttempt(user.id, now);
+    await refusal(deps, input, refused, ctx, { tenant: auditTenant(user) });
+    return { ok: false, reason: 'refused' };
   }
   const completed = await input.completes(user);
   const settled = completed

@@ -9,7 +9,7 @@ export { createUser, newUserId, setPassword } from './accounts.ts';
 export type { AttemptContext, Deps } from './deps.ts';
 export { grantRole, type RoleChange, revokeRole, UnknownRole } from './roles.ts';
 
-export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'locked' | 'disabled';
+export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'locked' | 'disabled' | 'refused';
 
 /**
  * `reason` is for the audit log and tests only: callers must show one generic message and status
@@ -34,6 +34,8 @@ export async function authenticatePassword(
     password: string;
     context?: AttemptContext;
     secondStepNeeded?: (user: User) => Promise<boolean>;
+    /** A reason to refuse a right password anyway (attempt-guard.ts `refuse`), or null. */
+    refuse?: (user: User) => Promise<string | null>;
   },
 ): Promise<LoginOutcome> {
   const ctx = input.context ?? {};
@@ -54,6 +56,7 @@ export async function authenticatePassword(
         ? dummyVerify().then(() => false)
         : password.verify(deps, { userId: user.id, uid: '', code: input.password, user }),
     completes: async (user) => !(await input.secondStepNeeded?.(user)),
+    ...(input.refuse ? { refuse: input.refuse } : {}),
   });
   if (!outcome.ok) {
     const { reason } = outcome;

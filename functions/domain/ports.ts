@@ -581,13 +581,19 @@ export interface ConnectionStore {
   list(): Promise<Connection[]>;
   /** Replaces an existing connection; false when it is gone. */
   replace(connection: Connection): Promise<boolean>;
+  /** Deletes it outright (undoing a connection whose credential could not be stored). */
   delete(id: string): Promise<void>;
+  /**
+   * Removes it for good and keeps its id from ever naming another connection: a credential cached
+   * by id in a container, or sealed to the id, must never be used for another tenant's upstream.
+   */
+  remove(id: string): Promise<void>;
 }
 
 /**
  * The credential Sesame authenticates to one connection's upstream with: its client secret, or the
  * PEM private key of private_key_jwt. On AWS one Secrets Manager secret per connection, written by
- * the operator's admin CLI and only ever read by the Lambda; locally sealed (SecretBox, bound to the
+ * the operator's admin CLI or the admin API (the Lambda's role may write that folder only); locally sealed (SecretBox, bound to the
  * connection id) in the directory table. Never part of an admin view, never logged.
  */
 export interface ConnectionSecrets {

@@ -39,7 +39,7 @@ import { findTenant } from '../domain/admin/federation.ts';
 import { brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
-import { audit, auditTenant, type DomainDeps } from '../domain/deps.ts';
+import type { DomainDeps } from '../domain/deps.ts';
 import { type DomainError, isDomainError } from '../domain/errors.ts';
 import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
@@ -155,15 +155,12 @@ export function createDynamoParts(
     ttlMs: 30_000,
     maxEntries: 1000,
   });
-  // Only labels tokens (the `tenant` claim's name): read at most every 30 s per container.
-  const tenantName = async (id: string) => (await cachedTenant(id))?.name ?? id;
   const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
   return {
     deps,
     logger,
     secrets,
     policyStrength: policyStrength(deps),
-    tenantName,
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
       async login({ email, password, info, secondStepNeeded }) {
@@ -172,25 +169,13 @@ export function createDynamoParts(
           password,
           context: info,
           secondStepNeeded: (user) => secondStepNeeded(signedInUser(user)),
+          // A tenant that signs in through its connections only: the right password is no way in (and
+          // only whoever knew it learns why). Read afresh: the switch takes effect at once.
+          refuse: async (user) =>
+            (await findTenant({ tenants }, user.tenantId))?.federationOnly ? 'federation_only' : null,
         });
-        if (!outcome.ok) return { ok: false };
-        // A tenant that signs in through its connections only: the right password is no way in (and
-        // only whoever knew it learns why).
-        if ((await deps.tenantSettings(outcome.user.tenantId))?.federationOnly) {
-          await audit(
-            deps,
-            {
-              type: 'login.failure',
-              outcome: 'failure',
-              actor: outcome.user.id,
-              target: outcome.user.id,
-              tenant: auditTenant(outcome.user),
-              reason: 'federation_only',
-            },
-            info,
-          );
-          return { ok: false, federationOnly: true };
-        }
+        if (!outcome.ok)
+          return outcome.reason === 'refused' ? { ok: false, federationOnly: true } : { ok: false };
         return { ok: true, userId: outcome.user.id, user: signedInUser(outcome.user) };
       },
       federation: {

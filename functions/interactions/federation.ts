@@ -10,6 +10,7 @@ import { isFederated } from '../oidc/lifetimes.ts';
 import type { Logger } from '../shared/logger.ts';
 import { renderPage } from '../views/index.ts';
 import { BROWSER_COOKIE, refusal } from './federation-pages.ts';
+import { forgetIn } from './invitation.ts';
 import { renderFailure } from './routes.ts';
 import type { InteractionServices, SignedInUser } from './services.ts';
 
@@ -96,8 +97,10 @@ async function finishInteraction(
     }
     result = login(ACR.federated, amrFor(null, 'federation'));
   }
-  if (signedIn.invitation)
+  if (signedIn.invitation) {
     await services.invitations.accept({ ref: signedIn.invitation, userId: signedIn.userId });
+    forgetIn(ctx);
+  }
   // What provider.interactionResult does, found by uid instead of the interaction cookie.
   interaction.result = result;
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));

@@ -96,7 +96,7 @@ export async function carriedRef(step: Step): Promise<string | undefined> {
 }
 
 /** Clears the invitation cookie (with the same attributes it was set with). */
-function forgetIn(ctx: Context): void {
+export function forgetIn(ctx: Context): void {
   ctx.cookies.set(INVITATION_COOKIE, null, {
     httpOnly: true,
     sameSite: 'lax',

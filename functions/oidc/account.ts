@@ -1,7 +1,7 @@
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
-import type { RoleStore, UserStore } from '../domain/ports.ts';
+import type { RoleStore, Tenant, UserStore } from '../domain/ports.ts';
 import { type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
-import { signedInBeforeReset, userForRequest } from './session-check.ts';
+import { passwordRefused, signedInBeforeReset, userForRequest } from './session-check.ts';
 
 /**
  * oidc-provider's findAccount: claims come from the directory at the moment a token or userinfo
@@ -14,7 +14,8 @@ export function accountFinder(
   users: UserStore,
   roles: RoleStore,
   lifetimes: Lifetimes,
-  tenantName: (tenantId: string) => Promise<string>,
+  /** A tenant's settings (cached like an app's): its name for the claim, its federation-only policy. */
+  tenantSettings: (tenantId: string) => Promise<Tenant | null>,
 ): FindAccount {
   return async (ctx: KoaContextWithOIDC, sub: string, token?: unknown): Promise<Account | undefined> => {
     // Shared with the interaction policy's checks of the same request (one read, not three).
@@ -26,6 +27,9 @@ export function accountFinder(
     if (t && signedInBeforeReset(user, t.authTime ?? t.iat)) return undefined;
     // A refresh token or code from a federated sign-in past its maximum lifetime is dead too.
     if (t && pastFederatedLimit(lifetimes, t.amr, t.authTime)) return undefined;
+    // A code or refresh token from a password sign-in of a tenant that now signs in through its
+    // connections only is dead (access tokens carry no amr: they expire on their own, soon).
+    if (t?.amr !== undefined && (await passwordRefused(user, t.amr, tenantSettings))) return undefined;
     return {
       accountId: user.id,
       async claims(_use, scope) {
@@ -35,7 +39,10 @@ export function accountFinder(
         return {
           sub: user.id,
           // Which company the user belongs to, so apps can keep each company's data apart (MxID).
-          tenant: { id: user.tenantId, ...(profile ? { name: await tenantName(user.tenantId) } : {}) },
+          tenant: {
+            id: user.tenantId,
+            ...(profile ? { name: (await tenantSettings(user.tenantId))?.name ?? user.tenantId } : {}),
+          },
           ...(granted.has('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
           ...(profile ? { name: user.name } : {}),
           ...(granted.has('roles') && clientId ? { roles: await roles.rolesIn(user.id, clientId) } : {}),

@@ -5,7 +5,7 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { Config } from '../config/config.ts';
-import type { ClientStore, RoleStore, UserStore } from '../domain/ports.ts';
+import type { ClientStore, RoleStore, Tenant, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
 import type { Logger } from '../shared/logger.ts';
 import { accountFinder } from './account.ts';
@@ -32,8 +32,8 @@ export interface ProviderDeps {
   policyStrength?: PolicyStrength;
   /** Clients that live in code, not in the directory (Sesame's own account page). */
   builtInClients?: Configuration['clients'];
-  /** A tenant's display name, for the `tenant` claim (cached: it only labels tokens). */
-  tenantName: (tenantId: string) => Promise<string>;
+  /** A tenant's settings (cached): its name for the `tenant` claim, its federation-only policy. */
+  tenantSettings: (tenantId: string) => Promise<Tenant | null>;
 }
 
 /**
@@ -54,7 +54,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       name === 'Client' ? clientAdapter : withBoundedIds(deps.adapterFor(name))) as never,
     // Sesame's own account page is the one built-in app; every other app lives in the directory.
     clients: deps.builtInClients ?? [],
-    findAccount: accountFinder(deps.users, deps.roles, lifetimes, deps.tenantName),
+    findAccount: accountFinder(deps.users, deps.roles, lifetimes, deps.tenantSettings),
     jwks: deps.keys.jwks as Configuration['jwks'],
     cookies: {
       keys: deps.keys.cookieKeys,
@@ -129,7 +129,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     loadExistingGrant: firstPartyGrantLoader,
     interactions: {
-      policy: interactionPolicyFor(deps.users, lifetimes, deps.policyStrength),
+      policy: interactionPolicyFor(deps.users, lifetimes, deps.tenantSettings, deps.policyStrength),
       url: (_ctx, interaction) => `${issuerBasePath(config.issuer)}/interaction/${interaction.uid}`,
     },
     renderError: errorPage,

@@ -1,9 +1,9 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { signedInBeforeReset } from '../domain/accounts.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
-import type { User, UserStore } from '../domain/ports.ts';
+import type { Tenant, User, UserStore } from '../domain/ports.ts';
 import { requestedStrength, satisfies } from './acr.ts';
-import { type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
+import { isFederated, type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
 
 const { Check, base } = interactionPolicy;
 
@@ -42,6 +42,19 @@ export function userForRequest(ctx: object, users: UserStore, id: string): Promi
 }
 
 /**
+ * Whether a sign-in that did not come through an upstream (`amr` without `fed`) is refused because
+ * the user's tenant signs in through its connections only (read through the settings cache: a
+ * switch reaches sessions within 30 s; switching ends the tenant's sessions at once anyway).
+ */
+export async function passwordRefused(
+  user: User,
+  amr: unknown,
+  tenantSettings: (tenantId: string) => Promise<Tenant | null>,
+): Promise<boolean> {
+  return !isFederated(amr) && (await tenantSettings(user.tenantId))?.federationOnly === true;
+}
+
+/**
  * The interaction policy: oidc-provider's default prompts plus one login check. A browser session
  * whose user has been disabled, deleted or had the password reset since signing in must sign in
  * again (or gets `login_required` with prompt=none) — that is how "reset ends sessions" works
@@ -51,6 +64,7 @@ export function userForRequest(ctx: object, users: UserStore, id: string): Promi
 export function interactionPolicyFor(
   users: UserStore,
   lifetimes: Pick<Lifetimes, 'federatedSeconds'>,
+  tenantSettings: (tenantId: string) => Promise<Tenant | null>,
   policyStrength?: PolicyStrength,
 ) {
   const policy = base();
@@ -65,7 +79,11 @@ export function interactionPolicyFor(
         if (!session?.accountId || result?.login) return Check.NO_NEED_TO_PROMPT;
         if (pastFederatedLimit(lifetimes, session.amr, session.authTime())) return Check.REQUEST_PROMPT;
         const user = await userForRequest(ctx, users, session.accountId);
-        const stale = !user || user.disabled || signedInBeforeReset(user, session.authTime());
+        const stale =
+          !user ||
+          user.disabled ||
+          signedInBeforeReset(user, session.authTime()) ||
+          (await passwordRefused(user, session.amr, tenantSettings));
         return stale ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       },
     ),

@@ -54,7 +54,8 @@ const GENERIC: Record<ErrorCode, string> = {
   already_enrolled: 'An authenticator app is already set up.',
   forbidden: 'You may not do this.',
   tenant_exists: 'A tenant with this id exists already.',
-  connection_exists: 'A connection with this id exists already.',
+  connection_exists:
+    'A connection with this id exists already (or did: ids of removed connections are not given out again).',
   domain_taken: 'Another tenant holds this e-mail domain.',
   invalid_setting: 'This setting is not acceptable.',
 };

@@ -50,6 +50,14 @@ const APPEND_ONLY_ITEMS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Que
  * });
  * ```
  */
+/** What the function may do to connection credentials (admin-api routes over domain/admin/federation.ts). */
+const CONNECTION_SECRET_ACTIONS = [
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DeleteSecret',
+];
+
 export class SesameIdentityProvider extends Construct {
   readonly data: SesameData;
   readonly idp: SesameFunction;
@@ -151,7 +159,8 @@ export class SesameIdentityProvider extends Construct {
     for (const [name, value] of Object.entries(env)) this.idp.function.addEnvironment(name, value);
 
     this.#grantData(this.idp.role);
-    this.data.grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue']);
+    // DescribeSecret: the admin API files a new connection credential under the same KMS key.
+    this.data.grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
     this.connectionSecretsArn = this.#grantConnectionSecrets(this.idp.role);
     const breakGlass = props.breakGlassRoleArn === undefined ? [] : [props.breakGlassRoleArn];
     this.data.restrictSecrets({
@@ -204,7 +213,11 @@ export class SesameIdentityProvider extends Construct {
     return keys;
   }
 
-  /** Read only, `<prefix>connections/*` only; none when there is no Secrets Manager prefix. */
+  /**
+   * `<prefix>connections/*` only (none when there is no Secrets Manager prefix): read at every
+   * federated sign-in, and written by the admin API when an administrator adds, re-keys or removes a
+   * connection (the CLI writes with the operator's own credentials).
+   */
   #grantConnectionSecrets(grantee: IGrantable): string | undefined {
     if (this.data.secretsPrefix === undefined) return undefined;
     const arn = Stack.of(this).formatArn({
@@ -217,7 +230,7 @@ export class SesameIdentityProvider extends Construct {
     // The secrets are encrypted with the data key, which grantSecrets already lets the function use
     // through Secrets Manager.
     grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [arn] }),
+      new PolicyStatement({ actions: CONNECTION_SECRET_ACTIONS, resources: [arn] }),
     );
     return arn;
   }

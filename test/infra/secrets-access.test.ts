@@ -9,6 +9,7 @@ type Statement = {
   Action: string | string[];
   Principal?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
+  Resource?: unknown;
 };
 
 const BREAK_GLASS = 'arn:aws:iam::111111111111:role/sesame-break-glass';
@@ -71,7 +72,7 @@ describe('who can read the keys', () => {
     }
   });
 
-  it('lets the function only decrypt with the data key through Secrets Manager (it never writes a secret)', () => {
+  it('lets the function use the data key through Secrets Manager only (it writes connection credentials, never a key secret)', () => {
     const idpPolicies = Object.values(resources(template, 'AWS::IAM::Policy')).filter((p) =>
       JSON.stringify(p.Properties.Roles).includes(idpRole),
     );
@@ -79,7 +80,19 @@ describe('who can read the keys', () => {
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((s) => JSON.stringify(s.Condition ?? {}).includes('secretsmanager.'));
     assert.equal(viaSecretsManager.length, 1);
-    assert.deepEqual(viaSecretsManager[0]?.Action, 'kms:Decrypt');
+    assert.deepEqual(viaSecretsManager[0]?.Action, [
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    ]);
+    // Key secrets: read and described, never written (their resource policies deny it too).
+    const onKeys = idpPolicies
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
+      .filter((s) => JSON.stringify(s.Resource).includes('SigningKeys'));
+    for (const s of onKeys)
+      for (const a of [s.Action].flat())
+        assert.match(String(a), /^secretsmanager:(GetSecretValue|DescribeSecret)$/);
   });
 
   it('has no break-glass exception unless one is configured', () => {

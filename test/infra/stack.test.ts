@@ -171,12 +171,19 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only the keygen write secrets', () => {
+  it('lets only the keygen write the key secrets (the idp function writes connection credentials only)', () => {
     const writers = statements().filter((s) => actionsOf(s).includes('secretsmanager:PutSecretValue'));
-    assert.equal(writers.length, 1);
+    assert.equal(writers.length, 2);
+    const named = writers.map((s) => JSON.stringify(s.Resource));
+    assert.equal(
+      named.filter((r) => r.includes('connections/')).length,
+      1,
+      'one writes connection credentials…',
+    );
+    assert.equal(named.filter((r) => !r.includes('connections/')).length, 1, '…one (the keygen) the keys');
   });
 
-  it('lets the idp Lambda read connection credentials, and only read them, under <prefix>connections/ only', () => {
+  it('lets the idp Lambda read and write connection credentials (the admin API), under <prefix>connections/ only', () => {
     /** A resource as text: references and pseudo parameters as `<Name>`. */
     const text = (v: unknown): string =>
       typeof v === 'string'
@@ -188,7 +195,16 @@ describe('IAM', () => {
     const touching = statements().filter((s) => resourcesOf(s).some((r) => r.includes('connections/')));
     assert.equal(touching.length, 1, 'one statement names the connection credentials');
     const [grant] = touching as [Statement];
-    assert.deepEqual(actionsOf(grant), ['secretsmanager:GetSecretValue'], 'read only');
+    assert.deepEqual(
+      actionsOf(grant),
+      [
+        'secretsmanager:GetSecretValue',
+        'secretsmanager:CreateSecret',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:DeleteSecret',
+      ],
+      'read and write, nothing else (no policy, no restore)',
+    );
     assert.deepEqual(resourcesOf(grant), [
       'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:sesame/Sesame/connections/*',
     ]);
@@ -214,10 +230,13 @@ describe('IAM', () => {
     assert.equal(decrypt.length, 1);
     assert.match(JSON.stringify(decrypt[0]?.Resource), /DataKey/);
 
+    // Writing them is the admin API's (adding, re-keying, removing connections): that statement only.
     const writes = /^secretsmanager:(Create|Put|Update|Delete|Restore|Tag|Untag|Rotate|PutResourcePolicy)/;
-    for (const s of statements())
-      if (actionsOf(s).some((a) => writes.test(a)))
-        assert.ok(!resourcesOf(s).some((r) => r.includes('connections')), 'no role of the stack writes them');
+    const writers = statements().filter(
+      (s) =>
+        actionsOf(s).some((a) => writes.test(a)) && resourcesOf(s).some((r) => r.includes('connections')),
+    );
+    assert.deepEqual(writers, [grant], 'no other statement writes them');
   });
 
   it('attaches no AWS managed policy to Sesame function roles', () => {

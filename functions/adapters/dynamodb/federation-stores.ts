@@ -135,15 +135,16 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async get(id: string): Promise<Connection | null> {
+    // A removed connection's item stays, without a connection (its id is not given out again).
     return (
       ((await consistentGet(this.doc, this.table, keys.connection(id)))?.connection as Connection) ?? null
     );
   }
 
   async list(): Promise<Connection[]> {
-    return (await queryPartition(this.doc, this.table, keys.connectionPartition)).map(
-      (i) => i.connection as Connection,
-    );
+    return (await queryPartition(this.doc, this.table, keys.connectionPartition))
+      .filter((i) => i.connection !== undefined)
+      .map((i) => i.connection as Connection);
   }
 
   replace(connection: Connection): Promise<boolean> {
@@ -152,13 +153,23 @@ export class DynamoConnectionStore implements ConnectionStore {
       new PutCommand({
         TableName: this.table,
         Item: { ...keys.connection(connection.id), connection },
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: 'attribute_exists(#c)',
+        ExpressionAttributeNames: { '#c': 'connection' },
       }),
     );
   }
 
   async delete(id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: keys.connection(id) }));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.connection(id), removedAt: new Date().toISOString() },
+      }),
+    );
   }
 }
 

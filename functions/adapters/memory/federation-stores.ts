@@ -52,8 +52,9 @@ export class MemoryTenantStore implements TenantStore {
 
 export class MemoryConnectionStore implements ConnectionStore {
   readonly connections = new Map<string, Connection>();
+  readonly removed = new Set<string>();
   async create(connection: Connection): Promise<boolean> {
-    if (this.connections.has(connection.id)) return false;
+    if (this.connections.has(connection.id) || this.removed.has(connection.id)) return false;
     this.connections.set(connection.id, structuredClone(connection));
     return true;
   }
@@ -70,6 +71,10 @@ export class MemoryConnectionStore implements ConnectionStore {
   }
   async delete(id: string): Promise<void> {
     this.connections.delete(id);
+  }
+  async remove(id: string): Promise<void> {
+    this.connections.delete(id);
+    this.removed.add(id);
   }
 }
 

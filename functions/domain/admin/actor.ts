@@ -270,12 +270,13 @@ export async function requireAllowed(
   actor: Actor,
   action: Action,
   target: Target,
-  options: { hideOtherTenants?: boolean } = {},
+  /** `hideOtherTenants`: what the caller is told is missing (default `user`). */
+  options: { hideOtherTenants?: boolean; hiddenAs?: string } = {},
 ): Promise<Principal> {
   const principal = await principalOf(deps, actor);
   if (authorize(principal, action, target, await factsFor(deps, principal, target))) return principal;
   await denied(deps, actor, principal, action, target);
   const elsewhere = 'tenantId' in principal && target.tenantId !== principal.tenantId;
-  if (options.hideOtherTenants && elsewhere) throw new NotFound('user');
+  if (options.hideOtherTenants && elsewhere) throw new NotFound(options.hiddenAs ?? 'user');
   throw new DomainError('forbidden', action);
 }

@@ -153,6 +153,10 @@ export async function updateTenant(
     ...(federationOnly ? { federationOnly: true } : {}),
   };
   await saveTenant(deps, tenant, updated);
+  // From now on its people sign in through its connections: every session and refresh token from
+  // before ends, password ones included (sign-ins in this very moment are refused by the session
+  // checks once the settings cache has it).
+  if (federationOnly && !tenant.federationOnly) await endTenantSessions(deps, tenant.id);
   await audit(deps, {
     type: 'tenant.updated',
     outcome: 'success',
@@ -168,6 +172,20 @@ export async function updateTenant(
     },
   });
   return updated;
+}
+
+async function endTenantSessions(deps: AdminDeps, tenantId: string): Promise<void> {
+  const now = deps.clock.now().getTime();
+  let cursor: string | undefined;
+  do {
+    const page = await deps.users.listByTenant(tenantId, {
+      prefix: '',
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const user of page.users) await deps.users.endSessions(user.id, now);
+    cursor = page.next;
+  } while (cursor);
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type TenantDomain,
 } from '../ports.ts';
 import {
+  type Action,
   type Actor,
   actorId,
   authorize,
@@ -216,6 +217,9 @@ export async function addConnection(
   input: ConnectionInput,
 ): Promise<ConnectionView> {
   await requireAllowed(deps, actor, 'connection.create', { tenantId: input.tenantId });
+  // A button shows on the login page every app and tenant shares: whose sign-ins are offered there
+  // is a global administrator's decision (a tenant admin's "Sign in with Google" could phish them all).
+  if (input.button) await requireAllowed(deps, actor, 'tenant.policy', { tenantId: input.tenantId });
   const id = checkId(input.id);
   await existingTenant(deps, input.tenantId);
   const sesameIssuer = deps.config.issuer;
@@ -317,9 +321,21 @@ async function view(deps: AdminDeps, c: Connection): Promise<ConnectionView> {
   };
 }
 
-async function existingConnection(deps: AdminDeps, id: string): Promise<Connection> {
+/**
+ * The connection an action is about, asked like a user is (users.ts targetUser): whether the actor
+ * may do it at all first, then to this connection — another tenant's is as unknown as a missing one.
+ */
+async function connectionOf(deps: AdminDeps, actor: Actor, action: Action, id: string): Promise<Connection> {
+  await requireMayAttempt(deps, actor, action);
   const c = await deps.connections.get(id);
   if (!c) throw new NotFound('connection');
+  await requireAllowed(
+    deps,
+    actor,
+    action,
+    { tenantId: c.tenantId },
+    { hideOtherTenants: true, hiddenAs: 'connection' },
+  );
   return c;
 }
 
@@ -352,8 +368,9 @@ async function changeConnection(
   /** Roles of an app the change hands out (a role mapping): bounded by the tenant's entitlements. */
   gives: Pick<Target, 'clientId' | 'roles'> = {},
 ): Promise<Connection> {
-  const current = await existingConnection(deps, id);
-  await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId, ...gives });
+  const current = await connectionOf(deps, actor, 'connection.update', id);
+  if (gives.clientId)
+    await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId, ...gives });
   const next = change(current);
   if (!(await deps.connections.replace(next))) throw new NotFound('connection');
   const event = { type: what, outcome: 'success', actor: actorId(actor), target: id, details } as const;
@@ -369,6 +386,8 @@ export async function mapConnectionRole(
   const m = input.mapping;
   if ((m.claim !== 'groups' && m.claim !== 'roles') || !m.value || !m.clientId || !m.role)
     throw invalid('mapping');
+  // The connection first: whether apps and roles exist is no business of another tenant's admin.
+  await connectionOf(deps, actor, 'connection.update', input.id);
   const client = await deps.clients.get(m.clientId);
   if (!client) throw new NotFound('client');
   if (!client.roles.includes(m.role)) throw new DomainError('unknown_role', m.role);
@@ -408,8 +427,7 @@ export async function trustConnectionMfa(
   if (!input.acr?.length && !input.amr?.length) throw invalid('trust');
   // Trusting the upstream's MFA stands in for Sesame's second factor: a security bound on the tenant
   // like its MFA requirement, so a global administrator's to set (a tenant admin could lift it).
-  const connection = await existingConnection(deps, input.id);
-  await requireAllowed(deps, actor, 'tenant.policy', { tenantId: connection.tenantId });
+  await connectionOf(deps, actor, 'tenant.policy', input.id);
   const next = await changeConnection(deps, actor, input.id, 'connection.mfa_trusted', (c) => ({
     ...c,
     trustMfa: { acr: input.acr ?? [], amr: input.amr ?? [] },
@@ -427,8 +445,7 @@ export async function setConnectionCredential(
   actor: Actor,
   input: CredentialInput & { id: string },
 ): Promise<ConnectionView> {
-  const current = await existingConnection(deps, input.id);
-  await requireAllowed(deps, actor, 'connection.update', { tenantId: current.tenantId });
+  const current = await connectionOf(deps, actor, 'connection.update', input.id);
   const credential = await checkedCredential(deps, current.id, input);
   await deps.connectionSecrets.put(current.id, credential.value);
   const {
@@ -475,8 +492,7 @@ export async function setConnectionEnabled(
 }
 
 export async function removeConnection(deps: AdminDeps, actor: Actor, id: string): Promise<void> {
-  const c = await existingConnection(deps, id);
-  await requireAllowed(deps, actor, 'connection.delete', { tenantId: c.tenantId });
+  const c = await connectionOf(deps, actor, 'connection.delete', id);
   await endLinkedSessions(deps, id);
   for (const link of await deps.links.byConnection(id)) await deps.links.delete(link);
   for (const d of await deps.tenants.domainsOf(c.tenantId))
@@ -486,7 +502,7 @@ export async function removeConnection(deps: AdminDeps, actor: Actor, id: string
     }
   // The credential first: if deleting it fails, the connection is still there to remove again.
   await deps.connectionSecrets.delete(id);
-  await deps.connections.delete(id);
+  await deps.connections.remove(id);
   await audit(deps, {
     type: 'connection.removed',
     outcome: 'success',
@@ -511,11 +527,10 @@ export async function linkUser(
   actor: Actor,
   input: { email: string; connectionId: string; subject: string },
 ): Promise<{ userId: string; connection: string; subject: string }> {
-  const connection = await existingConnection(deps, input.connectionId);
+  const connection = await connectionOf(deps, actor, 'user.link', input.connectionId);
   // The user as any user action finds them (another tenant's is unknown to a tenant admin; nobody
-  // links themselves or an administrator they may not take over), then the connection's tenant.
+  // links themselves or an administrator they may not take over).
   const user = await targetUser(deps, actor, 'user.link', { email: input.email });
-  await requireAllowed(deps, actor, 'user.link', { tenantId: connection.tenantId, userId: user.id });
   if (user.tenantId !== connection.tenantId) throw invalid('link_tenant');
   const subject = input.subject.trim();
   if (!subject) throw invalid('link_taken');

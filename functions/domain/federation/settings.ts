@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 import { DomainError } from '../errors.ts';
 import type { ConnectionType } from '../ports.ts';
 
@@ -134,16 +135,18 @@ export function checkScopes(scopes: string[] | undefined, type: ConnectionType):
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** A domain as it is claimed, proved and compared: in its ASCII (IDNA) form, `bücher.example` as `xn--bcher-kva.example`. */
 export function checkDomain(domain: string): string {
-  const d = domain.trim().toLowerCase();
+  const d = domainToASCII(domain.trim().toLowerCase());
   if (!DOMAIN.test(d)) throw invalid('domain');
   return d;
 }
 
 /**
  * The domain of an address as routing compares it ('' when there is none worth looking up), after
- * the NFKC normalisation addresses are stored with: `ａｃｍｅ.example` is `acme.example`, so no
- * look-alike spelling gets past routing or a tenant's claim on its domain.
+ * the NFKC normalisation addresses are stored with: `ａｃｍｅ.example` is `acme.example`, and in its
+ * ASCII (IDNA, UTS #46) form, as domains are claimed: `bücher.example` is `xn--bcher-kva.example`.
+ * So no other spelling of a domain gets past routing or a tenant's claim on it.
  */
 export function domainOf(email: string): string {
   const normalised = email.normalize('NFKC');
@@ -155,5 +158,6 @@ export function domainOf(email: string): string {
           .slice(at + 1)
           .trim()
           .toLowerCase();
-  return domain.length > 253 ? '' : domain;
+  const ascii = domain ? domainToASCII(domain) : '';
+  return ascii.length > 253 ? '' : ascii;
 }
