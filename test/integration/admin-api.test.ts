@@ -8,14 +8,11 @@ import { updateClient } from '../../functions/domain/admin/clients.ts';
 import { entitleTenant, grantAdmin } from '../../functions/domain/admin/delegation.ts';
 import { addTenant } from '../../functions/domain/admin/federation.ts';
 import { setEmailCodes } from '../../functions/domain/credentials/email-code/strategy.ts';
-import {
-  beginTotpEnrolment,
-  confirmTotpEnrolment,
-} from '../../functions/domain/credentials/totp/strategy.ts';
 import type { User } from '../../functions/domain/ports.ts';
 import { grantRole } from '../../functions/domain/roles.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import { adminResource } from '../../functions/oidc/admin-resource.ts';
+import { automationClient, enrolTotp } from '../support/admin.ts';
 import { submitCode, totpNow } from '../support/mfa.ts';
 import { PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
@@ -38,11 +35,7 @@ async function person(key: string, email: string, tenantId: string, totp = true)
   const user = await createUser(deps(), { email, name: key, password: PASSWORD, tenantId });
   users[key] = user;
   if (!totp) return user;
-  const { secret } = await beginTotpEnrolment(deps(), user, 'test');
-  const code = await totpNow(sesame, secret);
-  assert.ok(await confirmTotpEnrolment(deps(), { userId: user.id, owner: 'test', code, actor: 'test' }));
-  secrets[key] = secret;
-  sesame.clock.advance(30_000);
+  secrets[key] = await enrolTotp(sesame, user);
   return user;
 }
 
@@ -55,18 +48,13 @@ before(async () => {
   await updateClient(deps(), OPERATOR, { clientId: 'shop', memberInvites: true });
   await entitleTenant(deps(), OPERATOR, { tenantId: 'acme', clientId: 'shop', roles: ['clerk', 'manager'] });
   ({ config: tool } = await relyingParty(sesame, { clientId: 'admin-tool', adminApi: 'users' }));
-  const automation = { redirectUris: [] as string[], clientCredentials: true };
-  ({ config: opsAcme } = await relyingParty(sesame, {
-    clientId: 'ops-acme',
-    ...automation,
-    adminApi: 'tenant:acme',
+  opsAcme = await automationClient(sesame, 'ops-acme', 'tenant:acme');
+  opsGlobal = await automationClient(sesame, 'ops-all', 'global');
+  ({ config: plain } = await relyingParty(sesame, {
+    clientId: 'plain-cc',
+    redirectUris: [],
+    clientCredentials: true,
   }));
-  ({ config: opsGlobal } = await relyingParty(sesame, {
-    clientId: 'ops-all',
-    ...automation,
-    adminApi: 'global',
-  }));
-  ({ config: plain } = await relyingParty(sesame, { clientId: 'plain-cc', ...automation }));
   await person('ada', 'ada@acme.example', 'acme');
   await grantAdmin(deps(), OPERATOR, { email: 'ada@acme.example', level: 'tenant', tenantId: 'acme' });
   await person('bob', 'bob@acme.example', 'acme');

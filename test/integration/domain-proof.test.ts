@@ -4,8 +4,8 @@ import * as oidc from 'openid-client';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { addTenant } from '../../functions/domain/admin/federation.ts';
 import { adminResource } from '../../functions/oidc/admin-resource.ts';
+import { automationClient } from '../support/admin.ts';
 import { type DnsServer, startDnsServer } from '../support/dns.ts';
-import { relyingParty } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /** Proving an e-mail domain by its DNS TXT record, against a real DNS server on 127.0.0.1. */
@@ -21,17 +21,8 @@ describe('proving a tenant’s e-mail domain through the DNS', () => {
     const deps = sesame.parts.deps;
     await addTenant(deps, OPERATOR, { id: 'acme', name: 'Acme' });
     await addTenant(deps, OPERATOR, { id: 'beta', name: 'Beta' });
-    const automation = { redirectUris: [] as string[], clientCredentials: true };
-    ({ config: acme } = await relyingParty(sesame, {
-      clientId: 'ops-acme',
-      ...automation,
-      adminApi: 'tenant:acme',
-    }));
-    ({ config: beta } = await relyingParty(sesame, {
-      clientId: 'ops-beta',
-      ...automation,
-      adminApi: 'tenant:beta',
-    }));
+    acme = await automationClient(sesame, 'ops-acme', 'tenant:acme');
+    beta = await automationClient(sesame, 'ops-beta', 'tenant:beta');
   });
   after(async () => {
     await sesame?.close();
