@@ -22,6 +22,8 @@ export async function createUser(
     id?: string;
     /** The address was proven by the caller (an invitation opened from the mail sent to it). */
     emailVerified?: boolean;
+    /** The tenant signs in through its connections only (User.federationOnly). */
+    federationOnly?: boolean;
   },
 ): Promise<User> {
   const { email, emailKey } = normaliseEmail(input.email);
@@ -36,6 +38,7 @@ export async function createUser(
     passwordHash: input.password === undefined ? null : await hasher.hash(input.password, deps.config.argon2),
     createdAt: deps.clock.now().toISOString(),
     tenantId: input.tenantId ?? DEFAULT_TENANT,
+    ...(input.federationOnly ? { federationOnly: true } : {}),
   };
   await deps.users.create(user);
   await audit(deps, {

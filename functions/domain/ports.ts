@@ -37,6 +37,11 @@ export interface User {
    * `global` everything. Absent: a member, who may at most invite others with roles they hold.
    */
   admin?: AdminLevel;
+  /**
+   * The user's tenant signs in through its connections only (Tenant.federationOnly), copied onto
+   * the user when the tenant switches, so a password sign-in knows without reading the tenant.
+   */
+  federationOnly?: boolean;
 }
 
 export type AdminLevel = 'global' | 'tenant';
@@ -45,7 +50,7 @@ export type NewUser = Pick<
   User,
   'id' | 'email' | 'emailKey' | 'emailVerified' | 'name' | 'passwordHash' | 'createdAt'
 > &
-  Partial<Pick<User, 'tenantId'>>;
+  Partial<Pick<User, 'tenantId' | 'federationOnly'>>;
 
 /** The tenant of users created before tenants existed, and of users added without one. */
 export const DEFAULT_TENANT = 'default';
@@ -114,6 +119,8 @@ export interface UserStore {
   setPassword(id: string, passwordHash: string, at: number): Promise<void>;
   /** Sets or (null) removes the user's administrator rights. */
   setAdmin(id: string, level: AdminLevel | null): Promise<void>;
+  /** Marks (or unmarks) the user as signing in through their tenant's connections only. */
+  setFederationOnly(id: string, on: boolean): Promise<void>;
   /** Records `at` (epoch ms) as `credentialsChangedAt` without touching the password: ends every session. */
   endSessions(id: string, at: number): Promise<void>;
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */

@@ -170,9 +170,8 @@ export function createDynamoParts(
           context: info,
           secondStepNeeded: (user) => secondStepNeeded(signedInUser(user)),
           // A tenant that signs in through its connections only: the right password is no way in (and
-          // only whoever knew it learns why). Read afresh: the switch takes effect at once.
-          refuse: async (user) =>
-            (await findTenant({ tenants }, user.tenantId))?.federationOnly ? 'federation_only' : null,
+          // only whoever knew it learns why). Marked on the user by the switch: nothing more to read.
+          refuse: async (user) => (user.federationOnly ? 'federation_only' : null),
         });
         if (!outcome.ok)
           return outcome.reason === 'refused' ? { ok: false, federationOnly: true } : { ok: false };

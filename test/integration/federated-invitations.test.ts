@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
-import { createUser } from '../../functions/domain/accounts.ts';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { entitleTenant, updateTenant } from '../../functions/domain/admin/delegation.ts';
 import { addConnection, addTenant } from '../../functions/domain/admin/federation.ts';
 import { inviteUser } from '../../functions/domain/admin/invitations.ts';
+import { addUser } from '../../functions/domain/admin/users.ts';
 import { type OktaMock, startOktaMock } from '../../functions/local/mock-upstreams.ts';
 import { FormClient, findForm } from '../support/browserless.ts';
 import { audits } from '../support/mfa.ts';
@@ -60,7 +60,8 @@ describe('a federation-only tenant', () => {
   it('refuses its users’ Sesame passwords, telling only whoever knew the password why', {
     timeout: 30_000,
   }, async () => {
-    await createUser(deps(), {
+    // Added by an administrator after the switch: marked as signing in through the connections.
+    await addUser(deps(), OPERATOR, {
       email: 'old@fedco.example',
       name: 'Old',
       password: PASSWORD,

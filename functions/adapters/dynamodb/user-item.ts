@@ -22,5 +22,6 @@ export function toUser(item: Item): User {
     ...(item.requireMfa === true ? { requireMfa: true } : {}),
     tenantId: typeof item.tenantId === 'string' ? item.tenantId : DEFAULT_TENANT,
     ...(item.admin === 'global' || item.admin === 'tenant' ? { admin: item.admin } : {}),
+    ...(item.federationOnly === true ? { federationOnly: true } : {}),
   };
 }

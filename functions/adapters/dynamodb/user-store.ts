@@ -199,6 +199,14 @@ export class DynamoUserStore implements UserStore {
     );
   }
 
+  async setFederationOnly(id: string, on: boolean): Promise<void> {
+    await this.update(
+      id,
+      on ? 'SET federationOnly = :on' : 'REMOVE federationOnly',
+      on ? { values: { ':on': true } } : {},
+    );
+  }
+
   async endSessions(id: string, at: number): Promise<void> {
     await this.update(id, 'SET credentialsChangedAt = :at', { values: { ':at': at } });
   }

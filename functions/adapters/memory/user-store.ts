@@ -65,6 +65,11 @@ export class MemoryUserStore implements UserStore {
     if (!u) throw new NotFound();
     return u;
   }
+  async setFederationOnly(id: string, on: boolean): Promise<void> {
+    const u = this.get(id);
+    if (on) u.federationOnly = true;
+    else delete u.federationOnly;
+  }
   async setAdmin(id: string, level: AdminLevel | null): Promise<void> {
     const u = this.get(id);
     if (level) u.admin = level;

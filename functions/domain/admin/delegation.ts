@@ -153,10 +153,11 @@ export async function updateTenant(
     ...(federationOnly ? { federationOnly: true } : {}),
   };
   await saveTenant(deps, tenant, updated);
-  // From now on its people sign in through its connections: every session and refresh token from
-  // before ends, password ones included (sign-ins in this very moment are refused by the session
-  // checks once the settings cache has it).
-  if (federationOnly && !tenant.federationOnly) await endTenantSessions(deps, tenant.id);
+  // From now on its people sign in through its connections: each is marked (a password sign-in
+  // refuses them without reading the tenant), and every session and refresh token from before ends,
+  // password ones included. Switching back unmarks them.
+  if (Boolean(federationOnly) !== Boolean(tenant.federationOnly))
+    await markTenantUsers(deps, tenant.id, Boolean(federationOnly));
   await audit(deps, {
     type: 'tenant.updated',
     outcome: 'success',
@@ -174,7 +175,7 @@ export async function updateTenant(
   return updated;
 }
 
-async function endTenantSessions(deps: AdminDeps, tenantId: string): Promise<void> {
+async function markTenantUsers(deps: AdminDeps, tenantId: string, on: boolean): Promise<void> {
   const now = deps.clock.now().getTime();
   let cursor: string | undefined;
   do {
@@ -183,7 +184,10 @@ async function endTenantSessions(deps: AdminDeps, tenantId: string): Promise<voi
       limit: 100,
       ...(cursor ? { cursor } : {}),
     });
-    for (const user of page.users) await deps.users.endSessions(user.id, now);
+    for (const user of page.users) {
+      await deps.users.setFederationOnly(user.id, on);
+      if (on) await deps.users.endSessions(user.id, now);
+    }
     cursor = page.next;
   } while (cursor);
 }

@@ -68,9 +68,16 @@ export async function addUser(
 ): Promise<User> {
   const tenantId = input.tenantId ?? DEFAULT_TENANT;
   await requireAllowed(deps, actor, 'user.create', { tenantId });
-  if (!(await findTenant(deps, tenantId))) throw invalid('unknown_tenant');
+  const tenant = await findTenant(deps, tenantId);
+  if (!tenant) throw invalid('unknown_tenant');
   await refuseForeignDomain(deps, input.email, tenantId);
-  return createUser(deps, { ...input, tenantId, actor: actorId(actor) });
+  const federationOnly = tenant.federationOnly === true;
+  return createUser(deps, {
+    ...input,
+    tenantId,
+    actor: actorId(actor),
+    ...(federationOnly ? { federationOnly } : {}),
+  });
 }
 
 /** Sets a new password (policy applies), lifts a lockout and ends the user's sessions. */

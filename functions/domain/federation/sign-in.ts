@@ -304,12 +304,14 @@ async function linkedUser(
   });
   if (!claimed) return linkedUser(deps, connection, identity, claims);
   try {
+    const federationOnly = (await deps.tenants.get(connection.tenantId))?.federationOnly === true;
     const user = await createUser(deps, {
       id: userId,
       email,
       name: profileName(claims),
       tenantId: connection.tenantId,
       actor: `connection:${connection.id}`,
+      ...(federationOnly ? { federationOnly } : {}),
     });
     await audit(deps, {
       type: 'federation.linked',
