@@ -12,6 +12,15 @@ import { clientName, finish, requestInfo, type Step } from './step.ts';
  * one every action is refused, and oidc-provider's resume URL has no login result to act on.
  */
 const GENERIC_FAILURE = 'The code is incorrect or has expired, or the account is temporarily locked.';
+/** A failure names the method it was (which code to look at again); the rest stays generic. */
+const failureOf = (method: string): string =>
+  method === 'totp'
+    ? 'The code from your authenticator app is incorrect or has expired, or the account is temporarily locked.'
+    : method === 'email'
+      ? 'The code from the e-mail is incorrect or has expired, or the account is temporarily locked.'
+      : method === 'recovery'
+        ? 'The recovery code is incorrect or was used already, or the account is temporarily locked.'
+        : GENERIC_FAILURE;
 /** A right authenticator code whose time step was used already: not a guess, so the user is told. */
 const REPLAYED = 'That code was already used. Wait for the next code in your authenticator app and enter it.';
 
@@ -26,10 +35,24 @@ export function qrDataUrl(uri: string): Promise<string> {
   return QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 220 });
 }
 
+/** How each second step is named where the page offers another one. */
+const METHOD_NAMES: Record<string, string> = {
+  totp: 'Use your authenticator app',
+  email: 'Get a code by e-mail',
+  recovery: 'Use a recovery code',
+};
+
+/**
+ * The second-step page shows one method at a time — `chosen` when the sign-in offers it, else the
+ * first offered (the registry's order: the strongest first) — with the others offered beneath it.
+ * After "send me a code" the e-mail code field has the focus.
+ */
 async function render(
   step: Step,
   csrf: string,
   message: { error?: string; notice?: string } = {},
+  chosen?: string,
+  sent = false,
 ): Promise<void> {
   const pending = await pendingFor(step);
   const screen = await step.services.mfa.screen(pending);
@@ -48,17 +71,28 @@ async function render(
     });
     return;
   }
-  step.ctx.body = renderPage('mfa', 'Two-step verification', base, {
-    action: `${step.path}/mfa/verify`,
-    send: `${step.path}/mfa/send`,
-    abort: `${step.path}/abort`,
-    csrf,
-    methods: screen.methods,
-    email: maskEmail(screen.userEmail),
-    clientName: await clientName(step),
-    ...branded(step.ctx, screen.brand),
-    ...message,
-  });
+  const shown = screen.methods.find((m) => m === chosen) ?? screen.methods[0];
+  if (message.error) step.ctx.status = 400;
+  step.ctx.body = renderPage(
+    'mfa',
+    message.error ? 'Error: two-step verification' : 'Two-step verification',
+    base,
+    {
+      action: `${step.path}/mfa/verify`,
+      send: `${step.path}/mfa/send`,
+      abort: `${step.path}/abort`,
+      csrf,
+      methods: shown ? [shown] : [],
+      others: screen.methods
+        .filter((m) => m !== shown)
+        .map((m) => ({ method: m, label: METHOD_NAMES[m] ?? m, href: `${step.path}/mfa?method=${m}` })),
+      sent,
+      email: maskEmail(screen.userEmail),
+      clientName: await clientName(step),
+      ...branded(step.ctx, screen.brand),
+      ...message,
+    },
+  );
 }
 
 /** `a•••@example.com`: enough to recognise the address, not to learn it. */
@@ -106,7 +140,8 @@ async function complete(step: Step, csrf: string): Promise<void> {
 
 export const mfaStep = {
   show(step: Step, csrf: string): Promise<void> {
-    return render(step, csrf);
+    const method = step.ctx.query.method;
+    return render(step, csrf, {}, typeof method === 'string' ? method : undefined);
   },
 
   async verify(step: Step, form: Record<string, string>): Promise<void> {
@@ -118,8 +153,9 @@ export const mfaStep = {
       form.code ?? '',
       requestInfo(step),
     );
-    if (outcome === 'wrong') return render(step, csrf, { error: GENERIC_FAILURE });
-    if (outcome === 'replayed') return render(step, csrf, { error: REPLAYED });
+    const method = form.method ?? '';
+    if (outcome === 'wrong') return render(step, csrf, { error: failureOf(method) }, method);
+    if (outcome === 'replayed') return render(step, csrf, { error: REPLAYED }, method);
     if (outcome === 'too_weak') return renderTooWeak(step, csrf);
     return complete(step, csrf);
   },
@@ -127,7 +163,7 @@ export const mfaStep = {
   async send(step: Step, form: Record<string, string>): Promise<void> {
     const outcome = await step.services.mfa.sendEmailCode(await pendingFor(step));
     const message = SEND_MESSAGES[outcome];
-    return render(step, form.csrf ?? '', message);
+    return render(step, form.csrf ?? '', message, 'email', outcome === 'sent' || outcome === 'too_soon');
   },
 
   async enrol(step: Step, form: Record<string, string>): Promise<void> {

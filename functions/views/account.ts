@@ -46,9 +46,9 @@ export const templates = {
 </section>
 <section id="password">
 <h2>Password</h2>
-<% if (it.problems) { %><ul class="error" role="alert" id="password-problems">
+<% if (it.problems) { %><div class="error" role="alert" id="password-problems"><ul>
 <% it.problems.forEach(function (p) { %><li><%= p %></li><% }) %>
-</ul><% } %>
+</ul></div><% } %>
 <form method="post" action="<%= it.path %>/password" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <label for="current">Current password</label>

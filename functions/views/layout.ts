@@ -23,9 +23,10 @@ export const stylesheet = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 s
 .card{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
 .brand{margin:0 0 1rem;font-weight:700;letter-spacing:.05em;color:#4338ca}h1{margin:.25rem 0 1rem;font-size:1.5rem}
 label{display:block;margin-top:1rem;font-weight:600}label.check{font-weight:400}
-input[type=email],input[type=password],input[type=text]{width:100%;padding:.6rem;margin-top:.25rem;border:1px solid #9ca3af;border-radius:.25rem;font:inherit}
-input:focus,button:focus,a:focus{outline:3px solid #6366f1;outline-offset:2px}
-button{display:block;width:100%;margin-top:1.25rem;padding:.7rem;border:0;border-radius:.25rem;background:#4338ca;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+input[type=email],input[type=password],input[type=text],select{width:100%;padding:.6rem;margin-top:.25rem;border:1px solid #6b7280;border-radius:.25rem;font:inherit}
+input:focus-visible,button:focus-visible,a:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #4338ca;outline-offset:2px}
+#totp-secret{overflow-wrap:anywhere}
+button{display:block;width:100%;margin-top:1.25rem;padding:.7rem;border:1px solid transparent;border-radius:.25rem;background:#4338ca;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button.secondary{background:#e5e7eb;color:#111}.error{padding:.6rem;border-radius:.25rem;background:#fee2e2;color:#991b1b}
 .alt{margin-top:1.5rem;text-align:center}.sub{color:#374151}code{background:#f3f4f6;padding:0 .25rem}
 .notice{padding:.6rem;border-radius:.25rem;background:#dcfce7;color:#14532d}.qr{text-align:center}
@@ -35,7 +36,7 @@ h2{font-size:1.2rem;margin:1rem 0 .5rem}h3{font-size:1rem;margin:1rem 0 .25rem}u
 th,td{text-align:left;padding:.4rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
 ul.nav{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:0 0 1rem}a[aria-current=page]{font-weight:700}
 form.inline{display:inline}form.inline button{display:inline-block;width:auto;margin:.25rem .5rem .25rem 0;padding:.3rem .6rem}
-.actions{margin-top:.5rem}select{width:100%;padding:.5rem;margin-top:.25rem;font:inherit}dl.facts dt{font-weight:600}dl.facts dd{margin:0 0 .5rem}
+.actions{margin-top:.5rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0 0 .5rem}
 fieldset{margin-top:1rem;border:1px solid #e5e7eb}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-img.logo{max-height:3rem}.preview{padding:1rem;border:1px solid #e5e7eb;border-radius:.25rem}
+img.logo{max-height:3rem}ul.plain{list-style:none;padding:0}button.link{background:none;color:#4338ca;text-decoration:underline;padding:0;margin:0;width:auto;display:inline;font-weight:400}.preview{padding:1rem;border:1px solid #e5e7eb;border-radius:.25rem}
 `;

@@ -9,31 +9,33 @@ export const methodForms = {
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="totp">
 <label for="totp-code">Code from your authenticator app</label>
-<input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus>
+<input id="totp-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required autofocus<% if (it.error) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
 <button type="submit">Verify</button>
 </form>`,
 
-  'method-email': `<form method="post" action="<%= it.send %>" class="alt">
+  'method-email': `<% if (!it.sent) { %><form method="post" action="<%= it.send %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary" id="send-email-code">Send a code to <%= it.email %></button>
-</form>
+<button type="submit" id="send-email-code" autofocus>Send a code to <%= it.email %></button>
+</form><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="email">
 <label for="email-code">Code from the e-mail</label>
-<input id="email-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
-<button type="submit">Verify e-mail code</button>
-</form>`,
+<input id="email-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required<% if (it.sent) { %> autofocus<% } %><% if (it.error) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
+<button type="submit"<% if (!it.sent) { %> class="secondary"<% } %>>Verify e-mail code</button>
+</form>
+<% if (it.sent) { %><form method="post" action="<%= it.send %>" class="alt">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="secondary" id="send-email-code">Send a new code to <%= it.email %></button>
+</form><% } %>`,
 
-  'method-recovery': `<details class="alt"><summary>Use a recovery code</summary>
-<form method="post" action="<%= it.action %>" novalidate>
+  'method-recovery': `<form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="recovery">
 <label for="recovery-code">Recovery code</label>
-<input id="recovery-code" name="code" type="text" autocomplete="off" maxlength="20" required>
+<input id="recovery-code" name="code" type="text" autocomplete="off" maxlength="20" required autofocus<% if (it.error) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
 <button type="submit">Use recovery code</button>
-</form>
-</details>`,
+</form>`,
 } satisfies Record<`method-${Method}`, string>;
 
 /** The second step of a sign-in: the code forms, authenticator enrolment, the too-weak page and recovery codes (also shown by the account page). */
@@ -43,6 +45,13 @@ export const templates = {
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <% if (it.notice) { %><p class="notice" role="status"><%= it.notice %></p><% } %>
 <% for (const method of it.methods) { %><%~ include('@method-' + method, it) %><% } %>
+<% if (it.others.length) { %><section class="alt" aria-labelledby="other-methods">
+<h2 id="other-methods">Use another method</h2>
+<ul class="plain"><% it.others.forEach(function (o) { %><li><% if (o.method === 'email') { %><form method="post" action="<%= it.send %>" class="inline">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<button type="submit" class="link" id="send-email-code">Get a code by e-mail (to <%= it.email %>)</button>
+</form><% } else { %><a href="<%= o.href %>" id="use-<%= o.method %>"><%= o.label %></a><% } %></li><% }) %></ul>
+</section><% } %>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit" class="secondary">Cancel and return to the application</button>

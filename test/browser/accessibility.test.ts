@@ -74,6 +74,26 @@ describe('accessibility of every page (axe-core, WCAG 2.2 AA)', () => {
     for (const rule of ['html-has-lang', 'image-alt', 'label']) assert.ok(found.includes(rule), rule);
   });
 
+  it('reflows the authenticator enrolment page at 320 px: no sideways scrolling (WCAG 1.4.10)', {
+    timeout: 60_000,
+  }, async () => {
+    assert.ok(rig);
+    const { demo, chromium } = rig;
+    const context = await chromium.browser.newContext({ viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    const email = 'narrow@example.com';
+    await createUser(rig.sesame.parts.deps, { email, name: 'Narrow', password: PASSWORD });
+    await page.goto(`${demo.url}/login`);
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#totp-secret');
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    assert.ok(Number(width) <= 320, `the page is ${width} px wide`);
+    assert.deepEqual(await violations(page), []);
+    await context.close();
+  });
+
   for (const size of SIZES) {
     it(`has no violations at ${size.width}×${size.height}`, { timeout: 120_000 }, async () => {
       assert.ok(rig);

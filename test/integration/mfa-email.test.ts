@@ -7,6 +7,7 @@ import {
   confirmTotpEnrolment,
 } from '../../functions/domain/credentials/totp/strategy.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
+import { enrolTotp } from '../support/admin.ts';
 import type { Page } from '../support/browserless.ts';
 import { completeSignIn, submitCode, totpNow } from '../support/mfa.ts';
 import {
@@ -20,7 +21,7 @@ import {
 } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
-const WRONG = 'The code is incorrect or has expired, or the account is temporarily locked.';
+const WRONG = 'The code from the e-mail is incorrect or has expired, or the account is temporarily locked.';
 
 describe('e-mailed one-time codes through a real SMTP server', () => {
   let sesame: RunningSesame;
@@ -54,6 +55,28 @@ describe('e-mailed one-time codes through a real SMTP server', () => {
     assert.ok(code, 'the plain-text body carries the code');
     return { page: after, code, mail };
   }
+
+  it('shows one method at a time, offers the others, and focuses the code field once a code is sent', async () => {
+    const user = await userWithEmailCodes('both@example.com');
+    await enrolTotp(sesame, user);
+    const { started, page } = await toMfaPage('both@example.com');
+    const forms = (html: string) => [...html.matchAll(/name="method" value="(\w+)"/g)].map((m) => m[1]);
+    assert.deepEqual(forms(page.html), ['totp'], 'the authenticator first, alone');
+    assert.match(page.html, /Use another method/);
+    assert.match(page.html, /Get a code by e-mail/);
+    // Choosing another method by address (the page links them where no form is needed).
+    const emailFirst = await started.browser.follow(new URL(`${started.page.url}/mfa?method=email`).href);
+    assert.deepEqual(forms(emailFirst.html), ['email']);
+    assert.match(emailFirst.html, /id="send-email-code" autofocus/);
+    const { page: sent } = await sendAndRead(started, page, 'both@example.com');
+    assert.deepEqual(forms(sent.html), ['email']);
+    assert.match(sent.html, /id="email-code"[^>]* autofocus/, 'the field for the code has the focus');
+    const wrong = await submitCode(started, sent, 'email', '000000');
+    assert.equal(wrong.status, 400);
+    assert.deepEqual(forms(wrong.html), ['email'], 'a failed code stays on its method');
+    assert.match(wrong.html, /The code from the e-mail is incorrect/);
+    assert.match(wrong.html, /aria-invalid="true"/);
+  });
 
   it('signs in with the mailed code, once, and the ID token says it was an e-mail code', async () => {
     await userWithEmailCodes('mail1@example.com');

@@ -18,7 +18,10 @@ import {
 import { addUser, PASSWORD, REDIRECT, relyingParty, signIn, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
-const WRONG = 'The code is incorrect or has expired, or the account is temporarily locked.';
+const WRONG =
+  'The code from your authenticator app is incorrect or has expired, or the account is temporarily locked.';
+const WRONG_RECOVERY =
+  'The recovery code is incorrect or was used already, or the account is temporarily locked.';
 
 describe('TOTP second factor, recovery codes and step-up', () => {
   let sesame: RunningSesame;
@@ -137,7 +140,9 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     assert.equal(tokens.claims()?.acr, ACR.mfa);
     assert.equal(audits(sesame, 'mfa.recovery_code.used').length, 1);
     const second = await toMfaPage(strict, 'recover@example.com');
-    assert.ok((await submitCode(second.started, second.page, 'recovery', code)).html.includes(WRONG));
+    assert.ok(
+      (await submitCode(second.started, second.page, 'recovery', code)).html.includes(WRONG_RECOVERY),
+    );
   });
 
   it('cannot be skipped: the resume URL without the second factor issues no code', async () => {
