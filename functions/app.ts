@@ -8,7 +8,7 @@ import type { Config } from './config/config.ts';
 import { consoleRoutes } from './console/routes.ts';
 import type { DomainDeps } from './domain/deps.ts';
 import type { SecretStore } from './domain/ports.ts';
-import { issuerBasePath, mountAt } from './http/base-path.ts';
+import { basePath, issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { federationCallback, federationLogout } from './interactions/federation.ts';
@@ -18,6 +18,7 @@ import type { InteractionServices } from './interactions/services.ts';
 import { loadProviderKeys, type ProviderKeys } from './oidc/keys.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
+import { renderPage } from './views/index.ts';
 
 /** What the HTTP application is assembled from, built once per container (functions/idp/parts.ts). */
 export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength'> {
@@ -66,6 +67,7 @@ export async function createSesame(
   provider.use(requestContext);
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
+  provider.use(homeAndNotFound);
   provider.use(interactionRoutes(provider, parts.services, parts.logger));
   provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
   provider.use(federationLogout(provider, parts.services, parts.logger));
@@ -125,6 +127,28 @@ async function requestContext(ctx: Context, next: Next): Promise<void> {
   const requestId = rc?.requestId ?? 'local';
   ctx.set('X-Request-Id', requestId);
   await withRequestContext({ requestId, ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) }, next);
+}
+
+/**
+ * The issuer's root is a page saying what Sesame is (with the way to one's account), and any path
+ * nobody serves gets a page in Sesame's look with a way forward — not the framework's bare text.
+ */
+async function homeAndNotFound(ctx: Context, next: Next): Promise<void> {
+  if (ctx.path === '/' && ctx.method === 'GET') {
+    ctx.type = 'html';
+    ctx.body = renderPage('home', 'Sign-in service', basePath(ctx), {});
+    return;
+  }
+  await next();
+  if (ctx.status === 404 && ctx.body == null) {
+    ctx.status = 404;
+    ctx.type = 'html';
+    ctx.body = renderPage('error', 'Page not found', basePath(ctx), {
+      heading: 'There is no page here',
+      message: 'Check the address. To manage how you sign in, go to your account.',
+      code: 'not_found',
+    });
+  }
 }
 
 /**

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { relyingParty } from '../support/rp.ts';
+import { type RunningSesame, startSesame } from '../support/sesame.ts';
+
+/** The pages nobody plans to land on: the issuer's root, a wrong address, a broken app's request. */
+describe('no dead ends, no library wording', () => {
+  let sesame: RunningSesame;
+  before(async () => {
+    sesame = await startSesame();
+    await relyingParty(sesame, { clientId: 'pages-app' });
+  });
+  after(() => sesame.close());
+
+  const get = async (path: string) => {
+    const res = await fetch(`${sesame.issuer}${path}`, { redirect: 'manual' });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', html: await res.text() };
+  };
+
+  it('says what Sesame is at the issuer’s root, with the way to one’s account', async () => {
+    const root = await get('/');
+    assert.equal(root.status, 200);
+    assert.match(root.html, /<html lang="en">/);
+    assert.match(root.html, /<title>Sign-in service · Sesame<\/title>/);
+    assert.match(root.html, /href="\/account"/);
+  });
+
+  it('answers an unknown address with a page in Sesame’s look and a way forward', async () => {
+    const missing = await get('/no/such/page');
+    assert.equal(missing.status, 404);
+    assert.match(missing.type, /text\/html/);
+    assert.match(missing.html, /<html lang="en">/);
+    assert.match(missing.html, /There is no page here/);
+    assert.match(missing.html, /href="\/account"/);
+  });
+
+  it('words a broken app’s request for people, keeping the code', async () => {
+    const unknownApp = await get(
+      '/auth?client_id=no-such-app&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fx.example%2Fcb',
+    );
+    assert.equal(unknownApp.status, 400);
+    assert.match(unknownApp.html, /not known to this sign-in service/);
+    assert.doesNotMatch(unknownApp.html, /client is invalid/);
+    assert.match(unknownApp.html, /<code>invalid_client<\/code>/);
+    const wrongReturn = await get(
+      '/auth?client_id=pages-app&response_type=code&scope=openid&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&code_challenge=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG&code_challenge_method=S256',
+    );
+    assert.equal(wrongReturn.status, 400);
+    assert.match(wrongReturn.html, /an address it has not registered/);
+    assert.doesNotMatch(wrongReturn.html, /redirect_uri did not match/);
+    assert.match(wrongReturn.html, /href="\/account"/, 'and a way forward');
+  });
+});
