@@ -64,7 +64,8 @@ export function callbackUrl(issuer: string, page: OwnPage = ACCOUNT_PAGE): strin
  */
 export function signInUrl(
   issuer: string,
-  options: { fresh?: boolean; mfa?: Strength; page?: OwnPage } = {},
+  /** `loginHint`: the address the login page is pre-filled with (confirming it is you). */
+  options: { fresh?: boolean; mfa?: Strength; page?: OwnPage; loginHint?: string } = {},
 ): string {
   const page = options.page ?? ACCOUNT_PAGE;
   const unusedVerifier = randomBytes(32).toString('base64url');
@@ -78,6 +79,7 @@ export function signInUrl(
     code_challenge_method: 'S256',
     ...(options.fresh ? { prompt: 'login' } : {}),
     ...(options.mfa ? { acr_values: options.mfa === 'strong' ? ACR.mfa : ACR.mfaEmail } : {}),
+    ...(options.loginHint ? { login_hint: options.loginHint } : {}),
   }).toString();
   return url.href;
 }

@@ -55,9 +55,13 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
   const session = await accountSession(ctx, provider, deps.mfa, deps.federatedSessionSeconds);
   if (action === 'signin') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
-    // A fresh sign-in, with the second factor the page will want anyway.
+    // A fresh sign-in, with the second factor the page will want anyway, the address filled in.
     const strength = session.kind === 'signed-in' ? session.strength : null;
-    return redirect(ctx, signInUrl(deps.issuer, { fresh: true, ...(strength ? { mfa: strength } : {}) }));
+    const hint = session.kind === 'signed-in' ? { loginHint: session.user.email } : {};
+    return redirect(
+      ctx,
+      signInUrl(deps.issuer, { fresh: true, ...(strength ? { mfa: strength } : {}), ...hint }),
+    );
   }
   if (action === undefined) {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');

@@ -269,6 +269,7 @@ describe('the self-service account page', () => {
       /\/interaction\/[\w-]+$/,
       'prompt=login shows the login page despite the session',
     );
+    assert.match(login.html, /id="email"[^>]*value="stale@example.com"/, 'the address is filled in');
     sesame.clock.advance(-16 * 60_000);
     const fresh = await browser.submit(login, '/login', { email, password: PASSWORD });
     assert.ok(fresh.html.includes('/totp/start"'), 'after signing in again the forms are back');
