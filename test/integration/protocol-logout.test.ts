@@ -107,7 +107,8 @@ describe('RP-initiated logout', () => {
         assert.equal(res.status, 400, `${uri}: ${res.status}`);
         assert.equal(res.headers.get('location'), null);
         assert.match(html, /<p class="brand">Sesame<\/p>/);
-        assert.match(html, /post_logout_redirect_uri/);
+        assert.match(html, /<code>invalid_request<\/code>/, 'the code, for whoever debugs it');
+        assert.match(html, /href="\/account"/, 'and a way on');
         assertNoInternals(html, uri);
       }
     }
