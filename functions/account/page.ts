@@ -6,6 +6,7 @@ import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import type { Logger } from '../shared/logger.ts';
+import { describePolicy } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
 import type { AccountSession } from './session.ts';
 
@@ -67,6 +68,7 @@ export async function overview(
     recent: who.recent,
     methods: factors.methods,
     logout: `${basePath(ctx)}/session/end`,
+    rules: describePolicy(deps.mfa.config.passwordPolicy),
     ...branded(ctx, brandOf(await deps.mfa.tenantSettings(who.user.tenantId))),
     ...message,
   });

@@ -66,7 +66,7 @@ import type { SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
-import { describeError, describeViolation } from '../shared/messages.ts';
+import { describeError, describePolicy, describeViolation } from '../shared/messages.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
@@ -163,6 +163,7 @@ export function createDynamoParts(
     policyStrength: policyStrength(deps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
+      passwordRules: describePolicy(config.passwordPolicy),
       async login({ email, password, info, secondStepNeeded }) {
         const outcome = await authenticatePassword(deps, {
           email,

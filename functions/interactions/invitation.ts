@@ -122,6 +122,7 @@ async function render(
     name: extra.name ?? '',
     error: extra.error,
     federate: `${step.path}/federate`,
+    rules: step.services.passwordRules,
     ...branded(step.ctx, await step.services.brand.ofTenant(invitation.tenantId)),
   });
 }

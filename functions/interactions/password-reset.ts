@@ -117,6 +117,7 @@ async function passwordPage(step: Step, csrf: string, problems: string[]): Promi
     action: `${step.path}/reset/password`,
     csrf,
     needsFactor: await step.services.reset.needsFactor(step.details.uid),
+    rules: step.services.passwordRules,
     ...(problems.length ? { problems } : {}),
   });
 }

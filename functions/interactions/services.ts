@@ -33,6 +33,8 @@ export interface InteractionServices {
     info: RequestInfo;
     secondStepNeeded: (user: SignedInUser) => Promise<boolean>;
   }): Promise<LoginResult>;
+  /** The password policy in words, for new-password fields (shared/messages.ts describePolicy). */
+  passwordRules: string;
   /** The app's display name and whether it is first-party. */
   clientInfo(clientId: string): Promise<{ name: string } | null>;
   /** A tenant's branding (domain/branding.ts), by the tenant or by one of its users. */

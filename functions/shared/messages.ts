@@ -8,6 +8,18 @@ import type { Violation } from '../domain/password-policy.ts';
  * The words for the domain's codes, in one place, for the pages and the CLI alike. The domain
  * itself carries codes only (functions/domain/errors.ts).
  */
+/** The password policy in one sentence, shown beside every new-password field before it is submitted. */
+export function describePolicy(policy: Config['passwordPolicy']): string {
+  const needs = [
+    policy.requireDigit ? 'a digit' : '',
+    policy.requireUpper ? 'an upper-case letter' : '',
+    policy.requireLower ? 'a lower-case letter' : '',
+    policy.requireSpecial ? 'a character that is not a letter or digit' : '',
+  ].filter(Boolean);
+  const with_ = needs.length ? `, with ${needs.join(', ')}` : '';
+  return `At least ${policy.minLength} characters${with_}; not a common password, and not your e-mail address. Spaces are welcome: a few unrelated words make a good one.`;
+}
+
 export function describeViolation(v: Violation, policy: Config['passwordPolicy']): string {
   switch (v) {
     case 'too_short':

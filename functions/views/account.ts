@@ -54,7 +54,8 @@ export const templates = {
 <label for="current">Current password</label>
 <input id="current" name="current" type="password" autocomplete="current-password" required>
 <label for="new-password">New password</label>
-<input id="new-password" name="password" type="password" autocomplete="new-password" required>
+<p class="sub" id="password-rules"><%= it.rules %></p>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules<% if (it.problems) { %> password-problems<% } %>"<% if (it.problems) { %> aria-invalid="true"<% } %>>
 <label for="confirm">New password again</label>
 <input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
 <button type="submit" id="change-password">Change password</button>

@@ -88,6 +88,7 @@ export const templates = {
 <ul class="codes" id="recovery-codes">
 <% it.codes.forEach(function (c) { %><li><code><%= c %></code></li><% }) %>
 </ul>
+<p><a id="download-recovery-codes" download="sesame-recovery-codes.txt" href="data:text/plain;charset=utf-8,<%= encodeURIComponent(['Sesame recovery codes (each works once)', ...it.codes, ''].join(String.fromCharCode(10))) %>">Download them as a text file</a></p>
 <form method="post" action="<%= it.action %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <button type="submit">I have saved them, continue</button>

@@ -55,7 +55,8 @@ export const templates = {
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <label for="new-password">New password</label>
-<input id="new-password" name="password" type="password" autocomplete="new-password" required autofocus<% if (it.problems) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
+<p class="sub" id="password-rules"><%= it.rules %></p>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required autofocus aria-describedby="password-rules<% if (it.problems) { %> form-error<% } %>"<% if (it.problems) { %> aria-invalid="true"<% } %>>
 <label for="password2">The same password again</label>
 <input id="password2" name="password2" type="password" autocomplete="new-password" required>
 <% if (it.needsFactor) { %><p>Your account is protected by an authenticator app: confirm it is you with a code from it, or with a recovery code.</p>
@@ -103,7 +104,8 @@ now on, sign in to that account once more. Do this only if that is your own acco
 <label for="name">Your name</label>
 <input id="name" name="name" type="text" autocomplete="name" required autofocus maxlength="200" value="<%= it.name %>">
 <label for="password">Choose a password</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required<% if (it.error) { %> aria-describedby="form-error"<% } %>>
+<p class="sub" id="password-rules"><%= it.rules %></p>
+<input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules<% if (it.error) { %> form-error<% } %>">
 <label for="password2">The same password again</label>
 <input id="password2" name="password2" type="password" autocomplete="new-password" required>
 <button type="submit">Create account and accept</button>

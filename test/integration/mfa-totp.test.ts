@@ -71,6 +71,14 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     });
     const codes = recoveryCodesOnPage(codesPage);
     assert.equal(codes.length, 10);
+    const download =
+      /id="download-recovery-codes" download="sesame-recovery-codes.txt" href="data:text\/plain;charset=utf-8,([^"]+)"/.exec(
+        codesPage.html,
+      )?.[1];
+    assert.ok(
+      download && decodeURIComponent(download).includes(codes[9] as string),
+      'downloadable, every code in it',
+    );
     const done = await started.browser.submit(codesPage, '/mfa/continue', {}, REDIRECT);
     const tokens = await completeSignIn(strict, started, done);
     const claims = tokens.claims();

@@ -66,6 +66,12 @@ describe('resetting a forgotten password', () => {
     const passwordPage = await started.browser.submit(wrong, '/reset/code', { code });
     assert.match(passwordPage.html, /Choose a new password/);
     assert.doesNotMatch(passwordPage.html, /authenticator/, 'no second factor to ask for');
+    assert.match(
+      passwordPage.html,
+      /id="password-rules">At least 12 characters/,
+      'the rules before submitting',
+    );
+    assert.match(passwordPage.html, /aria-describedby="password-rules"/);
     const weak = await started.browser.submit(passwordPage, '/reset/password', {
       password: 'short',
       password2: 'short',
