@@ -164,6 +164,7 @@ export function createDynamoParts(
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     services: {
       passwordRules: describePolicy(config.passwordPolicy),
+      emailOf: async (userId) => (await users.findById(userId))?.email ?? null,
       async login({ email, password, info, secondStepNeeded }) {
         const outcome = await authenticatePassword(deps, {
           email,

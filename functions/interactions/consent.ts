@@ -33,6 +33,8 @@ export const consentStep = {
       scopes,
       clientName: await clientName(step),
       ...branded(step.ctx, accountId ? await step.services.brand.ofUser(accountId) : null),
+      signedInAs: accountId ? await step.services.emailOf(accountId) : null,
+      logout: `${basePath(step.ctx)}/session/end`,
     });
   },
 

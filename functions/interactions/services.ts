@@ -39,6 +39,8 @@ export interface InteractionServices {
   clientInfo(clientId: string): Promise<{ name: string } | null>;
   /** A tenant's branding (domain/branding.ts), by the tenant or by one of its users. */
   brand: { ofTenant(tenantId: string): Promise<Brand | null>; ofUser(userId: string): Promise<Brand | null> };
+  /** The signed-in user's address, for "Signed in as … · Not you?" (null: no such user). */
+  emailOf(userId: string): Promise<string | null>;
   mfa: MfaServices;
   /** "Forgot your password?" (domain/password-reset.ts). */
   reset: ResetServices;

@@ -124,6 +124,7 @@ now on, sign in to that account once more. Do this only if that is your own acco
 <a href="<%= it.logout %>">Sign out</a>, then open the link from the e-mail again.</p>`,
 
   consent: `<h1>Allow access?</h1>
+<% if (it.signedInAs) { %><p class="sub" id="signed-in-as">Signed in as <strong><%= it.signedInAs %></strong> · <a href="<%= it.logout %>">Not you?</a></p><% } %>
 <p><strong><%= it.clientName %></strong> asks to:</p>
 <ul>
 <% it.scopes.forEach(function (s) { %><li><%= s %></li><% }) %>

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { relyingParty } from '../support/rp.ts';
+import { addUser, PASSWORD, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /** The pages nobody plans to land on: the issuer's root, a wrong address, a broken app's request. */
 describe('no dead ends, no library wording', () => {
   let sesame: RunningSesame;
+  let app: Awaited<ReturnType<typeof relyingParty>>['config'];
   before(async () => {
     sesame = await startSesame();
-    await relyingParty(sesame, { clientId: 'pages-app' });
+    ({ config: app } = await relyingParty(sesame, { clientId: 'pages-app' }));
   });
   after(() => sesame.close());
 
@@ -49,5 +50,16 @@ describe('no dead ends, no library wording', () => {
     assert.match(wrongReturn.html, /an address it has not registered/);
     assert.doesNotMatch(wrongReturn.html, /redirect_uri did not match/);
     assert.match(wrongReturn.html, /href="\/account"/, 'and a way forward');
+  });
+
+  it('says who is signed in on the consent page, with a way out for someone else', async () => {
+    await addUser(sesame, 'carla@example.com');
+    const started = await startLogin(app, { prompt: 'consent' });
+    const consent = await submitLogin(started, 'carla@example.com', PASSWORD);
+    assert.match(consent.html, /Allow access\?/);
+    assert.match(
+      consent.html,
+      /Signed in as <strong>carla@example.com<\/strong> · <a href="\/session\/end">Not you\?<\/a>/,
+    );
   });
 });
