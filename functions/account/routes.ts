@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
-import { changeOwnPassword } from '../domain/mfa/settings.ts';
+import { changeOwnPassword, endAllSessions } from '../domain/mfa/settings.ts';
 import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
@@ -23,7 +23,7 @@ import { accountSession } from './session.ts';
 export type { AccountDeps } from './page.ts';
 
 /** `/account`, its fixed actions, or `/account/<method>/<action>` (methods.ts). */
-export const ROUTE = /^\/account(?:\/(callback|signin|continue|password)|\/([a-z]+)\/([a-z]+))?$/;
+export const ROUTE = /^\/account(?:\/(callback|signin|continue|password|everywhere)|\/([a-z]+)\/([a-z]+))?$/;
 
 /**
  * The self-service account page at /account: the signed-in user's factors (add or remove the
@@ -81,6 +81,7 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
   if (!sameToken(form.csrf ?? '', csrfToken(req, who))) throw new BadRequest(403, 'csrf');
   if (action === 'continue') return redirect(ctx, req.path);
   if (action === 'password') return changePassword(req, who, form);
+  if (action === 'everywhere') return signOutEverywhere(req, who);
   const [method = '', name = ''] = action?.split('/') ?? [];
   const handler = methodAction(method, name);
   if (!handler) throw new BadRequest(404, 'not_found');
@@ -106,6 +107,22 @@ function callback(req: Request): void {
     return;
   }
   redirect(ctx, req.path);
+}
+
+async function signOutEverywhere(req: Request, who: SignedIn): Promise<void> {
+  const { ctx, deps } = req;
+  await endAllSessions(deps.mfa, {
+    userId: who.user.id,
+    context: { ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) },
+  });
+  ctx.type = 'html';
+  ctx.body = renderPage('accountNotice', 'Signed out everywhere', basePath(ctx), {
+    heading: 'You are signed out everywhere',
+    message:
+      'Every browser and app signed in to your account has to sign in again (an app may keep an access token it holds until it expires, at most minutes).',
+    link: req.path,
+    linkText: 'Sign in again',
+  });
 }
 
 async function changePassword(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {

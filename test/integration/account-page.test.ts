@@ -275,6 +275,31 @@ describe('the self-service account page', () => {
     assert.ok(fresh.html.includes('/totp/start"'), 'after signing in again the forms are back');
   });
 
+  it('signs out everywhere: every session ends, this one too, audited and mailed', async () => {
+    const email = 'everywhere@example.com';
+    const user = await addUser(sesame, email);
+    const first = await signInToAccount(email);
+    const second = await signInToAccount(email);
+    assert.match(second.page.html, /id="sign-out-everywhere"/);
+    const since = sesame.mail.messages.length;
+    const done = await second.browser.submit(second.page, '/everywhere', {});
+    assert.match(done.html, /You are signed out everywhere/);
+    for (const browser of [first.browser, second.browser]) {
+      const again = await browser.follow(account);
+      assert.match(again.url, /\/interaction\/[\w-]+$/, 'sent to sign in again');
+    }
+    assert.ok((await sesame.parts.deps.users.findById(user.id))?.credentialsChangedAt);
+    assert.match(
+      (await sesame.mail.next(email, since)).text,
+      /Every session of your Sesame account was signed out/,
+    );
+    const forged = await new FormClient().request(`${account}/everywhere`, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf: 'forged' }),
+    });
+    assert.ok(forged.status >= 300 && forged.status < 500, 'no session, no change');
+  });
+
   it('changes the password: current password and policy required, every session ends', async (t) => {
     const email = 'password@example.com';
     const user = await addUser(sesame, email);

@@ -209,6 +209,24 @@ export async function newRecoveryCodes(deps: DomainDeps, userId: string): Promis
   return codes;
 }
 
+/**
+ * "Sign out everywhere": every session and refresh token of the user from before now ends (the same
+ * mark a password reset sets), this browser's too; audited and mailed to the user.
+ */
+export async function endAllSessions(
+  deps: DomainDeps,
+  input: { userId: string; context?: AttemptContext },
+): Promise<void> {
+  const u = await user(deps, input.userId);
+  await deps.users.endSessions(u.id, deps.clock.now().getTime());
+  await audit(
+    deps,
+    { type: 'sessions.ended', outcome: 'success', actor: u.id, target: u.id, tenant: auditTenant(u) },
+    input.context,
+  );
+  await notify(deps, u, 'Every session of your Sesame account was signed out, as you asked.', input.context);
+}
+
 export type PasswordChange =
   | { ok: true }
   | { ok: false; reason: 'wrong_password' }
