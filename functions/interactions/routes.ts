@@ -9,7 +9,7 @@ import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
-import { renderPage, stylesheet } from '../views/index.ts';
+import { renderPage, script, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
 import { refusal } from './federation-pages.ts';
 import { invitationStep } from './invitation.ts';
@@ -30,10 +30,11 @@ export const ROUTE =
  */
 export function interactionRoutes(provider: Provider, services: InteractionServices, logger: Logger) {
   return async function interactions(ctx: Context, next: Next): Promise<void> {
-    if (ctx.path === '/static/sesame.css') {
-      ctx.type = 'text/css';
+    if (ctx.path === '/static/sesame.css' || ctx.path === '/static/sesame.js') {
+      const css = ctx.path.endsWith('.css');
+      ctx.type = css ? 'text/css' : 'application/javascript';
       ctx.set('Cache-Control', 'public, max-age=3600');
-      ctx.body = stylesheet;
+      ctx.body = css ? stylesheet : script;
       return;
     }
     const brand = BRAND_CSS.exec(ctx.path);

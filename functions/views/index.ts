@@ -6,7 +6,7 @@ import { templates as layout } from './layout.ts';
 import { methodForms, templates as secondFactor } from './second-factor.ts';
 import { templates as signIn } from './sign-in.ts';
 
-export { stylesheet } from './layout.ts';
+export { script, stylesheet } from './layout.ts';
 
 /**
  * Server-rendered pages, one file per page family. Eta escapes every `<%= %>` interpolation

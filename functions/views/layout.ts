@@ -7,6 +7,7 @@ export const templates = {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><%= it.title %> · Sesame</title>
 <link rel="stylesheet" href="<%= it.base %>/static/sesame.css">
+<script src="<%= it.base %>/static/sesame.js" defer></script>
 <% if (it.brand && it.brand.accent) { %><link rel="stylesheet" href="<%= it.base %>/static/brand/<%= it.brand.tenantId %>.css?v=<%= it.brand.accent.slice(1) %>"><% } %>
 </head>
 <body>
@@ -18,6 +19,28 @@ export const templates = {
 </body>
 </html>`,
 };
+
+/**
+ * The one script, progressive enhancement only (every page works without it): a "Show password"
+ * button after each password field. Served from /static like the stylesheet, so the CSP keeps
+ * `script-src 'self'` and no inline script.
+ */
+export const script = `document.querySelectorAll('input[type=password]').forEach(function (input) {
+  var button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link reveal';
+  button.setAttribute('aria-pressed', 'false');
+  button.setAttribute('aria-controls', input.id);
+  button.textContent = 'Show password';
+  button.addEventListener('click', function () {
+    var shown = input.type === 'password';
+    input.type = shown ? 'text' : 'password';
+    button.setAttribute('aria-pressed', String(shown));
+    button.textContent = shown ? 'Hide password' : 'Show password';
+  });
+  input.insertAdjacentElement('afterend', button);
+});
+`;
 
 export const stylesheet = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f3f4f6;color:#111}
 .card{max-width:26rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:.5rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}
@@ -38,5 +61,5 @@ ul.nav{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0;margin:0 0
 form.inline{display:inline}form.inline button{display:inline-block;width:auto;margin:.25rem .5rem .25rem 0;padding:.3rem .6rem}
 .actions{margin-top:.5rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0 0 .5rem}
 fieldset{margin-top:1rem;border:1px solid #e5e7eb}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-img.logo{max-height:3rem}ul.plain{list-style:none;padding:0}button.link{background:none;color:#4338ca;text-decoration:underline;padding:0;margin:0;width:auto;display:inline;font-weight:400}.preview{padding:1rem;border:1px solid #e5e7eb;border-radius:.25rem}
+img.logo{max-height:3rem}ul.plain{list-style:none;padding:0}button.link{background:none;color:#4338ca;text-decoration:underline;padding:0;margin:0;width:auto;display:inline;font-weight:400}button.reveal{display:block;margin-top:.25rem}.preview{padding:1rem;border:1px solid #e5e7eb;border-radius:.25rem}
 `;

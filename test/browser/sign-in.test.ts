@@ -21,6 +21,29 @@ describe('signing in with a real browser', () => {
   });
   after(() => rig?.close());
 
+  it('shows the password on request (a script of its own, allowed by the CSP)', async () => {
+    const page = await chromium.browser.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/.test(m.text())) blocked.push(m.text());
+    });
+    await page.goto(`${demo.url}/login`);
+    await page.waitForSelector('input[name="password"]');
+    const toggle = page.getByRole('button', { name: 'Show password' });
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await page.getByLabel('Password', { exact: true }).fill('visible secret');
+    await toggle.click();
+    assert.equal(await page.getAttribute('input[name="password"]', 'type'), 'text');
+    assert.equal(
+      await page.getByRole('button', { name: 'Hide password' }).getAttribute('aria-pressed'),
+      'true',
+    );
+    await page.getByRole('button', { name: 'Hide password' }).click();
+    assert.equal(await page.getAttribute('input[name="password"]', 'type'), 'password');
+    assert.deepEqual(blocked, []);
+    await page.close();
+  });
+
   it('signs in through the real login page and the app shows the user name and roles', async () => {
     const page = await chromium.browser.newPage();
     const blockedScripts: string[] = [];

@@ -196,8 +196,8 @@ describe('WAF statements against the routes the application serves', () => {
   });
 
   it('serves the static assets with a parameter, counted by the general limit only', async () => {
-    for (const path of ['/static/brand/acme.css', '/static/sesame.css']) {
-      assert.ok(STATIC_ROUTES.some((r) => r.test(path)) || path === '/static/sesame.css');
+    for (const path of ['/static/brand/acme.css', '/static/sesame.css', '/static/sesame.js']) {
+      assert.ok(STATIC_ROUTES.some((r) => r.test(path)) || path.startsWith('/static/sesame.'));
       assert.ok(await served('GET', path), path);
       for (const variant of variants(path, false)) {
         const get = { method: 'GET', path: variant, ip: '203.0.113.9' };
