@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLocked } from '../domain/accounts.ts';
 import type { Actor } from '../domain/admin/actor.ts';
 import { auditEvents } from '../domain/admin/audit.ts';
 import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
@@ -118,7 +119,7 @@ const userOut = z.object({
 });
 
 function userView(u: User, now: number): z.infer<typeof userOut> {
-  const locked = u.lockedUntil !== null && u.lockedUntil > now;
+  const locked = isLocked(u, now);
   return {
     id: u.id,
     email: u.email,
@@ -460,12 +461,13 @@ export const ROUTES: Route[] = [
     body: z.strictObject({ level: z.enum(['tenant', 'global']) }),
     response: z.object({ userId: z.string(), admin: z.enum(['tenant', 'global']) }),
     async run({ params, body }, actor, deps) {
-      // A tenant admin is made of the user's own tenant (grantAdmin checks the user belongs to it).
-      const shown = await showUser(deps, actor, params);
+      // A tenant admin is made of the user's own tenant (grantAdmin asks the rule and checks the
+      // user belongs to it; a user who does not exist is its "not found" too).
+      const tenantId = (await deps.users.findById(params.userId))?.tenantId;
       const made = await grantAdmin(deps, actor, {
         ...params,
         level: body.level,
-        tenantId: shown.user.tenantId,
+        ...(tenantId ? { tenantId } : {}),
       });
       return { userId: made.userId, admin: made.admin };
     },

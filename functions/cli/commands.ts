@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isLocked } from '../domain/accounts.ts';
 import { OPERATOR } from '../domain/admin/actor.ts';
 import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
 import { changeRole } from '../domain/admin/roles.ts';
@@ -258,7 +259,7 @@ export const COMMANDS: Command[] = [
     async run(parts, _c, v) {
       const { user, factors, roles } = await showUser(parts.deps, actor, { email: str(v, 'email') });
       const now = parts.deps.clock.now().getTime();
-      const locked = user.lockedUntil !== null && user.lockedUntil > now;
+      const locked = isLocked(user, now);
       return {
         id: user.id,
         email: user.email,

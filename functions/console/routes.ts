@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import { CONSOLE_PAGE, signInUrl } from '../account/client.ts';
 import { sameToken } from '../account/page.ts';
 import { accountSession } from '../account/session.ts';
+import { isLocked } from '../domain/accounts.ts';
 import { type Actor, type Principal, principalOf } from '../domain/admin/actor.ts';
 import { auditEvents } from '../domain/admin/audit.ts';
 import { listClients } from '../domain/admin/clients.ts';
@@ -267,8 +268,8 @@ async function render(
 const statusOf = (u: User, now: number) =>
   u.disabled
     ? 'disabled'
-    : u.lockedUntil !== null && u.lockedUntil > now
-      ? `locked until ${new Date(u.lockedUntil).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+    : isLocked(u, now)
+      ? `locked until ${new Date(u.lockedUntil as number).toISOString().slice(0, 16).replace('T', ' ')} UTC`
       : 'active';
 
 async function page(
@@ -484,8 +485,8 @@ async function post(
         return back(action === 'grant' ? 'granted' : 'revoked');
       }
       case 'make-admin': {
-        const { user } = await showUser(deps, actor, { userId });
-        await grantAdmin(deps, actor, { userId, level: 'tenant', tenantId: user.tenantId });
+        const tenantId = (await deps.users.findById(userId))?.tenantId;
+        await grantAdmin(deps, actor, { userId, level: 'tenant', ...(tenantId ? { tenantId } : {}) });
         return back('admin-made');
       }
       case 'remove-admin':

@@ -77,6 +77,11 @@ export async function setPassword(
   }
 }
 
+/** Whether the user is locked out at `now` (epoch ms): a lock that has run out is no lock. */
+export function isLocked(user: Pick<User, 'lockedUntil'>, now: number): boolean {
+  return user.lockedUntil !== null && user.lockedUntil > now;
+}
+
 /** True when the sign-in at `signedInAt` (epoch seconds) predates the user's last password reset. */
 export function signedInBeforeReset(user: User, signedInAt: number | undefined): boolean {
   if (user.credentialsChangedAt === null) return false;

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { isLocked } from './accounts.ts';
 import { secondStep } from './credentials/registry.ts';
 import { type AttemptContext, audit, auditTenant, type DomainDeps } from './deps.ts';
 import { normaliseEmail } from './email.ts';
@@ -166,7 +167,7 @@ export async function completePasswordReset(
   await deps.users.setPassword(user.id, await hasher.hash(input.password, deps.config.argon2), now);
   const event = { outcome: 'success', actor: user.id, target: user.id, tenant: auditTenant(user) } as const;
   await audit(deps, { type: 'password.reset', ...event, reason: 'self_service' }, input.context);
-  if (user.lockedUntil !== null && user.lockedUntil > now)
+  if (isLocked(user, now))
     await audit(deps, { type: 'account.unlocked', ...event, reason: 'self_service' }, input.context);
   await notifyUser(
     deps,
