@@ -12,7 +12,7 @@ import type { User } from '../../functions/domain/ports.ts';
 import { grantRole } from '../../functions/domain/roles.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import { adminResource } from '../../functions/oidc/admin-resource.ts';
-import { automationClient, enrolTotp } from '../support/admin.ts';
+import { adminToken, automationClient, enrolTotp } from '../support/admin.ts';
 import { submitCode, totpNow } from '../support/mfa.ts';
 import { PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
@@ -88,8 +88,7 @@ async function userToken(key: string, acr: string = ACR.mfa): Promise<string> {
   return tokens.access_token;
 }
 
-const clientToken = async (config: oidc.Configuration) =>
-  (await oidc.clientCredentialsGrant(config, { scope: 'admin', resource })).access_token;
+const clientToken = (config: oidc.Configuration) => adminToken(sesame, config);
 
 async function call(
   token: string | null,

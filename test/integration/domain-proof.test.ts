@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { addTenant } from '../../functions/domain/admin/federation.ts';
 import { adminResource } from '../../functions/oidc/admin-resource.ts';
-import { automationClient } from '../support/admin.ts';
+import { adminToken, automationClient } from '../support/admin.ts';
 import { type DnsServer, startDnsServer } from '../support/dns.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
@@ -31,7 +31,7 @@ describe('proving a tenant’s e-mail domain through the DNS', () => {
 
   async function call(config: oidc.Configuration, method: string, path: string, body?: unknown) {
     const resource = adminResource(sesame.issuer);
-    const { access_token } = await oidc.clientCredentialsGrant(config, { scope: 'admin', resource });
+    const access_token = await adminToken(sesame, config);
     const res = await fetch(`${resource}${path}`, {
       method,
       headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
