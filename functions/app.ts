@@ -7,7 +7,7 @@ import { adminApi } from './admin-api/api.ts';
 import type { Config } from './config/config.ts';
 import { consoleRoutes } from './console/routes.ts';
 import type { DomainDeps } from './domain/deps.ts';
-import type { SecretStore } from './domain/ports.ts';
+import type { AccountActivity, SecretStore } from './domain/ports.ts';
 import { basePath, issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -26,6 +26,8 @@ export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' 
   deps: DomainDeps;
   secrets: SecretStore;
   services: InteractionServices;
+  /** Each user's sessions and grants, for the account page (the oidc adapter keeps the index). */
+  activity: AccountActivity;
 }
 
 export interface Sesame {
@@ -86,6 +88,7 @@ export async function createSesame(
   provider.use(
     accountRoutes(provider, {
       mfa: parts.deps,
+      activity: parts.activity,
       issuer: config.issuer,
       federatedSessionSeconds: config.ttl.federatedSessionSeconds,
       logger: parts.logger,

@@ -60,6 +60,8 @@ export const ACCOUNT_NOTICES: Record<string, string> = {
   'totp-removed': 'The authenticator app was removed.',
   'email-on': 'Sign-in codes by e-mail are on.',
   'email-off': 'Sign-in codes by e-mail are off.',
+  'session-ended': 'That session is signed out.',
+  'app-removed': 'The app no longer has access to your account. It has to ask again next time.',
 };
 
 /** The handler of `<method>/<action>`, own keys only (`constructor/x` finds nothing). */

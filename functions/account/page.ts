@@ -3,11 +3,13 @@ import type { Context } from 'koa';
 import { brandOf } from '../domain/branding.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
+import type { AccountActivity } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describePolicy } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
+import { activityOf } from './activity.ts';
 import type { AccountSession } from './session.ts';
 
 /** What the account page's handlers share: the request, its session and how to answer. */
@@ -15,6 +17,8 @@ export type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;
 
 export interface AccountDeps {
   mfa: DomainDeps;
+  /** The user's sessions and grants (activity.ts). */
+  activity: AccountActivity;
   issuer: string;
   /** The longest a sign-in through an upstream provider lasts (lifetimes.ts). */
   federatedSessionSeconds: number;
@@ -57,7 +61,11 @@ export async function overview(
   message: { error?: string; notice?: string; problems?: string[] },
 ): Promise<void> {
   const { ctx, deps, path } = req;
-  const factors = await factorOverview(deps.mfa, who.user.id);
+  const [factors, activity] = await Promise.all([
+    factorOverview(deps.mfa, who.user.id),
+    activityOf(deps, who.user, who.sessionUid),
+  ]);
+  const now = deps.mfa.clock.now().getTime() / 1000;
   ctx.status = message.error || message.problems ? 400 : 200;
   ctx.type = 'html';
   ctx.body = renderPage('account', 'Your account', basePath(ctx), {
@@ -69,9 +77,31 @@ export async function overview(
     methods: factors.methods,
     logout: `${basePath(ctx)}/session/end`,
     rules: describePolicy(deps.mfa.config.passwordPolicy),
+    sessions: activity.sessions.map((s) => ({
+      ...s,
+      signedIn: ago(s.signedInAt, now),
+      seen: ago(s.seenAt ?? s.signedInAt, now),
+    })),
+    apps: activity.apps.map((a) => ({ ...a, granted: ago(a.grantedAt, now) })),
     ...branded(ctx, brandOf(await deps.mfa.tenantSettings(who.user.tenantId))),
     ...message,
   });
+}
+
+const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "3 hours ago", "yesterday": when something happened, in words (epoch seconds; null: unknown). */
+export function ago(at: number | null, now: number): string {
+  if (at === null) return 'at an unknown time';
+  const seconds = Math.max(0, now - at);
+  if (seconds < 60) return 'just now';
+  for (const [unit, size] of [
+    ['day', 86_400],
+    ['hour', 3_600],
+    ['minute', 60],
+  ] as const)
+    if (seconds >= size) return RELATIVE.format(-Math.floor(seconds / size), unit);
+  return 'just now';
 }
 
 const REFUSED: Record<Exclude<FactorChange, 'done'>, string> = {

@@ -7,6 +7,7 @@ import { BadRequest, readForm } from '../http/forms.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { describeViolation } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
+import { endSession, handleOf, revokeApp, tellApps } from './activity.ts';
 import { signInUrl } from './client.ts';
 import { ACCOUNT_NOTICES, isLostRace, methodAction } from './methods.ts';
 import {
@@ -74,14 +75,25 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
   }
 
   if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
-  const form = await readForm(ctx, ['csrf', 'current', 'password', 'confirm', 'code', 'enabled']);
+  const form = await readForm(ctx, [
+    'csrf',
+    'current',
+    'password',
+    'confirm',
+    'code',
+    'enabled',
+    'session',
+    'client',
+  ]);
   // The session ended, was invalidated or is too weak now: nothing is changed, start from the overview.
   if (session.kind !== 'signed-in') return redirect(ctx, req.path);
   const who = session;
   if (!sameToken(form.csrf ?? '', csrfToken(req, who))) throw new BadRequest(403, 'csrf');
   if (action === 'continue') return redirect(ctx, req.path);
   if (action === 'password') return changePassword(req, who, form);
-  if (action === 'everywhere') return signOutEverywhere(req, who);
+  if (action === 'everywhere') return signOutEverywhere(req, provider, who);
+  if (action === 'sessions/end') return signOutSession(req, provider, who, form.session ?? '');
+  if (action === 'apps/revoke') return removeAppAccess(req, provider, who, form.client ?? '');
   const [method = '', name = ''] = action?.split('/') ?? [];
   const handler = methodAction(method, name);
   if (!handler) throw new BadRequest(404, 'not_found');
@@ -109,12 +121,15 @@ function callback(req: Request): void {
   redirect(ctx, req.path);
 }
 
-async function signOutEverywhere(req: Request, who: SignedIn): Promise<void> {
+/**
+ * Every session ends by the mark endAllSessions sets (race-proof: it also covers a sign-in that
+ * happens meanwhile); the apps of the sessions listed now are told by back-channel logout.
+ */
+async function signOutEverywhere(req: Request, provider: Provider, who: SignedIn): Promise<void> {
   const { ctx, deps } = req;
-  await endAllSessions(deps.mfa, {
-    userId: who.user.id,
-    context: { ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) },
-  });
+  const sessions = await deps.activity.sessionsOf(who.user.id);
+  await endAllSessions(deps.mfa, { userId: who.user.id, context: contextOf(ctx) });
+  await tellApps(provider, deps.logger, who.user.id, sessions);
   ctx.type = 'html';
   ctx.body = renderPage('accountNotice', 'Signed out everywhere', basePath(ctx), {
     heading: 'You are signed out everywhere',
@@ -123,6 +138,40 @@ async function signOutEverywhere(req: Request, who: SignedIn): Promise<void> {
     link: req.path,
     linkText: 'Sign in again',
   });
+}
+
+async function signOutSession(
+  req: Request,
+  provider: Provider,
+  who: SignedIn,
+  handle: string,
+): Promise<void> {
+  const { ctx, deps } = req;
+  const ended = await endSession(deps, provider, { user: who.user, handle, context: contextOf(ctx) });
+  // Already gone (another tab ended it, it expired): the list shows how things stand now.
+  if (!ended || handle !== handleOf(who.sessionUid)) return redirect(ctx, `${req.path}?done=session-ended`);
+  ctx.type = 'html';
+  ctx.body = renderPage('accountNotice', 'Signed out', basePath(ctx), {
+    heading: 'You are signed out of this browser',
+    message: 'Your other sessions stay signed in.',
+    link: req.path,
+    linkText: 'Sign in again',
+  });
+}
+
+async function removeAppAccess(
+  req: Request,
+  provider: Provider,
+  who: SignedIn,
+  clientId: string,
+): Promise<void> {
+  const { ctx, deps } = req;
+  await revokeApp(deps, provider, { user: who.user, clientId, context: contextOf(ctx) });
+  redirect(ctx, `${req.path}?done=app-removed`);
+}
+
+function contextOf(ctx: Context): { ip: string; userAgent: string } {
+  return { ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) };
 }
 
 async function changePassword(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {

@@ -196,6 +196,7 @@ const clientOut = z.object({
   requireMfa: z.boolean(),
   memberInvites: z.boolean(),
   adminApi: z.string().nullable(),
+  backchannelLogoutUri: z.string().nullable(),
 });
 
 const clientView = (c: AppClient): z.infer<typeof clientOut> => ({
@@ -208,6 +209,8 @@ const clientView = (c: AppClient): z.infer<typeof clientOut> => ({
   requireMfa: c.requireMfa === true,
   memberInvites: c.memberInvites === true,
   adminApi: c.adminApi ?? null,
+  backchannelLogoutUri:
+    typeof c.metadata.backchannel_logout_uri === 'string' ? c.metadata.backchannel_logout_uri : null,
 });
 
 const auditOut = z.object({
@@ -577,6 +580,7 @@ export const ROUTES: Route[] = [
       firstParty: z.boolean().optional(),
       requireMfa: z.boolean().optional(),
       initiateLoginUri: z.string().max(2000).optional(),
+      backchannelLogoutUri: z.string().max(2000).optional(),
       adminApi: adminApiAccess.optional(),
     }),
     created: true,
@@ -589,13 +593,15 @@ export const ROUTES: Route[] = [
   route({
     method: 'PATCH',
     path: '/clients/{clientId}',
-    summary: 'Change an app’s MFA requirement, member invitations or admin API access (null: none)',
+    summary:
+      'Change an app’s MFA requirement, member invitations, admin API access or back-channel logout URI (null: none)',
     who: 'global admins',
     params: z.strictObject({ clientId }),
     body: z.strictObject({
       requireMfa: z.boolean().optional(),
       memberInvites: z.boolean().optional(),
       adminApi: adminApiAccess.nullable().optional(),
+      backchannelLogoutUri: z.string().max(2000).nullable().optional(),
     }),
     response: clientOut,
     async run({ params, body }, actor, deps) {

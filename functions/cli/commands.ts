@@ -37,6 +37,7 @@ function clientView(client: AppClient) {
     require_mfa: client.requireMfa === true,
     member_invites: client.memberInvites === true,
     ...(client.initiateLoginUri ? { initiate_login_uri: client.initiateLoginUri } : {}),
+    backchannel_logout_uri: client.metadata.backchannel_logout_uri ?? null,
     admin_api: client.adminApi ?? null,
     metadata: publicMetadata(client.metadata),
   };
@@ -52,7 +53,7 @@ export const COMMANDS: Command[] = [
     noun: 'client',
     verb: 'add',
     summary:
-      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa] [--initiate-login-uri URI] [--admin users|global|tenant:ID]',
+      '--id ID --redirect-uri URI [--redirect-uri URI...] [--post-logout-redirect-uri URI] [--public] [--roles r1,r2] [--grant client_credentials] [--name NAME] [--third-party] [--require-mfa] [--initiate-login-uri URI] [--backchannel-logout-uri URI] [--admin users|global|tenant:ID]',
     options: {
       id: { type: 'string' },
       'redirect-uri': { type: 'string', multiple: true },
@@ -64,6 +65,7 @@ export const COMMANDS: Command[] = [
       'third-party': { type: 'boolean' },
       'require-mfa': { type: 'boolean' },
       'initiate-login-uri': { type: 'string' },
+      'backchannel-logout-uri': { type: 'string' },
       admin: { type: 'string' },
     },
     async run(parts, _config, v) {
@@ -82,6 +84,9 @@ export const COMMANDS: Command[] = [
         requireMfa: Boolean(v['require-mfa']),
         ...(typeof v.name === 'string' ? { name: v.name } : {}),
         ...(typeof v['initiate-login-uri'] === 'string' ? { initiateLoginUri: v['initiate-login-uri'] } : {}),
+        ...(typeof v['backchannel-logout-uri'] === 'string'
+          ? { backchannelLogoutUri: v['backchannel-logout-uri'] }
+          : {}),
         ...(typeof v.admin === 'string' ? { adminApi: v.admin as AdminApiAccess } : {}),
       });
       const { client_id, ...rest } = clientView(client);
@@ -92,28 +97,39 @@ export const COMMANDS: Command[] = [
     noun: 'client',
     verb: 'update',
     summary:
-      '--id ID [--require-mfa true|false] [--member-invites true|false] [--admin users|global|tenant:ID|none]',
+      '--id ID [--require-mfa true|false] [--member-invites true|false] [--admin users|global|tenant:ID|none] [--backchannel-logout-uri URI|none]',
     options: {
       id: { type: 'string' },
       'require-mfa': { type: 'string' },
       'member-invites': { type: 'string' },
       admin: { type: 'string' },
+      'backchannel-logout-uri': { type: 'string' },
     },
     async run(parts, _c, v) {
-      if (v['require-mfa'] === undefined && v['member-invites'] === undefined && v.admin === undefined)
-        throw new UsageError('give --require-mfa, --member-invites or --admin');
+      const backchannel = v['backchannel-logout-uri'];
+      if (
+        v['require-mfa'] === undefined &&
+        v['member-invites'] === undefined &&
+        v.admin === undefined &&
+        backchannel === undefined
+      )
+        throw new UsageError('give --require-mfa, --member-invites, --admin or --backchannel-logout-uri');
       const admin = typeof v.admin === 'string' ? v.admin : undefined;
       const client = await updateClient(parts.deps, actor, {
         clientId: str(v, 'id'),
         ...(v['require-mfa'] !== undefined ? { requireMfa: flag(v, 'require-mfa') } : {}),
         ...(v['member-invites'] !== undefined ? { memberInvites: flag(v, 'member-invites') } : {}),
         ...(admin !== undefined ? { adminApi: admin === 'none' ? null : (admin as AdminApiAccess) } : {}),
+        ...(typeof backchannel === 'string'
+          ? { backchannelLogoutUri: backchannel === 'none' ? null : backchannel }
+          : {}),
       });
       return {
         client_id: client.clientId,
         require_mfa: client.requireMfa === true,
         member_invites: client.memberInvites === true,
         admin_api: client.adminApi ?? null,
+        backchannel_logout_uri: client.metadata.backchannel_logout_uri ?? null,
       };
     },
   },

@@ -17,7 +17,8 @@ export type InvalidClientReason =
   | 'client_id_reserved'
   | 'no_grant'
   | 'public_client_credentials'
-  | 'admin_api';
+  | 'admin_api'
+  | 'backchannel_logout_uri';
 
 export class InvalidClient extends DomainError {
   override name = 'InvalidClient';
@@ -52,6 +53,11 @@ export interface ClientRegistration {
    * this app, e.g. after accepting an invitation (https, or http on loopback).
    */
   initiateLoginUri?: string;
+  /**
+   * OIDC Back-Channel Logout: where Sesame POSTs a logout token (with `sid`) when the user signs out
+   * of Sesame or ends the app's session from the account page (https, or http on loopback).
+   */
+  backchannelLogoutUri?: string;
   adminApi?: AdminApiAccess;
 }
 
@@ -95,6 +101,10 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
   reg.redirectUris.forEach(checkRedirectUri);
   (reg.postLogoutRedirectUris ?? []).forEach(checkRedirectUri);
   if (reg.initiateLoginUri !== undefined) checkRedirectUri(reg.initiateLoginUri);
+  if (reg.backchannelLogoutUri !== undefined) {
+    if (!wantsCode) throw new InvalidClient('backchannel_logout_uri');
+    checkRedirectUri(reg.backchannelLogoutUri);
+  }
   const roles = [...new Set(reg.roles ?? [])];
   roles.forEach(checkRoleName);
   if (reg.adminApi !== undefined)
@@ -114,6 +124,7 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
     token_endpoint_auth_method: reg.public ? 'none' : 'client_secret_basic',
     scope: 'openid offline_access email profile roles',
     ...(clientSecret ? { client_secret: clientSecret } : {}),
+    ...(reg.backchannelLogoutUri ? backchannelLogout(reg.backchannelLogoutUri) : {}),
   };
   return {
     client: {
@@ -128,6 +139,11 @@ export function buildClient(reg: ClientRegistration, now: Date): RegisteredClien
     },
     clientSecret,
   };
+}
+
+/** The client metadata of back-channel logout: every logout token names the session (`sid`). */
+export function backchannelLogout(uri: string): Record<string, unknown> {
+  return { backchannel_logout_uri: uri, backchannel_logout_session_required: true };
 }
 
 const ADMIN_TENANT = /^tenant:[a-z0-9][a-z0-9-]{1,62}$/;

@@ -725,3 +725,40 @@ export interface InvitationStore {
   /** Replaces it only while it is still pending with `expectedDigest` (conditional): false otherwise. */
   replacePending(invitation: Invitation, expectedDigest: string): Promise<boolean>;
 }
+
+/**
+ * A browser signed in to a user's account (an oidc-provider session), as the account page lists it.
+ * Times are epoch seconds.
+ */
+export interface BrowserSession {
+  /** The stored session's id and its uid (stable across new sign-ins): server side only, never shown. */
+  sessionId: string;
+  uid: string;
+  signedInAt: number | null;
+  /** When the session last changed (a sign-in, an app added), and from where. */
+  seenAt: number | null;
+  ip?: string;
+  userAgent?: string;
+  /** How it signed in (RFC 8176 values: pwd, otp, mfa, fed…). */
+  amr: string[];
+  /** The apps signed in through it: `sid` is the session's id for that app (back-channel logout). */
+  apps: Array<{ clientId: string; sid?: string; grantId?: string; persistsLogout: boolean }>;
+}
+
+/** What a user allowed an app (an oidc-provider grant): consent, and refresh tokens made from it. */
+export interface AppGrant {
+  grantId: string;
+  clientId: string;
+  /** When the grant was made or last extended (epoch seconds). */
+  grantedAt: number | null;
+  /** It includes offline_access: the app may hold refresh tokens that outlive the browser session. */
+  offline: boolean;
+}
+
+/** The sessions and grants of one user, read from the oidc store's account index (strongly consistent). */
+export interface AccountActivity {
+  sessionsOf(userId: string): Promise<BrowserSession[]>;
+  grantsOf(userId: string): Promise<AppGrant[]>;
+  /** Drops a grant's entry from the index once the grant is revoked (entries are otherwise checked on read). */
+  forgetGrant(userId: string, grantId: string): Promise<void>;
+}

@@ -3,6 +3,7 @@ import type { Adapter } from 'oidc-provider';
 import { ACCOUNT_CLIENT_NAME, CONSOLE_CLIENT_NAME } from '../account/client.ts';
 import { cachedClientStore } from '../adapters/cached-client-store.ts';
 import { dnsTxtRecords } from '../adapters/dns/txt-records.ts';
+import { DynamoAccountActivity } from '../adapters/dynamodb/account-activity.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { DynamoCredentialStore } from '../adapters/dynamodb/credential-store.ts';
@@ -65,7 +66,7 @@ import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
-import type { Logger } from '../shared/logger.ts';
+import { currentRequest, type Logger } from '../shared/logger.ts';
 import { describeError, describePolicy, describeViolation } from '../shared/messages.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
@@ -155,13 +156,18 @@ export function createDynamoParts(
     ttlMs: 30_000,
     maxEntries: 1000,
   });
-  const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
+  const oidcAdapter = dynamoOidcAdapterFactory({
+    doc,
+    tableName: config.tables.oidc,
+    seenFrom: currentRequest,
+  });
   return {
     deps,
     logger,
     secrets,
     policyStrength: policyStrength(deps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
+    activity: new DynamoAccountActivity(doc, config.tables.oidc),
     services: {
       passwordRules: describePolicy(config.passwordPolicy),
       emailOf: async (userId) => (await users.findById(userId))?.email ?? null,

@@ -7,7 +7,7 @@ import { OPERATOR } from '../domain/admin/actor.ts';
 import { entitleTenant, grantAdmin } from '../domain/admin/delegation.ts';
 import { addTenant } from '../domain/admin/federation.ts';
 import { resetUserPassword } from '../domain/admin/users.ts';
-import { registerClient } from '../domain/clients.ts';
+import { backchannelLogout, registerClient } from '../domain/clients.ts';
 import { setEmailCodes } from '../domain/credentials/email-code/strategy.ts';
 import { createUser, grantRole } from '../domain/login.ts';
 import type { DynamoParts } from '../idp/parts.ts';
@@ -31,12 +31,19 @@ const DEMO_ADMIN = 'admin@acme.example';
  * starts can print them again.
  */
 export async function seedDemo(parts: DynamoParts, _config: Config, demoPort: number): Promise<DemoState> {
-  if (existsSync(STATE_FILE) && (await parts.deps.clients.get(DEMO_CLIENT))) {
+  const base = `http://127.0.0.1:${demoPort}`;
+  const seeded = existsSync(STATE_FILE) ? await parts.deps.clients.get(DEMO_CLIENT) : null;
+  if (seeded) {
+    // Seeded before the demo app did back-channel logout: tell it of logouts from now on.
+    if (!seeded.metadata.backchannel_logout_uri)
+      await parts.deps.clients.put({
+        ...seeded,
+        metadata: { ...seeded.metadata, ...backchannelLogout(`${base}/backchannel-logout`) },
+      });
     const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as DemoState;
     if (state.tenantAdmin) return state;
     return save({ ...state, tenantAdmin: await seedDemoTenant(parts) });
   }
-  const base = `http://127.0.0.1:${demoPort}`;
   const { clientSecret } = await registerClient(
     parts.deps.clients,
     {
@@ -45,6 +52,7 @@ export async function seedDemo(parts: DynamoParts, _config: Config, demoPort: nu
       redirectUris: [`${base}/callback`],
       postLogoutRedirectUris: [`${base}/`],
       initiateLoginUri: `${base}/login`,
+      backchannelLogoutUri: `${base}/backchannel-logout`,
       roles: ['viewer', 'editor'],
       firstParty: true,
     },

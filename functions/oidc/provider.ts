@@ -5,6 +5,7 @@ import Provider, {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { Config } from '../config/config.ts';
+import { isLocalIssuer } from '../domain/federation/settings.ts';
 import type { ClientStore, RoleStore, Tenant, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -124,9 +125,23 @@ export function createProvider(deps: ProviderDeps): Provider {
       revocation: { enabled: true },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: logoutPage, postLogoutSuccessSource: loggedOutPage },
+      // OIDC Back-Channel Logout: apps that register a backchannel_logout_uri get a logout token when
+      // the user signs out here, or ends the app's session from the account page (account/activity.ts).
+      backchannelLogout: { enabled: true },
       // RFC 9207: the `iss` parameter in authorization responses defends against mix-up attacks.
       // (Enabled by default in oidc-provider 9; named here so nobody turns it off by accident.)
     },
+    // oidc-provider refuses to connect to loopback and private addresses (SSRF protection) when it
+    // calls apps (back-channel logout). A local Sesame on http://127.0.0.1 talks to local apps, so
+    // there, and only there, the check is lifted.
+    ...(isLocalIssuer(config.issuer)
+      ? {
+          fetch: (url: URL | string | Request, init?: RequestInit & { dispatcher?: unknown }) => {
+            const { dispatcher: _ssrfCheck, ...options } = init ?? {};
+            return globalThis.fetch(url, options);
+          },
+        }
+      : {}),
     loadExistingGrant: firstPartyGrantLoader,
     interactions: {
       policy: interactionPolicyFor(deps.users, lifetimes, deps.tenantSettings, deps.policyStrength),
@@ -173,6 +188,9 @@ function watchEvents(provider: Provider, logger: Logger): void {
   provider.on('end_session.error', failure('end_session.error'));
   provider.on('grant.revoked', (_ctx: KoaContextWithOIDC, grantId: string) =>
     logger.info('oidc.grant.revoked', { grantId }),
+  );
+  provider.on('backchannel.error', (_ctx: unknown, err: Error, client: { clientId: string }) =>
+    logger.warn('backchannel_logout.failed', { clientId: client.clientId, error: err.message.slice(0, 200) }),
   );
   provider.on('end_session.success', (ctx: KoaContextWithOIDC) =>
     logger.info('oidc.end_session.success', { clientId: ctx.oidc?.client?.clientId }),

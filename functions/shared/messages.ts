@@ -53,6 +53,7 @@ const INVALID_CLIENT: Record<InvalidClientReason, string> = {
   public_client_credentials: 'public clients cannot use client_credentials',
   admin_api:
     'admin API access is `users` (needs a redirect URI), or `global` / `tenant:<id>` (needs the client_credentials grant)',
+  backchannel_logout_uri: 'a back-channel logout URI needs an app users sign in to (a redirect URI)',
 };
 
 const GENERIC: Record<ErrorCode, string> = {

@@ -61,14 +61,7 @@ export const templates = {
 <button type="submit" id="change-password">Change password</button>
 </form>
 </section>
-<section id="sessions">
-<h2>Sessions</h2>
-<p>Signed in somewhere you no longer trust (a shared computer, a lost phone)? End every session of your account: every browser and app has to sign in again, this one too.</p>
-<form method="post" action="<%= it.path %>/everywhere">
-<input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary" id="sign-out-everywhere">Sign out everywhere</button>
-</form>
-</section>
+<%~ include('@account-activity', it) %>
 <p class="alt"><a href="<%= it.logout %>">Sign out</a></p>`,
 
   accountNotice: `<h1><%= it.heading %></h1>

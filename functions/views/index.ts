@@ -1,5 +1,6 @@
 import { Eta } from 'eta/core';
 import { templates as account, methodSections } from './account.ts';
+import { activitySections } from './activity.ts';
 import { templates as common } from './common.ts';
 import { templates as consolePages, partials as consolePartials } from './console.ts';
 import { templates as layout } from './layout.ts';
@@ -16,7 +17,7 @@ export { script, stylesheet } from './layout.ts';
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
 
 const pages = { ...signIn, ...secondFactor, ...account, ...common, ...consolePages };
-const parts = { ...layout, ...methodForms, ...methodSections, ...consolePartials };
+const parts = { ...layout, ...methodForms, ...methodSections, ...activitySections, ...consolePartials };
 for (const [name, text] of Object.entries({ ...parts, ...pages })) eta.loadTemplate(`@${name}`, text);
 
 export type View = keyof typeof pages;

@@ -11,6 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type AdapterPayload, errors, Provider } from 'oidc-provider';
+import { DynamoAccountActivity } from '../../functions/adapters/dynamodb/account-activity.ts';
 import { createDynamo } from '../../functions/adapters/dynamodb/client.ts';
 import {
   DynamoOidcAdapter,
@@ -489,6 +490,95 @@ describe('DynamoOidcAdapter', () => {
       assert.ok((await adapter('AuthorizationCode').find(value))?.consumed);
       await assert.rejects(async () => found?.consume(), errors.InvalidGrant);
       assert.equal(await provider.Grant.find(grantId), undefined);
+    });
+  });
+
+  describe("the account index (each user's sessions and grants)", () => {
+    const activity = (now?: () => number) =>
+      new DynamoAccountActivity(doc, store.tables.oidc, now ?? Date.now);
+
+    it('lists a signed-in session with where it was seen, written in the same request as the session', async () => {
+      const [user, sessionId, uid] = [id(), id(), id()];
+      let writes = 0;
+      const counting = faultyDoc((command, real) => {
+        writes++;
+        return real(command);
+      });
+      await adapter('Session', {
+        doc: counting,
+        seenFrom: () => ({ ip: '203.0.113.9', userAgent: 'Mozilla/5.0 (Windows NT 10.0) Chrome/130' }),
+      }).upsert(
+        sessionId,
+        {
+          uid,
+          accountId: user,
+          loginTs: 1_700_000_000,
+          amr: ['pwd'],
+          authorizations: { app: { sid: 'sid-1', grantId: 'g-1', persistsLogout: true } },
+        },
+        60,
+      );
+      assert.equal(writes, 1, 'one BatchWriteItem: the session, its uid and account index items');
+      const [listed, ...more] = await activity().sessionsOf(user);
+      assert.deepEqual(more, []);
+      assert.equal(listed?.sessionId, sessionId);
+      assert.equal(listed?.uid, uid);
+      assert.equal(listed?.ip, '203.0.113.9');
+      assert.match(listed?.userAgent ?? '', /Chrome/);
+      assert.equal(listed?.signedInAt, 1_700_000_000);
+      assert.deepEqual(listed?.amr, ['pwd']);
+      assert.deepEqual(listed?.apps, [
+        { clientId: 'app', sid: 'sid-1', grantId: 'g-1', persistsLogout: true },
+      ]);
+    });
+
+    it('does not list a session before sign-in, after it ends, or once it belongs to another user', async () => {
+      const [alice, bob, uid, first, second] = [id(), id(), id(), id(), id()];
+      await adapter('Session').upsert(first, { uid }, 60);
+      assert.deepEqual(await activity().sessionsOf(alice), [], 'no account yet: not indexed');
+      await adapter('Session').upsert(first, { uid, accountId: alice }, 60);
+      assert.equal((await activity().sessionsOf(alice)).length, 1);
+      // The same stored session now names Bob (Alice's entry still points at it): not Alice's any more.
+      await adapter('Session').upsert(first, { uid, accountId: bob }, 60);
+      assert.deepEqual(await activity().sessionsOf(alice), []);
+      await adapter('Session').upsert(first, { uid, accountId: alice }, 60);
+      // A new sign-in in the same browser as Bob: a new session id for the same uid, the old one destroyed.
+      await adapter('Session').upsert(second, { uid, accountId: bob }, 60);
+      await adapter('Session').destroy(first);
+      assert.deepEqual(await activity().sessionsOf(alice), [], 'the browser is no longer Alice’s');
+      assert.equal((await activity().sessionsOf(bob))[0]?.sessionId, second);
+      await adapter('Session').destroy(second);
+      assert.deepEqual(await activity().sessionsOf(bob), []);
+      assert.deepEqual(await rawPartition(`account#${bob}`), [], 'the index item went with the session');
+    });
+
+    it('skips an expired session and a revoked grant, and says whether a grant allows offline access', async () => {
+      const [user, sessionId, online, offline] = [id(), id(), id(), id()];
+      const time = clock();
+      await adapter('Session', { now: time.now }).upsert(sessionId, { uid: id(), accountId: user }, 60);
+      await adapter('Grant').upsert(
+        online,
+        { accountId: user, clientId: 'a', openid: { scope: 'openid' } },
+        600,
+      );
+      await adapter('Grant').upsert(
+        offline,
+        { accountId: user, clientId: 'b', openid: { scope: 'openid offline_access' } },
+        600,
+      );
+      time.advance(61);
+      assert.deepEqual(await activity(time.now).sessionsOf(user), []);
+      const grants = await activity().grantsOf(user);
+      assert.deepEqual(grants.map((g) => [g.clientId, g.offline]).sort(), [
+        ['a', false],
+        ['b', true],
+      ]);
+      await adapter('Grant').destroy(online);
+      assert.deepEqual(
+        (await activity().grantsOf(user)).map((g) => g.grantId),
+        [offline],
+        'a stale entry of a revoked grant is not believed',
+      );
     });
   });
 });

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Adapter, type AdapterFactory, type AdapterPayload, errors } from 'oidc-provider';
 import {
+  accountIndexKey,
   grantIndexKey,
   grantPartition,
   type ItemKey,
@@ -48,6 +49,11 @@ export interface OidcAdapterDeps {
   now?: () => number;
   /** Back-off for BatchWriteItem's UnprocessedItems: `attempts` calls in all, delays double from `baseDelayMs`. */
   retry?: { attempts?: number; baseDelayMs?: number };
+  /**
+   * Where the current request comes from, kept on a session's account index item so the account
+   * page can say where each browser was last seen (logger.ts's request context in production).
+   */
+  seenFrom?: () => { ip?: string; userAgent?: string } | undefined;
 }
 
 interface MainItem extends ItemKey {
@@ -65,6 +71,14 @@ interface IndexItem extends ItemKey {
   userCode?: string;
 }
 
+/** Account index items (oidc-keys.ts accountIndexKey) also say which app, and where the browser was seen. */
+interface AccountIndexItem extends IndexItem {
+  clientId?: string;
+  seenAt?: number;
+  ip?: string;
+  userAgent?: string;
+}
+
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
 export class DynamoOidcAdapter implements Adapter {
@@ -73,6 +87,7 @@ export class DynamoOidcAdapter implements Adapter {
   private readonly now: () => number;
   private readonly attempts: number;
   private readonly baseDelayMs: number;
+  private readonly seenFrom: NonNullable<OidcAdapterDeps['seenFrom']>;
 
   constructor(
     readonly model: string,
@@ -83,6 +98,7 @@ export class DynamoOidcAdapter implements Adapter {
     this.now = deps.now ?? Date.now;
     this.attempts = deps.retry?.attempts ?? 8;
     this.baseDelayMs = deps.retry?.baseDelayMs ?? 25;
+    this.seenFrom = deps.seenFrom ?? (() => undefined);
   }
 
   /**
@@ -103,8 +119,9 @@ export class DynamoOidcAdapter implements Adapter {
       ...expires,
     };
     const pointer = { model: this.model, id, ...expires };
-    const { uid, userCode, grantId } = indexValues(this.model, payload);
+    const { uid, userCode, grantId, accountId } = indexValues(this.model, payload);
     const items: Array<MainItem | IndexItem> = [main];
+    if (accountId !== undefined) items.push(this.accountPointer(accountId, id, payload, pointer));
     if (uid !== undefined) items.push({ ...uidIndexKey(uid), ...pointer });
     if (userCode !== undefined) items.push({ ...userCodeIndexKey(userCode), ...pointer });
     if (grantId !== undefined) {
@@ -120,6 +137,27 @@ export class DynamoOidcAdapter implements Adapter {
       return;
     }
     await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  /** The session's or grant's item in its user's partition (same batch, so no extra request). */
+  private accountPointer(
+    accountId: string,
+    id: string,
+    payload: AdapterPayload,
+    pointer: Pick<IndexItem, 'model' | 'id' | 'expiresAt'>,
+  ): AccountIndexItem {
+    if (this.model === 'Grant') {
+      const clientId = typeof payload.clientId === 'string' ? { clientId: payload.clientId } : {};
+      return { ...accountIndexKey(accountId, 'Grant', id), ...pointer, ...clientId };
+    }
+    const seen = this.seenFrom();
+    return {
+      ...accountIndexKey(accountId, 'Session', String(payload.uid)),
+      ...pointer,
+      seenAt: this.seconds(),
+      ...(seen?.ip ? { ip: seen.ip.slice(0, 64) } : {}),
+      ...(seen?.userAgent ? { userAgent: seen.userAgent.slice(0, 256) } : {}),
+    };
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -177,9 +215,11 @@ export class DynamoOidcAdapter implements Adapter {
     if (!HAS_INDEX_ITEMS.has(this.model)) return this.delete(key);
     const item = await this.get<MainItem>(key);
     if (!item) return;
-    const { uid, userCode, grantId } = indexValues(this.model, item.payload);
+    const { uid, userCode, grantId, accountId } = indexValues(this.model, item.payload);
     const deletes: Array<Promise<unknown>> = [this.delete(key)];
     if (uid !== undefined) deletes.push(this.deleteIfPointsAt(uidIndexKey(uid), id));
+    if (accountId !== undefined && uid !== undefined)
+      deletes.push(this.deleteIfPointsAt(accountIndexKey(accountId, 'Session', uid), id));
     if (userCode !== undefined) deletes.push(this.deleteIfPointsAt(userCodeIndexKey(userCode), id));
     if (grantId !== undefined) deletes.push(this.delete(grantIndexKey(grantId, this.model, id)));
     await Promise.all(deletes);
@@ -279,11 +319,19 @@ export function dynamoOidcAdapterFactory(deps: OidcAdapterDeps): AdapterFactory 
 /** The models whose items can have index items (see indexValues): only these need a read before delete. */
 const HAS_INDEX_ITEMS = new Set(['Session', ...GRANT_BOUND]);
 
+/**
+ * The index items an item has. `accountId`: sessions of a signed-in user (with a uid) and grants
+ * are listed in their user's partition. A grant's entry is not removed with the grant (that would
+ * cost a read before every grant delete): readers check that the grant still exists.
+ */
 function indexValues(
   model: string,
   payload: AdapterPayload,
-): { uid?: string; userCode?: string; grantId?: string } {
+): { uid?: string; userCode?: string; grantId?: string; accountId?: string } {
+  const signedIn = typeof payload.accountId === 'string' && payload.accountId !== '';
+  const listed = model === 'Grant' || (model === 'Session' && typeof payload.uid === 'string');
   return {
+    ...(signedIn && listed ? { accountId: payload.accountId as string } : {}),
     ...(model === 'Session' && typeof payload.uid === 'string' ? { uid: payload.uid } : {}),
     ...(typeof payload.userCode === 'string' ? { userCode: payload.userCode } : {}),
     ...(GRANT_BOUND.has(model) && typeof payload.grantId === 'string' ? { grantId: payload.grantId } : {}),

@@ -42,3 +42,16 @@ export function uidIndexKey(uid: string): ItemKey {
 export function userCodeIndexKey(userCode: string): ItemKey {
   return { pk: `userCode#${userCode}`, sk: ONLY };
 }
+
+/**
+ * Account index item: one partition per user listing their browser sessions (sort key
+ * `Session#<uid>`, stable across the session id changes of a new sign-in) and their grants
+ * (`Grant#<grantId>`), so the account page can show and end them with one strongly consistent Query.
+ */
+export function accountIndexKey(accountId: string, model: 'Session' | 'Grant', key: string): ItemKey {
+  return { pk: accountPartition(accountId), sk: `${model}#${key}` };
+}
+
+export function accountPartition(accountId: string): string {
+  return `account#${accountId}`;
+}

@@ -1,4 +1,12 @@
-import { type ClientRegistration, checkAdminApi, type RegisteredClient, registerClient } from '../clients.ts';
+import {
+  backchannelLogout,
+  type ClientRegistration,
+  checkAdminApi,
+  checkRedirectUri,
+  InvalidClient,
+  type RegisteredClient,
+  registerClient,
+} from '../clients.ts';
 import { audit } from '../deps.ts';
 import { invalid } from '../federation/settings.ts';
 import { type AdminApiAccess, type AppClient, NotFound } from '../ports.ts';
@@ -34,6 +42,8 @@ export async function updateClient(
     memberInvites?: boolean;
     /** null: no admin API access any more (its tokens are refused from the next request on). */
     adminApi?: AdminApiAccess | null;
+    /** null: the app is no longer told of logouts (clients.ts ClientRegistration). */
+    backchannelLogoutUri?: string | null;
   },
 ): Promise<AppClient> {
   await requireAllowed(deps, actor, 'client.update', { clientId: input.clientId });
@@ -47,6 +57,7 @@ export async function updateClient(
     });
     await existingAdminTenant(deps, input.adminApi);
   }
+  const metadata = withBackchannelLogout(client, input.backchannelLogoutUri);
   const changes = {
     ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}),
     ...(input.memberInvites !== undefined ? { memberInvites: input.memberInvites } : {}),
@@ -55,6 +66,7 @@ export async function updateClient(
   const adminApi = input.adminApi === undefined ? client.adminApi : input.adminApi;
   const updated: AppClient = {
     ...rest,
+    metadata,
     ...changes,
     ...(adminApi ? { adminApi } : {}),
   };
@@ -65,9 +77,26 @@ export async function updateClient(
     actor: actorId(actor),
     target: client.clientId,
     tenant: null,
-    details: { ...changes, ...(input.adminApi !== undefined ? { adminApi: input.adminApi ?? 'none' } : {}) },
+    details: {
+      ...changes,
+      ...(input.adminApi !== undefined ? { adminApi: input.adminApi ?? 'none' } : {}),
+      ...(input.backchannelLogoutUri !== undefined
+        ? { backchannelLogoutUri: input.backchannelLogoutUri ?? 'none' }
+        : {}),
+    },
   });
   return updated;
+}
+
+/** The app's metadata with its back-channel logout URI set (a string), removed (null) or kept (undefined). */
+function withBackchannelLogout(client: AppClient, uri: string | null | undefined): Record<string, unknown> {
+  if (uri === undefined) return client.metadata;
+  const { backchannel_logout_uri: _u, backchannel_logout_session_required: _r, ...rest } = client.metadata;
+  if (uri === null) return rest;
+  if (!(client.metadata.grant_types as string[]).includes('authorization_code'))
+    throw new InvalidClient('backchannel_logout_uri');
+  checkRedirectUri(uri);
+  return { ...rest, ...backchannelLogout(uri) };
 }
 
 export async function showClient(
