@@ -594,7 +594,7 @@ export const ROUTES: Route[] = [
     method: 'PATCH',
     path: '/clients/{clientId}',
     summary:
-      'Change an app’s MFA requirement, member invitations, admin API access or back-channel logout URI (null: none)',
+      'Change an app’s MFA requirement, member invitations, admin API access, back-channel logout URI or login-page look (null: none)',
     who: 'global admins',
     params: z.strictObject({ clientId }),
     body: z.strictObject({
@@ -602,6 +602,9 @@ export const ROUTES: Route[] = [
       memberInvites: z.boolean().optional(),
       adminApi: adminApiAccess.nullable().optional(),
       backchannelLogoutUri: z.string().max(2000).nullable().optional(),
+      /** A data: URL of a PNG, JPEG, GIF or WebP image of at most 24 KiB (base64 adds a third). */
+      logo: z.string().max(40_000).nullable().optional(),
+      accent: z.string().max(7).nullable().optional(),
     }),
     response: clientOut,
     async run({ params, body }, actor, deps) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isLocked } from '../domain/accounts.ts';
 import { OPERATOR } from '../domain/admin/actor.ts';
 import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
@@ -12,6 +13,7 @@ import {
   showUser,
   updateUser,
 } from '../domain/admin/users.ts';
+import { appLogo, LOGO_MAX_BYTES } from '../domain/branding.ts';
 import type { AdminApiAccess, AppClient } from '../domain/ports.ts';
 import { DELEGATION_COMMANDS } from './delegation-commands.ts';
 import { FEDERATION_COMMANDS } from './federation-commands.ts';
@@ -41,6 +43,18 @@ function clientView(client: AppClient) {
     admin_api: client.adminApi ?? null,
     metadata: publicMetadata(client.metadata),
   };
+}
+
+/** An image file as the data: URL the domain checks (its type is read from its bytes, not its name). */
+function logoFile(path: string): string {
+  let image: Buffer;
+  try {
+    image = readFileSync(path);
+  } catch {
+    throw new UsageError(`cannot read the logo file ${path}`);
+  }
+  if (image.length > LOGO_MAX_BYTES) throw new UsageError(`the logo is over ${LOGO_MAX_BYTES / 1024} KiB`);
+  return appLogo(image);
 }
 
 /** The operator's CLI acts as the operator: the use cases in domain/admin/ decide and audit. */
@@ -97,23 +111,27 @@ export const COMMANDS: Command[] = [
     noun: 'client',
     verb: 'update',
     summary:
-      '--id ID [--require-mfa true|false] [--member-invites true|false] [--admin users|global|tenant:ID|none] [--backchannel-logout-uri URI|none]',
+      '--id ID [--require-mfa true|false] [--member-invites true|false] [--admin users|global|tenant:ID|none] [--backchannel-logout-uri URI|none] [--logo FILE|none] [--color #rrggbb|none]',
     options: {
       id: { type: 'string' },
       'require-mfa': { type: 'string' },
       'member-invites': { type: 'string' },
       admin: { type: 'string' },
       'backchannel-logout-uri': { type: 'string' },
+      logo: { type: 'string' },
+      color: { type: 'string' },
     },
     async run(parts, _c, v) {
       const backchannel = v['backchannel-logout-uri'];
+      const [logo, color] = [v.logo, v.color];
       if (
-        v['require-mfa'] === undefined &&
-        v['member-invites'] === undefined &&
-        v.admin === undefined &&
-        backchannel === undefined
+        [v['require-mfa'], v['member-invites'], v.admin, backchannel, logo, color].every(
+          (given) => given === undefined,
+        )
       )
-        throw new UsageError('give --require-mfa, --member-invites, --admin or --backchannel-logout-uri');
+        throw new UsageError(
+          'give --require-mfa, --member-invites, --admin, --backchannel-logout-uri, --logo or --color',
+        );
       const admin = typeof v.admin === 'string' ? v.admin : undefined;
       const client = await updateClient(parts.deps, actor, {
         clientId: str(v, 'id'),
@@ -123,6 +141,8 @@ export const COMMANDS: Command[] = [
         ...(typeof backchannel === 'string'
           ? { backchannelLogoutUri: backchannel === 'none' ? null : backchannel }
           : {}),
+        ...(typeof logo === 'string' ? { logo: logo === 'none' ? null : logoFile(logo) } : {}),
+        ...(typeof color === 'string' ? { accent: color === 'none' ? null : color } : {}),
       });
       return {
         client_id: client.clientId,
@@ -130,6 +150,8 @@ export const COMMANDS: Command[] = [
         member_invites: client.memberInvites === true,
         admin_api: client.adminApi ?? null,
         backchannel_logout_uri: client.metadata.backchannel_logout_uri ?? null,
+        logo: client.branding?.logo ? 'set' : null,
+        color: client.branding?.accent ?? null,
       };
     },
   },

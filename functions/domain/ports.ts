@@ -163,6 +163,8 @@ export interface AppClient {
   initiateLoginUri?: string;
   /** What the app may do with the admin API (none when absent); see AdminApiAccess. */
   adminApi?: AdminApiAccess;
+  /** Its look on the login page (domain/branding.ts appBrandOf): a data: URL logo, a `#rrggbb` accent. */
+  branding?: { logo?: string; accent?: string };
   createdAt: string;
 }
 

@@ -37,7 +37,7 @@ import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { signedInBeforeReset } from '../domain/accounts.ts';
 import { findTenant } from '../domain/admin/federation.ts';
-import { brandOf } from '../domain/branding.ts';
+import { appBrandOf, brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
@@ -266,10 +266,12 @@ export function createDynamoParts(
         },
       },
       async clientInfo(clientId) {
-        if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME };
-        if (clientId === CONSOLE_CLIENT_ID) return { name: CONSOLE_CLIENT_NAME };
+        if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME, brand: null };
+        if (clientId === CONSOLE_CLIENT_ID) return { name: CONSOLE_CLIENT_NAME, brand: null };
         const client = await clients.get(clientId);
-        return client ? { name: String(client.metadata.client_name ?? client.clientId) } : null;
+        return client
+          ? { name: String(client.metadata.client_name ?? client.clientId), brand: appBrandOf(client) }
+          : null;
       },
       brand: {
         ofTenant: async (tenantId) => brandOf(await deps.tenantSettings(tenantId)),

@@ -1,5 +1,6 @@
 import { isId } from '../domain/federation/settings.ts';
 import { basePath } from '../http/base-path.ts';
+import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
 import { isFederated } from '../oidc/lifetimes.ts';
@@ -8,7 +9,7 @@ import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
 import { carriedRef, invitationStep } from './invitation.ts';
 import type { SecondStep } from './services.ts';
-import { clientName, finish, requestInfo, type Step } from './step.ts';
+import { clientOf, finish, requestInfo, type Step } from './step.ts';
 
 /**
  * The password step. Unknown e-mail, wrong password, locked or disabled account all produce the
@@ -24,7 +25,8 @@ export async function renderLogin(
   email: string,
   message: { error?: string; notice?: string } = {},
 ): Promise<void> {
-  const [name, connections] = await Promise.all([clientName(step), step.services.federation.buttons()]);
+  // Before the user is known, the page wears the app's look, if it has one (domain/branding.ts).
+  const [app, connections] = await Promise.all([clientOf(step), step.services.federation.buttons()]);
   step.ctx.type = 'html';
   step.ctx.body = renderPage('login', message.error ? 'Error: sign in' : 'Sign in', basePath(step.ctx), {
     action: `${step.path}/login`,
@@ -35,7 +37,8 @@ export async function renderLogin(
     csrf,
     email,
     ...message,
-    clientName: name,
+    clientName: app.name,
+    ...branded(step.ctx, app.brand),
   });
 }
 

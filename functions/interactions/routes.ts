@@ -19,7 +19,9 @@ import { mfaStep } from './mfa.ts';
 import { resetStep } from './password-reset.ts';
 import type { InteractionServices } from './services.ts';
 
-export const BRAND_CSS = /^\/static\/brand\/([a-z0-9][a-z0-9-]{1,62})\.css$/;
+/** A tenant's accent at brand/<tenant>.css, an app's at brand/app/<client id>.css (domain/branding.ts). */
+export const BRAND_CSS =
+  /^\/static\/brand\/(?:([a-z0-9][a-z0-9-]{1,62})|app\/([A-Za-z0-9][A-Za-z0-9_.-]{2,63}))\.css$/;
 
 export const ROUTE =
   /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|forgot|reset\/code|reset\/password|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
@@ -38,11 +40,16 @@ export function interactionRoutes(provider: Provider, services: InteractionServi
       return;
     }
     const brand = BRAND_CSS.exec(ctx.path);
-    if (brand?.[1]) {
-      // A tenant's accent (domain/branding.ts); the pages link it with the colour in the query.
+    if (brand) {
+      // A tenant's or an app's accent (domain/branding.ts); the pages link it with the colour in the query.
+      const [, tenantId, clientId] = brand;
       ctx.type = 'text/css';
       ctx.set('Cache-Control', 'public, max-age=300');
-      ctx.body = brandStylesheet(await services.brand.ofTenant(brand[1]));
+      ctx.body = brandStylesheet(
+        tenantId
+          ? await services.brand.ofTenant(tenantId)
+          : ((await services.clientInfo(clientId ?? ''))?.brand ?? null),
+      );
       return;
     }
     const match = ROUTE.exec(ctx.path);

@@ -36,7 +36,8 @@ export interface InteractionServices {
   /** The password policy in words, for new-password fields (shared/messages.ts describePolicy). */
   passwordRules: string;
   /** The app's display name and whether it is first-party. */
-  clientInfo(clientId: string): Promise<{ name: string } | null>;
+  /** An app's name, and its look on the pages before the user is known (domain/branding.ts appBrandOf). */
+  clientInfo(clientId: string): Promise<{ name: string; brand: Brand | null } | null>;
   /** A tenant's branding (domain/branding.ts), by the tenant or by one of its users. */
   brand: { ofTenant(tenantId: string): Promise<Brand | null>; ofUser(userId: string): Promise<Brand | null> };
   /** The signed-in user's address, for "Signed in as … · Not you?" (null: no such user). */

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Brand } from '../domain/branding.ts';
 import type { InteractionServices, RequestInfo } from './services.ts';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -34,6 +35,11 @@ export async function finish(
 }
 
 export async function clientName(step: Step): Promise<string> {
+  return (await clientOf(step)).name;
+}
+
+/** The app the sign-in is for: its name and its look (null: Sesame's own). */
+export async function clientOf(step: Step): Promise<{ name: string; brand: Brand | null }> {
   const clientId = String(step.details.params.client_id ?? '');
-  return (await step.services.clientInfo(clientId))?.name ?? clientId;
+  return (await step.services.clientInfo(clientId)) ?? { name: clientId, brand: null };
 }

@@ -101,6 +101,7 @@ const INVALID_SETTING: Record<InvalidSettingReason, string> = {
   admin_tenant: 'a tenant administrator must belong to the tenant named with --tenant',
   invitation_used: 'that invitation was accepted or revoked already',
   logo_url: 'a logo is an https URL of at most 2000 characters',
+  logo_image: 'an app logo is a PNG, JPEG, GIF or WebP image of at most 24 KiB',
   accent: 'an accent colour is #rrggbb',
   changed_meanwhile: 'someone else changed it meanwhile: read it again and retry',
   foreign_domain: "another tenant has proved that address's domain: its people belong to that tenant",

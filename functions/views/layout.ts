@@ -8,7 +8,7 @@ export const templates = {
 <title><%= it.title %> · Sesame</title>
 <link rel="stylesheet" href="<%= it.base %>/static/sesame.css">
 <script src="<%= it.base %>/static/sesame.js" defer></script>
-<% if (it.brand && it.brand.accent) { %><link rel="stylesheet" href="<%= it.base %>/static/brand/<%= it.brand.tenantId %>.css?v=<%= it.brand.accent.slice(1) %>"><% } %>
+<% if (it.brand && it.brand.accent) { %><link rel="stylesheet" href="<%= it.base %>/static/<%= it.brand.css %>?v=<%= it.brand.accent.slice(1) %>"><% } %>
 </head>
 <body>
 <main class="card<%= it.wide ? ' wide' : '' %>">

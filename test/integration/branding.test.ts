@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
+import { allowInsecureRequests, discovery } from 'openid-client';
+import { COMMANDS } from '../../functions/cli/commands.ts';
 import { createUser } from '../../functions/domain/accounts.ts';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { updateTenant } from '../../functions/domain/admin/delegation.ts';
@@ -58,4 +63,62 @@ describe('tenant branding on the pages of its users', () => {
     const login = await startLogin(app);
     assert.doesNotMatch(login.page.html, /ACME/, 'the sign-in page knows nobody yet');
   });
+
+  it('shows an app’s own logo and accent on its login page, set by the CLI from an image file, within the CSP', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesame-logo-'));
+    try {
+      const png = join(dir, 'logo.png');
+      writeFileSync(png, Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100, 7)]));
+      const svg = join(dir, 'logo.png.svg');
+      writeFileSync(svg, '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>');
+      await relyingParty(sesame, { clientId: 'shop', name: 'The Shop' });
+      const update = COMMANDS.find((c) => c.noun === 'client' && c.verb === 'update');
+      assert.ok(update);
+      await assert.rejects(
+        update.run(sesame.parts, sesame.config, { id: 'shop', logo: svg }),
+        /logo_image/,
+        'an SVG is refused whatever its name',
+      );
+      const out = (await update.run(sesame.parts, sesame.config, {
+        id: 'shop',
+        logo: png,
+        color: '#AA3300',
+      })) as Record<string, unknown>;
+      assert.equal(out.logo, 'set');
+      assert.equal(out.color, '#aa3300');
+
+      const { config } = await relyingParty(sesame, { clientId: 'shop-login-probe' });
+      assert.doesNotMatch(
+        (await startLogin(config)).page.html,
+        /data:image/,
+        'another app keeps Sesame’s look',
+      );
+      const shop = await relyingPartyFor(sesame, 'shop');
+      const login = (await startLogin(shop)).page;
+      assert.match(
+        login.html,
+        /<p class="brand" id="brand"><img src="data:image\/png;base64,iVBORw0KGgo[\w+/=]+" alt="" class="logo"> The Shop<\/p>/,
+      );
+      assert.match(login.html, /\/static\/brand\/app\/shop\.css\?v=aa3300/);
+      assert.match(
+        login.headers.get('content-security-policy') ?? '',
+        /img-src 'self' data:;/,
+        'no origin added',
+      );
+      const css = await new FormClient().request(`${sesame.issuer}/static/brand/app/shop.css`);
+      assert.match(await css.text(), /background:#aa3300;color:#ffffff/);
+
+      await update.run(sesame.parts, sesame.config, { id: 'shop', logo: 'none', color: 'none' });
+      assert.match((await startLogin(shop)).page.html, /<p class="brand">Sesame<\/p>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** An openid-client configuration for an app registered earlier (its secret is not needed to start a sign-in). */
+async function relyingPartyFor(sesame: RunningSesame, clientId: string): Promise<oidc.Configuration> {
+  return discovery(new URL(sesame.issuer), clientId, 'unused', undefined, {
+    execute: [allowInsecureRequests],
+  });
+}

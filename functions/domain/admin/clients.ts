@@ -1,3 +1,4 @@
+import { appLogoFromDataUrl, checkAccent } from '../branding.ts';
 import {
   backchannelLogout,
   type ClientRegistration,
@@ -44,6 +45,9 @@ export async function updateClient(
     adminApi?: AdminApiAccess | null;
     /** null: the app is no longer told of logouts (clients.ts ClientRegistration). */
     backchannelLogoutUri?: string | null;
+    /** The login page's look (domain/branding.ts): a data: URL image, a `#rrggbb` colour; null: none. */
+    logo?: string | null;
+    accent?: string | null;
   },
 ): Promise<AppClient> {
   await requireAllowed(deps, actor, 'client.update', { clientId: input.clientId });
@@ -58,15 +62,17 @@ export async function updateClient(
     await existingAdminTenant(deps, input.adminApi);
   }
   const metadata = withBackchannelLogout(client, input.backchannelLogoutUri);
+  const branding = withBranding(client.branding, input);
   const changes = {
     ...(input.requireMfa !== undefined ? { requireMfa: input.requireMfa } : {}),
     ...(input.memberInvites !== undefined ? { memberInvites: input.memberInvites } : {}),
   };
-  const { adminApi: _old, ...rest } = client;
+  const { adminApi: _old, branding: _oldBranding, ...rest } = client;
   const adminApi = input.adminApi === undefined ? client.adminApi : input.adminApi;
   const updated: AppClient = {
     ...rest,
     metadata,
+    ...(branding ? { branding } : {}),
     ...changes,
     ...(adminApi ? { adminApi } : {}),
   };
@@ -83,6 +89,8 @@ export async function updateClient(
       ...(input.backchannelLogoutUri !== undefined
         ? { backchannelLogoutUri: input.backchannelLogoutUri ?? 'none' }
         : {}),
+      ...(input.logo !== undefined ? { logo: input.logo === null ? 'none' : 'set' } : {}),
+      ...(input.accent !== undefined ? { accent: input.accent ?? 'none' } : {}),
     },
   });
   return updated;
@@ -97,6 +105,19 @@ function withBackchannelLogout(client: AppClient, uri: string | null | undefined
     throw new InvalidClient('backchannel_logout_uri');
   checkRedirectUri(uri);
   return { ...rest, ...backchannelLogout(uri) };
+}
+
+/** The app's branding after the change (undefined: none left). */
+function withBranding(
+  current: AppClient['branding'],
+  input: { logo?: string | null; accent?: string | null },
+): AppClient['branding'] {
+  const next = { ...current };
+  if (input.logo === null) delete next.logo;
+  else if (input.logo !== undefined) next.logo = appLogoFromDataUrl(input.logo);
+  if (input.accent === null) delete next.accent;
+  else if (input.accent !== undefined) next.accent = checkAccent(input.accent);
+  return next.logo || next.accent ? next : undefined;
 }
 
 export async function showClient(

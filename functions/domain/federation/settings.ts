@@ -34,6 +34,8 @@ export type InvalidSettingReason =
   | 'invitation_used'
   | 'foreign_domain'
   | 'logo_url'
+  /** An app's logo: a PNG, JPEG, GIF or WebP image of at most 24 KiB. */
+  | 'logo_image'
   | 'accent'
   | 'changed_meanwhile'
   | 'name'
