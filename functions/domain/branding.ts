@@ -90,10 +90,13 @@ export function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
+/** The card's colour in dark mode (views/layout.ts). */
+const DARK_CARD = '#1f2937';
+
 /**
  * The stylesheet of a brand's accent, readable whatever colour was chosen: button text is black or
  * white, whichever contrasts more (one of them always reaches WCAG's 4.5:1), and the accent colours
- * text only where it reaches 4.5:1 on the white card.
+ * text only where it reaches 4.5:1 on the card (white, or dark grey in dark mode).
  */
 export function brandStylesheet(brand: Brand | null): string {
   const accent = brand?.accent;
@@ -102,6 +105,12 @@ export function brandStylesheet(brand: Brand | null): string {
   return [
     `.card{border-top:.375rem solid ${accent}}`,
     `button:not(.secondary){background:${accent};color:${text}}`,
-    ...(contrast(accent, '#ffffff') >= 4.5 ? [`.brand{color:${accent}}`] : []),
+    // The brand line on the light card, and on the dark one (prefers-color-scheme: dark, layout.ts).
+    ...(contrast(accent, '#ffffff') >= 4.5
+      ? [`@media not (prefers-color-scheme:dark){.brand{color:${accent}}}`]
+      : []),
+    ...(contrast(accent, DARK_CARD) >= 4.5
+      ? [`@media (prefers-color-scheme:dark){.brand{color:${accent}}}`]
+      : []),
   ].join('\n');
 }

@@ -62,4 +62,9 @@ form.inline{display:inline}form.inline button{display:inline-block;width:auto;ma
 .actions{margin-top:.5rem}dl.facts dt{font-weight:600}dl.facts dd{margin:0 0 .5rem}
 fieldset{margin-top:1rem;border:1px solid #e5e7eb}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 img.logo{max-height:3rem}ul.plain{list-style:none;padding:0}button.link{background:none;color:#4338ca;text-decoration:underline;padding:0;margin:0;width:auto;display:inline;font-weight:400}button.reveal{display:block;margin-top:.25rem}.preview{padding:1rem;border:1px solid #e5e7eb;border-radius:.25rem}
+@media (prefers-color-scheme:dark){:root{color-scheme:dark}body{background:#111827;color:#f3f4f6}
+.card{background:#1f2937;box-shadow:none;border:1px solid #4b5563}.brand,a,button.link{color:#c7d2fe}.sub{color:#d1d5db}
+input[type=email],input[type=password],input[type=text],select{background:#111827;color:#f3f4f6;border-color:#9ca3af}
+input:focus-visible,button:focus-visible,a:focus-visible,select:focus-visible,summary:focus-visible{outline-color:#c7d2fe}
+code{background:#374151}section,th,td,.preview,fieldset{border-color:#4b5563}}
 `;

@@ -23,9 +23,11 @@ import { PASSWORD } from '../support/rp.ts';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const SIZES = [
-  { width: 1280, height: 800 },
-  { width: 390, height: 844 },
-];
+  { width: 1280, height: 800, colorScheme: 'light' },
+  { width: 390, height: 844, colorScheme: 'light' },
+  // prefers-color-scheme: dark gets its own colours, held to the same contrast rules.
+  { width: 1280, height: 800, colorScheme: 'dark' },
+] as const;
 
 async function violations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the pages' CSP does not govern.
@@ -95,10 +97,13 @@ describe('accessibility of every page (axe-core, WCAG 2.2 AA)', () => {
   });
 
   for (const size of SIZES) {
-    it(`has no violations at ${size.width}×${size.height}`, { timeout: 120_000 }, async () => {
+    it(`has no violations at ${size.width}×${size.height} (${size.colorScheme})`, {
+      timeout: 120_000,
+    }, async () => {
       assert.ok(rig);
       const { sesame, demo, chromium } = rig;
-      const context = await chromium.browser.newContext({ viewport: size });
+      const { colorScheme, ...viewport } = size;
+      const context = await chromium.browser.newContext({ viewport, colorScheme });
       const page = await context.newPage();
       const found: Record<string, string[]> = {};
       const check = async (name: string) => {
@@ -129,7 +134,7 @@ describe('accessibility of every page (axe-core, WCAG 2.2 AA)', () => {
       await page.waitForSelector('#totp-secret');
       await check('authenticator enrolment');
 
-      const admin = await context.browser()?.newContext({ viewport: size });
+      const admin = await context.browser()?.newContext({ viewport, colorScheme });
       assert.ok(admin);
       const console = await admin.newPage();
       await console.goto(`${sesame.issuer}/admin`);

@@ -29,10 +29,24 @@ describe('tenant branding', () => {
   it('keeps every accent readable: button text black or white, accent text only at 4.5:1', () => {
     const dark = brandStylesheet({ css: 'brand/a.css', name: 'A', accent: '#0055aa' });
     assert.match(dark, /button:not\(\.secondary\)\{background:#0055aa;color:#ffffff\}/);
-    assert.match(dark, /\.brand\{color:#0055aa\}/);
+    assert.match(dark, /not \(prefers-color-scheme:dark\)\{\.brand\{color:#0055aa\}/);
+    assert.doesNotMatch(
+      dark,
+      /^@media \(prefers-color-scheme:dark\)\{\.brand/m,
+      'dark blue is unreadable on the dark card',
+    );
     const light = brandStylesheet({ css: 'brand/a.css', name: 'A', accent: '#ffee00' });
     assert.match(light, /color:#000000/);
-    assert.doesNotMatch(light, /\.brand\{/, 'yellow text on white would be unreadable');
+    assert.doesNotMatch(
+      light,
+      /not \(prefers-color-scheme:dark\)\{\.brand/,
+      'yellow text on white is unreadable',
+    );
+    assert.match(
+      light,
+      /^@media \(prefers-color-scheme:dark\)\{\.brand\{color:#ffee00\}/m,
+      'on the dark card it reads well',
+    );
     for (const accent of ['#777777', '#ff0000', '#00ff00', '#0000ff', '#808080', '#ffffff', '#000000']) {
       const css = brandStylesheet({ css: 'brand/a.css', name: 'A', accent });
       const text = /color:(#[0-9a-f]{6})\}/.exec(css)?.[1] ?? '';
