@@ -144,7 +144,7 @@ export async function revokeApp(
   input: { user: User; clientId: string; context: AttemptContext },
 ): Promise<boolean> {
   if (BUILT_IN[input.clientId]) return false;
-  const grants = (await deps.activity.grantsOf(input.user.id)).filter((g) => g.clientId === input.clientId);
+  const grants = await deps.activity.grantsOf(input.user.id, input.clientId);
   if (grants.length === 0) return false;
   const sessions = await deps.activity.sessionsOf(input.user.id);
   await tellApps(provider, deps.logger, input.user.id, sessions, input.clientId);
