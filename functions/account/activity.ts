@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
+import { signedInBeforeReset } from '../domain/accounts.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type AttemptContext, audit, auditTenant } from '../domain/deps.ts';
 import type { AccountActivity, BrowserSession, User } from '../domain/ports.ts';
@@ -70,6 +71,8 @@ export async function activityOf(
   const granted = new Set(grants.map((g) => g.grantId));
   const sessionViews: SessionView[] = [];
   for (const s of sessions) {
+    // Ended by "sign out everywhere", a password change or reset (the mark the session checks read).
+    if (signedInBeforeReset(user, s.signedInAt ?? undefined)) continue;
     const apps = s.apps.filter((a) => BUILT_IN.has(a.clientId) || (a.grantId && granted.has(a.grantId)));
     sessionViews.push({
       handle: handleOf(s.uid),
