@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
+import { signedInBeforeReset } from '../domain/accounts.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type AttemptContext, audit, auditTenant } from '../domain/deps.ts';
 import type { AccountActivity, BrowserSession, User } from '../domain/ports.ts';
@@ -19,10 +20,10 @@ export interface ActivityDeps extends Pick<AccountDeps, 'mfa' | 'logger'> {
 }
 
 /** Sesame's own pages sign in as built-in apps; they are listed by name but hold nothing to revoke. */
-const BUILT_IN: Record<string, string> = {
-  [ACCOUNT_CLIENT_ID]: ACCOUNT_CLIENT_NAME,
-  [CONSOLE_CLIENT_ID]: CONSOLE_CLIENT_NAME,
-};
+const BUILT_IN = new Map([
+  [ACCOUNT_CLIENT_ID, ACCOUNT_CLIENT_NAME],
+  [CONSOLE_CLIENT_ID, CONSOLE_CLIENT_NAME],
+]);
 
 export interface SessionView {
   handle: string;
@@ -58,7 +59,8 @@ export async function activityOf(
   ]);
   const names = new Map<string, string>();
   const nameOf = async (clientId: string) => {
-    if (BUILT_IN[clientId]) return BUILT_IN[clientId];
+    const builtIn = BUILT_IN.get(clientId);
+    if (builtIn) return builtIn;
     if (!names.has(clientId)) {
       const client = await deps.mfa.clients.get(clientId);
       names.set(clientId, String(client?.metadata.client_name ?? clientId));
@@ -69,7 +71,9 @@ export async function activityOf(
   const granted = new Set(grants.map((g) => g.grantId));
   const sessionViews: SessionView[] = [];
   for (const s of sessions) {
-    const apps = s.apps.filter((a) => BUILT_IN[a.clientId] || (a.grantId && granted.has(a.grantId)));
+    // Ended by "sign out everywhere", a password change or reset (the mark the session checks read).
+    if (signedInBeforeReset(user, s.signedInAt ?? undefined)) continue;
+    const apps = s.apps.filter((a) => BUILT_IN.has(a.clientId) || (a.grantId && granted.has(a.grantId)));
     sessionViews.push({
       handle: handleOf(s.uid),
       current: s.uid === currentUid,
@@ -85,7 +89,7 @@ export async function activityOf(
   sessionViews.sort((a, b) => Number(b.current) - Number(a.current));
   const byClient = new Map<string, AppView>();
   for (const g of grants) {
-    if (BUILT_IN[g.clientId]) continue;
+    if (BUILT_IN.has(g.clientId)) continue;
     const seen = byClient.get(g.clientId);
     byClient.set(g.clientId, {
       clientId: g.clientId,
@@ -143,8 +147,8 @@ export async function revokeApp(
   provider: Provider,
   input: { user: User; clientId: string; context: AttemptContext },
 ): Promise<boolean> {
-  if (BUILT_IN[input.clientId]) return false;
-  const grants = (await deps.activity.grantsOf(input.user.id)).filter((g) => g.clientId === input.clientId);
+  if (BUILT_IN.has(input.clientId)) return false;
+  const grants = await deps.activity.grantsOf(input.user.id, input.clientId);
   if (grants.length === 0) return false;
   const sessions = await deps.activity.sessionsOf(input.user.id);
   await tellApps(provider, deps.logger, input.user.id, sessions, input.clientId);
@@ -179,7 +183,7 @@ export async function tellApps(
   const deliveries: Array<Promise<void>> = [];
   for (const session of sessions)
     for (const app of session.apps) {
-      if (BUILT_IN[app.clientId] || (onlyClient !== undefined && app.clientId !== onlyClient)) continue;
+      if (BUILT_IN.has(app.clientId) || (onlyClient !== undefined && app.clientId !== onlyClient)) continue;
       deliveries.push(
         (async () => {
           const client = (await provider.Client.find(app.clientId)) as BackChannelClient | undefined;

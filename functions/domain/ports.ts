@@ -760,7 +760,8 @@ export interface AppGrant {
 /** The sessions and grants of one user, read from the oidc store's account index (strongly consistent). */
 export interface AccountActivity {
   sessionsOf(userId: string): Promise<BrowserSession[]>;
-  grantsOf(userId: string): Promise<AppGrant[]>;
+  /** Those of up to 50 apps, newest first; with `clientId`, every grant the user holds for that app. */
+  grantsOf(userId: string, clientId?: string): Promise<AppGrant[]>;
   /** Drops a grant's entry from the index once the grant is revoked (entries are otherwise checked on read). */
   forgetGrant(userId: string, grantId: string): Promise<void>;
 }
