@@ -91,6 +91,7 @@ export async function createSesame(
       activity: parts.activity,
       issuer: config.issuer,
       federatedSessionSeconds: config.ttl.federatedSessionSeconds,
+      sessionSeconds: config.ttl.sessionSeconds,
       logger: parts.logger,
       csrfKey,
     }),

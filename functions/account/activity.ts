@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
-import { signedInBeforeReset } from '../domain/accounts.ts';
+import { sessionEnded, signedInBeforeReset } from '../domain/accounts.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type AttemptContext, audit, auditTenant } from '../domain/deps.ts';
 import type { AccountActivity, BrowserSession, User } from '../domain/ports.ts';
@@ -15,7 +15,7 @@ import type { AccountDeps } from './page.ts';
  * (OpenID Connect Back-Channel Logout 1.0) with a logout token oidc-provider signs, so they end
  * their own session of the user too.
  */
-export interface ActivityDeps extends Pick<AccountDeps, 'mfa' | 'logger'> {
+export interface ActivityDeps extends Pick<AccountDeps, 'mfa' | 'logger' | 'sessionSeconds'> {
   activity: AccountActivity;
 }
 
@@ -72,7 +72,8 @@ export async function activityOf(
   const sessionViews: SessionView[] = [];
   for (const s of sessions) {
     // Ended by "sign out everywhere", a password change or reset (the mark the session checks read).
-    if (signedInBeforeReset(user, s.signedInAt ?? undefined)) continue;
+    const signedInAt = s.signedInAt ?? undefined;
+    if (signedInBeforeReset(user, signedInAt) || sessionEnded(user, s.uid, signedInAt)) continue;
     const apps = s.apps.filter((a) => BUILT_IN.has(a.clientId) || (a.grantId && granted.has(a.grantId)));
     sessionViews.push({
       handle: handleOf(s.uid),
@@ -115,6 +116,15 @@ export async function endSession(
     (s) => handleOf(s.uid) === input.handle,
   );
   if (!session) return false;
+  // First the mark on the user: a request that loaded this session before it is deleted saves it
+  // again when it finishes, and the mark keeps that copy from being honoured (accounts.ts sessionEnded).
+  const now = deps.mfa.clock.now().getTime();
+  const at = Math.max(now, (session.signedInAt ?? 0) * 1000);
+  await deps.mfa.users.endSession(input.user.id, {
+    uid: session.uid,
+    at,
+    until: at + deps.sessionSeconds * 1000,
+  });
   await tellApps(provider, deps.logger, input.user.id, [session]);
   await Promise.all(
     session.apps

@@ -22,6 +22,8 @@ export interface AccountDeps {
   issuer: string;
   /** The longest a sign-in through an upstream provider lasts (lifetimes.ts). */
   federatedSessionSeconds: number;
+  /** The longest any browser session lasts (SESAME_SESSION_TTL). */
+  sessionSeconds: number;
   logger: Logger;
   /** Server secret the page's CSRF tokens are derived with (a cookie-signing key). */
   csrfKey: string;

@@ -82,6 +82,16 @@ export function isLocked(user: Pick<User, 'lockedUntil'>, now: number): boolean 
   return user.lockedUntil !== null && user.lockedUntil > now;
 }
 
+/**
+ * True when the user ended this browser session (by its uid) on the account page after it signed in
+ * at `signedInAt` (epoch seconds). The same second counts as ended (fail closed).
+ */
+export function sessionEnded(user: User, uid: string | undefined, signedInAt: number | undefined): boolean {
+  const ended = user.endedSessions?.find((e) => e.uid === uid);
+  if (!ended) return false;
+  return signedInAt === undefined || signedInAt <= Math.floor(ended.at / 1000);
+}
+
 /** True when the sign-in at `signedInAt` (epoch seconds) predates the user's last password reset. */
 export function signedInBeforeReset(user: User, signedInAt: number | undefined): boolean {
   if (user.credentialsChangedAt === null) return false;

@@ -28,6 +28,13 @@ export interface User {
    * no longer honoured (functions/oidc/account.ts), which ends every existing session of the user.
    */
   credentialsChangedAt: number | null;
+  /**
+   * Browser sessions the user ended one by one on the account page: the session's `uid` and when
+   * (epoch ms). A session with that uid signed in before then is no longer honoured, even if a
+   * request that loaded it before the end saves it again (accounts.ts sessionEnded). Entries are kept
+   * only as long as a session can live (`until`).
+   */
+  endedSessions?: Array<{ uid: string; at: number; until: number }>;
   /** An administrator requires a second factor for this user (MFA policy, domain/mfa/policy.ts). */
   requireMfa?: boolean;
   /** The tenant the user belongs to (`default` for users from before tenants). */
@@ -123,6 +130,8 @@ export interface UserStore {
   setFederationOnly(id: string, on: boolean): Promise<void>;
   /** Records `at` (epoch ms) as `credentialsChangedAt` without touching the password: ends every session. */
   endSessions(id: string, at: number): Promise<void>;
+  /** Records one ended session (User.endedSessions), dropping entries whose `until` has passed. */
+  endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void>;
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
   upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void>;
 

@@ -1,7 +1,7 @@
 import type { Account, FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { RoleStore, Tenant, UserStore } from '../domain/ports.ts';
 import { type Lifetimes, pastFederatedLimit } from './lifetimes.ts';
-import { passwordRefused, signedInBeforeReset, userForRequest } from './session-check.ts';
+import { passwordRefused, sessionEnded, signedInBeforeReset, userForRequest } from './session-check.ts';
 
 /**
  * oidc-provider's findAccount: claims come from the directory at the moment a token or userinfo
@@ -23,8 +23,21 @@ export function accountFinder(
     if (!user || user.disabled) return undefined;
     // Tokens from a sign-in before the last password reset are dead. (Browser sessions are sent back
     // to the login page by the interaction policy instead: see session-check.ts.)
-    const t = token as { authTime?: number; iat?: number; amr?: unknown } | undefined;
+    const t = token as
+      | {
+          authTime?: number;
+          iat?: number;
+          amr?: unknown;
+          kind?: string;
+          sessionUid?: string;
+          expiresWithSession?: boolean;
+        }
+      | undefined;
     if (t && signedInBeforeReset(user, t.authTime ?? t.iat)) return undefined;
+    // A code, or a token that lives only as long as its browser session, from a session the user
+    // ended on the account page (offline refresh tokens outlive it, as they outlive a logout).
+    const sessionBound = t?.kind === 'AuthorizationCode' || t?.expiresWithSession === true;
+    if (t && sessionBound && sessionEnded(user, t.sessionUid, t.authTime ?? t.iat)) return undefined;
     // A refresh token or code from a federated sign-in past its maximum lifetime is dead too.
     if (t && pastFederatedLimit(lifetimes, t.amr, t.authTime)) return undefined;
     // A code or refresh token from a password sign-in of a tenant that now signs in through its

@@ -15,6 +15,7 @@ import { MemoryMailer } from '../../functions/adapters/memory/mfa-stores.ts';
 import { MemorySecretStore } from '../../functions/adapters/memory/stores.ts';
 import { secretBox } from '../../functions/adapters/secrets/secret-box.ts';
 import { parseConfig } from '../../functions/config/config.ts';
+import { sessionEnded } from '../../functions/domain/accounts.ts';
 import { ManualClock } from '../../functions/domain/clock.ts';
 import type { DomainDeps } from '../../functions/domain/deps.ts';
 import { authenticatePassword, createUser, type Deps } from '../../functions/domain/login.ts';
@@ -55,6 +56,28 @@ describe('DynamoDB directory adapters', () => {
     name: id,
     passwordHash: null,
     createdAt,
+  });
+
+  it('keeps the sessions a user ended one by one, and drops an entry once its session could no longer live', async () => {
+    await users.create(newUser('ends-sessions', 'ends-sessions@example.com'));
+    await users.endSession('ends-sessions', { uid: 'a', at: 1_000_000, until: 2_000_000 });
+    await users.endSession('ends-sessions', { uid: 'b', at: 1_500_000, until: 2_500_000 });
+    let user = await users.findById('ends-sessions');
+    assert.deepEqual(
+      user?.endedSessions?.map((e) => e.uid),
+      ['a', 'b'],
+    );
+    assert.ok(user && sessionEnded(user, 'a', 999), 'signed in before the end: ended');
+    assert.ok(user && !sessionEnded(user, 'a', 1_001), 'signed in after the end: a new sign-in');
+    assert.ok(user && !sessionEnded(user, 'c', 999), 'another session');
+    await users.endSession('ends-sessions', { uid: 'c', at: 2_100_000, until: 3_000_000 });
+    user = await users.findById('ends-sessions');
+    assert.deepEqual(
+      user?.endedSessions?.map((e) => e.uid),
+      ['b', 'c'],
+      "a's session has expired anyway",
+    );
+    await assert.rejects(users.endSession('nobody', { uid: 'x', at: 1, until: 2 }));
   });
 
   it('signs in with one read and two conditional updates on the directory, plus one audit write', async () => {

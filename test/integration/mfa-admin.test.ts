@@ -34,6 +34,9 @@ describe('admin CLI: MFA requirements and reset', () => {
       require_mfa: true,
       member_invites: false,
       admin_api: null,
+      backchannel_logout_uri: null,
+      logo: null,
+      color: null,
     });
     assert.ok(
       (await submitLogin(await startLogin(config), 'cli1@example.com', PASSWORD)).url.endsWith('/mfa'),

@@ -5,6 +5,11 @@ export type Item = Record<string, unknown>;
 
 export const isConditionFailure = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
+function isEndedSession(value: unknown): value is { uid: string; at: number; until: number } {
+  const e = value as { uid?: unknown; at?: unknown; until?: unknown } | null;
+  return typeof e?.uid === 'string' && typeof e.at === 'number' && typeof e.until === 'number';
+}
+
 /** The user item as the domain sees it; adapter-only attributes (pk, sk, lastAttemptAt) stay behind. */
 export function toUser(item: Item): User {
   return {
@@ -19,6 +24,9 @@ export function toUser(item: Item): User {
     failedAttempts: typeof item.failedAttempts === 'number' ? item.failedAttempts : 0,
     lockedUntil: typeof item.lockedUntil === 'number' ? item.lockedUntil : null,
     credentialsChangedAt: typeof item.credentialsChangedAt === 'number' ? item.credentialsChangedAt : null,
+    ...(Array.isArray(item.endedSessions) && item.endedSessions.length > 0
+      ? { endedSessions: item.endedSessions.filter(isEndedSession) }
+      : {}),
     ...(item.requireMfa === true ? { requireMfa: true } : {}),
     tenantId: typeof item.tenantId === 'string' ? item.tenantId : DEFAULT_TENANT,
     ...(item.admin === 'global' || item.admin === 'tenant' ? { admin: item.admin } : {}),

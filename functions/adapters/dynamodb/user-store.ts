@@ -211,6 +211,39 @@ export class DynamoUserStore implements UserStore {
     await this.update(id, 'SET credentialsChangedAt = :at', { values: { ':at': at } });
   }
 
+  /**
+   * Appends the entry; when that leaves entries whose `until` has passed, rewrites the list without
+   * them — only if nobody appended meanwhile (else the next call tidies up).
+   */
+  async endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void> {
+    const { Attributes } = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.user(id),
+        UpdateExpression: 'SET endedSessions = list_append(if_not_exists(endedSessions, :empty), :one)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':empty': [], ':one': [ended] },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const all = (Attributes?.endedSessions ?? []) as Array<{ until: number }>;
+    const live = all.filter((e) => e.until > ended.at);
+    if (live.length === all.length) return;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.user(id),
+          UpdateExpression: 'SET endedSessions = :live',
+          ConditionExpression: 'size(endedSessions) = :count',
+          ExpressionAttributeValues: { ':live': live, ':count': all.length },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
   async upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void> {
     try {
       await this.update(

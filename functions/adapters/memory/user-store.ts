@@ -94,6 +94,11 @@ export class MemoryUserStore implements UserStore {
       credentialsChangedAt: at,
     });
   }
+  async endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void> {
+    const user = this.get(id);
+    user.endedSessions = [...(user.endedSessions ?? []), ended].filter((e) => e.until > ended.at);
+  }
+
   async endSessions(id: string, at: number): Promise<void> {
     this.get(id).credentialsChangedAt = at;
   }
