@@ -10,6 +10,8 @@ import {
 } from '../domain/mfa/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
+import { localeOf } from '../http/locale.ts';
+import { errorTitle, type Messages } from '../i18n/index.ts';
 import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderPage } from '../views/index.ts';
 import {
@@ -20,6 +22,7 @@ import {
   redirect,
   type SignedIn,
   showRecoveryCodes,
+  wordsOf,
 } from './page.ts';
 
 /**
@@ -48,19 +51,22 @@ export const METHOD_ACTIONS = {
   recovery: {
     new: async (req, who) => {
       const codes = await newRecoveryCodes(req.deps.mfa, who.user.id);
-      if (!codes) return overview(req, who, { error: 'Set up a second factor first.' });
+      if (!codes) return overview(req, who, { error: wordsOf(req).account.setUpFirst });
       return showRecoveryCodes(req, who, codes);
     },
   },
 } satisfies Record<Method, Record<string, Action>>;
 
-/** Fixed notices the overview can show after a change (`?done=<key>`): nothing from the URL is echoed. */
-export const ACCOUNT_NOTICES: Record<string, string> = {
-  'totp-added': 'Your authenticator app is set up.',
-  'totp-removed': 'The authenticator app was removed.',
-  'email-on': 'Sign-in codes by e-mail are on.',
-  'email-off': 'Sign-in codes by e-mail are off.',
-};
+/**
+ * Fixed notices the overview can show after a change (`?done=<key>`), by the catalogue's key in
+ * `account`: nothing from the URL is echoed.
+ */
+export const ACCOUNT_NOTICES = {
+  'totp-added': 'totpAdded',
+  'totp-removed': 'totpRemoved',
+  'email-on': 'emailCodesOn',
+  'email-off': 'emailCodesOff',
+} as const satisfies Record<string, keyof Messages['account']>;
 
 /** The handler of `<method>/<action>`, own keys only (`constructor/x` finds nothing). */
 export function methodAction(method: string, action: string): Action | undefined {
@@ -80,7 +86,10 @@ async function showEnrolment(req: Request, who: SignedIn, error?: string): Promi
   const enrolment = await startTotp(deps.mfa, who.user.id, enrolmentOwner(who));
   ctx.status = error ? 400 : 200;
   ctx.type = 'html';
-  ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
+  const t = wordsOf(req);
+  const title = error ? errorTitle(t, t.enrol.accountTitle) : t.enrol.accountTitle;
+  ctx.body = renderPage('mfaEnrol', title, basePath(ctx), {
+    locale: localeOf(ctx),
     action: `${path}/totp/confirm`,
     back: path,
     csrf: csrfToken(req, who),
@@ -96,8 +105,7 @@ async function confirmEnrolment(req: Request, who: SignedIn, code: string): Prom
     code,
     owner: enrolmentOwner(who),
   });
-  if (codes === null)
-    return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
+  if (codes === null) return showEnrolment(req, who, wordsOf(req).enrol.wrong);
   if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
   return showRecoveryCodes(req, who, codes);
 }

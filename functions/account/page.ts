@@ -5,6 +5,8 @@ import type { DomainDeps } from '../domain/deps.ts';
 import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
+import { localeOf } from '../http/locale.ts';
+import { type Messages, messages } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describePolicy } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
@@ -29,6 +31,9 @@ export interface Request {
   /** `<base>/account`: links and form actions are built from it. */
   path: string;
 }
+
+/** The words of the page's language: the browser's (the account page is outside any sign-in). */
+export const wordsOf = (req: Request): Messages => messages(localeOf(req.ctx));
 
 export function redirect(ctx: Context, to: string): void {
   ctx.status = 303;
@@ -60,7 +65,9 @@ export async function overview(
   const factors = await factorOverview(deps.mfa, who.user.id);
   ctx.status = message.error || message.problems ? 400 : 200;
   ctx.type = 'html';
-  ctx.body = renderPage('account', 'Your account', basePath(ctx), {
+  const locale = localeOf(ctx);
+  ctx.body = renderPage('account', messages(locale).account.title, basePath(ctx), {
+    locale,
     path,
     csrf: csrfToken(req, who),
     name: who.user.name,
@@ -68,18 +75,18 @@ export async function overview(
     recent: who.recent,
     methods: factors.methods,
     logout: `${basePath(ctx)}/session/end`,
-    rules: describePolicy(deps.mfa.config.passwordPolicy),
+    rules: describePolicy(deps.mfa.config.passwordPolicy, locale),
     ...branded(ctx, brandOf(await deps.mfa.tenantSettings(who.user.tenantId))),
     ...message,
   });
 }
 
-const REFUSED: Record<Exclude<FactorChange, 'done'>, string> = {
-  last_factor_required:
-    'Your account must keep a second factor of this strength, so this one cannot be switched off. Set up another one first.',
-  busy: 'Another change to your sign-in methods is under way. Please try again in a moment.',
-  not_offered: 'This sign-in method is not offered here.',
-};
+/** A refused change, by the catalogue's key in `account`. */
+const REFUSED = {
+  last_factor_required: 'lastFactor',
+  busy: 'busy',
+  not_offered: 'notOffered',
+} as const satisfies Record<Exclude<FactorChange, 'done'>, keyof Messages['account']>;
 
 /** After a change: back to the overview with the notice `done` (a key of ACCOUNT_NOTICES), or the refusal. */
 export async function afterChange(
@@ -88,14 +95,16 @@ export async function afterChange(
   outcome: FactorChange,
   done: string,
 ): Promise<void> {
-  if (outcome !== 'done') return overview(req, who, { error: REFUSED[outcome] });
+  if (outcome !== 'done') return overview(req, who, { error: wordsOf(req).account[REFUSED[outcome]] });
   redirect(req.ctx, `${req.path}?done=${done}`);
 }
 
 export function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
   const { ctx, path } = req;
   ctx.type = 'html';
-  ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(ctx), {
+  const locale = localeOf(ctx);
+  ctx.body = renderPage('recoveryCodes', messages(locale).recoveryCodes.title, basePath(ctx), {
+    locale,
     action: `${path}/continue`,
     csrf: csrfToken(req, who),
     codes,

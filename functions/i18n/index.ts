@@ -32,6 +32,9 @@ export function fill(template: string, values: Values): string {
   );
 }
 
+/** A page's title after a failed submit ("Error: Sign in"), so a screen reader hears it first. */
+export const errorTitle = (t: Messages, title: string): string => fill(t.layout.errorTitle, { title });
+
 /**
  * The sentence cut at its placeholders, for a template that marks the filled-in values up (bold, a
  * link) while eta escapes every piece: `{ text, name }` for a value, `{ text }` for the words around.

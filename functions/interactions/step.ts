@@ -1,5 +1,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
+import { type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { InteractionServices, RequestInfo } from './services.ts';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -12,7 +14,12 @@ export interface Step {
   details: Details;
   /** `/interaction/<uid>`: form actions are built from it. */
   path: string;
+  /** The sign-in's language (http/locale.ts): its `ui_locales`, else the browser's. */
+  locale: Locale;
 }
+
+/** The words of the step's language. */
+export const wordsOf = (step: Step): Messages => messages(step.locale);
 
 export function requestInfo(step: Step): RequestInfo {
   return {
@@ -35,5 +42,8 @@ export async function finish(
 
 export async function clientName(step: Step): Promise<string> {
   const clientId = String(step.details.params.client_id ?? '');
+  // Sesame's own pages are named in the page's language.
+  if (clientId === ACCOUNT_CLIENT_ID) return wordsOf(step).common.accountApp;
+  if (clientId === CONSOLE_CLIENT_ID) return wordsOf(step).common.consoleApp;
   return (await step.services.clientInfo(clientId))?.name ?? clientId;
 }
