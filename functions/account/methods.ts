@@ -38,19 +38,19 @@ export const METHOD_ACTIONS = {
     start: (req, who) => showEnrolment(req, who),
     confirm: (req, who, form) => confirmEnrolment(req, who, form.code ?? ''),
     remove: async (req, who) =>
-      afterChange(req, who, await removeTotp(req.deps.mfa, who.user.id), 'totp-removed'),
+      afterChange(req, who, await removeTotp(req.deps.mfa, who.user.id, localeOf(req.ctx)), 'totp-removed'),
   },
   email: {
     switch: async (req, who, form) => {
       if (form.enabled !== 'on' && form.enabled !== 'off') throw new BadRequest(400, 'invalid_request');
       const on = form.enabled === 'on';
-      const outcome = await switchEmailCodes(req.deps.mfa, who.user.id, on);
+      const outcome = await switchEmailCodes(req.deps.mfa, who.user.id, on, localeOf(req.ctx));
       return afterChange(req, who, outcome, on ? 'email-on' : 'email-off');
     },
   },
   recovery: {
     new: async (req, who) => {
-      const codes = await newRecoveryCodes(req.deps.mfa, who.user.id);
+      const codes = await newRecoveryCodes(req.deps.mfa, who.user.id, localeOf(req.ctx));
       if (!codes) return overview(req, who, { error: wordsOf(req).account.setUpFirst });
       return showRecoveryCodes(req, who, codes);
     },
@@ -104,6 +104,7 @@ async function confirmEnrolment(req: Request, who: SignedIn, code: string): Prom
     userId: who.user.id,
     code,
     owner: enrolmentOwner(who),
+    locale: localeOf(req.ctx),
   });
   if (codes === null) return showEnrolment(req, who, wordsOf(req).enrol.wrong);
   if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);

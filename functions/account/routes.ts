@@ -120,6 +120,7 @@ async function signOutEverywhere(req: Request, who: SignedIn): Promise<void> {
   await endAllSessions(deps.mfa, {
     userId: who.user.id,
     context: { ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) },
+    locale: localeOf(ctx),
   });
   const t = wordsOf(req).account;
   ctx.type = 'html';
@@ -141,6 +142,7 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
     userId: who.user.id,
     current: form.current ?? '',
     next,
+    locale: localeOf(ctx),
   });
   if (!result.ok) {
     const problems =
