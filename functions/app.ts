@@ -10,7 +10,9 @@ import type { DomainDeps } from './domain/deps.ts';
 import type { AccountActivity, SecretStore } from './domain/ports.ts';
 import { basePath, issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
+import { localeOf } from './http/locale.ts';
 import { securityHeaders } from './http/security-headers.ts';
+import { messages } from './i18n/index.ts';
 import { federationCallback, federationLogout } from './interactions/federation.ts';
 import { invitationLinks } from './interactions/invitation.ts';
 import { interactionRoutes } from './interactions/routes.ts';
@@ -139,18 +141,22 @@ async function requestContext(ctx: Context, next: Next): Promise<void> {
  */
 async function homeAndNotFound(ctx: Context, next: Next): Promise<void> {
   if (ctx.path === '/' && ctx.method === 'GET') {
+    const locale = localeOf(ctx);
     ctx.type = 'html';
-    ctx.body = renderPage('home', 'Sign-in service', basePath(ctx), {});
+    ctx.body = renderPage('home', messages(locale).home.title, basePath(ctx), { locale });
     return;
   }
   await next();
   if (ctx.status === 404 && ctx.body == null) {
+    const locale = localeOf(ctx);
+    const t = messages(locale).error;
     ctx.status = 404;
     ctx.type = 'html';
-    ctx.body = renderPage('error', 'Page not found', basePath(ctx), {
-      heading: 'There is no page here',
-      message: 'Check the address. To manage how you sign in, go to your account.',
+    ctx.body = renderPage('error', t.notFoundTitle, basePath(ctx), {
+      heading: t.notFoundHeading,
+      message: t.notFoundMessage,
       code: 'not_found',
+      locale,
     });
   }
 }

@@ -4,6 +4,7 @@ import { sessionEnded, signedInBeforeReset } from '../domain/accounts.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type AttemptContext, audit, auditTenant } from '../domain/deps.ts';
 import type { AccountActivity, BrowserSession, User } from '../domain/ports.ts';
+import { fill, type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { ACCOUNT_CLIENT_NAME, CONSOLE_CLIENT_NAME } from './client.ts';
 import type { AccountDeps } from './page.ts';
@@ -30,7 +31,8 @@ export interface SessionView {
   current: boolean;
   signedInAt: number | null;
   seenAt: number | null;
-  where: string;
+  /** The address it was last active from (undefined: not known). */
+  where: string | undefined;
   device: string;
   method: string;
   apps: string[];
@@ -52,7 +54,9 @@ export async function activityOf(
   deps: ActivityDeps,
   user: User,
   currentUid: string,
+  locale: Locale,
 ): Promise<{ sessions: SessionView[]; apps: AppView[] }> {
+  const t = messages(locale).account;
   const [sessions, grants] = await Promise.all([
     deps.activity.sessionsOf(user.id),
     deps.activity.grantsOf(user.id),
@@ -80,9 +84,9 @@ export async function activityOf(
       current: s.uid === currentUid,
       signedInAt: s.signedInAt,
       seenAt: s.seenAt,
-      where: s.ip ?? 'unknown address',
-      device: describeBrowser(s.userAgent),
-      method: describeMethod(s.amr),
+      where: s.ip,
+      device: describeBrowser(s.userAgent, t),
+      method: describeMethod(s.amr, t),
       apps: await Promise.all(apps.map((a) => nameOf(a.clientId))),
     });
   }
@@ -233,8 +237,8 @@ async function revokeGrant(
 }
 
 /** "Chrome on Windows": the browser family and system named in a User-Agent, for people to recognise. */
-export function describeBrowser(userAgent: string | undefined): string {
-  if (!userAgent) return 'Unknown browser';
+export function describeBrowser(userAgent: string | undefined, t: Messages['account']): string {
+  if (!userAgent) return t.unknownBrowser;
   const browser =
     [
       ['Edg/', 'Edge'],
@@ -242,7 +246,7 @@ export function describeBrowser(userAgent: string | undefined): string {
       ['Firefox/', 'Firefox'],
       ['Chrome/', 'Chrome'],
       ['Safari/', 'Safari'],
-    ].find(([token]) => userAgent.includes(token as string))?.[1] ?? 'Unknown browser';
+    ].find(([token]) => userAgent.includes(token as string))?.[1] ?? t.unknownBrowser;
   const system =
     [
       ['Windows', 'Windows'],
@@ -253,12 +257,12 @@ export function describeBrowser(userAgent: string | undefined): string {
       ['CrOS', 'ChromeOS'],
       ['Linux', 'Linux'],
     ].find(([token]) => userAgent.includes(token as string))?.[1] ?? null;
-  return system ? `${browser} on ${system}` : browser;
+  return system ? fill(t.browserOn, { browser, system }) : browser;
 }
 
-function describeMethod(amr: string[]): string {
-  if (amr.includes('fed')) return 'company sign-in';
-  if (amr.includes('mfa')) return 'password and second factor';
-  if (amr.includes('pwd')) return 'password';
-  return 'sign-in';
+function describeMethod(amr: string[], t: Messages['account']): string {
+  if (amr.includes('fed')) return t.byFederation;
+  if (amr.includes('mfa')) return t.byMfa;
+  if (amr.includes('pwd')) return t.byPassword;
+  return t.byOther;
 }

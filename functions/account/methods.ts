@@ -10,6 +10,8 @@ import {
 } from '../domain/mfa/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
+import { localeOf } from '../http/locale.ts';
+import { errorTitle, type Messages } from '../i18n/index.ts';
 import { qrDataUrl } from '../interactions/mfa.ts';
 import { renderPage } from '../views/index.ts';
 import {
@@ -20,6 +22,7 @@ import {
   redirect,
   type SignedIn,
   showRecoveryCodes,
+  wordsOf,
 } from './page.ts';
 
 /**
@@ -35,34 +38,37 @@ export const METHOD_ACTIONS = {
     start: (req, who) => showEnrolment(req, who),
     confirm: (req, who, form) => confirmEnrolment(req, who, form.code ?? ''),
     remove: async (req, who) =>
-      afterChange(req, who, await removeTotp(req.deps.mfa, who.user.id), 'totp-removed'),
+      afterChange(req, who, await removeTotp(req.deps.mfa, who.user.id, localeOf(req.ctx)), 'totp-removed'),
   },
   email: {
     switch: async (req, who, form) => {
       if (form.enabled !== 'on' && form.enabled !== 'off') throw new BadRequest(400, 'invalid_request');
       const on = form.enabled === 'on';
-      const outcome = await switchEmailCodes(req.deps.mfa, who.user.id, on);
+      const outcome = await switchEmailCodes(req.deps.mfa, who.user.id, on, localeOf(req.ctx));
       return afterChange(req, who, outcome, on ? 'email-on' : 'email-off');
     },
   },
   recovery: {
     new: async (req, who) => {
-      const codes = await newRecoveryCodes(req.deps.mfa, who.user.id);
-      if (!codes) return overview(req, who, { error: 'Set up a second factor first.' });
+      const codes = await newRecoveryCodes(req.deps.mfa, who.user.id, localeOf(req.ctx));
+      if (!codes) return overview(req, who, { error: wordsOf(req).account.setUpFirst });
       return showRecoveryCodes(req, who, codes);
     },
   },
 } satisfies Record<Method, Record<string, Action>>;
 
-/** Fixed notices the overview can show after a change (`?done=<key>`): nothing from the URL is echoed. */
-export const ACCOUNT_NOTICES: Record<string, string> = {
-  'totp-added': 'Your authenticator app is set up.',
-  'totp-removed': 'The authenticator app was removed.',
-  'email-on': 'Sign-in codes by e-mail are on.',
-  'email-off': 'Sign-in codes by e-mail are off.',
-  'session-ended': 'That session is signed out.',
-  'app-removed': 'The app no longer has access to your account. It has to ask again next time.',
-};
+/**
+ * Fixed notices the overview can show after a change (`?done=<key>`), by the catalogue's key in
+ * `account`: nothing from the URL is echoed.
+ */
+export const ACCOUNT_NOTICES = {
+  'totp-added': 'totpAdded',
+  'totp-removed': 'totpRemoved',
+  'email-on': 'emailCodesOn',
+  'email-off': 'emailCodesOff',
+  'session-ended': 'sessionEnded',
+  'app-removed': 'appRemoved',
+} as const satisfies Record<string, keyof Messages['account']>;
 
 /** The handler of `<method>/<action>`, own keys only (`constructor/x` finds nothing). */
 export function methodAction(method: string, action: string): Action | undefined {
@@ -82,7 +88,10 @@ async function showEnrolment(req: Request, who: SignedIn, error?: string): Promi
   const enrolment = await startTotp(deps.mfa, who.user.id, enrolmentOwner(who));
   ctx.status = error ? 400 : 200;
   ctx.type = 'html';
-  ctx.body = renderPage('mfaEnrol', 'Set up an authenticator app', basePath(ctx), {
+  const t = wordsOf(req);
+  const title = error ? errorTitle(t, t.enrol.accountTitle) : t.enrol.accountTitle;
+  ctx.body = renderPage('mfaEnrol', title, basePath(ctx), {
+    locale: localeOf(ctx),
     action: `${path}/totp/confirm`,
     back: path,
     csrf: csrfToken(req, who),
@@ -97,9 +106,9 @@ async function confirmEnrolment(req: Request, who: SignedIn, code: string): Prom
     userId: who.user.id,
     code,
     owner: enrolmentOwner(who),
+    locale: localeOf(req.ctx),
   });
-  if (codes === null)
-    return showEnrolment(req, who, 'That code did not match. Check the time on your phone and try again.');
+  if (codes === null) return showEnrolment(req, who, wordsOf(req).enrol.wrong);
   if (codes.length === 0) return redirect(req.ctx, `${req.path}?done=totp-added`);
   return showRecoveryCodes(req, who, codes);
 }

@@ -6,6 +6,8 @@ import { type FactorChange, factorOverview } from '../domain/mfa/settings.ts';
 import type { AccountActivity } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
+import { localeOf } from '../http/locale.ts';
+import { fill, type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describePolicy } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
@@ -36,6 +38,9 @@ export interface Request {
   path: string;
 }
 
+/** The words of the page's language: the browser's (the account page is outside any sign-in). */
+export const wordsOf = (req: Request): Messages => messages(localeOf(req.ctx));
+
 export function redirect(ctx: Context, to: string): void {
   ctx.status = 303;
   ctx.redirect(to);
@@ -65,12 +70,15 @@ export async function overview(
   const { ctx, deps, path } = req;
   const [factors, activity] = await Promise.all([
     factorOverview(deps.mfa, who.user.id),
-    activityOf(deps, who.user, who.sessionUid),
+    activityOf(deps, who.user, who.sessionUid, localeOf(ctx)),
   ]);
   const now = deps.mfa.clock.now().getTime() / 1000;
   ctx.status = message.error || message.problems ? 400 : 200;
   ctx.type = 'html';
-  ctx.body = renderPage('account', 'Your account', basePath(ctx), {
+  const locale = localeOf(ctx);
+  const t = messages(locale).account;
+  ctx.body = renderPage('account', messages(locale).account.title, basePath(ctx), {
+    locale,
     path,
     csrf: csrfToken(req, who),
     name: who.user.name,
@@ -78,40 +86,47 @@ export async function overview(
     recent: who.recent,
     methods: factors.methods,
     logout: `${basePath(ctx)}/session/end`,
-    rules: describePolicy(deps.mfa.config.passwordPolicy),
+    rules: describePolicy(deps.mfa.config.passwordPolicy, locale),
     sessions: activity.sessions.map((s) => ({
       ...s,
-      signedIn: ago(s.signedInAt, now),
-      seen: ago(s.seenAt ?? s.signedInAt, now),
+      line: fill(t.sessionLine, {
+        signedIn: ago(s.signedInAt, now, locale),
+        method: s.method,
+        seen: ago(s.seenAt ?? s.signedInAt, now, locale),
+        where: s.where ?? t.unknownAddress,
+      }),
+      appsLine: fill(t.sessionApps, { apps: s.apps.join(', ') }),
     })),
-    apps: activity.apps.map((a) => ({ ...a, granted: ago(a.grantedAt, now) })),
+    apps: activity.apps.map((a) => ({
+      ...a,
+      line: fill(t.appAllowed, { granted: ago(a.grantedAt, now, locale) }),
+    })),
     ...branded(ctx, brandOf(await deps.mfa.tenantSettings(who.user.tenantId))),
     ...message,
   });
 }
 
-const RELATIVE = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
 /** "3 hours ago", "yesterday": when something happened, in words (epoch seconds; null: unknown). */
-export function ago(at: number | null, now: number): string {
-  if (at === null) return 'at an unknown time';
+export function ago(at: number | null, now: number, locale: Locale): string {
+  const t = messages(locale).account;
+  if (at === null) return t.unknownTime;
   const seconds = Math.max(0, now - at);
-  if (seconds < 60) return 'just now';
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   for (const [unit, size] of [
     ['day', 86_400],
     ['hour', 3_600],
     ['minute', 60],
   ] as const)
-    if (seconds >= size) return RELATIVE.format(-Math.floor(seconds / size), unit);
-  return 'just now';
+    if (seconds >= size) return relative.format(-Math.floor(seconds / size), unit);
+  return t.justNow;
 }
 
-const REFUSED: Record<Exclude<FactorChange, 'done'>, string> = {
-  last_factor_required:
-    'Your account must keep a second factor of this strength, so this one cannot be switched off. Set up another one first.',
-  busy: 'Another change to your sign-in methods is under way. Please try again in a moment.',
-  not_offered: 'This sign-in method is not offered here.',
-};
+/** A refused change, by the catalogue's key in `account`. */
+const REFUSED = {
+  last_factor_required: 'lastFactor',
+  busy: 'busy',
+  not_offered: 'notOffered',
+} as const satisfies Record<Exclude<FactorChange, 'done'>, keyof Messages['account']>;
 
 /** After a change: back to the overview with the notice `done` (a key of ACCOUNT_NOTICES), or the refusal. */
 export async function afterChange(
@@ -120,14 +135,16 @@ export async function afterChange(
   outcome: FactorChange,
   done: string,
 ): Promise<void> {
-  if (outcome !== 'done') return overview(req, who, { error: REFUSED[outcome] });
+  if (outcome !== 'done') return overview(req, who, { error: wordsOf(req).account[REFUSED[outcome]] });
   redirect(req.ctx, `${req.path}?done=${done}`);
 }
 
 export function showRecoveryCodes(req: Request, who: SignedIn, codes: string[]): void {
   const { ctx, path } = req;
   ctx.type = 'html';
-  ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(ctx), {
+  const locale = localeOf(ctx);
+  ctx.body = renderPage('recoveryCodes', messages(locale).recoveryCodes.title, basePath(ctx), {
+    locale,
     action: `${path}/continue`,
     csrf: csrfToken(req, who),
     codes,

@@ -4,6 +4,7 @@ import { changeOwnPassword, endAllSessions } from '../domain/mfa/settings.ts';
 import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
+import { localeOf } from '../http/locale.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { describeViolation } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
@@ -18,6 +19,7 @@ import {
   redirect,
   type SignedIn,
   sameToken,
+  wordsOf,
 } from './page.ts';
 import { accountSession } from './session.ts';
 
@@ -70,7 +72,9 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
     if (session.kind === 'step-up') return redirect(ctx, signInUrl(deps.issuer, { mfa: session.strength }));
     const key = String(ctx.query.done ?? '');
     // Own keys only: `?done=constructor` must not find what every object inherits.
-    const notice = Object.hasOwn(ACCOUNT_NOTICES, key) ? ACCOUNT_NOTICES[key] : undefined;
+    const notice = Object.hasOwn(ACCOUNT_NOTICES, key)
+      ? wordsOf(req).account[ACCOUNT_NOTICES[key as keyof typeof ACCOUNT_NOTICES]]
+      : undefined;
     return overview(req, session, notice ? { notice } : {});
   }
 
@@ -97,7 +101,7 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
   const [method = '', name = ''] = action?.split('/') ?? [];
   const handler = methodAction(method, name);
   if (!handler) throw new BadRequest(404, 'not_found');
-  if (!who.recent) return overview(req, who, { error: 'Please sign in again before changing this.' });
+  if (!who.recent) return overview(req, who, { error: wordsOf(req).account.signInFirst });
   return handler(req, who, form);
 }
 
@@ -109,12 +113,14 @@ function callback(req: Request): void {
   const { ctx } = req;
   if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
   if (ctx.query.error !== undefined) {
+    const t = wordsOf(req).account;
     ctx.status = 400;
     ctx.type = 'html';
-    ctx.body = renderPage('error', 'Not signed in', basePath(ctx), {
-      heading: 'You are not signed in',
-      message: 'The sign-in did not finish, so your account settings stay closed.',
+    ctx.body = renderPage('error', t.notSignedInTitle, basePath(ctx), {
+      heading: t.notSignedInHeading,
+      message: t.notSignedInMessage,
       code: 'access_denied',
+      locale: localeOf(ctx),
     });
     return;
   }
@@ -128,15 +134,16 @@ function callback(req: Request): void {
 async function signOutEverywhere(req: Request, provider: Provider, who: SignedIn): Promise<void> {
   const { ctx, deps } = req;
   const sessions = await deps.activity.sessionsOf(who.user.id);
-  await endAllSessions(deps.mfa, { userId: who.user.id, context: contextOf(ctx) });
+  await endAllSessions(deps.mfa, { userId: who.user.id, context: contextOf(ctx), locale: localeOf(ctx) });
   await tellApps(provider, deps.logger, who.user.id, sessions);
+  const t = wordsOf(req).account;
   ctx.type = 'html';
-  ctx.body = renderPage('accountNotice', 'Signed out everywhere', basePath(ctx), {
-    heading: 'You are signed out everywhere',
-    message:
-      'Every browser and app signed in to your account has to sign in again (an app may keep an access token it holds until it expires, at most minutes).',
+  ctx.body = renderPage('accountNotice', t.everywhereTitle, basePath(ctx), {
+    heading: t.everywhereHeading,
+    message: t.everywhereMessage,
     link: req.path,
-    linkText: 'Sign in again',
+    linkText: t.signInAgain,
+    locale: localeOf(ctx),
   });
 }
 
@@ -150,12 +157,14 @@ async function signOutSession(
   const ended = await endSession(deps, provider, { user: who.user, handle, context: contextOf(ctx) });
   // Already gone (another tab ended it, it expired): the list shows how things stand now.
   if (!ended || handle !== handleOf(who.sessionUid)) return redirect(ctx, `${req.path}?done=session-ended`);
+  const t = wordsOf(req).account;
   ctx.type = 'html';
-  ctx.body = renderPage('accountNotice', 'Signed out', basePath(ctx), {
-    heading: 'You are signed out of this browser',
-    message: 'Your other sessions stay signed in.',
+  ctx.body = renderPage('accountNotice', t.signedOutHereTitle, basePath(ctx), {
+    heading: t.signedOutHereHeading,
+    message: t.signedOutHereMessage,
     link: req.path,
-    linkText: 'Sign in again',
+    linkText: t.signInAgain,
+    locale: localeOf(ctx),
   });
 }
 
@@ -177,26 +186,28 @@ function contextOf(ctx: Context): { ip: string; userAgent: string } {
 async function changePassword(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {
   const { ctx, deps } = req;
   const next = form.password ?? '';
-  if (next !== (form.confirm ?? ''))
-    return overview(req, who, { problems: ['The new password and its confirmation differ.'] });
+  const t = wordsOf(req).account;
+  if (next !== (form.confirm ?? '')) return overview(req, who, { problems: [t.confirmationDiffers] });
   const result = await changeOwnPassword(deps.mfa, {
     userId: who.user.id,
     current: form.current ?? '',
     next,
+    locale: localeOf(ctx),
   });
   if (!result.ok) {
     const problems =
       result.reason === 'weak_password'
-        ? result.violations.map((v) => describeViolation(v, deps.mfa.config.passwordPolicy))
-        : ['The current password is incorrect, or the account is temporarily locked.'];
+        ? result.violations.map((v) => describeViolation(v, deps.mfa.config.passwordPolicy, localeOf(ctx)))
+        : [t.wrongCurrent];
     return overview(req, who, { problems });
   }
   // The change ends every session that signed in before it, this one included (session.ts).
   ctx.type = 'html';
-  ctx.body = renderPage('accountNotice', 'Password changed', basePath(ctx), {
-    heading: 'Your password was changed',
-    message: 'For your safety every session was signed out, this one too. Sign in with the new password.',
+  ctx.body = renderPage('accountNotice', t.changedTitle, basePath(ctx), {
+    heading: t.changedHeading,
+    message: t.changedMessage,
     link: req.path,
-    linkText: 'Sign in again',
+    linkText: t.signInAgain,
+    locale: localeOf(ctx),
   });
 }

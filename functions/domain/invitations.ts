@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta/core';
+import { DEFAULT_LOCALE, fill, type Locale, messages, pieces } from '../i18n/index.ts';
 import { createUser, signedInBeforeReset } from './accounts.ts';
 import { type Actor, authorize, principalOf } from './admin/actor.ts';
 import { audit, auditTenant, type DomainDeps } from './deps.ts';
@@ -213,27 +214,42 @@ export async function acceptInvitation(
 }
 
 const eta = new Eta({ autoEscape: true, autoTrim: false });
-const MAIL_HTML = `<p><%= it.inviter %> invites you to <strong><%= it.tenant %></strong> at Sesame<% if (it.app) { %>, to use <strong><%= it.app %></strong><% } %>.</p>
-<p><a href="<%= it.link %>">Accept the invitation</a></p>
-<p>The link works once, until <%= it.until %>. If you did not expect this invitation, ignore this e-mail.</p>`;
+const MAIL_HTML = `<p><%~ include('@rich', { parts: it.invites }) %></p>
+<p><a href="<%= it.link %>"><%= it.t.inviteAccept %></a></p>
+<p><%= it.until %></p>`;
+eta.loadTemplate(
+  '@rich',
+  `<% for (const p of it.parts) { %><% if (p.name === 'tenant' || p.name === 'app') { %><strong><%= p.text %></strong><% } else { %><%= p.text %><% } %><% } %>`,
+);
 
-/** The invitation e-mail: names and the link are escaped by Eta, never by hand. */
+/** Who invites: a user by name; the operator or an automation client ('administrator'); a user since gone. */
+export type Inviter = { name: string } | 'administrator' | 'colleague';
+
+/**
+ * The invitation e-mail: names and the link are escaped by Eta, never by hand. In English unless a
+ * `locale` is given: whoever invites (the CLI, the admin API, the console) does not know the
+ * invitee's language.
+ */
 export function invitationMail(input: {
   to: string;
-  inviter: string;
+  inviter: Inviter;
   tenant: string;
   app: string | null;
   link: string;
   expiresAt: number;
+  locale?: Locale;
 }) {
-  const until = new Date(input.expiresAt).toUTCString();
-  const text = [
-    `${input.inviter} invites you to ${input.tenant} at Sesame${input.app ? `, to use ${input.app}` : ''}.`,
-    '',
-    `Accept the invitation: ${input.link}`,
-    '',
-    `The link works once, until ${until}. If you did not expect this invitation, ignore this e-mail.`,
-  ].join('\n');
-  const html = eta.renderString(MAIL_HTML, { ...input, until });
-  return { to: input.to, subject: `Invitation to ${input.tenant}`, text, html };
+  const t = messages(input.locale ?? DEFAULT_LOCALE).mail;
+  const inviter =
+    input.inviter === 'administrator'
+      ? t.inviterAdmin
+      : input.inviter === 'colleague'
+        ? t.inviterColleague
+        : input.inviter.name;
+  const values = { inviter, tenant: input.tenant, app: input.app ?? '' };
+  const invites = input.app ? t.invitesApp : t.invites;
+  const until = fill(t.inviteUntil, { until: new Date(input.expiresAt).toUTCString() });
+  const text = [fill(invites, values), fill(t.inviteLink, { link: input.link }), until].join('\n\n');
+  const html = eta.renderString(MAIL_HTML, { t, invites: pieces(invites, values), link: input.link, until });
+  return { to: input.to, subject: fill(t.inviteSubject, { tenant: input.tenant }), text, html };
 }

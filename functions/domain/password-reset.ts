@@ -1,8 +1,10 @@
 import { randomInt } from 'node:crypto';
+import { DEFAULT_LOCALE, type Locale, messages } from '../i18n/index.ts';
 import { isLocked } from './accounts.ts';
 import { secondStep } from './credentials/registry.ts';
 import { type AttemptContext, audit, auditTenant, type DomainDeps } from './deps.ts';
 import { normaliseEmail } from './email.ts';
+import { letter, type Paragraph } from './letters.ts';
 import { notifyUser } from './mfa/notify.ts';
 import { methodsIn } from './mfa/sign-in.ts';
 import { argon2Hasher } from './password-hash.ts';
@@ -19,7 +21,8 @@ import type { PasswordReset, User } from './ports.ts';
  * or saying that no account uses the address, or that the organisation signs its people in
  * elsewhere) and stores one record, so neither the page, its status nor its timing tells who has an
  * account. Limits: one code per sign-in a minute, five e-mails per address an hour, five wrong codes
- * (or second factors) per code, 30 minutes — within the sign-in's own lifetime.
+ * (or second factors) per code, 30 minutes — within the sign-in's own lifetime. The e-mails are in
+ * `locale`, the sign-in's language.
  */
 export const RESET_TTL_MS = 30 * 60 * 1000;
 export const RESET_MAX_FAILURES = 5;
@@ -43,7 +46,13 @@ async function situationOf(deps: DomainDeps, user: User | null): Promise<Situati
 
 export async function requestPasswordReset(
   deps: DomainDeps,
-  input: { uid: string; email: string; interactionExpiresAt: number; context?: AttemptContext },
+  input: {
+    uid: string;
+    email: string;
+    interactionExpiresAt: number;
+    context?: AttemptContext;
+    locale?: Locale;
+  },
 ): Promise<'sent' | 'too_soon'> {
   const { email, emailKey } = normaliseEmail(input.email);
   const now = deps.clock.now().getTime();
@@ -78,7 +87,7 @@ export async function requestPasswordReset(
     },
     input.context,
   );
-  if (allowed) await deps.mailer.send(resetMail(user?.email ?? email, situation, code));
+  if (allowed) await deps.mailer.send(resetMail(user?.email ?? email, situation, code, input.locale));
   return 'sent';
 }
 
@@ -124,6 +133,7 @@ export async function completePasswordReset(
     password: string;
     factor?: { method: string; code: string };
     context?: AttemptContext;
+    locale?: Locale;
   },
 ): Promise<ResetOutcome> {
   const now = deps.clock.now().getTime();
@@ -169,46 +179,27 @@ export async function completePasswordReset(
   await audit(deps, { type: 'password.reset', ...event, reason: 'self_service' }, input.context);
   if (isLocked(user, now))
     await audit(deps, { type: 'account.unlocked', ...event, reason: 'self_service' }, input.context);
-  await notifyUser(
-    deps,
-    user,
-    'The password of your Sesame account was reset with a code sent to this address. Every session was signed out.',
-    input.context,
-  );
+  await notifyUser(deps, user, 'passwordReset', {
+    ...(input.context ? { context: input.context } : {}),
+    ...(input.locale ? { locale: input.locale } : {}),
+  });
   return { ok: true, user };
 }
 
 /** One e-mail per request, whatever the address: the code, or why there is none. */
-function resetMail(to: string, situation: Situation, code: string) {
+function resetMail(to: string, situation: Situation, code: string, locale: Locale = DEFAULT_LOCALE) {
+  const t = messages(locale).mail;
   const minutes = RESET_TTL_MS / 60_000;
-  const lines: Record<Situation, string[]> = {
+  const paragraphs: Record<Situation, Paragraph[]> = {
     resettable: [
-      'Someone (hopefully you) asked to reset the password of your Sesame account.',
-      '',
-      `Your reset code is ${code}`,
-      '',
-      `It is valid for ${minutes} minutes and works once. Sesame will never ask you for it by phone or e-mail.`,
-      'If you did not ask, ignore this message: your password stays as it is.',
+      t.resetIntro,
+      { text: t.resetCode, values: { code } },
+      { text: t.resetValid, values: { minutes } },
+      t.resetIgnore,
     ],
-    elsewhere: [
-      'Someone (hopefully you) asked to reset the password of your Sesame account.',
-      '',
-      "Your account signs in through your organisation's own sign-in, so it has no Sesame password to reset.",
-      "Use your organisation's sign-in button, or ask your administrator.",
-    ],
-    disabled: [
-      'Someone (hopefully you) asked to reset the password of your Sesame account.',
-      '',
-      'This account is disabled, so its password cannot be reset. Ask your administrator.',
-    ],
-    none: [
-      'Someone (hopefully you) asked to reset a Sesame password for this address.',
-      '',
-      'No Sesame account uses this address, so there is nothing to reset. If you did not ask, ignore this message.',
-    ],
+    elsewhere: [t.resetIntro, t.resetElsewhere, t.resetElsewhereHow],
+    disabled: [t.resetIntro, t.resetDisabled],
+    none: [t.resetNoneIntro, t.resetNone],
   };
-  const text = lines[situation].join('\n');
-  // Only fixed sentences and the digits of the code: nothing in it needs escaping.
-  const html = lines[situation].map((l) => (l ? `<p>${l}</p>` : '')).join('\n');
-  return { to, subject: 'Resetting your Sesame password', text, html };
+  return letter(to, t.resetSubject, paragraphs[situation]);
 }

@@ -122,18 +122,18 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       if (!outcome.ok) return outcome.replayed ? 'replayed' : 'wrong';
       return outcome.sufficient ? 'passed' : 'too_weak';
     },
-    async sendEmailCode(pending) {
+    async sendEmailCode(pending, locale) {
       const [user, factors] = await Promise.all([
         userOf(pending.userId),
         deps.credentials.list(pending.userId),
       ]);
       // Only where this sign-in offers e-mail codes (not on a strong step-up of a user with an authenticator).
       if (!offeredMethods(deps.config, factors, pending.strength).methods.includes('email')) return 'refused';
-      const outcome = await sendEmailCode(deps, { uid: pending.uid, user, credentials: factors });
+      const outcome = await sendEmailCode(deps, { uid: pending.uid, user, credentials: factors, locale });
       if (outcome.ok) return 'sent';
       return outcome.reason === 'not_enabled' ? 'refused' : outcome.reason;
     },
-    async confirmEnrolment(pending, code, info) {
+    async confirmEnrolment(pending, code, info, locale) {
       const context = contextOf(info);
       const [user, factors] = await Promise.all([
         userOf(pending.userId),
@@ -145,7 +145,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
         return 'wrong';
       if (!(await deps.signIns.markPassed(pending, 'totp', 'strong'))) return 'wrong';
       const codes = await regenerateRecoveryCodes(deps, { userId: user.id, actor: user.id });
-      await notifyUser(deps, user, 'An authenticator app was added to your Sesame account.', context);
+      await notifyUser(deps, user, 'totpAdded', { context, locale });
       return { codes };
     },
     strongEnough(pending) {

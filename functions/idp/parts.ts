@@ -41,7 +41,7 @@ import { appBrandOf, brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
-import { type DomainError, isDomainError } from '../domain/errors.ts';
+import { isDomainError } from '../domain/errors.ts';
 import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
 import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
@@ -55,6 +55,7 @@ import {
   openInvitation,
 } from '../domain/invitations.ts';
 import { authenticatePassword } from '../domain/login.ts';
+import { PolicyViolation } from '../domain/password-policy.ts';
 import {
   completePasswordReset,
   requestPasswordReset,
@@ -63,11 +64,10 @@ import {
 } from '../domain/password-reset.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
 import { upstreamClient } from '../federation/upstream-client.ts';
-import type { SignedInUser } from '../interactions/services.ts';
+import type { AccountProblem, SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
 import { currentRequest, type Logger } from '../shared/logger.ts';
-import { describeError, describePolicy, describeViolation } from '../shared/messages.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
@@ -169,7 +169,7 @@ export function createDynamoParts(
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     activity: new DynamoAccountActivity(doc, config.tables.oidc),
     services: {
-      passwordRules: describePolicy(config.passwordPolicy),
+      passwordPolicy: config.passwordPolicy,
       emailOf: async (userId) => (await users.findById(userId))?.email ?? null,
       async login({ email, password, info, secondStepNeeded }) {
         const outcome = await authenticatePassword(deps, {
@@ -234,14 +234,8 @@ export function createDynamoParts(
             await createInvitedAccount(deps, invitation, input);
             return 'created';
           } catch (err) {
-            if (
-              isDomainError(err, 'weak_password') ||
-              isDomainError(err, 'invalid_email') ||
-              isDomainError(err, 'invalid_setting')
-            )
-              return { problem: describeError(err as DomainError, config.passwordPolicy) };
-            if (isDomainError(err, 'email_taken'))
-              return { problem: 'An account with this address exists now: sign in to it to accept.' };
+            const problem = accountProblem(err);
+            if (problem) return { problem };
             throw err;
           }
         },
@@ -295,12 +289,22 @@ export function createDynamoParts(
         async complete({ info, ...input }) {
           const outcome = await completePasswordReset(deps, { ...input, context: info });
           if (outcome.ok) return { ok: true, email: outcome.user.email };
-          if (outcome.reason !== 'weak_password') return { ok: false, reason: outcome.reason };
-          const problems = outcome.violations.map((v) => describeViolation(v, config.passwordPolicy));
-          return { ok: false, reason: 'weak_password', problems };
+          return outcome;
         },
       },
     },
     close: () => raw.destroy(),
   };
+}
+
+/** What the invitation page tells the invitee to fix, for the errors creating their account can meet. */
+function accountProblem(err: unknown): AccountProblem | null {
+  if (err instanceof PolicyViolation) return { code: 'weak_password', violations: err.violations };
+  if (isDomainError(err, 'invalid_email')) return { code: 'invalid_email' };
+  if (isDomainError(err, 'email_taken')) return { code: 'email_taken' };
+  if (!isDomainError(err, 'invalid_setting')) return null;
+  const reason = err.detail;
+  if (reason === 'name' || reason === 'foreign_domain' || reason === 'federation_only')
+    return { code: reason };
+  return { code: 'other' };
 }

@@ -2,7 +2,7 @@ import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
 import { renderPage } from '../views/index.ts';
-import { clientName, finish, type Step } from './step.ts';
+import { clientName, finish, type Step, wordsOf } from './step.ts';
 
 /** Consent for third-party apps (first-party apps skip it: oidc/first-party-grant.ts). */
 interface ConsentDetails {
@@ -12,21 +12,19 @@ interface ConsentDetails {
   missingResourceScopes?: Record<string, string[]>;
 }
 
-const SCOPE_TEXT: Record<string, string> = {
-  openid: 'Know who you are',
-  email: 'See your e-mail address',
-  profile: 'See your name',
-  roles: 'See your roles in this application',
-  offline_access: 'Stay signed in to this application',
-};
+/** The scopes a person is asked about, each worded in the catalogue's `consent` section. */
+const SCOPES = ['openid', 'email', 'profile', 'roles', 'offline_access'] as const;
+const isScope = (s: string): s is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(s);
 
 export const consentStep = {
   async show(step: Step, csrf: string): Promise<void> {
     const details = step.details.prompt.details as ConsentDetails;
-    const scopes = (details.missingOIDCScope ?? []).map((s) => SCOPE_TEXT[s] ?? s);
+    const t = wordsOf(step).consent;
+    const scopes = (details.missingOIDCScope ?? []).map((s) => (isScope(s) ? t[s] : s));
     const accountId = step.details.session?.accountId;
     step.ctx.type = 'html';
-    step.ctx.body = renderPage('consent', 'Allow access', basePath(step.ctx), {
+    step.ctx.body = renderPage('consent', t.title, basePath(step.ctx), {
+      locale: step.locale,
       action: `${step.path}/confirm`,
       abort: `${step.path}/abort`,
       csrf,

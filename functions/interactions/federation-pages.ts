@@ -2,6 +2,8 @@ import type { Context } from 'koa';
 import { newBrowserKey } from '../domain/federation/sign-in.ts';
 import type { RefusalReason } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
+import { localeOf } from '../http/locale.ts';
+import { messages } from '../i18n/index.ts';
 import { renderPage } from '../views/index.ts';
 
 /**
@@ -28,101 +30,38 @@ export function federationBrowserKey(ctx: Context): string {
   return key;
 }
 
-/** What a refused federated sign-in tells the user; the audit trail has the reason code. */
-const REFUSALS: Record<RefusalReason, { status: 400 | 403 | 409 | 503; heading: string; message: string }> = {
-  state_unknown: {
-    status: 400,
-    heading: 'This sign-in cannot be completed',
-    message:
-      'It expired, was already used, or was started elsewhere. Return to the application and sign in again.',
-  },
-  connection_mismatch: {
-    status: 400,
-    heading: 'This sign-in cannot be completed',
-    message:
-      'The answer came from another organisation than the one the sign-in started with. Sign in again.',
-  },
-  connection_disabled: {
-    status: 403,
-    heading: 'This organisation sign-in is switched off',
-    message: 'Ask your administrator, or return to the application and sign in another way.',
-  },
-  upstream_error: {
-    status: 403,
-    heading: 'Your organisation did not sign you in',
-    message: 'The sign-in was cancelled or refused there. Return to the application and try again.',
-  },
-  invalid_response: {
-    status: 403,
-    heading: 'Your organisation’s answer could not be trusted',
-    message:
-      'Sesame could not verify the sign-in it received. Try again; if it keeps happening, tell your administrator.',
-  },
-  wrong_tenant: {
-    status: 403,
-    heading: 'This account belongs to another organisation',
-    message: 'Sign in with an account of the organisation this sign-in is for.',
-  },
-  missing_claims: {
-    status: 403,
-    heading: 'Your organisation did not say who you are',
-    message:
-      'The sign-in lacked an identifier or e-mail address. Ask your administrator to check the connection.',
-  },
-  groups_overage: {
-    status: 403,
-    heading: 'Your group list was too long to read',
-    message:
-      'You are a member of more groups than your organisation puts into a sign-in, so Sesame cannot tell which roles you hold. Ask your administrator to limit the groups sent to Sesame (for example to groups assigned to the application).',
-  },
-  email_taken: {
-    status: 403,
-    heading: 'An account with this e-mail address exists already',
-    message:
-      'Sesame does not join accounts by e-mail address. Ask your administrator to link your organisation account to your existing one.',
-  },
-  user_disabled: {
-    status: 403,
-    heading: 'This account is disabled',
-    message: 'Ask your administrator.',
-  },
-  expired: {
-    status: 400,
-    heading: 'This sign-in has expired',
-    message: 'Return to the application you came from and start signing in again.',
-  },
-  browser_mismatch: {
-    status: 400,
-    heading: 'This sign-in was started in another browser',
-    message:
-      'For your safety it cannot be finished here. Return to the application and sign in again in this browser.',
-  },
-  upstream_unavailable: {
-    status: 503,
-    heading: 'Your organisation’s sign-in is not available',
-    message:
-      'Sesame could not reach it. Try again in a moment; if it keeps happening, tell your administrator.',
-  },
-  busy: {
-    status: 409,
-    heading: 'Your account is being set up',
-    message: 'Another sign-in with the same account is finishing at this moment. Try again.',
-  },
-  foreign_domain: {
-    status: 403,
-    heading: 'This e-mail address belongs to another organisation',
-    message:
-      'Your organisation’s sign-in gave an address at a domain another organisation has proved. Ask your administrator.',
-  },
+/**
+ * What a refused federated sign-in tells the user (the catalogue's `refusal` section, `<reason>Heading`
+ * and `<reason>`), in the browser's language; the audit trail has the reason code.
+ */
+const STATUS: Record<RefusalReason, 400 | 403 | 409 | 503> = {
+  state_unknown: 400,
+  connection_mismatch: 400,
+  connection_disabled: 403,
+  upstream_error: 403,
+  invalid_response: 403,
+  wrong_tenant: 403,
+  missing_claims: 403,
+  groups_overage: 403,
+  email_taken: 403,
+  user_disabled: 403,
+  expired: 400,
+  browser_mismatch: 400,
+  upstream_unavailable: 503,
+  busy: 409,
+  foreign_domain: 403,
 };
 
 export function refusal(ctx: Context, reason: RefusalReason): void {
-  const page = REFUSALS[reason];
-  ctx.status = page.status;
+  const locale = localeOf(ctx);
+  const t = messages(locale).refusal;
+  const heading = t[`${reason}Heading`];
+  ctx.status = STATUS[reason];
   ctx.type = 'html';
-  ctx.body = renderPage('error', page.heading, basePath(ctx), {
-    heading: page.heading,
-    message: page.message,
+  ctx.body = renderPage('error', heading, basePath(ctx), {
+    heading,
+    message: t[reason],
     code: reason,
+    locale,
   });
 }

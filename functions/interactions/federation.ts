@@ -5,6 +5,8 @@ import { callbackUrl } from '../domain/federation/sign-in.ts';
 import { UpstreamRefused } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
+import { localeOf } from '../http/locale.ts';
+import { messages } from '../i18n/index.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
 import { isFederated } from '../oidc/lifetimes.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -150,7 +152,8 @@ async function loggedOut(ctx: Context, services: InteractionServices, connection
     }
     // Signed out at the provider, with nowhere Sesame's logout was going (or a state that is not Sesame's).
     ctx.type = 'html';
-    ctx.body = renderPage('loggedOut', 'Signed out', basePath(ctx), {});
+    const locale = localeOf(ctx);
+    ctx.body = renderPage('loggedOut', messages(locale).loggedOut.title, basePath(ctx), { locale });
   } catch (err) {
     renderFailure(ctx, err, logger);
   }

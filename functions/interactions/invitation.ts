@@ -3,12 +3,15 @@ import type Provider from 'oidc-provider';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
+import { localeOf } from '../http/locale.ts';
+import { fill, type Messages, messages } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
+import { describePolicy, describeViolation } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
-import { FEDERATION_ONLY, signInWithPassword } from './login.ts';
+import { signInWithPassword } from './login.ts';
 import { renderFailure } from './routes.ts';
-import type { InteractionServices } from './services.ts';
-import type { Step } from './step.ts';
+import type { AccountProblem, InteractionServices } from './services.ts';
+import { type Step, wordsOf } from './step.ts';
 
 /**
  * Accepting an invitation (domain/invitations.ts). The mailed link, `GET /invitation/<token>`, keeps
@@ -34,7 +37,7 @@ export function invitationLinks(provider: Provider, services: InteractionService
       if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
       const token = LINK.exec(ctx.path)?.[1] ?? '';
       const found = token ? await services.invitations.open(token) : null;
-      if (!found) return page(ctx, 410, 'invitationGone', 'Invitation', {});
+      if (!found) return page(ctx, 410, 'invitationGone', {});
       const session = await provider.Session.get(ctx as never);
       if (session.accountId) {
         const outcome = await services.invitations.acceptFromSession({
@@ -48,7 +51,7 @@ export function invitationLinks(provider: Provider, services: InteractionService
           return ctx.redirect(found.startAt);
         }
         if (outcome === 'refused')
-          return page(ctx, 409, 'invitationOtherAccount', 'Invitation', {
+          return page(ctx, 409, 'invitationOtherAccount', {
             logout: `${basePath(ctx)}/session/end`,
           });
         // A session that no longer counts: the app's sign-in will ask again, and show the invitation.
@@ -70,16 +73,17 @@ export function invitationLinks(provider: Provider, services: InteractionService
   };
 }
 
+/** The link's own pages, outside any sign-in: in the browser's language. */
 function page(
   ctx: Context,
   status: number,
   view: 'invitationGone' | 'invitationOtherAccount',
-  title: string,
   data: Record<string, unknown>,
 ) {
+  const locale = localeOf(ctx);
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = renderPage(view, title, basePath(ctx), data);
+  ctx.body = renderPage(view, messages(locale).invitation.pageTitle, basePath(ctx), { ...data, locale });
 }
 
 /** The invitation this browser carries into the sign-in, if it is live. */
@@ -114,15 +118,17 @@ async function render(
   invitation: NonNullable<Awaited<ReturnType<typeof carried>>>,
   extra: { error?: string; name?: string } = {},
 ) {
+  const title = fill(wordsOf(step).invitation.title, { tenant: invitation.tenantName });
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('acceptInvitation', `Join ${invitation.tenantName}`, basePath(step.ctx), {
+  step.ctx.body = renderPage('acceptInvitation', title, basePath(step.ctx), {
     ...invitation,
+    locale: step.locale,
     action: `${step.path}/accept`,
     csrf,
     name: extra.name ?? '',
     error: extra.error,
     federate: `${step.path}/federate`,
-    rules: step.services.passwordRules,
+    rules: describePolicy(step.services.passwordPolicy, step.locale),
     ...branded(step.ctx, await step.services.brand.ofTenant(invitation.tenantId)),
   });
 }
@@ -145,18 +151,20 @@ export const invitationStep = {
       return step.ctx.redirect(step.path);
     }
     const password = form.password ?? '';
+    const t = wordsOf(step);
     if (!invitation.hasAccount) {
       const name = (form.name ?? '').trim();
       if (!name || name.length > 200)
-        return render(step, csrf, invitation, { error: 'Please give your name.', name: name.slice(0, 200) });
+        return render(step, csrf, invitation, { error: t.invitation.giveName, name: name.slice(0, 200) });
       if (password !== (form.password2 ?? ''))
-        return render(step, csrf, invitation, { error: 'The two passwords differ.', name });
+        return render(step, csrf, invitation, { error: t.common.passwordsDiffer, name });
       const created = await step.services.invitations.createAccount(invitation.token, { name, password });
       if (created === 'gone') {
         forget(step);
         throw new BadRequest(400, 'expired');
       }
-      if (created !== 'created') return render(step, csrf, invitation, { error: created.problem, name });
+      if (created !== 'created')
+        return render(step, csrf, invitation, { error: problemText(step, t, created.problem), name });
     }
     const outcome = await signInWithPassword(step, {
       email: invitation.email,
@@ -164,17 +172,36 @@ export const invitationStep = {
       remember: false,
       invitation: invitation.ref,
     });
-    if (outcome === 'failed')
-      return render(step, csrf, invitation, {
-        error: 'The password is incorrect, or the account is temporarily locked.',
-      });
-    if (outcome === 'federation_only') return render(step, csrf, invitation, { error: FEDERATION_ONLY });
+    if (outcome === 'failed') return render(step, csrf, invitation, { error: t.invitation.wrongPassword });
+    if (outcome === 'federation_only')
+      return render(step, csrf, invitation, { error: t.login.federationOnly });
     if (outcome === 'taken') {
       step.ctx.status = 400;
-      return render(step, csrf, invitation, {
-        error: 'This sign-in was started with another account. Cancel it and open the link again.',
-      });
+      return render(step, csrf, invitation, { error: t.invitation.taken });
     }
     forget(step);
   },
 };
+
+/** What to fix for the account to be created, in the sign-in's language. */
+function problemText(step: Step, t: Messages, problem: AccountProblem): string {
+  const words = t.invitation;
+  switch (problem.code) {
+    case 'weak_password':
+      return problem.violations
+        .map((v) => describeViolation(v, step.services.passwordPolicy, step.locale))
+        .join(' ');
+    case 'invalid_email':
+      return words.invalidEmail;
+    case 'email_taken':
+      return words.accountExists;
+    case 'name':
+      return words.giveName;
+    case 'foreign_domain':
+      return words.foreignDomain;
+    case 'federation_only':
+      return words.federationOnlyJoin;
+    case 'other':
+      return words.notAccepted;
+  }
+}

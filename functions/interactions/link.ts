@@ -1,8 +1,8 @@
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
 import { renderPage } from '../views/index.ts';
-import { FEDERATION_ONLY, GENERIC_FAILURE, signInWithPassword, TAKEN } from './login.ts';
-import type { Step } from './step.ts';
+import { signInWithPassword } from './login.ts';
+import { type Step, wordsOf } from './step.ts';
 
 /**
  * `/interaction/<uid>/link`: a new upstream identity arrived with the address of an existing account
@@ -14,8 +14,9 @@ async function render(step: Step, csrf: string, error?: string): Promise<void> {
   const offer = await step.services.federation.linkOffer(step.details.uid);
   if (!offer) throw new BadRequest(400, 'expired');
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('linkAccount', 'Connect your sign-in', basePath(step.ctx), {
+  step.ctx.body = renderPage('linkAccount', wordsOf(step).link.title, basePath(step.ctx), {
     ...offer,
+    locale: step.locale,
     action: `${step.path}/link`,
     abort: `${step.path}/abort`,
     csrf,
@@ -37,11 +38,12 @@ export const linkStep = {
       remember: false,
       linking: true,
     });
-    if (outcome === 'failed') return render(step, form.csrf ?? '', GENERIC_FAILURE);
-    if (outcome === 'federation_only') return render(step, form.csrf ?? '', FEDERATION_ONLY);
+    const t = wordsOf(step).login;
+    if (outcome === 'failed') return render(step, form.csrf ?? '', t.failed);
+    if (outcome === 'federation_only') return render(step, form.csrf ?? '', t.federationOnly);
     if (outcome === 'taken') {
       step.ctx.status = 400;
-      return render(step, form.csrf ?? '', TAKEN);
+      return render(step, form.csrf ?? '', t.taken);
     }
   },
 };

@@ -2,6 +2,7 @@ import { isId } from '../domain/federation/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
+import { errorTitle } from '../i18n/index.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
 import { isFederated } from '../oidc/lifetimes.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
@@ -9,14 +10,15 @@ import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
 import { carriedRef, invitationStep } from './invitation.ts';
 import type { SecondStep } from './services.ts';
-import { clientOf, finish, requestInfo, type Step } from './step.ts';
+import { clientOf, finish, requestInfo, type Step, wordsOf } from './step.ts';
 
 /**
  * The password step. Unknown e-mail, wrong password, locked or disabled account all produce the
- * same page, status and message (the domain also equalises timing with a dummy argon2 verify).
+ * same page, status and message (`login.failed`; the domain also equalises timing with a dummy
+ * argon2 verify). `login.federationOnly`: the right password of a user whose organisation signs in
+ * through its own identity provider only; `login.taken`: a second user's password on an interaction
+ * already bound to another user's pending sign-in.
  */
-export const GENERIC_FAILURE =
-  'The e-mail address or password is incorrect, or the account is temporarily locked.';
 
 /** The login page; `error` also marks the title, so a screen reader hears that the attempt failed. */
 export async function renderLogin(
@@ -27,8 +29,11 @@ export async function renderLogin(
 ): Promise<void> {
   // Before the user is known, the page wears the app's look, if it has one (domain/branding.ts).
   const [app, connections] = await Promise.all([clientOf(step), step.services.federation.buttons()]);
+  const t = wordsOf(step);
+  const title = message.error ? errorTitle(t, t.login.title) : t.login.title;
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('login', message.error ? 'Error: sign in' : 'Sign in', basePath(step.ctx), {
+  step.ctx.body = renderPage('login', title, basePath(step.ctx), {
+    locale: step.locale,
     action: `${step.path}/login`,
     abort: `${step.path}/abort`,
     federate: `${step.path}/federate`,
@@ -45,14 +50,6 @@ export async function renderLogin(
 const render = (step: Step, csrf: string, email: string, error?: string) =>
   renderLogin(step, csrf, email, error ? { error } : {});
 
-/** The right password of a user whose organisation signs in through its own identity provider only. */
-export const FEDERATION_ONLY =
-  'Your organisation signs you in through its own sign-in, not with a Sesame password. Use its button, or ask your administrator which one.';
-
-/** A second user's password on an interaction already bound to another user's pending sign-in. */
-export const TAKEN =
-  'This sign-in was started with another account. Cancel it and start again to use this one.';
-
 export const loginStep = {
   async show(step: Step, csrf: string): Promise<void> {
     // Step-up: the session's password sign-in stands; only a second factor is asked for.
@@ -62,7 +59,7 @@ export const loginStep = {
       if (second.required) {
         const outcome = await toSecondFactor(step, userId, second, false, true);
         if (outcome === 'mfa') return;
-        return render(step, csrf, '', TAKEN);
+        return render(step, csrf, '', wordsOf(step).login.taken);
       }
     }
     // A browser that opened an invitation link accepts it on this sign-in (invitation.ts).
@@ -86,12 +83,13 @@ export const loginStep = {
       password: form.password ?? '',
       remember: form.remember === 'yes',
     });
-    if (outcome === 'failed') return render(step, form.csrf ?? '', email.slice(0, 254), GENERIC_FAILURE);
+    const t = wordsOf(step).login;
+    if (outcome === 'failed') return render(step, form.csrf ?? '', email.slice(0, 254), t.failed);
     if (outcome === 'federation_only')
-      return render(step, form.csrf ?? '', email.slice(0, 254), FEDERATION_ONLY);
+      return render(step, form.csrf ?? '', email.slice(0, 254), t.federationOnly);
     if (outcome === 'taken') {
       step.ctx.status = 400;
-      return render(step, form.csrf ?? '', email.slice(0, 254), TAKEN);
+      return render(step, form.csrf ?? '', email.slice(0, 254), t.taken);
     }
   },
 };
@@ -131,7 +129,11 @@ export async function signInWithPassword(
     return outcome === 'taken' ? 'taken' : 'done';
   }
   if (input.linking)
-    await step.services.federation.acceptLink({ uid: step.details.uid, userId: result.userId });
+    await step.services.federation.acceptLink({
+      uid: step.details.uid,
+      userId: result.userId,
+      locale: step.locale,
+    });
   if (input.invitation)
     await step.services.invitations.accept({ ref: input.invitation, userId: result.userId });
   // The password alone finishes the interaction only when no second factor is needed.

@@ -2,27 +2,25 @@ import QRCode from 'qrcode';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
+import { errorTitle, type Messages } from '../i18n/index.ts';
 import { acrFor, amrFor } from '../oidc/acr.ts';
 import { renderPage } from '../views/index.ts';
-import { clientName, finish, requestInfo, type Step } from './step.ts';
+import { clientName, finish, requestInfo, type Step, wordsOf } from './step.ts';
 
 /**
  * The second-factor step at /interaction/<uid>/mfa. It exists only for an interaction whose first
  * factor passed (a pending sign-in stored under this uid, expiring with the interaction); without
  * one every action is refused, and oidc-provider's resume URL has no login result to act on.
  */
-const GENERIC_FAILURE = 'The code is incorrect or has expired, or the account is temporarily locked.';
 /** A failure names the method it was (which code to look at again); the rest stays generic. */
-const failureOf = (method: string): string =>
+const failureOf = (t: Messages['mfa'], method: string): string =>
   method === 'totp'
-    ? 'The code from your authenticator app is incorrect or has expired, or the account is temporarily locked.'
+    ? t.failedTotp
     : method === 'email'
-      ? 'The code from the e-mail is incorrect or has expired, or the account is temporarily locked.'
+      ? t.failedEmail
       : method === 'recovery'
-        ? 'The recovery code is incorrect or was used already, or the account is temporarily locked.'
-        : GENERIC_FAILURE;
-/** A right authenticator code whose time step was used already: not a guess, so the user is told. */
-const REPLAYED = 'That code was already used. Wait for the next code in your authenticator app and enter it.';
+        ? t.failedRecovery
+        : t.failed;
 
 async function pendingFor(step: Step) {
   const pending = await step.services.mfa.pending(step.details.uid);
@@ -36,11 +34,14 @@ export function qrDataUrl(uri: string): Promise<string> {
 }
 
 /** How each second step is named where the page offers another one. */
-const METHOD_NAMES: Record<string, string> = {
-  totp: 'Use your authenticator app',
-  email: 'Get a code by e-mail',
-  recovery: 'Use a recovery code',
-};
+const methodName = (t: Messages['mfa'], method: string): string =>
+  method === 'totp'
+    ? t.useTotp
+    : method === 'email'
+      ? t.useEmail
+      : method === 'recovery'
+        ? t.useRecoveryCode
+        : method;
 
 /**
  * The second-step page shows one method at a time — `chosen` when the sign-in offers it, else the
@@ -57,42 +58,45 @@ async function render(
   const pending = await pendingFor(step);
   const screen = await step.services.mfa.screen(pending);
   const base = basePath(step.ctx);
+  const t = wordsOf(step);
   step.ctx.type = 'html';
   if (screen.enrolment) {
-    step.ctx.body = renderPage('mfaEnrol', 'Set up two-step verification', base, {
-      action: `${step.path}/mfa/enrol`,
-      abort: `${step.path}/abort`,
-      csrf,
-      qr: await qrDataUrl(screen.enrolment.uri),
-      secret: screen.enrolment.secret,
-      clientName: await clientName(step),
-      ...branded(step.ctx, screen.brand),
-      ...message,
-    });
+    step.ctx.body = renderPage(
+      'mfaEnrol',
+      message.error ? errorTitle(t, t.enrol.title) : t.enrol.title,
+      base,
+      {
+        locale: step.locale,
+        action: `${step.path}/mfa/enrol`,
+        abort: `${step.path}/abort`,
+        csrf,
+        qr: await qrDataUrl(screen.enrolment.uri),
+        secret: screen.enrolment.secret,
+        clientName: await clientName(step),
+        ...branded(step.ctx, screen.brand),
+        ...message,
+      },
+    );
     return;
   }
   const shown = screen.methods.find((m) => m === chosen) ?? screen.methods[0];
   if (message.error) step.ctx.status = 400;
-  step.ctx.body = renderPage(
-    'mfa',
-    message.error ? 'Error: two-step verification' : 'Two-step verification',
-    base,
-    {
-      action: `${step.path}/mfa/verify`,
-      send: `${step.path}/mfa/send`,
-      abort: `${step.path}/abort`,
-      csrf,
-      methods: shown ? [shown] : [],
-      others: screen.methods
-        .filter((m) => m !== shown)
-        .map((m) => ({ method: m, label: METHOD_NAMES[m] ?? m, href: `${step.path}/mfa?method=${m}` })),
-      sent,
-      email: maskEmail(screen.userEmail),
-      clientName: await clientName(step),
-      ...branded(step.ctx, screen.brand),
-      ...message,
-    },
-  );
+  step.ctx.body = renderPage('mfa', message.error ? errorTitle(t, t.mfa.title) : t.mfa.title, base, {
+    locale: step.locale,
+    action: `${step.path}/mfa/verify`,
+    send: `${step.path}/mfa/send`,
+    abort: `${step.path}/abort`,
+    csrf,
+    methods: shown ? [shown] : [],
+    others: screen.methods
+      .filter((m) => m !== shown)
+      .map((m) => ({ method: m, label: methodName(t.mfa, m), href: `${step.path}/mfa?method=${m}` })),
+    sent,
+    email: maskEmail(screen.userEmail),
+    clientName: await clientName(step),
+    ...branded(step.ctx, screen.brand),
+    ...message,
+  });
 }
 
 /** `a•••@example.com`: enough to recognise the address, not to learn it. */
@@ -108,7 +112,8 @@ function maskEmail(email: string): string {
 async function renderTooWeak(step: Step, csrf: string): Promise<void> {
   step.ctx.status = 403;
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('mfaTooWeak', 'Set up an authenticator app first', basePath(step.ctx), {
+  step.ctx.body = renderPage('mfaTooWeak', wordsOf(step).tooWeak.title, basePath(step.ctx), {
+    locale: step.locale,
     account: `${basePath(step.ctx)}/account`,
     abort: `${step.path}/abort`,
     csrf,
@@ -124,7 +129,11 @@ async function complete(step: Step, csrf: string): Promise<void> {
   if (!(await step.services.mfa.finish(pending))) throw new BadRequest(400, 'wrong_step');
   // The account is proven (password and factor) in this interaction: an offered link is made now.
   if (pending.linking)
-    await step.services.federation.acceptLink({ uid: pending.uid, userId: pending.userId });
+    await step.services.federation.acceptLink({
+      uid: pending.uid,
+      userId: pending.userId,
+      locale: step.locale,
+    });
   if (pending.invitation)
     await step.services.invitations.accept({ ref: pending.invitation, userId: pending.userId });
   await finish(step, {
@@ -154,15 +163,23 @@ export const mfaStep = {
       requestInfo(step),
     );
     const method = form.method ?? '';
-    if (outcome === 'wrong') return render(step, csrf, { error: failureOf(method) }, method);
-    if (outcome === 'replayed') return render(step, csrf, { error: REPLAYED }, method);
+    const t = wordsOf(step).mfa;
+    if (outcome === 'wrong') return render(step, csrf, { error: failureOf(t, method) }, method);
+    // A right authenticator code whose time step was used already: not a guess, so the user is told.
+    if (outcome === 'replayed') return render(step, csrf, { error: t.replayed }, method);
     if (outcome === 'too_weak') return renderTooWeak(step, csrf);
     return complete(step, csrf);
   },
 
   async send(step: Step, form: Record<string, string>): Promise<void> {
-    const outcome = await step.services.mfa.sendEmailCode(await pendingFor(step));
-    const message = SEND_MESSAGES[outcome];
+    const outcome = await step.services.mfa.sendEmailCode(await pendingFor(step), step.locale);
+    const t = wordsOf(step).mfa;
+    const message = {
+      sent: { notice: t.sent },
+      too_soon: { notice: t.tooSoon },
+      hourly_limit: { error: t.hourlyLimit },
+      refused: { error: t.refused },
+    }[outcome];
     return render(step, form.csrf ?? '', message, 'email', outcome === 'sent' || outcome === 'too_soon');
   },
 
@@ -170,15 +187,19 @@ export const mfaStep = {
     const pending = await pendingFor(step);
     // Only a sign-in that offered enrolment (a user with no factor) takes enrolment codes.
     if (!pending.enrol || pending.passed) throw new BadRequest(400, 'wrong_step');
-    const outcome = await step.services.mfa.confirmEnrolment(pending, form.code ?? '', requestInfo(step));
+    const outcome = await step.services.mfa.confirmEnrolment(
+      pending,
+      form.code ?? '',
+      requestInfo(step),
+      step.locale,
+    );
     if (outcome === 'closed') throw new BadRequest(400, 'wrong_step');
-    if (outcome === 'wrong')
-      return render(step, form.csrf ?? '', {
-        error: 'That code did not match. Check the time on your phone and try again.',
-      });
+    const t = wordsOf(step);
+    if (outcome === 'wrong') return render(step, form.csrf ?? '', { error: t.enrol.wrong });
     const { codes } = outcome;
     step.ctx.type = 'html';
-    step.ctx.body = renderPage('recoveryCodes', 'Your recovery codes', basePath(step.ctx), {
+    step.ctx.body = renderPage('recoveryCodes', t.recoveryCodes.title, basePath(step.ctx), {
+      locale: step.locale,
       action: `${step.path}/mfa/continue`,
       csrf: form.csrf ?? '',
       codes,
@@ -189,17 +210,4 @@ export const mfaStep = {
   complete(step: Step, form: Record<string, string>): Promise<void> {
     return complete(step, form.csrf ?? '');
   },
-};
-
-const SEND_MESSAGES: Record<
-  'sent' | 'too_soon' | 'hourly_limit' | 'refused',
-  { error?: string; notice?: string }
-> = {
-  sent: { notice: 'We sent a code to your e-mail address. Enter it below; it works once.' },
-  too_soon: { notice: 'A code was sent a moment ago. Please wait before asking for another one.' },
-  hourly_limit: {
-    error:
-      'Too many codes were sent to your address in the last hour. Use the last code you received, or try again later.',
-  },
-  refused: { error: 'E-mail codes cannot be used here.' },
 };

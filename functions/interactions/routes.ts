@@ -7,6 +7,8 @@ import { UpstreamRefused } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
 import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
+import { chooseLocale, localeOf } from '../http/locale.ts';
+import { messages } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
 import { renderPage, script, stylesheet } from '../views/index.ts';
@@ -73,7 +75,14 @@ async function dispatch(
 ): Promise<void> {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== uid) throw new BadRequest(400, 'interaction_mismatch');
-  const step = { ctx, provider, services, details, path: `${basePath(ctx)}/interaction/${uid}` };
+  const step = {
+    ctx,
+    provider,
+    services,
+    details,
+    path: `${basePath(ctx)}/interaction/${uid}`,
+    locale: chooseLocale(ctx, details.params.ui_locales),
+  };
 
   if (action === undefined) {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
@@ -136,20 +145,12 @@ async function dispatch(
   throw new BadRequest(400, 'wrong_step');
 }
 
-const MESSAGES: Record<string, { heading: string; message: string }> = {
-  csrf: {
-    heading: 'Please try again',
-    message: 'This form expired or was not sent from this site. Go back, reload the page and try again.',
-  },
-  expired: {
-    heading: 'This sign-in has expired',
-    message: 'Return to the application you came from and start signing in again.',
-  },
-  unknown_connection: {
-    heading: 'This sign-in option is not available',
-    message: 'The organisation sign-in the application asked for does not exist or is switched off.',
-  },
-};
+/** The failures with words of their own (the catalogue's `error` section); others get the generic ones. */
+const MESSAGES = {
+  csrf: { heading: 'csrfHeading', message: 'csrfMessage' },
+  expired: { heading: 'expiredHeading', message: 'expiredMessage' },
+  unknown_connection: { heading: 'unknownConnectionHeading', message: 'unknownConnectionMessage' },
+} as const;
 
 /**
  * The web layer's one mapping from a domain error code to a status and page. On these pages a
@@ -193,11 +194,16 @@ export function renderFailure(ctx: Context, err: unknown, logger: Logger): void 
   } else {
     logger.error('interaction.error', errorFields(err));
   }
-  const text = (Object.hasOwn(MESSAGES, code) ? MESSAGES[code] : undefined) ?? {
-    heading: status >= 500 ? 'Something went wrong on our side' : 'This request cannot be processed',
-    message: status >= 500 ? 'Please try again in a moment.' : 'Return to the application and start again.',
-  };
+  const locale = localeOf(ctx);
+  const t = messages(locale).error;
+  const keys = Object.hasOwn(MESSAGES, code) ? MESSAGES[code as keyof typeof MESSAGES] : undefined;
+  const text = keys
+    ? { heading: t[keys.heading], message: t[keys.message] }
+    : {
+        heading: status >= 500 ? t.serverHeading : t.requestHeading,
+        message: status >= 500 ? t.serverMessage : t.requestMessage,
+      };
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = renderPage('error', text.heading, basePath(ctx), { ...text, code });
+  ctx.body = renderPage('error', text.heading, basePath(ctx), { ...text, code, locale });
 }

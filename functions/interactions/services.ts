@@ -1,7 +1,9 @@
 import type { Method } from '../config/methods.ts';
 import type { Brand } from '../domain/branding.ts';
 import type { InvitationView } from '../domain/invitations.ts';
+import type { PasswordPolicy, Violation } from '../domain/password-policy.ts';
 import type { PendingSignIn, User } from '../domain/ports.ts';
+import type { Locale } from '../i18n/index.ts';
 
 /** What the interaction pages need from the domain, wired in functions/app.ts. */
 export interface RequestInfo {
@@ -33,8 +35,8 @@ export interface InteractionServices {
     info: RequestInfo;
     secondStepNeeded: (user: SignedInUser) => Promise<boolean>;
   }): Promise<LoginResult>;
-  /** The password policy in words, for new-password fields (shared/messages.ts describePolicy). */
-  passwordRules: string;
+  /** The password policy, for new-password fields to show in words (shared/messages.ts describePolicy). */
+  passwordPolicy: PasswordPolicy;
   /** The app's display name and whether it is first-party. */
   /** An app's name, and its look on the pages before the user is known (domain/branding.ts appBrandOf). */
   clientInfo(clientId: string): Promise<{ name: string; brand: Brand | null } | null>;
@@ -50,11 +52,13 @@ export interface InteractionServices {
 }
 
 export interface ResetServices {
+  /** `locale`: the language of the e-mail (the sign-in's). */
   request(input: {
     uid: string;
     email: string;
     interactionExpiresAt: number;
     info: RequestInfo;
+    locale: Locale;
   }): Promise<'sent' | 'too_soon' | 'invalid_email'>;
   verify(input: { uid: string; code: string }): Promise<'ok' | 'wrong' | 'expired'>;
   /** Whether the new password also needs the account's authenticator (or a recovery code). */
@@ -64,10 +68,11 @@ export interface ResetServices {
     password: string;
     factor?: { method: string; code: string };
     info: RequestInfo;
+    locale: Locale;
   }): Promise<
     | { ok: true; email: string }
     | { ok: false; reason: 'expired' | 'factor_needed' | 'wrong_factor' }
-    | { ok: false; reason: 'weak_password'; problems: string[] }
+    | { ok: false; reason: 'weak_password'; violations: Violation[] }
   >;
 }
 
@@ -82,7 +87,7 @@ export interface InvitationServices {
   createAccount(
     token: string,
     input: { name: string; password: string },
-  ): Promise<'created' | 'gone' | { problem: string }>;
+  ): Promise<'created' | 'gone' | { problem: AccountProblem }>;
   /** The sign-in carrying `ref` finished as `userId`: accepts the invitation if it is theirs. */
   accept(input: { ref: string; userId: string }): Promise<boolean>;
   /**
@@ -97,6 +102,11 @@ export interface InvitationServices {
     amr: unknown;
   }): Promise<'accepted' | 'refused' | 'stale'>;
 }
+
+/** Why an invited account was not created, for the page to word. */
+export type AccountProblem =
+  | { code: 'weak_password'; violations: Violation[] }
+  | { code: 'invalid_email' | 'email_taken' | 'name' | 'foreign_domain' | 'federation_only' | 'other' };
 
 /** Sign-in through an upstream identity provider (domain/federation/). */
 export interface FederationServices {
@@ -133,8 +143,8 @@ export interface FederationServices {
   >;
   /** The interaction's link offer as its page shows it, or null. */
   linkOffer(uid: string): Promise<{ email: string; connectionName: string; upstreamAccount: string } | null>;
-  /** The interaction signed `userId` in: makes the offered link if it was for that account. */
-  acceptLink(input: { uid: string; userId: string }): Promise<boolean>;
+  /** The interaction signed `userId` in: makes the offered link if it was for that account (mailed in `locale`). */
+  acceptLink(input: { uid: string; userId: string; locale: Locale }): Promise<boolean>;
   /** After a federated user's Sesame logout: the upstream's logout URL, or null to go on to `returnTo`. */
   logoutUrl(input: { userId: string; returnTo: string }): Promise<string | null>;
   /** Back from the upstream's logout: where Sesame's logout was going, or null. */
@@ -200,7 +210,11 @@ export interface MfaServices {
     code: string,
     info: RequestInfo,
   ): Promise<'passed' | 'too_weak' | 'wrong' | 'replayed'>;
-  sendEmailCode(pending: PendingSignIn): Promise<'sent' | 'too_soon' | 'hourly_limit' | 'refused'>;
+  /** `locale`: the language of the e-mail (the sign-in's). */
+  sendEmailCode(
+    pending: PendingSignIn,
+    locale: Locale,
+  ): Promise<'sent' | 'too_soon' | 'hourly_limit' | 'refused'>;
   /**
    * Confirms enrolment on a sign-in that still offers it: the new recovery codes, 'wrong' for a wrong
    * code, 'closed' when the user has a factor by now (it must be passed instead).
@@ -209,6 +223,7 @@ export interface MfaServices {
     pending: PendingSignIn,
     code: string,
     info: RequestInfo,
+    locale: Locale,
   ): Promise<{ codes: string[] } | 'wrong' | 'closed'>;
   /** Whether the passed factor is strong enough for what the sign-in asked. */
   strongEnough(pending: PendingSignIn): boolean;

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Brand } from '../domain/branding.ts';
+import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
+import { type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { InteractionServices, RequestInfo } from './services.ts';
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -13,7 +15,12 @@ export interface Step {
   details: Details;
   /** `/interaction/<uid>`: form actions are built from it. */
   path: string;
+  /** The sign-in's language (http/locale.ts): its `ui_locales`, else the browser's. */
+  locale: Locale;
 }
+
+/** The words of the step's language. */
+export const wordsOf = (step: Step): Messages => messages(step.locale);
 
 export function requestInfo(step: Step): RequestInfo {
   return {
@@ -38,8 +45,10 @@ export async function clientName(step: Step): Promise<string> {
   return (await clientOf(step)).name;
 }
 
-/** The app the sign-in is for: its name and its look (null: Sesame's own). */
+/** The app the sign-in is for: its name (Sesame's own pages in the page's language) and its look. */
 export async function clientOf(step: Step): Promise<{ name: string; brand: Brand | null }> {
   const clientId = String(step.details.params.client_id ?? '');
+  if (clientId === ACCOUNT_CLIENT_ID) return { name: wordsOf(step).common.accountApp, brand: null };
+  if (clientId === CONSOLE_CLIENT_ID) return { name: wordsOf(step).common.consoleApp, brand: null };
   return (await step.services.clientInfo(clientId)) ?? { name: clientId, brand: null };
 }

@@ -23,10 +23,13 @@ export interface MailCatcher {
   close(): Promise<void>;
 }
 
+/** Quoted-printable (RFC 2045 §6.7) to the bytes it encodes, read as UTF-8 (nodemailer's charset). */
 function decodeQuotedPrintable(s: string): string {
-  return s
+  const bytes = s
     .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+    .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  // A quoted-printable body is 7-bit: each character above is one byte.
+  return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
 function plainText(raw: string): string {
@@ -35,7 +38,23 @@ function plainText(raw: string): string {
   );
   if (!part) return '';
   const body = part[2] ?? '';
-  return /quoted-printable/i.test(part[1] ?? '') ? decodeQuotedPrintable(body) : body;
+  const headers = part[1] ?? '';
+  if (/quoted-printable/i.test(headers)) return decodeQuotedPrintable(body);
+  if (/base64/i.test(headers)) return Buffer.from(body.replace(/\s/g, ''), 'base64').toString('utf8');
+  return body;
+}
+
+/** The Subject header, unfolded, with its RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `?B?`) decoded. */
+function subjectOf(raw: string): string {
+  const header = /^Subject: (.*(?:\r?\n[ \t].*)*)/im.exec(raw)?.[1] ?? '';
+  return header
+    .replace(/\r?\n[ \t]/g, ' ')
+    .replace(/=\?[^?]+\?([QB])\?([^?]*)\?=(?:\s+(?==\?))?/gi, (_m, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+    )
+    .trim();
 }
 
 export async function startMailCatcher(
@@ -59,7 +78,7 @@ export async function startMailCatcher(
           to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
           raw,
           text: plainText(raw),
-          subject: /^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+          subject: subjectOf(raw),
         };
         messages.push(mail);
         options.onMail?.(mail);

@@ -1,13 +1,27 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { basePath } from '../http/base-path.ts';
+import { chooseLocale } from '../http/locale.ts';
+import { type Locale, type Messages, messages } from '../i18n/index.ts';
 import { renderPage } from '../views/index.ts';
 
-/** Pages oidc-provider renders itself (errors, logout), in Sesame's look and with no internals shown. */
+/**
+ * Pages oidc-provider renders itself (errors, logout), in Sesame's look and with no internals shown,
+ * in the language of the request's `ui_locales` (RP-Initiated Logout 1.0 §2 has it too), else the
+ * browser's.
+ */
 
-function clientName(ctx: KoaContextWithOIDC): string | undefined {
+function clientName(ctx: KoaContextWithOIDC, locale: Locale): string | undefined {
   const client = ctx.oidc?.client;
-  return client ? (client.clientName ?? client.clientId) : undefined;
+  if (!client) return undefined;
+  // Sesame's own pages are named in the page's language.
+  const t = messages(locale).common;
+  if (client.clientId === ACCOUNT_CLIENT_ID) return t.accountApp;
+  if (client.clientId === CONSOLE_CLIENT_ID) return t.consoleApp;
+  return client.clientName ?? client.clientId;
 }
+
+const localeFor = (ctx: KoaContextWithOIDC): Locale => chooseLocale(ctx, ctx.oidc?.params?.ui_locales);
 
 export async function errorPage(
   ctx: KoaContextWithOIDC,
@@ -16,43 +30,56 @@ export async function errorPage(
 ): Promise<void> {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
+  const locale = localeFor(ctx);
+  const t = messages(locale);
   // `out` holds only the OAuth error code; the library's own wording ("client is invalid",
   // "redirect_uri did not match …") is for developers: people get plain words, the code stays.
   const serverSide = out.error === 'server_error';
-  ctx.body = renderPage('error', 'Something went wrong', basePath(ctx), {
-    heading: serverSide ? 'Something went wrong on our side' : 'This sign-in request cannot continue',
-    message: serverSide ? 'Please try again in a moment.' : (PLAIN[out.error] ?? PLAIN.invalid_request),
+  ctx.body = renderPage('error', t.protocol.title, basePath(ctx), {
+    heading: serverSide ? t.error.serverHeading : t.protocol.heading,
+    message: serverSide ? t.error.serverMessage : plain(t.protocol, out.error),
     code: out.error,
+    locale,
   });
 }
 
-/** What the protocol errors a person can meet mean, in their words. */
-const PLAIN: Record<string, string> = {
-  invalid_request:
-    'The application sent a sign-in request Sesame cannot use. Return to the application and try again; if it keeps happening, tell its owners.',
-  invalid_client:
-    'The application that sent you here is not known to this sign-in service. Check the address you used, or tell the application’s owners.',
-  invalid_redirect_uri:
-    'The application asked to send you back to an address it has not registered, so Sesame stopped here to keep your sign-in safe. Tell the application’s owners.',
-  unauthorized_client: 'This application may not sign people in this way. Tell the application’s owners.',
-  unsupported_response_type:
-    'This application asked for something Sesame does not offer. Tell the application’s owners.',
-  invalid_scope: 'This application asked for access Sesame does not give. Tell the application’s owners.',
-  access_denied: 'The sign-in was cancelled. Return to the application to start again.',
-  login_required: 'You are not signed in. Return to the application and sign in.',
-  session_not_found: 'This sign-in has expired. Return to the application and start again.',
-  invalid_grant: 'This sign-in has expired or was already used. Return to the application and start again.',
-};
+/** What the protocol errors a person can meet mean, in their words (the catalogue's `protocol` section). */
+const PLAIN = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_redirect_uri',
+  'unauthorized_client',
+  'unsupported_response_type',
+  'invalid_scope',
+  'access_denied',
+  'login_required',
+  'session_not_found',
+  'invalid_grant',
+] as const;
+
+function plain(t: Messages['protocol'], error: string): string {
+  const known = (PLAIN as readonly string[]).includes(error) ? (error as (typeof PLAIN)[number]) : undefined;
+  return t[known ?? 'invalid_request'];
+}
 
 export async function logoutPage(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
+  const locale = localeFor(ctx);
   // `form` is oidc-provider's own hidden form (with its xsrf token), trusted markup.
-  ctx.body = renderPage('logout', 'Sign out', basePath(ctx), { form, clientName: clientName(ctx) });
+  ctx.body = renderPage('logout', messages(locale).logout.title, basePath(ctx), {
+    form,
+    clientName: clientName(ctx, locale),
+    locale,
+  });
 }
 
 export async function loggedOutPage(ctx: KoaContextWithOIDC): Promise<void> {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  ctx.body = renderPage('loggedOut', 'Signed out', basePath(ctx), { clientName: clientName(ctx) });
+  const locale = localeFor(ctx);
+  ctx.body = renderPage('loggedOut', messages(locale).loggedOut.title, basePath(ctx), {
+    clientName: clientName(ctx, locale),
+    locale,
+  });
 }

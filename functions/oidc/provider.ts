@@ -8,6 +8,7 @@ import type { Config } from '../config/config.ts';
 import { isLocalIssuer } from '../domain/federation/settings.ts';
 import type { ClientStore, RoleStore, Tenant, UserStore } from '../domain/ports.ts';
 import { issuerBasePath } from '../http/base-path.ts';
+import { LOCALES } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { accountFinder } from './account.ts';
 import { ACR } from './acr.ts';
@@ -160,6 +161,8 @@ export function createProvider(deps: ProviderDeps): Provider {
       Session: sessionTtl(lifetimes),
       Grant: config.ttl.grantSeconds,
     },
+    // The languages of the pages (functions/i18n): an app's `ui_locales` picks one (OIDC Discovery §3).
+    discovery: { ui_locales_supported: [...LOCALES] },
     // Refresh tokens are issued to apps allowed the refresh_token grant that asked for offline_access.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),

@@ -3,42 +3,33 @@ import type { InvalidClientReason } from '../domain/clients.ts';
 import type { DomainError, ErrorCode } from '../domain/errors.ts';
 import type { InvalidSettingReason } from '../domain/federation/settings.ts';
 import type { Violation } from '../domain/password-policy.ts';
+import { DEFAULT_LOCALE, fill, type Locale, messages } from '../i18n/index.ts';
 
 /**
  * The words for the domain's codes, in one place, for the pages and the CLI alike. The domain
- * itself carries codes only (functions/domain/errors.ts).
+ * itself carries codes only (functions/domain/errors.ts). What end users read of the password policy
+ * comes from the message catalogues (functions/i18n), in the page's language; the administrators'
+ * words below stay English, like the console, the admin API and the CLI.
  */
 /** The password policy in one sentence, shown beside every new-password field before it is submitted. */
-export function describePolicy(policy: Config['passwordPolicy']): string {
+export function describePolicy(policy: Config['passwordPolicy'], locale: Locale = DEFAULT_LOCALE): string {
+  const t = messages(locale).policy;
   const needs = [
-    policy.requireDigit ? 'a digit' : '',
-    policy.requireUpper ? 'an upper-case letter' : '',
-    policy.requireLower ? 'a lower-case letter' : '',
-    policy.requireSpecial ? 'a character that is not a letter or digit' : '',
+    policy.requireDigit ? t.needsDigit : '',
+    policy.requireUpper ? t.needsUpper : '',
+    policy.requireLower ? t.needsLower : '',
+    policy.requireSpecial ? t.needsSpecial : '',
   ].filter(Boolean);
-  const with_ = needs.length ? `, with ${needs.join(', ')}` : '';
-  return `At least ${policy.minLength} characters${with_}; not a common password, and not your e-mail address. Spaces are welcome: a few unrelated words make a good one.`;
+  const min = policy.minLength;
+  return needs.length ? fill(t.rulesWith, { min, needs: needs.join(', ') }) : fill(t.rules, { min });
 }
 
-export function describeViolation(v: Violation, policy: Config['passwordPolicy']): string {
-  switch (v) {
-    case 'too_short':
-      return `Use at least ${policy.minLength} characters.`;
-    case 'too_long':
-      return `Use at most ${policy.maxLength} characters.`;
-    case 'needs_digit':
-      return 'Include at least one digit.';
-    case 'needs_upper':
-      return 'Include at least one upper-case letter.';
-    case 'needs_lower':
-      return 'Include at least one lower-case letter.';
-    case 'needs_special':
-      return 'Include at least one character that is not a letter or digit.';
-    case 'common':
-      return 'This password is too common; choose one that is harder to guess.';
-    case 'contains_email':
-      return 'Do not use your e-mail address in your password.';
-  }
+export function describeViolation(
+  v: Violation,
+  policy: Config['passwordPolicy'],
+  locale: Locale = DEFAULT_LOCALE,
+): string {
+  return fill(messages(locale).policy[v], { min: policy.minLength, max: policy.maxLength });
 }
 
 const INVALID_CLIENT: Record<InvalidClientReason, string> = {

@@ -2,21 +2,20 @@
 export const templates = {
   error: `<h1><%= it.heading %></h1>
 <p><%= it.message %></p>
-<% if (it.code) { %><p class="code">Error code: <code><%= it.code %></code></p><% } %>
-<p class="alt"><a href="<%= it.base %>/account">Go to your Sesame account</a></p>`,
+<% if (it.code) { %><p class="code"><%= it.t.error.code %> <code><%= it.code %></code></p><% } %>
+<p class="alt"><a href="<%= it.base %>/account"><%= it.t.error.toAccount %></a></p>`,
 
-  home: `<h1>Sesame sign-in service</h1>
-<p>Applications send you here to sign in. To see or change how you sign in — your password, your
-authenticator app, your recovery codes — go to your account.</p>
-<p><a href="<%= it.base %>/account" id="to-account">Your account</a></p>`,
+  home: `<h1><%= it.t.home.heading %></h1>
+<p><%= it.t.home.text %></p>
+<p><a href="<%= it.base %>/account" id="to-account"><%= it.t.home.link %></a></p>`,
 
-  logout: `<h1>Sign out?</h1>
-<p>Do you want to sign out of Sesame<% if (it.clientName) { %> and <strong><%= it.clientName %></strong><% } %>?</p>
+  logout: `<h1><%= it.t.logout.heading %></h1>
+<p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.t.logout.questionApp, { client: it.clientName }) }) %><% } else { %><%= it.t.logout.question %><% } %></p>
 <%~ it.form %>
-<button type="submit" form="op.logoutForm" name="logout" value="yes">Yes, sign me out</button>
-<button type="submit" form="op.logoutForm" class="secondary">No, stay signed in</button>`,
+<button type="submit" form="op.logoutForm" name="logout" value="yes"><%= it.t.logout.yes %></button>
+<button type="submit" form="op.logoutForm" class="secondary"><%= it.t.logout.no %></button>`,
 
-  loggedOut: `<h1>Signed out</h1>
-<p>You have been signed out<% if (it.clientName) { %> of <strong><%= it.clientName %></strong><% } %>. You can close this window.</p>
-<p class="alt"><a href="<%= it.base %>/account">Sign in to your Sesame account</a></p>`,
+  loggedOut: `<h1><%= it.t.loggedOut.heading %></h1>
+<p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.t.loggedOut.textApp, { client: it.clientName }) }) %><% } else { %><%= it.t.loggedOut.text %><% } %></p>
+<p class="alt"><a href="<%= it.base %>/account"><%= it.t.loggedOut.link %></a></p>`,
 };

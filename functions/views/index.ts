@@ -1,4 +1,5 @@
 import { Eta } from 'eta/core';
+import { DEFAULT_LOCALE, fill, isLocale, messages, pieces } from '../i18n/index.ts';
 import { templates as account, methodSections } from './account.ts';
 import { activitySections } from './activity.ts';
 import { templates as common } from './common.ts';
@@ -12,7 +13,8 @@ export { script, stylesheet } from './layout.ts';
 /**
  * Server-rendered pages, one file per page family. Eta escapes every `<%= %>` interpolation
  * (autoEscape), so user-supplied text such as a display name renders as text. Pages need no
- * JavaScript.
+ * JavaScript. Their words come from the catalogue of `data.locale` (functions/i18n; English when
+ * absent, as for the console): `it.t`, with `it.fill` and `it.pieces` for the placeholders.
  */
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
 
@@ -23,7 +25,16 @@ for (const [name, text] of Object.entries({ ...parts, ...pages })) eta.loadTempl
 export type View = keyof typeof pages;
 
 export function renderPage(view: View, title: string, base: string, data: Record<string, unknown>): string {
-  const body = eta.render(`@${view}`, { ...data, base });
+  const locale = isLocale(data.locale) ? data.locale : DEFAULT_LOCALE;
+  const words = { locale, t: messages(locale), fill, pieces };
+  const body = eta.render(`@${view}`, { ...data, ...words, base });
   // The console's tables need the width; every other page is a narrow card.
-  return eta.render('@layout', { title, base, body, wide: view.startsWith('console'), brand: data.brand });
+  return eta.render('@layout', {
+    ...words,
+    title,
+    base,
+    body,
+    wide: view.startsWith('console'),
+    brand: data.brand,
+  });
 }

@@ -1,7 +1,7 @@
 /** The page frame every page renders into, and the one stylesheet (served from /static, so the CSP can forbid inline code). */
 export const templates = {
   layout: `<!doctype html>
-<html lang="en">
+<html lang="<%= it.locale %>">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -10,7 +10,7 @@ export const templates = {
 <script src="<%= it.base %>/static/sesame.js" defer></script>
 <% if (it.brand && it.brand.accent) { %><link rel="stylesheet" href="<%= it.base %>/static/<%= it.brand.css %>?v=<%= it.brand.accent.slice(1) %>"><% } %>
 </head>
-<body>
+<body data-show-password="<%= it.t.layout.showPassword %>" data-hide-password="<%= it.t.layout.hidePassword %>">
 <main class="card<%= it.wide ? ' wide' : '' %>">
 <% if (it.brand) { %><p class="brand" id="brand"><% if (it.brand.logoUrl) { %><img src="<%= it.brand.logoUrl %>" alt="" class="logo"> <% } %><%= it.brand.name %></p>
 <% } else { %><p class="brand">Sesame</p><% } %>
@@ -18,25 +18,33 @@ export const templates = {
 </main>
 </body>
 </html>`,
+
+  /**
+   * A catalogue sentence whose filled-in values are bold: `parts` from `pieces` (functions/i18n), each
+   * piece escaped like any other text.
+   */
+  rich: `<% for (const p of it.parts) { %><% if (p.name) { %><strong><%= p.text %></strong><% } else { %><%= p.text %><% } %><% } %>`,
 };
 
 /**
  * The one script, progressive enhancement only (every page works without it): a "Show password"
- * button after each password field. Served from /static like the stylesheet, so the CSP keeps
- * `script-src 'self'` and no inline script.
+ * button after each password field, labelled in the page's language (the layout's data attributes).
+ * Served from /static like the stylesheet, so the CSP keeps `script-src 'self'` and no inline script.
  */
 export const script = `document.querySelectorAll('input[type=password]').forEach(function (input) {
+  var show = document.body.dataset.showPassword || 'Show password';
+  var hide = document.body.dataset.hidePassword || 'Hide password';
   var button = document.createElement('button');
   button.type = 'button';
   button.className = 'link reveal';
   button.setAttribute('aria-pressed', 'false');
   button.setAttribute('aria-controls', input.id);
-  button.textContent = 'Show password';
+  button.textContent = show;
   button.addEventListener('click', function () {
     var shown = input.type === 'password';
     input.type = shown ? 'text' : 'password';
     button.setAttribute('aria-pressed', String(shown));
-    button.textContent = shown ? 'Hide password' : 'Show password';
+    button.textContent = shown ? hide : show;
   });
   input.insertAdjacentElement('afterend', button);
 });

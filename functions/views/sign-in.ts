@@ -1,140 +1,139 @@
 /** The first step of a sign-in: the password form and third-party consent. */
 export const templates = {
-  login: `<h1>Sign in</h1>
-<% if (it.clientName) { %><p class="sub">to continue to <strong><%= it.clientName %></strong></p><% } %>
+  login: `<h1><%= it.t.login.title %></h1>
+<% if (it.clientName) { %><p class="sub"><%~ include('@rich', { parts: it.pieces(it.t.common.continueTo, { client: it.clientName }) }) %></p><% } %>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <% if (it.notice) { %><p class="notice" role="status" id="form-notice"><%= it.notice %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<label for="email">E-mail address</label>
+<label for="email"><%= it.t.common.email %></label>
 <input id="email" name="email" type="email" autocomplete="username" required<% if (!it.error) { %> autofocus<% } %> value="<%= it.email %>"<% if (it.error) { %> aria-describedby="form-error"<% } %>>
-<label for="password">Password</label>
+<label for="password"><%= it.t.common.password %></label>
 <input id="password" name="password" type="password" autocomplete="current-password" required<% if (it.error) { %> autofocus aria-describedby="form-error" aria-invalid="true"<% } %>>
-<label class="check"><input type="checkbox" name="remember" value="yes"> Keep me signed in on this device</label>
-<button type="submit">Sign in</button>
+<label class="check"><input type="checkbox" name="remember" value="yes"> <%= it.t.login.remember %></label>
+<button type="submit"><%= it.t.login.submit %></button>
 </form>
-<p class="alt"><a href="<%= it.forgot %>" id="forgot-password">Forgot your password?</a></p>
+<p class="alt"><a href="<%= it.forgot %>" id="forgot-password"><%= it.t.login.forgot %></a></p>
 <% if (it.connections && it.connections.length) { %><section class="alt" aria-labelledby="federation-heading">
-<h2 id="federation-heading">Or use your organisation’s account</h2>
+<h2 id="federation-heading"><%= it.t.login.federationHeading %></h2>
 <% for (const c of it.connections) { %><form method="post" action="<%= it.federate %>/<%= c.id %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary" id="federate-<%= c.id %>">Sign in with <%= c.name %></button>
+<button type="submit" class="secondary" id="federate-<%= c.id %>"><%= it.fill(it.t.login.federate, { connection: c.name }) %></button>
 </form><% } %>
 </section><% } %>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary">Cancel and return to the application</button>
+<button type="submit" class="secondary"><%= it.t.common.cancelToApp %></button>
 </form>`,
 
-  forgotPassword: `<h1>Reset your password</h1>
-<p>Enter the e-mail address of your account. Sesame sends a code to it.</p>
+  forgotPassword: `<h1><%= it.t.forgot.title %></h1>
+<p><%= it.t.forgot.intro %></p>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<label for="email">E-mail address</label>
+<label for="email"><%= it.t.common.email %></label>
 <input id="email" name="email" type="email" autocomplete="username" required autofocus value="<%= it.email %>"<% if (it.error) { %> aria-describedby="form-error"<% } %>>
-<button type="submit" id="send-reset-code">Send a code</button>
+<button type="submit" id="send-reset-code"><%= it.t.forgot.send %></button>
 </form>
-<p class="alt"><a href="<%= it.back %>">Back to signing in</a></p>`,
+<p class="alt"><a href="<%= it.back %>"><%= it.t.forgot.back %></a></p>`,
 
-  resetCode: `<h1>Enter the code</h1>
-<p>If an account uses <strong><%= it.email %></strong>, a code is on its way to it (the e-mail says so either way). It is valid for 30 minutes.</p>
+  resetCode: `<h1><%= it.t.resetCode.title %></h1>
+<p><%~ include('@rich', { parts: it.pieces(it.t.resetCode.sent, { email: it.email }) }) %></p>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<label for="reset-code">Code from the e-mail</label>
+<label for="reset-code"><%= it.t.common.codeFromEmail %></label>
 <input id="reset-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="12" required autofocus<% if (it.error) { %> aria-describedby="form-error" aria-invalid="true"<% } %>>
-<button type="submit" id="check-reset-code">Continue</button>
+<button type="submit" id="check-reset-code"><%= it.t.resetCode.submit %></button>
 </form>
-<p class="alt"><a href="<%= it.again %>">Send a new code</a> · <a href="<%= it.back %>">Back to signing in</a></p>`,
+<p class="alt"><a href="<%= it.again %>"><%= it.t.resetCode.again %></a> · <a href="<%= it.back %>"><%= it.t.forgot.back %></a></p>`,
 
-  resetPassword: `<h1>Choose a new password</h1>
+  resetPassword: `<h1><%= it.t.resetPassword.title %></h1>
 <% if (it.problems) { %><ul class="error" id="form-error">
 <% it.problems.forEach(function (p) { %><li><%= p %></li><% }) %>
 </ul><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<label for="new-password">New password</label>
+<label for="new-password"><%= it.t.common.newPassword %></label>
 <p class="sub" id="password-rules"><%= it.rules %></p>
 <input id="new-password" name="password" type="password" autocomplete="new-password" required autofocus aria-describedby="password-rules<% if (it.problems) { %> form-error<% } %>"<% if (it.problems) { %> aria-invalid="true"<% } %>>
-<label for="password2">The same password again</label>
+<label for="password2"><%= it.t.common.samePasswordAgain %></label>
 <input id="password2" name="password2" type="password" autocomplete="new-password" required>
-<% if (it.needsFactor) { %><p>Your account is protected by an authenticator app: confirm it is you with a code from it, or with a recovery code.</p>
-<label for="factor-method">With</label>
-<select id="factor-method" name="method"><option value="totp">the authenticator app</option><option value="recovery">a recovery code</option></select>
-<label for="factor-code">Code</label>
+<% if (it.needsFactor) { %><p><%= it.t.resetPassword.factorIntro %></p>
+<label for="factor-method"><%= it.t.resetPassword.factorWith %></label>
+<select id="factor-method" name="method"><option value="totp"><%= it.t.resetPassword.factorTotp %></option><option value="recovery"><%= it.t.resetPassword.factorRecovery %></option></select>
+<label for="factor-code"><%= it.t.resetPassword.factorCode %></label>
 <input id="factor-code" name="factorCode" type="text" autocomplete="one-time-code" maxlength="20" required><% } %>
-<button type="submit" id="set-new-password">Set the new password</button>
+<button type="submit" id="set-new-password"><%= it.t.resetPassword.submit %></button>
 </form>
-<p class="sub">Every session of your account is signed out afterwards.</p>`,
+<p class="sub"><%= it.t.resetPassword.after %></p>`,
 
-  linkAccount: `<h1>Connect your <%= it.connectionName %> sign-in</h1>
-<p>You already have an account at this sign-in service with the address <strong><%= it.email %></strong>.
-To let the <%= it.connectionName %> account <strong><%= it.upstreamAccount %></strong> sign you in to it from
-now on, sign in to that account once more. Do this only if that is your own account.</p>
+  linkAccount: `<h1><%= it.fill(it.t.link.heading, { connection: it.connectionName }) %></h1>
+<p><%~ include('@rich', { parts: it.pieces(it.t.link.existing, { email: it.email }) }) %>
+<%~ include('@rich', { parts: it.pieces(it.t.link.ask, { connection: it.connectionName, account: it.upstreamAccount }) }) %></p>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<label for="password">Password of <%= it.email %></label>
+<label for="password"><%= it.fill(it.t.common.passwordOf, { email: it.email }) %></label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus<% if (it.error) { %> aria-describedby="form-error"<% } %>>
-<button type="submit">Sign in and connect</button>
+<button type="submit"><%= it.t.link.submit %></button>
 </form>
-<p class="sub">If this is not your account, or you have forgotten its password, cancel; nothing is connected.</p>
+<p class="sub"><%= it.t.link.notYours %></p>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary">Cancel and return to the application</button>
+<button type="submit" class="secondary"><%= it.t.common.cancelToApp %></button>
 </form>`,
 
-  acceptInvitation: `<h1>Join <%= it.tenantName %></h1>
-<p>You are invited to <strong><%= it.tenantName %></strong><% if (it.appName) { %>, to use <strong><%= it.appName %></strong><% if (it.roles.length) { %> as <%= it.roles.join(', ') %><% } %><% } %>.</p>
+  acceptInvitation: `<h1><%= it.fill(it.t.invitation.title, { tenant: it.tenantName }) %></h1>
+<p><%~ include('@rich', { parts: it.pieces(it.appName ? (it.roles.length ? it.t.invitation.invitedRoles : it.t.invitation.invitedApp) : it.t.invitation.invited, { tenant: it.tenantName, app: it.appName || '', roles: it.roles.join(', ') }) }) %></p>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
-<% if (it.connections.length) { %><p><%= it.federationOnly ? 'Join with your organisation’s sign-in' : 'Join with your organisation’s sign-in, or with a Sesame password below' %> (as <strong><%= it.email %></strong>):</p>
+<% if (it.connections.length) { %><p><%~ include('@rich', { parts: it.pieces(it.federationOnly ? it.t.invitation.joinFederated : it.t.invitation.joinEither, { email: it.email }) }) %></p>
 <% for (const c of it.connections) { %><form method="post" action="<%= it.federate %>/<%= c.id %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary" id="federate-<%= c.id %>">Join with <%= c.name %></button>
+<button type="submit" class="secondary" id="federate-<%= c.id %>"><%= it.fill(it.t.invitation.joinWith, { connection: c.name }) %></button>
 </form><% } %><% } %>
-<% if (it.federationOnly) { %><% if (!it.connections.length) { %><p>This organisation signs in through its own identity provider, which is not available right now. Ask whoever invited you.</p><% } %>
+<% if (it.federationOnly) { %><% if (!it.connections.length) { %><p><%= it.t.invitation.unavailable %></p><% } %>
 <% } else { %><form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<% if (it.hasAccount) { %><p>You have an account with <strong><%= it.email %></strong>: sign in to it to accept.</p>
-<label for="password">Password of <%= it.email %></label>
+<% if (it.hasAccount) { %><p><%~ include('@rich', { parts: it.pieces(it.t.invitation.hasAccount, { email: it.email }) }) %></p>
+<label for="password"><%= it.fill(it.t.common.passwordOf, { email: it.email }) %></label>
 <input id="password" name="password" type="password" autocomplete="current-password" required autofocus<% if (it.error) { %> aria-describedby="form-error"<% } %>>
-<button type="submit">Sign in and accept</button>
-<% } else { %><p>Create your account for <strong><%= it.email %></strong>.</p>
-<label for="name">Your name</label>
+<button type="submit"><%= it.t.invitation.signInAccept %></button>
+<% } else { %><p><%~ include('@rich', { parts: it.pieces(it.t.invitation.create, { email: it.email }) }) %></p>
+<label for="name"><%= it.t.invitation.name %></label>
 <input id="name" name="name" type="text" autocomplete="name" required autofocus maxlength="200" value="<%= it.name %>">
-<label for="password">Choose a password</label>
+<label for="password"><%= it.t.invitation.choosePassword %></label>
 <p class="sub" id="password-rules"><%= it.rules %></p>
 <input id="password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules<% if (it.error) { %> form-error<% } %>">
-<label for="password2">The same password again</label>
+<label for="password2"><%= it.t.common.samePasswordAgain %></label>
 <input id="password2" name="password2" type="password" autocomplete="new-password" required>
-<button type="submit">Create account and accept</button>
+<button type="submit"><%= it.t.invitation.createAccept %></button>
 <% } %></form><% } %>
 <form method="post" action="<%= it.action %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="skip" value="yes">
-<button type="submit" class="secondary">Sign in with another account instead</button>
+<button type="submit" class="secondary"><%= it.t.invitation.otherAccount %></button>
 </form>`,
 
-  invitationGone: `<h1>This invitation cannot be used</h1>
-<p>The link has expired, was used already, or was withdrawn. Ask whoever invited you to send a new one.</p>`,
+  invitationGone: `<h1><%= it.t.invitation.goneHeading %></h1>
+<p><%= it.t.invitation.goneText %></p>`,
 
-  invitationOtherAccount: `<h1>You are signed in with another account</h1>
-<p>This invitation is for another address than the account signed in on this browser.
-<a href="<%= it.logout %>">Sign out</a>, then open the link from the e-mail again.</p>`,
+  invitationOtherAccount: `<h1><%= it.t.invitation.otherHeading %></h1>
+<p><%= it.t.invitation.otherText %></p>
+<p><a href="<%= it.logout %>"><%= it.t.invitation.signOut %></a></p>`,
 
-  consent: `<h1>Allow access?</h1>
-<% if (it.signedInAs) { %><p class="sub" id="signed-in-as">Signed in as <strong><%= it.signedInAs %></strong> · <a href="<%= it.logout %>">Not you?</a></p><% } %>
-<p><strong><%= it.clientName %></strong> asks to:</p>
+  consent: `<h1><%= it.t.consent.heading %></h1>
+<% if (it.signedInAs) { %><p class="sub" id="signed-in-as"><%~ include('@rich', { parts: it.pieces(it.t.consent.signedInAs, { email: it.signedInAs }) }) %> · <a href="<%= it.logout %>"><%= it.t.consent.notYou %></a></p><% } %>
+<p><%~ include('@rich', { parts: it.pieces(it.t.consent.asks, { client: it.clientName }) }) %></p>
 <ul>
 <% it.scopes.forEach(function (s) { %><li><%= s %></li><% }) %>
 </ul>
 <form method="post" action="<%= it.action %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit">Allow</button>
+<button type="submit"><%= it.t.consent.allow %></button>
 </form>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
-<button type="submit" class="secondary">Deny</button>
+<button type="submit" class="secondary"><%= it.t.consent.deny %></button>
 </form>`,
 };

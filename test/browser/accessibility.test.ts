@@ -18,7 +18,8 @@ import { PASSWORD } from '../support/rp.ts';
 /**
  * Sesame's pages under axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) in Chromium, at a desktop
  * and a phone size: the sign-in, its errors, the password reset, the second step and its enrolment,
- * the account page and the admin console. Any violation fails the test and is named.
+ * the account page and the admin console — and the sign-in once in Dutch. Any violation fails the
+ * test and is named.
  */
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -94,6 +95,31 @@ describe('accessibility of every page (axe-core, WCAG 2.2 AA)', () => {
     assert.ok(Number(width) <= 320, `the page is ${width} px wide`);
     assert.deepEqual(await violations(page), []);
     await context.close();
+  });
+
+  it('has no violations on the Dutch sign-in page and its error (a browser asking for nl-NL)', {
+    timeout: 60_000,
+  }, async () => {
+    assert.ok(rig);
+    const context = await rig.chromium.browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'nl-NL',
+    });
+    const page = await context.newPage();
+    await page.goto(`${rig.demo.url}/login`);
+    await page.waitForSelector('#email');
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+    const found: Record<string, string[]> = { login: await violations(page) };
+    await page.getByLabel('E-mailadres').fill('ada@acme.example');
+    await page.getByLabel('Wachtwoord', { exact: true }).fill('verkeerd wachtwoord hier');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#form-error');
+    assert.match(await page.title(), /^Fout: /);
+    assert.ok(await page.getByRole('button', { name: 'Wachtwoord tonen' }).isVisible());
+    found['login error'] = await violations(page);
+    await context.close();
+    const failing = Object.fromEntries(Object.entries(found).filter(([, v]) => v.length > 0));
+    assert.deepEqual(failing, {}, JSON.stringify(failing, null, 2));
   });
 
   for (const size of SIZES) {

@@ -175,7 +175,7 @@ describe('resetting a forgotten password', () => {
     await updateTenant(deps, OPERATOR, { id: 'fedco', federationOnly: true });
     await createUser(deps, { email: 'sso@fedco.example', name: 'S', password: PASSWORD, tenantId: 'fedco' });
     const { mail } = await ask('sso@fedco.example');
-    assert.match(mail, /organisation's own sign-in/);
+    assert.match(mail, /organisation’s own sign-in/);
     assert.equal(codeIn(mail), '');
   });
 

@@ -56,6 +56,10 @@ describe('discovery document and signing keys', () => {
     }
   });
 
+  it('lists the languages its pages speak, English first', () => {
+    assert.deepEqual(meta.ui_locales_supported, ['en', 'nl', 'de']);
+  });
+
   it('offers only the authorization code flow and only S256 PKCE', () => {
     assert.deepEqual(meta.response_types_supported, ['code']);
     assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);

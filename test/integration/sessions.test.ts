@@ -89,6 +89,9 @@ describe('sessions and apps on the account page, with back-channel logout', () =
     assert.match(page.html, /from 127\.0\.0\.1/);
     assert.match(page.html, /id="app-list"[\s\S]*Demo app/, 'the demo app is among the apps with access');
 
+    const dutch = await phone.follow(account, { headers: { 'accept-language': 'nl' } });
+    assert.match(dutch.html, /Waar je bent ingelogd[\s\S]*Deze sessie uitloggen[\s\S]*Apps met toegang/);
+
     const ended = await phone.submit(page, '/sessions/end', { session: handleOf(page, 'other') });
     assert.equal(ended.url, `${account}?done=session-ended`);
     assert.equal(sessionsOn(ended), 1, 'only this browser is left');

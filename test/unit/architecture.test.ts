@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * The import rules of docs/architecture.md, checked on the source: no cycles between the folders of
  * functions/, the domain imports no adapter, HTTP or AWS SDK, and only the local runner imports local/.
+ * The message catalogues (i18n/) import nothing of Sesame's own.
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../functions');
 
@@ -56,8 +57,20 @@ describe('the import rules (docs/architecture.md)', () => {
           .filter((spec) => {
             if (!spec.startsWith('.')) return /^(@aws-sdk|koa|oidc-provider|nodemailer)/.test(spec);
             const to = folderOf(resolve(dirname(f), spec));
-            return to !== 'domain' && to !== 'config';
+            // i18n/ is words only (the e-mails' sentences): no I/O, and it imports nothing.
+            return to !== 'domain' && to !== 'config' && to !== 'i18n';
           })
+          .map((spec) => `${relative(ROOT, f)} imports ${spec}`),
+      );
+    assert.deepEqual(offending, []);
+  });
+
+  it('keeps the message catalogues free of imports from the rest of Sesame', () => {
+    const offending = files
+      .filter((f) => folderOf(f) === 'i18n')
+      .flatMap((f) =>
+        imports(f)
+          .filter((spec) => !spec.startsWith('.') || folderOf(resolve(dirname(f), spec)) !== 'i18n')
           .map((spec) => `${relative(ROOT, f)} imports ${spec}`),
       );
     assert.deepEqual(offending, []);

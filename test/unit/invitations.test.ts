@@ -10,7 +10,7 @@ describe('invitations', () => {
   it('escapes names in the e-mail’s HTML (Eta), and keeps them readable in the text', () => {
     const mail = invitationMail({
       to: 'x@example.com',
-      inviter: 'Eve <script>',
+      inviter: { name: 'Eve <script>' },
       tenant: '<b>Acme</b> & Co',
       app: null,
       link: 'https://id.example.com/invitation/acme.a.b',

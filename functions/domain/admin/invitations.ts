@@ -4,6 +4,7 @@ import { refuseForeignDomain } from '../federation/routing.ts';
 import { invalid } from '../federation/settings.ts';
 import {
   INVITATION_TTL_MS,
+  type Inviter,
   invitationDigest,
   invitationLink,
   invitationMail,
@@ -25,10 +26,12 @@ export type InvitationView = Omit<Invitation, 'secretDigest'>;
 
 const view = ({ secretDigest: _digest, ...rest }: Invitation): InvitationView => rest;
 
-async function inviterName(deps: AdminDeps, actor: Actor): Promise<string> {
-  if (actor.kind !== 'user') return 'An administrator';
+/** The inviter as the e-mail names them: by name, else as an administrator or a colleague. */
+async function inviterName(deps: AdminDeps, actor: Actor): Promise<Inviter> {
+  if (actor.kind !== 'user') return 'administrator';
   const user = await deps.users.findById(actor.userId);
-  return user?.name || user?.email || 'A colleague';
+  const name = user?.name || user?.email;
+  return name ? { name } : 'colleague';
 }
 
 async function send(deps: AdminDeps, actor: Actor, invitation: Invitation, secret: string): Promise<void> {

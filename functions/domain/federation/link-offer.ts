@@ -1,3 +1,4 @@
+import type { Locale } from '../../i18n/index.ts';
 import { audit, auditTenant, type DomainDeps } from '../deps.ts';
 import { notifyUser } from '../mfa/notify.ts';
 import type { Connection } from '../ports.ts';
@@ -65,7 +66,8 @@ export async function linkOfferFor(
  */
 export async function acceptLinkOffer(
   deps: DomainDeps,
-  input: { uid: string; userId: string },
+  /** `locale`: the language of the sign-in, for the e-mail. */
+  input: { uid: string; userId: string; locale?: Locale },
 ): Promise<boolean> {
   const offer = await deps.federationStates.takeOffer(input.uid, deps.clock.now().getTime());
   if (!offer || offer.userId !== input.userId) return false;
@@ -93,10 +95,9 @@ export async function acceptLinkOffer(
     details: { connection: connection.id, proven: 'password' },
   });
   // As for every change to how the account signs in: a link made with a stolen password is noticed.
-  await notifyUser(
-    deps,
-    user,
-    `A sign-in through your organisation's identity provider (connection ${connection.id}) was connected to your Sesame account; it now signs you in without your Sesame password.`,
-  );
+  await notifyUser(deps, user, 'linked', {
+    values: { connection: connection.id },
+    ...(input.locale ? { locale: input.locale } : {}),
+  });
   return true;
 }

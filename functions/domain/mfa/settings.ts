@@ -1,3 +1,4 @@
+import type { Locale } from '../../i18n/index.ts';
 import { guardAttempt } from '../attempt-guard.ts';
 import { setEmailCodes } from '../credentials/email-code/strategy.ts';
 import { password } from '../credentials/password/strategy.ts';
@@ -15,14 +16,14 @@ import { type AttemptContext, audit, auditTenant } from '../deps.ts';
 import { argon2Hasher } from '../password-hash.ts';
 import { checkPassword, type Violation } from '../password-policy.ts';
 import { type Credential, NotFound, type User } from '../ports.ts';
-import { notifyUser } from './notify.ts';
+import { type AccountChange, notifyUser } from './notify.ts';
 import { mfaRequirement } from './policy.ts';
 import { hasAnyFactor, methodsIn } from './sign-in.ts';
 
 /**
  * Self-service account settings (the /account page) and the administrator's MFA reset. Every change
  * is an audit event and a notification e-mail to the user, so a hijacked session can't quietly
- * swap the factors.
+ * swap the factors; the e-mail is in `locale`, the language of the page the change was made on.
  */
 /** One second step on the account page: its status, in registry order. */
 export interface MethodView extends MethodStatus {
@@ -42,8 +43,8 @@ async function user(deps: DomainDeps, userId: string): Promise<User> {
   return u;
 }
 
-const notify = (deps: DomainDeps, u: User, what: string, context?: AttemptContext) =>
-  notifyUser(deps, u, what, context);
+const notify = (deps: DomainDeps, u: User, what: AccountChange, context?: AttemptContext, locale?: Locale) =>
+  notifyUser(deps, u, what, { ...(context ? { context } : {}), ...(locale ? { locale } : {}) });
 
 /** What a user has set up, read in one Query and asked of every second-step strategy. */
 export async function factorOverview(deps: DomainDeps, userId: string): Promise<FactorOverview> {
@@ -77,7 +78,7 @@ export async function startTotp(deps: DomainDeps, userId: string, owner: string)
  */
 export async function finishTotp(
   deps: DomainDeps,
-  input: { userId: string; code: string; owner: string; context?: AttemptContext },
+  input: { userId: string; code: string; owner: string; context?: AttemptContext; locale?: Locale },
 ): Promise<string[] | null> {
   const { userId } = input;
   const u = await user(deps, userId);
@@ -87,7 +88,7 @@ export async function finishTotp(
     codesLeft(await deps.credentials.list(userId)) === 0
       ? await regenerateRecoveryCodes(deps, { userId, actor: userId })
       : [];
-  await notify(deps, u, 'An authenticator app was added to your Sesame account.', input.context);
+  await notify(deps, u, 'totpAdded', input.context, input.locale);
   return codes;
 }
 
@@ -153,7 +154,7 @@ async function switchOff(
   }
 }
 
-export async function removeTotp(deps: DomainDeps, userId: string): Promise<FactorChange> {
+export async function removeTotp(deps: DomainDeps, userId: string, locale?: Locale): Promise<FactorChange> {
   const u = await user(deps, userId);
   const outcome = await switchOff(
     deps,
@@ -165,8 +166,7 @@ export async function removeTotp(deps: DomainDeps, userId: string): Promise<Fact
       await audit(deps, { type: 'mfa.totp.removed', ...event });
     },
   );
-  if (outcome === 'done')
-    await notify(deps, u, 'The authenticator app was removed from your Sesame account.');
+  if (outcome === 'done') await notify(deps, u, 'totpRemoved', undefined, locale);
   return outcome;
 }
 
@@ -174,6 +174,7 @@ export async function switchEmailCodes(
   deps: DomainDeps,
   userId: string,
   enabled: boolean,
+  locale?: Locale,
 ): Promise<FactorChange> {
   const u = await user(deps, userId);
   const change = () => setEmailCodes(deps, { userId, enabled, actor: userId });
@@ -188,24 +189,20 @@ export async function switchEmailCodes(
   else if (!deps.config.mfa.factors.includes('email')) outcome = 'not_offered';
   else outcome = await change().then(() => 'done' as const);
   if (outcome === 'done')
-    await notify(
-      deps,
-      u,
-      `Sign-in codes by e-mail were turned ${enabled ? 'on' : 'off'} for your Sesame account.`,
-    );
+    await notify(deps, u, enabled ? 'emailCodesOn' : 'emailCodesOff', undefined, locale);
   return outcome;
 }
 
 /** New recovery codes replace the old ones; null when the user has no factor for them to back up. */
-export async function newRecoveryCodes(deps: DomainDeps, userId: string): Promise<string[] | null> {
+export async function newRecoveryCodes(
+  deps: DomainDeps,
+  userId: string,
+  locale?: Locale,
+): Promise<string[] | null> {
   const u = await user(deps, userId);
   if (!(await hasAnyFactor(deps, userId))) return null;
   const codes = await regenerateRecoveryCodes(deps, { userId, actor: userId });
-  await notify(
-    deps,
-    u,
-    'New recovery codes were generated for your Sesame account; the old ones no longer work.',
-  );
+  await notify(deps, u, 'recoveryCodesNew', undefined, locale);
   return codes;
 }
 
@@ -215,7 +212,7 @@ export async function newRecoveryCodes(deps: DomainDeps, userId: string): Promis
  */
 export async function endAllSessions(
   deps: DomainDeps,
-  input: { userId: string; context?: AttemptContext },
+  input: { userId: string; context?: AttemptContext; locale?: Locale },
 ): Promise<void> {
   const u = await user(deps, input.userId);
   await deps.users.endSessions(u.id, deps.clock.now().getTime());
@@ -224,7 +221,7 @@ export async function endAllSessions(
     { type: 'sessions.ended', outcome: 'success', actor: u.id, target: u.id, tenant: auditTenant(u) },
     input.context,
   );
-  await notify(deps, u, 'Every session of your Sesame account was signed out, as you asked.', input.context);
+  await notify(deps, u, 'sessionsEnded', input.context, input.locale);
 }
 
 export type PasswordChange =
@@ -239,7 +236,7 @@ export type PasswordChange =
  */
 export async function changeOwnPassword(
   deps: DomainDeps,
-  input: { userId: string; current: string; next: string; context?: AttemptContext },
+  input: { userId: string; current: string; next: string; context?: AttemptContext; locale?: Locale },
 ): Promise<PasswordChange> {
   const wrong = { ok: false, reason: 'wrong_password' } as const;
   const hasher = deps.hasher ?? argon2Hasher;
@@ -262,7 +259,7 @@ export async function changeOwnPassword(
     { type: 'password.changed', outcome: 'success', actor: u.id, target: u.id, tenant: auditTenant(u) },
     input.context,
   );
-  await notify(deps, u, 'The password of your Sesame account was changed.', input.context);
+  await notify(deps, u, 'passwordChanged', input.context, input.locale);
   return { ok: true };
 }
 

@@ -1,6 +1,8 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_LOCALE, type Locale, messages } from '../../../i18n/index.ts';
 import type { DomainDeps } from '../../deps.ts';
 import { audit, auditTenant, tenantOfUser } from '../../deps.ts';
+import { letter } from '../../letters.ts';
 import type { Credential } from '../../ports.ts';
 import { digits, type SecondStep } from '../strategy.ts';
 
@@ -66,6 +68,8 @@ export async function sendEmailCode(
     user: { id: string; email: string; tenantId: string; admin?: string };
     /** The user's credentials when the caller has just read them (saves reading them again). */
     credentials?: readonly Credential[];
+    /** The language of the sign-in, for the e-mail. */
+    locale?: Locale;
   },
 ): Promise<SendOutcome> {
   const { mfa } = deps.config;
@@ -96,7 +100,7 @@ export async function sendEmailCode(
     previous?.sentAt ?? null,
   );
   if (!written) return { ok: false, reason: 'too_soon' }; // a concurrent resend won
-  await deps.mailer.send(codeMessage(input.user.email, code, mfa.emailCodeTtlSeconds));
+  await deps.mailer.send(codeMessage(input.user.email, code, mfa.emailCodeTtlSeconds, input.locale));
   await audit(deps, {
     type: 'mfa.email_code.sent',
     outcome: 'success',
@@ -108,21 +112,15 @@ export async function sendEmailCode(
 }
 
 /** Says what the code is for, carries no link and no tracking, and keeps the code out of the subject. */
-function codeMessage(to: string, code: string, ttlSeconds: number) {
+function codeMessage(to: string, code: string, ttlSeconds: number, locale: Locale = DEFAULT_LOCALE) {
+  const t = messages(locale).mail;
   const minutes = Math.round(ttlSeconds / 60);
-  const text = [
-    'Someone (hopefully you) is signing in to Sesame with your password.',
-    '',
-    `Your sign-in code is ${code}`,
-    '',
-    `It is valid for ${minutes} minutes and works once. Sesame will never ask you for it by phone or e-mail.`,
-    'If you are not signing in right now, someone knows your password: change it.',
-  ].join('\n');
-  const html = `<p>Someone (hopefully you) is signing in to Sesame with your password.</p>
-<p>Your sign-in code is <strong>${code}</strong></p>
-<p>It is valid for ${minutes} minutes and works once. Sesame will never ask you for it by phone or e-mail.</p>
-<p>If you are not signing in right now, someone knows your password: change it.</p>`;
-  return { to, subject: 'Your Sesame sign-in code', text, html };
+  return letter(to, t.codeSubject, [
+    t.codeIntro,
+    { text: t.code, values: { code } },
+    { text: t.codeValid, values: { minutes } },
+    t.codeNotYou,
+  ]);
 }
 
 export async function setEmailCodes(

@@ -1,0 +1,28 @@
+import type { Context } from 'koa';
+import { DEFAULT_LOCALE, fromUiLocales, isLocale, LOCALES, type Locale } from '../i18n/index.ts';
+
+/**
+ * The language of a page: the first supported one of the app's `ui_locales` for this sign-in
+ * (OpenID Connect Core §3.1.2.1; oidc-provider keeps it with the interaction, so every step of the
+ * sign-in gets the same answer), else the browser's Accept-Language (RFC 9110 §12.5.4, negotiated by
+ * Koa's `acceptsLanguages` — q-values, `de-DE` counting for `de`), else English. The choice is kept
+ * on the request, so an error page rendered later in it speaks the same language.
+ */
+export function chooseLocale(ctx: Context, uiLocales?: unknown): Locale {
+  const locale = fromUiLocales(uiLocales) ?? fromAcceptLanguage(ctx) ?? DEFAULT_LOCALE;
+  ctx.state.locale = locale;
+  return locale;
+}
+
+/** The language chosen for this request already, or the browser's. */
+export function localeOf(ctx: Context): Locale {
+  const chosen: unknown = ctx.state.locale;
+  return isLocale(chosen) ? chosen : chooseLocale(ctx);
+}
+
+function fromAcceptLanguage(ctx: Context): Locale | null {
+  // The page differs by this header: a shared cache must not hand one browser's language to another.
+  ctx.vary('Accept-Language');
+  const best = ctx.acceptsLanguages(LOCALES);
+  return isLocale(best) ? best : null;
+}
