@@ -65,7 +65,8 @@ export function sameToken(submitted: string, expected: string): boolean {
 export async function overview(
   req: Request,
   who: SignedIn,
-  message: { error?: string; notice?: string; problems?: string[] },
+  /** `problemField`: the password field the problems are about (it gets the focus). */
+  message: { error?: string; notice?: string; problems?: string[]; problemField?: 'current' | 'new' },
 ): Promise<void> {
   const { ctx, deps, path } = req;
   const [factors, activity] = await Promise.all([

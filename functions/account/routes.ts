@@ -187,7 +187,8 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
   const { ctx, deps } = req;
   const next = form.password ?? '';
   const t = wordsOf(req).account;
-  if (next !== (form.confirm ?? '')) return overview(req, who, { problems: [t.confirmationDiffers] });
+  if (next !== (form.confirm ?? ''))
+    return overview(req, who, { problems: [t.confirmationDiffers], problemField: 'new' });
   const result = await changeOwnPassword(deps.mfa, {
     userId: who.user.id,
     current: form.current ?? '',
@@ -195,11 +196,13 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
     locale: localeOf(ctx),
   });
   if (!result.ok) {
-    const problems =
-      result.reason === 'weak_password'
-        ? result.violations.map((v) => describeViolation(v, deps.mfa.config.passwordPolicy, localeOf(ctx)))
-        : [t.wrongCurrent];
-    return overview(req, who, { problems });
+    // The focus (and so the scroll) goes to the field to fix, which the problems are tied to.
+    if (result.reason !== 'weak_password')
+      return overview(req, who, { problems: [t.wrongCurrent], problemField: 'current' });
+    const problems = result.violations.map((v) =>
+      describeViolation(v, deps.mfa.config.passwordPolicy, localeOf(ctx)),
+    );
+    return overview(req, who, { problems, problemField: 'new' });
   }
   // The change ends every session that signed in before it, this one included (session.ts).
   ctx.type = 'html';

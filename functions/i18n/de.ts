@@ -246,6 +246,8 @@ export const de: Messages = {
     download: 'Als Textdatei herunterladen',
     fileHeading: 'Sesame-Wiederherstellungscodes (jeder funktioniert einmal)',
     saved: 'Ich habe sie gespeichert, weiter',
+    copy: 'Codes kopieren',
+    copied: 'Die Codes sind kopiert.',
   },
   account: {
     title: 'Ihr Konto',

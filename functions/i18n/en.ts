@@ -237,6 +237,8 @@ export const en = {
     download: 'Download them as a text file',
     fileHeading: 'Sesame recovery codes (each works once)',
     saved: 'I have saved them, continue',
+    copy: 'Copy the codes',
+    copied: 'The codes are copied.',
   },
   account: {
     title: 'Your account',

@@ -237,6 +237,8 @@ export const nl: Messages = {
     download: 'Download ze als tekstbestand',
     fileHeading: 'Sesame-herstelcodes (elke code werkt één keer)',
     saved: 'Ik heb ze bewaard, doorgaan',
+    copy: 'Kopieer de codes',
+    copied: 'De codes zijn gekopieerd.',
   },
   account: {
     title: 'Je account',

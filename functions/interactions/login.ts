@@ -28,7 +28,13 @@ export async function renderLogin(
   message: { error?: string; notice?: string } = {},
 ): Promise<void> {
   // Before the user is known, the page wears the app's look, if it has one (domain/branding.ts).
-  const [app, connections] = await Promise.all([clientOf(step), step.services.federation.buttons()]);
+  // Asked to sign in again while signed in (prompt=login, "confirm it is you"): say as whom.
+  const accountId = step.details.session?.accountId;
+  const [app, connections, signedInAs] = await Promise.all([
+    clientOf(step),
+    step.services.federation.buttons(),
+    accountId ? step.services.emailOf(accountId) : null,
+  ]);
   const t = wordsOf(step);
   const title = message.error ? errorTitle(t, t.login.title) : t.login.title;
   step.ctx.type = 'html';
@@ -44,6 +50,8 @@ export async function renderLogin(
     ...message,
     clientName: app.name,
     ...branded(step.ctx, app.brand),
+    signedInAs,
+    logout: `${basePath(step.ctx)}/session/end`,
   });
 }
 

@@ -62,16 +62,25 @@ function plain(t: Messages['protocol'], error: string): string {
   return t[known ?? 'invalid_request'];
 }
 
-export async function logoutPage(ctx: KoaContextWithOIDC, form: string): Promise<void> {
-  ctx.type = 'html';
-  ctx.set('Cache-Control', 'no-store');
-  const locale = localeFor(ctx);
-  // `form` is oidc-provider's own hidden form (with its xsrf token), trusted markup.
-  ctx.body = renderPage('logout', messages(locale).logout.title, basePath(ctx), {
-    form,
-    clientName: clientName(ctx, locale),
-    locale,
-  });
+/**
+ * The logout confirmation, saying which account it signs out (`emailOf`: the session user's
+ * address, null when unknown), so nobody ends someone else's session on a shared computer unawares.
+ */
+export function logoutPage(emailOf: (userId: string) => Promise<string | null>) {
+  return async (ctx: KoaContextWithOIDC, form: string): Promise<void> => {
+    const accountId = ctx.oidc?.session?.accountId;
+    const signedInAs = accountId ? await emailOf(accountId) : null;
+    ctx.type = 'html';
+    ctx.set('Cache-Control', 'no-store');
+    const locale = localeFor(ctx);
+    // `form` is oidc-provider's own hidden form (with its xsrf token), trusted markup.
+    ctx.body = renderPage('logout', messages(locale).logout.title, basePath(ctx), {
+      form,
+      clientName: clientName(ctx, locale),
+      signedInAs,
+      locale,
+    });
+  };
 }
 
 export async function loggedOutPage(ctx: KoaContextWithOIDC): Promise<void> {

@@ -125,7 +125,11 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
       revocation: { enabled: true },
       userinfo: { enabled: true },
-      rpInitiatedLogout: { enabled: true, logoutSource: logoutPage, postLogoutSuccessSource: loggedOutPage },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: logoutPage(async (id) => (await deps.users.findById(id))?.email ?? null),
+        postLogoutSuccessSource: loggedOutPage,
+      },
       // OIDC Back-Channel Logout: apps that register a backchannel_logout_uri get a logout token when
       // the user signs out here, or ends the app's session from the account page (account/activity.ts).
       backchannelLogout: { enabled: true },

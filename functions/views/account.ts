@@ -52,10 +52,10 @@ export const templates = {
 <form method="post" action="<%= it.path %>/password" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <label for="current"><%= it.t.account.currentPassword %></label>
-<input id="current" name="current" type="password" autocomplete="current-password" required>
+<input id="current" name="current" type="password" autocomplete="current-password" required<% if (it.problemField === 'current') { %> autofocus aria-invalid="true" aria-describedby="password-problems"<% } %>>
 <label for="new-password"><%= it.t.common.newPassword %></label>
 <p class="sub" id="password-rules"><%= it.rules %></p>
-<input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules<% if (it.problems) { %> password-problems<% } %>"<% if (it.problems) { %> aria-invalid="true"<% } %>>
+<input id="new-password" name="password" type="password" autocomplete="new-password" required aria-describedby="password-rules<% if (it.problemField === 'new') { %> password-problems<% } %>"<% if (it.problemField === 'new') { %> autofocus aria-invalid="true"<% } %>>
 <label for="confirm"><%= it.t.account.newPasswordAgain %></label>
 <input id="confirm" name="confirm" type="password" autocomplete="new-password" required>
 <button type="submit" id="change-password"><%= it.t.account.changePassword %></button>

@@ -10,6 +10,7 @@ export const templates = {
 <p><a href="<%= it.base %>/account" id="to-account"><%= it.t.home.link %></a></p>`,
 
   logout: `<h1><%= it.t.logout.heading %></h1>
+<% if (it.signedInAs) { %><p class="sub" id="signed-in-as"><%~ include('@rich', { parts: it.pieces(it.t.consent.signedInAs, { email: it.signedInAs }) }) %></p><% } %>
 <p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.t.logout.questionApp, { client: it.clientName }) }) %><% } else { %><%= it.t.logout.question %><% } %></p>
 <%~ it.form %>
 <button type="submit" form="op.logoutForm" name="logout" value="yes"><%= it.t.logout.yes %></button>

@@ -48,6 +48,25 @@ export const script = `document.querySelectorAll('input[type=password]').forEach
   });
   input.insertAdjacentElement('afterend', button);
 });
+// "Copy the codes" beside a list of codes, where the browser lets a page write to the clipboard.
+document.querySelectorAll('[data-copy]').forEach(function (list) {
+  if (!navigator.clipboard) return;
+  var button = document.createElement('button');
+  var status = document.createElement('p');
+  button.type = 'button';
+  button.className = 'secondary';
+  button.id = list.id + '-copy';
+  button.textContent = list.dataset.copy;
+  status.setAttribute('role', 'status');
+  button.addEventListener('click', function () {
+    var codes = Array.prototype.map.call(list.querySelectorAll('code'), function (c) { return c.textContent; });
+    navigator.clipboard.writeText(codes.join('\\n') + '\\n').then(function () {
+      status.textContent = list.dataset.copied;
+    });
+  });
+  list.insertAdjacentElement('afterend', status);
+  list.insertAdjacentElement('afterend', button);
+});
 `;
 
 export const stylesheet = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f3f4f6;color:#111}

@@ -85,7 +85,7 @@ export const templates = {
 
   recoveryCodes: `<h1><%= it.t.recoveryCodes.title %></h1>
 <p><%= it.t.recoveryCodes.intro %></p>
-<ul class="codes" id="recovery-codes">
+<ul class="codes" id="recovery-codes" data-copy="<%= it.t.recoveryCodes.copy %>" data-copied="<%= it.t.recoveryCodes.copied %>">
 <% it.codes.forEach(function (c) { %><li><code><%= c %></code></li><% }) %>
 </ul>
 <p><a id="download-recovery-codes" download="sesame-recovery-codes.txt" href="data:text/plain;charset=utf-8,<%= encodeURIComponent([it.t.recoveryCodes.fileHeading, ...it.codes, ''].join(String.fromCharCode(10))) %>"><%= it.t.recoveryCodes.download %></a></p>

@@ -2,6 +2,7 @@
 export const templates = {
   login: `<h1><%= it.t.login.title %></h1>
 <% if (it.clientName) { %><p class="sub"><%~ include('@rich', { parts: it.pieces(it.t.common.continueTo, { client: it.clientName }) }) %></p><% } %>
+<% if (it.signedInAs) { %><p class="sub" id="signed-in-as"><%~ include('@rich', { parts: it.pieces(it.t.consent.signedInAs, { email: it.signedInAs }) }) %> · <a href="<%= it.logout %>"><%= it.t.consent.notYou %></a></p><% } %>
 <% if (it.error) { %><p class="error" role="alert" id="form-error"><%= it.error %></p><% } %>
 <% if (it.notice) { %><p class="notice" role="status" id="form-notice"><%= it.notice %></p><% } %>
 <form method="post" action="<%= it.action %>" novalidate>

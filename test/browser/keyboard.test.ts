@@ -58,7 +58,10 @@ describe('keyboard only: every flow completes with Tab, typing and Enter', () =>
 
   async function newPage(): Promise<Page> {
     assert.ok(rig);
-    const context = await rig.chromium.browser.newContext({ viewport: { width: 1000, height: 760 } });
+    const context = await rig.chromium.browser.newContext({
+      viewport: { width: 1000, height: 760 },
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     return context.newPage();
   }
 
@@ -93,6 +96,14 @@ describe('keyboard only: every flow completes with Tab, typing and Enter', () =>
     await page.keyboard.type(await totpNow(sesame, secret));
     await page.keyboard.press('Enter');
     await page.waitForSelector('.codes');
+    // "Copy the codes" (the one script's progressive enhancement) puts every code on the clipboard.
+    await tabTo(page, '#recovery-codes-copy');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[role=status]:has-text("copied")');
+    const shown = await page.$$eval('#recovery-codes code', (codes) => codes.map((c) => c.textContent));
+    const copied = (await page.evaluate('navigator.clipboard.readText()')) as string;
+    assert.deepEqual(copied.trim().split('\n'), shown);
+    assert.equal(shown.length, 10);
     await tabTo(page, 'form button[type=submit]:not(.link):not(.reveal)');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${demo.url}/`);
@@ -241,5 +252,41 @@ describe('keyboard only: every flow completes with Tab, typing and Enter', () =>
     } finally {
       await sesame.parts.deps.clients.put(client);
     }
+  });
+
+  it('on /account, a refused password change puts the focus on the field to fix', {
+    timeout: 60_000,
+  }, async () => {
+    assert.ok(rig);
+    const { sesame } = rig;
+    await createUser(sesame.parts.deps, { email: 'acct-keys@example.com', name: 'Al', password: PASSWORD });
+    const page = await newPage();
+    await page.goto(`${sesame.issuer}/account`);
+    await settled(page, '#email');
+    await page.keyboard.type('acct-keys@example.com');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await settled(page, '#change-password');
+    await tabTo(page, '#current');
+    await page.keyboard.type('not my current password');
+    await tabTo(page, '#new-password');
+    await page.keyboard.type('a perfectly fine new passphrase');
+    await tabTo(page, '#confirm');
+    await page.keyboard.type('a perfectly fine new passphrase');
+    await page.keyboard.press('Enter');
+    await settled(page, '#password-problems');
+    assert.equal(await focused(page), 'current', 'the wrong current password');
+    assert.equal(await page.getAttribute('#current', 'aria-invalid'), 'true');
+    await page.keyboard.type(PASSWORD);
+    await tabTo(page, '#new-password');
+    await page.keyboard.type('short');
+    await tabTo(page, '#confirm');
+    await page.keyboard.type('short');
+    await page.keyboard.press('Enter');
+    await settled(page, '#password-problems');
+    assert.equal(await focused(page), 'new-password', 'a new password the policy refuses');
+    assert.equal(await page.getAttribute('#current', 'aria-invalid'), null);
+    await page.context().close();
   });
 });

@@ -62,4 +62,23 @@ describe('no dead ends, no library wording', () => {
       /Signed in as <strong>carla@example.com<\/strong> · <a href="\/session\/end">Not you\?<\/a>/,
     );
   });
+
+  it('says who is signed in when asked to sign in again, and on the logout page', async () => {
+    await addUser(sesame, 'dana@example.com');
+    const started = await startLogin(app);
+    const done = await submitLogin(started, 'dana@example.com', PASSWORD);
+    assert.match(done.url, /^http:\/\/127\.0\.0\.1:9\/callback/, 'signed in');
+    const again = await startLogin(app, { prompt: 'login' }, started.browser);
+    assert.match(again.page.html, /id="email"/, 'the login page, despite the session');
+    assert.match(
+      again.page.html,
+      /Signed in as <strong>dana@example.com<\/strong> · <a href="\/session\/end">Not you\?<\/a>/,
+    );
+    const fresh = await startLogin(app);
+    assert.doesNotMatch(fresh.page.html, /signed-in-as/, 'a browser without a session names nobody');
+
+    const logout = await started.browser.follow(`${sesame.issuer}/session/end`);
+    assert.match(logout.html, /Sign out\?/);
+    assert.match(logout.html, /Signed in as <strong>dana@example.com<\/strong>/);
+  });
 });
