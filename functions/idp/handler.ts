@@ -10,8 +10,9 @@ import { createDynamoParts, type DynamoParts } from './parts.ts';
  * Lambda entry for the whole browser- and RP-facing surface (OIDC endpoints + interaction pages).
  * Config is read once per container. The signing and cookie keys are loaded on the first request and
  * re-read at most every 5 minutes: when they changed (a rotation step), the application is rebuilt
- * with them, without recycling the container (functions/oidc/key-refresh.ts). A failed first load is
- * retried on the next request instead of being cached.
+ * with them, without recycling the container (functions/oidc/key-refresh.ts); the MFA keys are
+ * re-read on the same period by the secret box (parts.ts). A failed first load is retried on the next
+ * request instead of being cached.
  */
 const config = configFromEnv();
 const logger = createLogger({ level: config.logLevel });
@@ -25,7 +26,7 @@ const current = rebuildOnKeyChange({
     parts ??= createDynamoParts(config, logger);
     return createSesame(config, parts, keys);
   },
-  onRefreshError: (err) => logger.error('keys.refresh_failed', errorFields(err)),
+  onRefreshError: (err) => logger.error('keys.refresh_failed', { secret: 'provider', ...errorFields(err) }),
 });
 
 export async function handler(event: APIGatewayProxyEvent, context: Context) {

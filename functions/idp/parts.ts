@@ -29,7 +29,7 @@ import {
   cachedConnectionSecrets,
   SecretsManagerConnectionSecrets,
 } from '../adapters/secrets/connection-secrets.ts';
-import { secretBox } from '../adapters/secrets/secret-box.ts';
+import { MFA_KEYS_SECRET, secretBox } from '../adapters/secrets/secret-box.ts';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
 import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
@@ -65,7 +65,7 @@ import { upstreamClient } from '../federation/upstream-client.ts';
 import type { SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
-import type { Logger } from '../shared/logger.ts';
+import { errorFields, type Logger } from '../shared/logger.ts';
 import { describeError, describePolicy, describeViolation } from '../shared/messages.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
@@ -119,7 +119,12 @@ export function createDynamoParts(
     logger,
   );
   const secrets = secretStore(config, doc);
-  const box = secretBox(secrets);
+  // The MFA keys are re-read every 5 minutes on the domain's clock; a failed re-read keeps the current ones.
+  const box = secretBox(secrets, {
+    now: () => clock.now().getTime(),
+    onRefreshError: (err) =>
+      logger.error('keys.refresh_failed', { secret: MFA_KEYS_SECRET, ...errorFields(err) }),
+  });
   const tenants = new DynamoTenantStore(doc, config.tables.directory);
   // A tenant's name (the `tenant` claim) and MFA requirement, read at most every 30 s per container
   // (as apps are); everything else reads the tenant afresh.
