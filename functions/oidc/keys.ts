@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { generateMfaKeys, MFA_KEYS_SECRET } from '../adapters/secrets/secret-box.ts';
+import { generateMfaKeys, MFA_KEYS_SECRET, newAeadKey } from '../adapters/secrets/secret-box.ts';
+import type { KeyMaker } from '../domain/keys/key-sets.ts';
 import type { SecretStore } from '../domain/ports.ts';
 
 /**
@@ -53,3 +54,13 @@ export async function loadProviderKeys(secrets: SecretStore): Promise<ProviderKe
 export async function provisionKeys(secrets: SecretStore): Promise<void> {
   await Promise.all([loadProviderKeys(secrets), secrets.getOrCreate(MFA_KEYS_SECRET, generateMfaKeys)]);
 }
+
+/** New keys for the rotation (functions/domain/keys/rotation.ts), made as the keygen makes them. */
+export const keyMaker: KeyMaker = {
+  async signingKey(alg) {
+    const jwk = await newSigningKey(alg);
+    return { ...jwk, kid: String(jwk.kid), alg };
+  },
+  cookieKey: newCookieKey,
+  aeadKey: newAeadKey,
+};
