@@ -26,7 +26,7 @@ const current = rebuildOnKeyChange({
     parts ??= createDynamoParts(config, logger);
     return createSesame(config, parts, keys);
   },
-  onRefreshError: (err) => logger.error('keys.refresh_failed', { secret: 'provider', ...errorFields(err) }),
+  onRefreshError: (err) => logger.error('keys.refresh_failed', { keySet: 'provider', ...errorFields(err) }),
 });
 
 export async function handler(event: APIGatewayProxyEvent, context: Context) {

@@ -123,7 +123,7 @@ export function createDynamoParts(
   const box = secretBox(secrets, {
     now: () => clock.now().getTime(),
     onRefreshError: (err) =>
-      logger.error('keys.refresh_failed', { secret: MFA_KEYS_SECRET, ...errorFields(err) }),
+      logger.error('keys.refresh_failed', { keySet: MFA_KEYS_SECRET, ...errorFields(err) }),
   });
   const tenants = new DynamoTenantStore(doc, config.tables.directory);
   // A tenant's name (the `tenant` claim) and MFA requirement, read at most every 30 s per container
