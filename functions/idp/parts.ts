@@ -106,8 +106,11 @@ function signedInUser(user: User): SignedInUser {
 export function createDynamoParts(
   config: Config,
   logger: Logger,
-  /** `dnsServers`: where TXT records are looked up (tests; the system's resolver otherwise). */
-  options: { clock?: Clock; mailer?: Mailer; dnsServers?: string[] } = {},
+  /**
+   * `dnsServers`: where TXT records are looked up (tests; the system's resolver otherwise); `secrets`:
+   * where the keys are read (tests; else as the configuration says).
+   */
+  options: { clock?: Clock; mailer?: Mailer; dnsServers?: string[]; secrets?: SecretStore } = {},
 ): DynamoParts {
   const { raw, doc } = createDynamo(config);
   const clock = options.clock ?? systemClock;
@@ -118,7 +121,7 @@ export function createDynamoParts(
     new DynamoAuditSink(doc, config.tables.audit, config.auditRetentionDays),
     logger,
   );
-  const secrets = secretStore(config, doc);
+  const secrets = options.secrets ?? secretStore(config, doc);
   // The MFA keys are re-read every 5 minutes on the domain's clock; a failed re-read keeps the current ones.
   const box = secretBox(secrets, {
     now: () => clock.now().getTime(),
