@@ -75,7 +75,7 @@ const schema = z.object({
     /** How long relying parties may cache /jwks: a new signing key is published this long before it signs. */
     jwksCacheSeconds: whole(86400, 0, 30 * 86400),
   }),
-  /** Where signing and cookie keys live: the directory table (local) or Secrets Manager (AWS). */
+  /** Where the signing, cookie and MFA keys live: the directory table (local) or Secrets Manager (AWS). */
   secretStore: z._default(
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('dynamodb') }),

@@ -13,7 +13,7 @@ export function keysFingerprint(keys: ProviderKeys): string {
  * Builds a value from the provider keys (the whole oidc-provider application: its keystore and cookie
  * keys are fixed at construction) and rebuilds it when the keys change, so that a container picks up
  * rotated keys without being recycled. The keys are re-read at most every `ttlMs` (refreshEvery: one
- * read of the two secrets per container per period). Unchanged keys keep the built value. A failed
+ * read of the signing and cookie secrets per container per period). Unchanged keys keep the built value. A failed
  * re-read or rebuild keeps serving the current value (reported to `onRefreshError`) and is tried again
  * after the next period; a failed first build is not remembered.
  */
