@@ -105,15 +105,16 @@ describe('key rotation: signing keys', () => {
     assert.deepEqual(await d.kids(), [...published, 'rs-0', 'es-0'], 'new keys sign, old ones still verify');
   });
 
-  it('retires the old keys only once every token they signed has expired', async () => {
+  it('retires the old keys only once nothing they signed can still be presented', async () => {
     const d = deployment();
     d.advance(90 * DAY);
     await d.run();
     d.advance(2 * KEY_REFRESH_MS + DAY);
     await d.run();
     const inUse = (await d.kids()).slice(0, 2);
-    // the last container switches 10 min after the write; its ID tokens live 1 h; clocks may lag 5 min
-    d.advance(2 * KEY_REFRESH_MS + HOUR + 5 * MINUTE - 1);
+    // The last container switches 10 min after the write; its ID tokens live 1 h but come back as
+    // id_token_hint at logout while their 24 h session lasts; clocks may lag 5 min.
+    d.advance(2 * KEY_REFRESH_MS + DAY + 5 * MINUTE - 1);
     assert.equal(result(await d.run(), 'oidc-signing-keys'), 'not_due:retire');
     assert.equal((await d.kids()).length, 4);
     d.advance(1);
@@ -121,7 +122,17 @@ describe('key rotation: signing keys', () => {
     assert.deepEqual(await d.kids(), inUse);
   });
 
-  it('waits as long as the longest JWT lives: a longer token lifetime postpones the retirement', async () => {
+  it('counts the tokens’ and the sessions’ lifetimes the deployment has', () => {
+    const times = (ttl: Record<string, number>) =>
+      rotationTimes(parseConfig({ issuer: 'https://id.example.com', ttl }), KEY_REFRESH_MS);
+    assert.equal(times({}).longestJwtMs, DAY, 'a 24 h session outlasts the 1 h ID token');
+    assert.equal(times({ sessionSeconds: 7 * 86400 }).longestJwtMs, 7 * DAY);
+    assert.equal(times({ sessionSeconds: 1800 }).longestJwtMs, HOUR, 'never less than the ID token');
+    assert.equal(times({ sessionSeconds: 7 * 86400 }).longestCookieMs, 7 * DAY);
+    assert.equal(times({}).propagationMs, 2 * KEY_REFRESH_MS);
+  });
+
+  it('waits as long as the longest JWT lives: a longer lifetime postpones the retirement', async () => {
     const longer = { ...TIMES, longestJwtMs: 6 * HOUR };
     const d = deployment({ times: longer });
     d.advance(90 * DAY);
@@ -142,7 +153,7 @@ describe('key rotation: signing keys', () => {
     d.store.write('oidc-signing-keys', {
       keys: [{ kid: 'rs-hand', alg: 'RS256', kty: 'RSA' }, ...before.keys],
     });
-    d.advance(2 * KEY_REFRESH_MS + HOUR + 5 * MINUTE - 1);
+    d.advance(2 * KEY_REFRESH_MS + DAY + 5 * MINUTE - 1);
     assert.equal(result(await d.run(), 'oidc-signing-keys'), 'not_due:retire');
     assert.deepEqual(await d.kids(), ['rs-hand', 'rs-0', 'es-0']);
     d.advance(1);
@@ -287,7 +298,7 @@ describe('key rotation: runs', () => {
           const stopped = signedUntil.get(key.kid);
           assert.ok(stopped !== undefined, `${key.kid} removed while signing`);
           assert.ok(
-            version.writtenAt - stopped >= 2 * KEY_REFRESH_MS + HOUR + 5 * MINUTE,
+            version.writtenAt - stopped >= 2 * KEY_REFRESH_MS + TIMES.longestJwtMs + 5 * MINUTE,
             `${key.kid} removed while its tokens were valid`,
           );
         }

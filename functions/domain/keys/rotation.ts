@@ -9,7 +9,7 @@ import { KEY_SECRETS, type KeyMaker, type KeySecretName, type KeySet, keySetOf }
  *
  * - signing keys: **publish** a new key per algorithm at the end (served in /jwks, signs nothing) →
  *   once relying parties' JWKS caches have seen it, **promote** it to the front (it signs) → once
- *   every JWT the old key signed has expired, **retire** the old key;
+ *   nothing the old key signed can still be presented, **retire** the old key;
  * - cookie keys: the same three steps (a key appended first, so that a container that has not read it
  *   yet never meets a cookie it cannot check), retiring once every cookie it signed has expired;
  * - MFA (AEAD) keys: publish, then promote; older keys stay, since they still open what they sealed.
@@ -49,7 +49,11 @@ export interface RotationTimes {
   propagationMs: number;
   /** How long relying parties may cache /jwks. */
   jwksCacheMs: number;
-  /** The longest lifetime of a JWT Sesame signs (ID and access tokens). */
+  /**
+   * How long a JWT Sesame signed may still be presented to anyone: the longest token lifetime (ID and
+   * access tokens), and the longest session, since an ID token comes back as `id_token_hint` at
+   * RP-initiated logout for as long as its session lasts (oidc-provider checks its signature).
+   */
   longestJwtMs: number;
   /** The longest a signed cookie is honoured (session, interaction). */
   longestCookieMs: number;
@@ -65,7 +69,7 @@ export function rotationTimes(config: Pick<Config, 'ttl' | 'keyRotation'>, refre
     periodMs: keyRotation.periodDays * 86_400_000,
     propagationMs: 2 * refreshMs,
     jwksCacheMs: keyRotation.jwksCacheSeconds * 1000,
-    longestJwtMs: Math.max(ttl.idTokenSeconds, ttl.accessTokenSeconds) * 1000,
+    longestJwtMs: Math.max(ttl.idTokenSeconds, ttl.accessTokenSeconds, ttl.sessionSeconds) * 1000,
     longestCookieMs: Math.max(ttl.sessionSeconds, ttl.interactionSeconds) * 1000,
     clockSkewMs: CLOCK_SKEW_MS,
   };
