@@ -109,7 +109,8 @@ describe('key rotation in the stack', () => {
       JSON.stringify(template.findResources('AWS::SecretsManager::ResourcePolicy')),
       /KeyRotation/,
     );
-    const embedded = team({ keyRotation: false, code: { ...stubCode(), rotation: undefined } as never });
+    const { idp, keygen } = stubCode();
+    const embedded = team({ keyRotation: false, code: { idp, keygen } });
     embedded.resourceCountIs('AWS::Events::Rule', 0);
   });
 
