@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
 import { accountClient, CONSOLE_PAGE, pageClient } from './account/client.ts';
 import { accountRoutes } from './account/routes.ts';
+import type { RefreshOptions } from './adapters/secrets/refresh.ts';
 import { adminApi } from './admin-api/api.ts';
 import type { Config } from './config/config.ts';
 import { consoleRoutes } from './console/routes.ts';
@@ -17,6 +18,7 @@ import { federationCallback, federationLogout } from './interactions/federation.
 import { invitationLinks } from './interactions/invitation.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
+import { rebuildOnKeyChange } from './oidc/key-refresh.ts';
 import { loadProviderKeys, type ProviderKeys } from './oidc/keys.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
@@ -109,6 +111,25 @@ export async function createSesame(
   });
   const handler: HttpApiHandler = (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>;
   return { provider, handler };
+}
+
+/**
+ * The application as the Lambda runs it: built on first use and rebuilt whenever the signing or cookie
+ * keys change (re-read every 5 minutes: functions/oidc/key-refresh.ts), so a rotation step reaches a
+ * running container without a recycle. `parts` is asked for on each use so it can be built lazily.
+ */
+export function sesameWithKeyRefresh(
+  config: Config,
+  parts: () => SesameParts,
+  refresh: RefreshOptions = {},
+): () => Promise<Sesame> {
+  return rebuildOnKeyChange({
+    readKeys: () => loadProviderKeys(parts().secrets),
+    build: (keys) => createSesame(config, parts(), keys),
+    onRefreshError: (err) =>
+      parts().logger.error('keys.refresh_failed', { keySet: 'provider', ...errorFields(err) }),
+    ...refresh,
+  });
 }
 
 /**

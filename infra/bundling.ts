@@ -10,6 +10,7 @@ export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const ENTRIES = {
   idp: join(PROJECT_ROOT, 'functions/idp/handler.ts'),
   keygen: join(PROJECT_ROOT, 'infra/keygen/handler.ts'),
+  rotation: join(PROJECT_ROOT, 'infra/rotation/handler.ts'),
 } as const;
 
 /**

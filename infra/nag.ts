@@ -14,10 +14,14 @@ const ack = (scope: IConstruct, id: string, reason: string) =>
 
 export const REASONS = {
   SMG4:
-    'Signing and cookie keys cannot rotate by replacement: a new key must be added in front while old ones stay ' +
-    'published until every token they signed has expired. That overlap is a documented operator procedure ' +
-    '(docs/operations.md, "Rotate keys") rather than a Secrets Manager rotation Lambda; running functions pick ' +
-    'up each written step within 5 minutes without a redeploy (functions/oidc/key-refresh.ts).',
+    "Secrets Manager's own rotation replaces a value in one go, but a signing or cookie key must be published " +
+    'before it is used and kept until everything it signed has expired. Sesame rotates these secrets with its own ' +
+    'scheduled function instead (infra/rotation, an EventBridge rule: publish, promote, retire, one step per run; ' +
+    'docs/operations.md, "Rotate keys"); running functions pick up each step within 5 minutes.',
+  SMG4_MANUAL:
+    'Signing and cookie keys cannot rotate by replacement: a new key must be added while old ones stay ' +
+    'published until every token they signed has expired. keyRotation is switched off in this deployment, so the ' +
+    'documented manual procedure applies (docs/operations.md, "Rotate keys").',
   APIG4:
     'An OpenID Connect provider is the authorization server itself: its endpoints (discovery, JWKS, authorize, ' +
     'login pages) must be reachable anonymously; the token, introspection and revocation endpoints authenticate ' +
@@ -41,7 +45,8 @@ export const REASONS = {
 
 /** Acknowledges the findings above on exactly the resources they concern (never stack-wide). */
 export function acknowledgeNagFindings(sesame: SesameIdentityProvider): void {
-  for (const secret of Object.values(sesame.data.secrets ?? {})) ack(secret, 'SMG4', REASONS.SMG4);
+  for (const secret of Object.values(sesame.data.secrets ?? {}))
+    ack(secret, 'SMG4', sesame.rotation ? REASONS.SMG4 : REASONS.SMG4_MANUAL);
   const api = sesame.edge.api;
   for (const method of api.methods) {
     ack(method, 'APIG4', REASONS.APIG4);

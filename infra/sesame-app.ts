@@ -1,4 +1,4 @@
-import { App, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -17,7 +17,8 @@ type Context = (key: string) => string | undefined;
  * sesame:hostedZoneName, sesame:tlsPolicy (tls13|tls13-or-tls12|legacy-tls12), sesame:ipv6 (false: IPv4 only), sesame:issuer, sesame:sender, sesame:alarmEmail, sesame:allowedIpv4
  * (comma-separated CIDRs), sesame:exemptIpv4 (app back ends' CIDRs, exempt from the back-channel
  * and general rate limits), sesame:breakGlassRoleArn, sesame:reservedConcurrency,
- * sesame:mfaPolicy (off|optional|required);
+ * sesame:mfaPolicy (off|optional|required), sesame:keyRotation (`false`: no rotation function; or the
+ * rotation period in days, default 90);
  * sesame:local=true adds SesameLocal (stacks/localstack.ts), sesame:smtpUrl its mail server.
  *
  * `overrides(stackName)` patch a stack's props (tests pass prebuilt `code`).
@@ -75,6 +76,7 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
   const tlsPolicies = ['tls13', 'tls13-or-tls12', 'legacy-tls12'] as const;
   const tlsPolicy = tlsPolicies.find((p) => p === tlsPolicyName);
   const ipv6 = ctx('ipv6');
+  const rotation = ctx('keyRotation');
   const csv = (key: string) =>
     ctx(key)
       ?.split(',')
@@ -87,6 +89,8 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
     throw new Error(`sesame:tlsPolicy must be ${tlsPolicies.join(', ')}; got "${tlsPolicyName}"`);
   if (ipv6 && ipv6 !== 'true' && ipv6 !== 'false')
     throw new Error(`sesame:ipv6 must be true or false, got "${ipv6}"`);
+  if (rotation && rotation !== 'false' && !/^[1-9]\d*$/.test(rotation))
+    throw new Error(`sesame:keyRotation must be false or a number of days, got "${rotation}"`);
   return {
     removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     ...(issuer ? { issuer } : {}),
@@ -116,6 +120,11 @@ function productionProps(stack: Stack, ctx: Context): SesameIdentityProviderProp
     },
     ...(breakGlass ? { breakGlassRoleArn: breakGlass } : {}),
     ...(reserved ? { reservedConcurrency: Number(reserved) } : {}),
+    ...(rotation === 'false'
+      ? { keyRotation: false }
+      : rotation
+        ? { keyRotation: { period: Duration.days(Number(rotation)) } }
+        : {}),
     ...(mfa === 'off' || mfa === 'optional' || mfa === 'required' ? { mfa: { policy: mfa } } : {}),
   };
 }

@@ -68,7 +68,14 @@ const schema = z.object({
     grantSeconds: whole(14 * 86400, 300),
   }),
   auditRetentionDays: whole(400, 1),
-  /** Where signing and cookie keys live: the directory table (local) or Secrets Manager (AWS). */
+  /** The rotation function's settings (infra/rotation); the request-serving function ignores them. */
+  keyRotation: group({
+    /** How long a key set stays unchanged before the next rotation starts. */
+    periodDays: whole(90, 1, 3650),
+    /** How long relying parties may cache /jwks: a new signing key is published this long before it signs. */
+    jwksCacheSeconds: whole(86400, 0, 30 * 86400),
+  }),
+  /** Where the signing, cookie and MFA keys live: the directory table (local) or Secrets Manager (AWS). */
   secretStore: z._default(
     z.discriminatedUnion('kind', [
       z.object({ kind: z.literal('dynamodb') }),
@@ -192,6 +199,10 @@ export function configFromEnv(env: Env = process.env): Config {
       federatedSessionSeconds: int(env, 'SESAME_FEDERATED_SESSION_TTL'),
     }),
     auditRetentionDays: int(env, 'SESAME_AUDIT_RETENTION_DAYS'),
+    keyRotation: defined({
+      periodDays: int(env, 'SESAME_KEY_ROTATION_DAYS'),
+      jwksCacheSeconds: int(env, 'SESAME_JWKS_CACHE_SECONDS'),
+    }),
     secretStore:
       env.SESAME_SECRET_STORE === 'secretsmanager'
         ? { kind: 'secretsmanager', prefix: env.SESAME_SECRETS_PREFIX }

@@ -1,31 +1,23 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { createSesame } from '../app.ts';
+import { sesameWithKeyRefresh } from '../app.ts';
 import { configFromEnv } from '../config/config.ts';
-import { rebuildOnKeyChange } from '../oidc/key-refresh.ts';
-import { loadProviderKeys } from '../oidc/keys.ts';
-import { createLogger, errorFields } from '../shared/logger.ts';
+import { createLogger } from '../shared/logger.ts';
 import { createDynamoParts, type DynamoParts } from './parts.ts';
 
 /**
  * Lambda entry for the whole browser- and RP-facing surface (OIDC endpoints + interaction pages).
  * Config is read once per container. The signing and cookie keys are loaded on the first request and
  * re-read at most every 5 minutes: when they changed (a rotation step), the application is rebuilt
- * with them, without recycling the container (functions/oidc/key-refresh.ts). A failed first load is
- * retried on the next request instead of being cached.
+ * with them, without recycling the container (sesameWithKeyRefresh); the MFA keys are re-read on the
+ * same period by the secret box (parts.ts). A failed first load is retried on the next request
+ * instead of being cached.
  */
 const config = configFromEnv();
 const logger = createLogger({ level: config.logLevel });
 let parts: DynamoParts | undefined;
-const current = rebuildOnKeyChange({
-  readKeys: () => {
-    parts ??= createDynamoParts(config, logger);
-    return loadProviderKeys(parts.secrets);
-  },
-  build: (keys) => {
-    parts ??= createDynamoParts(config, logger);
-    return createSesame(config, parts, keys);
-  },
-  onRefreshError: (err) => logger.error('keys.refresh_failed', errorFields(err)),
+const current = sesameWithKeyRefresh(config, () => {
+  parts ??= createDynamoParts(config, logger);
+  return parts;
 });
 
 export async function handler(event: APIGatewayProxyEvent, context: Context) {

@@ -30,7 +30,7 @@ import {
   cachedConnectionSecrets,
   SecretsManagerConnectionSecrets,
 } from '../adapters/secrets/connection-secrets.ts';
-import { secretBox } from '../adapters/secrets/secret-box.ts';
+import { MFA_KEYS_SECRET, secretBox } from '../adapters/secrets/secret-box.ts';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.ts';
 import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
@@ -67,7 +67,7 @@ import { upstreamClient } from '../federation/upstream-client.ts';
 import type { AccountProblem, SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
-import { currentRequest, type Logger } from '../shared/logger.ts';
+import { currentRequest, errorFields, type Logger } from '../shared/logger.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 
 export interface DynamoParts extends SesameParts {
@@ -107,8 +107,11 @@ function signedInUser(user: User): SignedInUser {
 export function createDynamoParts(
   config: Config,
   logger: Logger,
-  /** `dnsServers`: where TXT records are looked up (tests; the system's resolver otherwise). */
-  options: { clock?: Clock; mailer?: Mailer; dnsServers?: string[] } = {},
+  /**
+   * `dnsServers`: where TXT records are looked up (tests; the system's resolver otherwise); `secrets`:
+   * where the keys are read (tests; else as the configuration says).
+   */
+  options: { clock?: Clock; mailer?: Mailer; dnsServers?: string[]; secrets?: SecretStore } = {},
 ): DynamoParts {
   const { raw, doc } = createDynamo(config);
   const clock = options.clock ?? systemClock;
@@ -119,8 +122,13 @@ export function createDynamoParts(
     new DynamoAuditSink(doc, config.tables.audit, config.auditRetentionDays),
     logger,
   );
-  const secrets = secretStore(config, doc);
-  const box = secretBox(secrets);
+  const secrets = options.secrets ?? secretStore(config, doc);
+  // The MFA keys are re-read every 5 minutes on the domain's clock; a failed re-read keeps the current ones.
+  const box = secretBox(secrets, {
+    now: () => clock.now().getTime(),
+    onRefreshError: (err) =>
+      logger.error('keys.refresh_failed', { keySet: MFA_KEYS_SECRET, ...errorFields(err) }),
+  });
   const tenants = new DynamoTenantStore(doc, config.tables.directory);
   // A tenant's name (the `tenant` claim) and MFA requirement, read at most every 30 s per container
   // (as apps are); everything else reads the tenant afresh.

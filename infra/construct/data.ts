@@ -9,6 +9,9 @@ import type { SECRET_NAMES } from './environment.ts';
 
 export type TableKind = 'oidc' | 'directory' | 'audit';
 
+/** What writes a key secret's value in use: a new version, or AWSCURRENT moved to another one. */
+export const WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
+
 /** Mirrors functions/adapters/dynamodb/tables.ts: string `pk`/`sk`, TTL on `expiresAt`; the audit table's one index. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -144,7 +147,8 @@ export class SesameData extends Construct {
 
   /**
    * Resource policies on the key secrets: reading them is denied to every principal but `readers`,
-   * writing a new value to every principal but `writers` — whatever their IAM policies allow, so an
+   * writing a new value — or moving AWSCURRENT, which could bring back an older (retired, perhaps
+   * leaked) key set — to every principal but `writers`, whatever their IAM policies allow, so an
    * account-wide `secretsmanager:*` grant no longer reaches the signing keys. (Whoever may change or
    * delete the resource policy itself still can: docs/operations.md, "Who can read the keys".)
    */
@@ -159,7 +163,7 @@ export class SesameData extends Construct {
       });
     for (const secret of Object.values(this.secrets ?? {})) {
       secret.addToResourcePolicy(deny(['secretsmanager:GetSecretValue'], access.readers));
-      secret.addToResourcePolicy(deny(['secretsmanager:PutSecretValue'], access.writers));
+      secret.addToResourcePolicy(deny(WRITE_ACTIONS, access.writers));
       // A retained secret keeps its policy: deleting the stack must not open the keys up again.
       (secret.node.tryFindChild('Policy') as ResourcePolicy | undefined)?.applyRemovalPolicy(this.#retained);
     }

@@ -95,6 +95,44 @@ export const PROP_SETTINGS: readonly PropSetting[] = [
   { prop: 'email.smtpUrl', env: 'SESAME_SMTP_URL', value: (p) => p.email?.smtpUrl },
 ];
 
+/** The rotation function's own settings (props.keyRotation), read by functions/config/config.ts too. */
+export const ROTATION_SETTINGS: readonly PropSetting[] = [
+  {
+    prop: 'keyRotation.period',
+    env: 'SESAME_KEY_ROTATION_DAYS',
+    value: (p) => (p.keyRotation ? p.keyRotation.period?.toDays() : undefined),
+  },
+  {
+    prop: 'keyRotation.jwksCacheTime',
+    env: 'SESAME_JWKS_CACHE_SECONDS',
+    value: (p) => (p.keyRotation ? p.keyRotation.jwksCacheTime?.toSeconds() : undefined),
+  },
+];
+
+/** The lifetimes the rotation waits out (functions/domain/keys/rotation.ts), as the idp function gets them. */
+const LIFETIMES_ROTATION_WAITS_FOR = ['SESAME_ACCESS_TOKEN_TTL', 'SESAME_SESSION_TTL'];
+
+/**
+ * The rotation function's environment: where the secrets are, its own settings, and the token and
+ * session lifetimes the idp function runs with (only those given: the same defaults apply to both).
+ */
+export function rotationEnvironment(
+  props: SesameIdentityProviderProps,
+  secretsPrefix: string,
+): Record<string, string> {
+  const settings = [
+    ...ROTATION_SETTINGS,
+    ...PROP_SETTINGS.filter((s) => LIFETIMES_ROTATION_WAITS_FOR.includes(s.env)),
+  ];
+  const env: Record<string, Value> = {
+    NODE_OPTIONS: '--enable-source-maps',
+    SESAME_SECRET_STORE: 'secretsmanager',
+    SESAME_SECRETS_PREFIX: secretsPrefix,
+  };
+  for (const setting of settings) env[setting.env] = setting.value(props);
+  return defined(env);
+}
+
 /**
  * Props → the environment variables functions/config/config.ts reads. Only settings that were given
  * are passed, so the application's secure defaults apply to everything else (one source of defaults).
@@ -116,6 +154,11 @@ export function lambdaEnvironment(
       : { SESAME_SECRET_STORE: 'secretsmanager', SESAME_SECRETS_PREFIX: names.secretsPrefix }),
   };
   for (const setting of PROP_SETTINGS) env[setting.env] = setting.value(props);
+  return defined(env);
+}
+
+/** The variables that have a value, as strings. */
+function defined(env: Record<string, Value>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(env)
       .filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined)

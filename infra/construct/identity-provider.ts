@@ -1,15 +1,22 @@
 import { Annotations, ArnFormat, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { exceptOnCreate, SesameData, type TableKind } from './data.ts';
+import { exceptOnCreate, SesameData, type TableKind, WRITE_ACTIONS } from './data.ts';
 import { SesameEdge, STAGE_NAME } from './edge.ts';
-import { CONNECTION_SECRETS_FOLDER, lambdaEnvironment } from './environment.ts';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, SesameFunction } from './idp-function.ts';
+import { CONNECTION_SECRETS_FOLDER, lambdaEnvironment, rotationEnvironment } from './environment.ts';
+import {
+  DEFAULT_MEMORY_MB,
+  DEFAULT_TIMEOUT,
+  SesameFunction,
+  type SesameFunctionProps,
+} from './idp-function.ts';
 import { SesameMail } from './mail.ts';
 import { SesameMonitoring } from './monitoring.ts';
-import type { SesameIdentityProviderProps } from './props.ts';
+import type { SesameIdentityProviderProps, SesameKeyRotationProps } from './props.ts';
 import { validateProps } from './validate.ts';
 import { SesameWaf } from './waf.ts';
 
@@ -17,6 +24,11 @@ import { SesameWaf } from './waf.ts';
 export const KEYGEN_SERVICE_TIMEOUT = Duration.minutes(10);
 /** The keygen function's own limit; its AccessDenied retries stop early enough to answer within it. */
 export const KEYGEN_TIMEOUT = Duration.minutes(2);
+
+/** The rotation function's limit: three reads, at most three writes and two new RSA keys take seconds. */
+export const ROTATION_TIMEOUT = Duration.minutes(1);
+/** How often the rotation function looks for a due step unless `keyRotation.checkEvery` says otherwise. */
+export const DEFAULT_ROTATION_CHECK = Duration.days(1);
 
 /** Warning id for a reserved concurrency (acknowledgeable once the account's quota was checked). */
 export const RESERVED_CONCURRENCY_WARNING = '@sesame/function:reservedConcurrency';
@@ -63,6 +75,8 @@ export class SesameIdentityProvider extends Construct {
   readonly idp: SesameFunction;
   /** Generates keys at deploy time (custom resource); absent with `secretStore: 'dynamodb'`. */
   readonly keygen: SesameFunction | undefined;
+  /** Rotates the keys on a schedule; absent with `keyRotation: false` or `secretStore: 'dynamodb'`. */
+  readonly rotation: { readonly fn: SesameFunction; readonly schedule: Rule } | undefined;
   readonly edge: SesameEdge;
   readonly waf: SesameWaf | undefined;
   readonly monitoring: SesameMonitoring | undefined;
@@ -95,7 +109,7 @@ export class SesameIdentityProvider extends Construct {
       ? new SesameFunction(this, 'Keygen', {
           ...fn,
           entry: 'keygen',
-          description: 'Sesame: generates signing and cookie keys at deploy time',
+          description: 'Sesame: generates signing, cookie and MFA keys at deploy time',
           memorySize: 512,
           timeout: KEYGEN_TIMEOUT,
           environment: { NODE_OPTIONS: '--enable-source-maps' },
@@ -162,10 +176,16 @@ export class SesameIdentityProvider extends Construct {
     // DescribeSecret: the admin API files a new connection credential under the same KMS key.
     this.data.grantSecrets(this.idp.role, ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
     this.connectionSecretsArn = this.#grantConnectionSecrets(this.idp.role);
+    this.rotation =
+      this.data.secretsPrefix !== undefined && props.keyRotation !== false
+        ? this.#rotateKeys(props, this.data.secretsPrefix, props.keyRotation ?? {}, fn)
+        : undefined;
     const breakGlass = props.breakGlassRoleArn === undefined ? [] : [props.breakGlassRoleArn];
+    // The functions that make and rotate the keys may read and write them; the idp function only read.
+    const keyWriters = [this.keygen, this.rotation?.fn].flatMap((f) => (f ? [f.role.roleArn] : []));
     this.data.restrictSecrets({
-      readers: [this.idp.role.roleArn, ...(this.keygen ? [this.keygen.role.roleArn] : []), ...breakGlass],
-      writers: [...(this.keygen ? [this.keygen.role.roleArn] : []), ...breakGlass],
+      readers: [this.idp.role.roleArn, ...keyWriters, ...breakGlass],
+      writers: [...keyWriters, ...breakGlass],
     });
     if (props.email && props.email.smtpUrl === undefined) {
       this.mail = new SesameMail(this, 'Mail', props.email);
@@ -190,7 +210,38 @@ export class SesameIdentityProvider extends Construct {
             logGroup: this.idp.logGroup,
             tables: this.data.tables,
             removalPolicy: exceptOnCreate(removalPolicy),
+            ...(this.rotation ? { keyRotation: this.rotation.fn.function } : {}),
           });
+  }
+
+  /**
+   * The rotation function (infra/rotation) and its schedule. It may read and write the three key
+   * secrets (and move their AWSCURRENT label, its conditional write) and use the data key only through
+   * Secrets Manager; nothing else.
+   */
+  #rotateKeys(
+    props: SesameIdentityProviderProps,
+    secretsPrefix: string,
+    rotation: SesameKeyRotationProps,
+    fn: Pick<SesameFunctionProps, 'architecture' | 'logRetention' | 'removalPolicy'>,
+  ): { fn: SesameFunction; schedule: Rule } {
+    const rotator = new SesameFunction(this, 'KeyRotation', {
+      ...fn,
+      entry: 'rotation',
+      description: 'Sesame: rotates the signing, cookie and MFA keys, one step per run',
+      memorySize: 512,
+      timeout: ROTATION_TIMEOUT,
+      environment: rotationEnvironment(props, secretsPrefix),
+      ...(props.code?.rotation ? { code: props.code.rotation } : {}),
+    });
+    this.data.grantSecrets(rotator.role, ['secretsmanager:GetSecretValue', ...WRITE_ACTIONS]);
+    const schedule = new Rule(this, 'KeyRotationSchedule', {
+      description: 'Sesame: runs the key rotation function, which takes a step when one is due',
+      schedule: Schedule.rate(rotation.checkEvery ?? DEFAULT_ROTATION_CHECK),
+      // A failed run is retried by Lambda twice; a missed one is tomorrow's run.
+      targets: [new LambdaFunction(rotator.function, { retryAttempts: 2, maxEventAge: Duration.hours(2) })],
+    });
+    return { fn: rotator, schedule };
   }
 
   /** `Custom::SesameKeys`: fills the pending secrets once, inside AWS, with the application's own code. */

@@ -32,6 +32,8 @@ export interface SesameMonitoringProps extends SesameAlarmProps {
   readonly tables: Record<string, Table>;
   /** For the alarm topic's key. */
   readonly removalPolicy: RemovalPolicy;
+  /** The key rotation function, when there is one: a failed run alarms. */
+  readonly keyRotation?: IFunction;
 }
 
 /**
@@ -143,6 +145,13 @@ export class SesameMonitoring extends Construct {
       'Spike in account lockouts (attack or lockout DoS?)',
     );
     this.#alarm('ApplicationErrors', appErrors, 5, 'error-level application log lines');
+    if (props.keyRotation)
+      this.#alarm(
+        'KeyRotationErrors',
+        props.keyRotation.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        1,
+        'key rotation run failed: a key set was not rotated (its log says which and why)',
+      );
 
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `Sesame-${Stack.of(this).stackName}`,

@@ -54,11 +54,19 @@ export interface SesameIdentityProviderProps {
    */
   readonly secretStore?: 'secretsmanager' | 'dynamodb';
   /**
-   * The one role besides the function and the keygen that may read and write the key secrets (their
-   * resource policies deny everyone else): a break-glass role for key rotation and incidents, which is
-   * also the role to run the admin CLI's invitation commands with on AWS (they need the MFA keys).
+   * The one role besides the functions (idp, keygen, rotation) that may read and write the key secrets
+   * (their resource policies deny everyone else): a break-glass role for incidents and manual key
+   * work, which is also the role to run the admin CLI's invitation commands with on AWS (they need the
+   * MFA keys).
    */
   readonly breakGlassRoleArn?: string;
+  /**
+   * Scheduled rotation of the signing, cookie and MFA keys by a Lambda function (infra/rotation), one
+   * step per key set per run: a new key is published, later put in use, and the old one removed once
+   * nothing it signed can still be valid (docs/operations.md, "Rotate keys"). On by default with
+   * `secretStore: 'secretsmanager'`; `false` leaves the keys as the deploy made them (rotate by hand).
+   */
+  readonly keyRotation?: SesameKeyRotationProps | false;
   /** Alarms, their metric filters and the dashboard. Default true; `false` only where CloudWatch is emulated. */
   readonly monitoring?: boolean;
   /**
@@ -90,10 +98,26 @@ export interface SesameIdentityProviderProps {
   readonly alarms?: SesameAlarmProps;
   /**
    * Prebuilt Lambda code instead of bundling functions/ with esbuild at synth time (tests, or CI that
-   * builds once with `npm run build`). The argon2 arm64 packaging is then the builder's job, and so is
-   * bundling nodemailer when `email.smtpUrl` is set (`npm run build` leaves it out).
+   * builds once with `npm run build`); `rotation` is needed unless `keyRotation` is `false`. The argon2
+   * arm64 packaging is then the builder's job, and so is bundling nodemailer when `email.smtpUrl` is
+   * set (`npm run build` leaves it out).
    */
-  readonly code?: { readonly idp: Code; readonly keygen: Code };
+  readonly code?: { readonly idp: Code; readonly keygen: Code; readonly rotation?: Code };
+}
+
+export interface SesameKeyRotationProps {
+  /** How often the rotation function looks for a step that is due. Default 1 day. */
+  readonly checkEvery?: Duration;
+  /**
+   * How long a key set stays unchanged, from the last step of one rotation to the first of the next.
+   * Whole days; default 90 days.
+   */
+  readonly period?: Duration;
+  /**
+   * How long relying parties may cache the JWKS: a new signing key is published this long (plus
+   * 10 minutes) before it signs. Default 24 hours.
+   */
+  readonly jwksCacheTime?: Duration;
 }
 
 export interface SesameDomainProps {

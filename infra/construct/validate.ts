@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { configFromEnv } from '../../functions/config/config.ts';
 import { mutualTlsHost } from './edge.ts';
-import { PROP_SETTINGS, type PropSetting } from './environment.ts';
+import { PROP_SETTINGS, type PropSetting, ROTATION_SETTINGS } from './environment.ts';
 import type { SesameIdentityProviderProps } from './props.ts';
 
 /** Stand-ins for what only exists after deployment (table names, the API's URL): valid for the schema. */
@@ -25,7 +25,9 @@ export class SesamePropsError extends Error {
  * Each setting is checked on its own so that every bad prop is reported, not only the first.
  */
 export function validateProps(path: string, props: SesameIdentityProviderProps): void {
-  const problems = PROP_SETTINGS.flatMap((setting) => settingProblem(setting, props) ?? []);
+  const problems = [...PROP_SETTINGS, ...ROTATION_SETTINGS].flatMap(
+    (setting) => settingProblem(setting, props) ?? [],
+  );
   const issuer = props.issuer;
   if (typeof issuer === 'string' && !Token.isUnresolved(issuer)) {
     const problem = schemaProblem({ SESAME_ISSUER: issuer });
@@ -36,6 +38,7 @@ export function validateProps(path: string, props: SesameIdentityProviderProps):
     problems.push('mfa.factors ([]): name at least one factor');
   }
   problems.push(...emailProblems(props));
+  problems.push(...rotationProblems(props));
   problems.push(...domainProblems(props));
   const reserved = props.reservedConcurrency;
   if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1)) {
@@ -49,6 +52,18 @@ export function validateProps(path: string, props: SesameIdentityProviderProps):
         problems.map((p) => `  - ${p}`).join('\n'),
     );
   }
+}
+
+function rotationProblems(props: SesameIdentityProviderProps): string[] {
+  if (props.keyRotation === false) return [];
+  const problems: string[] = [];
+  if (props.keyRotation && props.secretStore === 'dynamodb')
+    problems.push(
+      "keyRotation: rotates Secrets Manager secrets; with secretStore 'dynamodb' set it to false",
+    );
+  if (props.code && !props.code.rotation && props.secretStore !== 'dynamodb')
+    problems.push('code.rotation: the rotation function needs its code too (or set keyRotation: false)');
+  return problems;
 }
 
 function domainProblems(props: SesameIdentityProviderProps): string[] {

@@ -1,22 +1,20 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { SecretsManagerSecretStore } from '../../functions/adapters/secrets/secrets-manager.ts';
-import { loadProviderKeys } from '../../functions/oidc/keys.ts';
+import { provisionKeys } from '../../functions/oidc/keys.ts';
 
 /**
- * CloudFormation custom resource that generates Sesame's signing and cookie keys at deploy time, with
- * the very code the application would run on first boot (`loadProviderKeys` over the Secrets Manager
+ * CloudFormation custom resource that generates Sesame's signing, cookie and MFA keys at deploy time,
+ * with the very code the application would run on first boot (`provisionKeys` over the Secrets Manager
  * SecretStore), so key material is never in the template or the CDK output.
  *
  * Create and Update only fill secrets that are still pending — an existing key is never replaced
- * (rotation is a deliberate, documented procedure). Delete does nothing: the secrets' own removal
+ * (rotation is the rotation function's job, infra/rotation). Delete does nothing: the secrets' own removal
  * policy decides their fate.
  */
 export const handler = keygenHandler({
   generate: (prefix) =>
-    loadProviderKeys(
-      new SecretsManagerSecretStore(new SecretsManagerClient({}), { prefix, allowCreate: true }),
-    ).then(() => undefined),
+    provisionKeys(new SecretsManagerSecretStore(new SecretsManagerClient({}), { prefix, allowCreate: true })),
 });
 
 /** How long AccessDenied is taken for IAM still propagating the role's brand-new policy. */

@@ -93,9 +93,9 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
     app.synth();
     elapsed = Date.now() - started;
   });
-  const assetDir = (stackName: string, fn: 'idp' | 'keygen') => {
+  const assetDir = (stackName: string, fn: 'idp' | 'keygen' | 'rotation') => {
     const stack = app.node.findChild(stackName) as SesameStack;
-    const lambda = stack.sesame[fn];
+    const lambda = fn === 'rotation' ? stack.sesame.rotation?.fn : stack.sesame[fn];
     assert.ok(lambda, `${stackName} has a ${fn} function`);
     const code = lambda.function.node.findChild('Code') as Asset;
     return join(outdir, code.assetPath);
@@ -147,5 +147,20 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
     const dir = assetDir('Sesame', 'keygen');
     assert.ok(existsSync(join(dir, 'index.mjs')));
     assert.ok(!existsSync(join(dir, 'node_modules')));
+  });
+
+  it('bundles the rotation function without native modules, and it imports and exports a handler', () => {
+    const dir = assetDir('Sesame', 'rotation');
+    assert.ok(!existsSync(join(dir, 'node_modules')));
+    const out = execFileSync(
+      NODE,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); console.log(typeof m.handler);`,
+      ],
+      { cwd: tmpdir(), encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    assert.equal(out.trim(), 'function');
   });
 });

@@ -38,7 +38,8 @@ function exceptions(s: Statement): string[] {
 describe('who can read the keys', () => {
   const template = synthApp({ context: { 'sesame:breakGlassRoleArn': BREAK_GLASS } }).template('Sesame');
   const idpRole = roleOf(template, 'OpenID Connect endpoints');
-  const keygenRole = roleOf(template, 'generates signing and cookie keys');
+  const keygenRole = roleOf(template, 'generates signing, cookie and MFA keys');
+  const rotationRole = roleOf(template, 'rotates the signing, cookie and MFA keys');
   const secretIds = Object.keys(resources(template, 'AWS::SecretsManager::Secret'));
   const policies = Object.values(resources(template, 'AWS::SecretsManager::ResourcePolicy'));
 
@@ -51,25 +52,59 @@ describe('who can read the keys', () => {
     for (const p of policies) assert.equal(p.DeletionPolicy, 'RetainExceptOnCreate');
   });
 
-  it('denies reading to everyone but the function, the keygen and the break-glass role', () => {
+  it('denies reading to everyone but the function, the keygen, the rotation and the break-glass role', () => {
     for (const p of policies) {
       const statements = (p.Properties.ResourcePolicy as { Statement: Statement[] }).Statement;
       const read = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
       assert.ok(read);
       assert.equal(read.Effect, 'Deny');
       assert.deepEqual(read.Principal, { AWS: '*' });
-      assert.deepEqual(exceptions(read), [BREAK_GLASS, idpRole, keygenRole].sort());
+      assert.deepEqual(exceptions(read), [BREAK_GLASS, idpRole, keygenRole, rotationRole].sort());
     }
   });
 
-  it('denies writing a new key to everyone but the keygen and the break-glass role', () => {
+  it('denies writing a new key, or moving AWSCURRENT back to an old one, to everyone but the keygen, the rotation and the break-glass role', () => {
     for (const p of policies) {
       const statements = (p.Properties.ResourcePolicy as { Statement: Statement[] }).Statement;
-      const write = statements.find((s) => s.Action === 'secretsmanager:PutSecretValue');
+      const write = statements.find((s) => [s.Action].flat().includes('secretsmanager:PutSecretValue'));
       assert.ok(write);
+      assert.deepEqual([write.Action].flat().sort(), [
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:UpdateSecretVersionStage',
+      ]);
       assert.equal(write.Effect, 'Deny');
-      assert.deepEqual(exceptions(write), [BREAK_GLASS, keygenRole].sort());
+      assert.deepEqual(exceptions(write), [BREAK_GLASS, keygenRole, rotationRole].sort());
     }
+  });
+
+  it('lets the rotation read and write the three key secrets and nothing else, their data key only through Secrets Manager', () => {
+    const rotationStatements = Object.values(resources(template, 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(rotationRole))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+    const onSecrets = rotationStatements.filter((s) =>
+      [s.Action].flat().some((a) => a.startsWith('secretsmanager:')),
+    );
+    assert.equal(onSecrets.length, 1);
+    assert.deepEqual([onSecrets[0]?.Action].flat().sort(), [
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:UpdateSecretVersionStage',
+    ]);
+    const named = [onSecrets[0]?.Resource]
+      .flat()
+      .map((r) => (r as { Ref: string }).Ref)
+      .sort();
+    assert.deepEqual(named, [...secretIds].sort(), 'exactly the three key secrets, by reference');
+    const kms = rotationStatements.filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')));
+    assert.equal(kms.length, 1);
+    assert.match(JSON.stringify(kms[0]?.Condition), /kms:ViaService.*secretsmanager\./);
+    assert.doesNotMatch(JSON.stringify(kms[0]?.Condition), /dynamodb/);
+    const others = rotationStatements.filter(
+      (s) => ![s.Action].flat().some((a) => /^(secretsmanager|kms):/.test(a)),
+    );
+    for (const s of others)
+      for (const a of [s.Action].flat())
+        assert.match(a, /^logs:/, `the rotation may also write its logs: ${a}`);
   });
 
   it('lets the function use the data key through Secrets Manager only (it writes connection credentials, never a key secret)', () => {

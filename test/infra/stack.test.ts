@@ -171,16 +171,20 @@ describe('IAM', () => {
     }
   });
 
-  it('lets only the keygen write the key secrets (the idp function writes connection credentials only)', () => {
+  it('lets only the keygen and the rotation write the key secrets (the idp function writes connection credentials only)', () => {
     const writers = statements().filter((s) => actionsOf(s).includes('secretsmanager:PutSecretValue'));
-    assert.equal(writers.length, 2);
+    assert.equal(writers.length, 3);
     const named = writers.map((s) => JSON.stringify(s.Resource));
     assert.equal(
       named.filter((r) => r.includes('connections/')).length,
       1,
       'one writes connection credentials…',
     );
-    assert.equal(named.filter((r) => !r.includes('connections/')).length, 1, '…one (the keygen) the keys');
+    assert.equal(
+      named.filter((r) => !r.includes('connections/')).length,
+      2,
+      '…two (the keygen, the rotation) the keys',
+    );
   });
 
   it('lets the idp Lambda read and write connection credentials (the admin API), under <prefix>connections/ only', () => {

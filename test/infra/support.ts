@@ -8,11 +8,11 @@ import type { SesameIdentityProviderProps } from '../../infra/construct/props.ts
 import { createSesameApp } from '../../infra/sesame-app.ts';
 
 /** Stand-in Lambda code so that most tests don't run esbuild (one test bundles for real). */
-export function stubCode(): { idp: Code; keygen: Code } {
+export function stubCode(): { idp: Code; keygen: Code; rotation: Code } {
   const dir = mkdtempSync(join(tmpdir(), 'sesame-stub-'));
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
-  return { idp: Code.fromAsset(dir), keygen: Code.fromAsset(dir) };
+  return { idp: Code.fromAsset(dir), keygen: Code.fromAsset(dir), rotation: Code.fromAsset(dir) };
 }
 
 export interface Synthesized {

@@ -1,6 +1,7 @@
-import { createSesame, type Sesame } from '../../functions/app.ts';
+import { createSesame, type Sesame, sesameWithKeyRefresh } from '../../functions/app.ts';
 import { type Config, type ConfigInput, parseConfig } from '../../functions/config/config.ts';
 import { ManualClock } from '../../functions/domain/clock.ts';
+import type { SecretStore } from '../../functions/domain/ports.ts';
 import { createDynamoParts, type DynamoParts } from '../../functions/idp/parts.ts';
 import { type HttpApiHandler, serveLambda } from '../../functions/local/lambda-http.ts';
 import { type MailCatcher, startMailCatcher } from '../../functions/local/mail-catcher.ts';
@@ -21,6 +22,20 @@ export interface RunningSesame {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  issuerPath?: string;
+  dnsServers?: string[];
+  /** The clock the domain (and, with `keyRefresh`, the key re-reads) runs on; default now, moved by hand. */
+  clock?: ManualClock;
+  /** Where the keys live (default: the directory table). */
+  secrets?: SecretStore;
+  /**
+   * Serve as the Lambda handler does: keys re-read every 5 minutes of `clock` and the application
+   * rebuilt when they changed (sesameWithKeyRefresh). `sesame` is then the first build.
+   */
+  keyRefresh?: boolean;
+}
+
 /**
  * Boots a real Sesame on a random 127.0.0.1 port: real DynamoDB-compatible store with fresh tables,
  * the Lambda handler behind the local API Gateway bridge, and a manual clock for lockout windows.
@@ -28,7 +43,7 @@ export interface RunningSesame {
 export async function startSesame(
   overrides: Partial<ConfigInput> = {},
   existingStore?: TestStore,
-  options: { issuerPath?: string; dnsServers?: string[] } = {},
+  options: StartOptions = {},
 ): Promise<RunningSesame> {
   const store = existingStore ?? (await startTestStore());
   let handler: HttpApiHandler | undefined;
@@ -50,7 +65,7 @@ export async function startSesame(
         handler = h;
       },
       existingStore === undefined,
-      options.dnsServers,
+      options,
     );
   } catch (err) {
     // A failed boot must not leave servers running (the test runner would wait for them forever).
@@ -67,7 +82,7 @@ async function boot(
   overrides: Partial<ConfigInput>,
   setHandler: (h: HttpApiHandler) => void,
   ownsStore: boolean,
-  dnsServers?: string[],
+  options: StartOptions,
 ): Promise<RunningSesame> {
   const mail = await startMailCatcher();
   const config = parseConfig({
@@ -79,10 +94,21 @@ async function boot(
   });
   const logs: string[] = [];
   const logger = createLogger({ sink: (line) => logs.push(line), level: 'debug' });
-  const clock = new ManualClock(new Date());
-  const parts = createDynamoParts(config, logger, { clock, ...(dnsServers ? { dnsServers } : {}) });
-  const sesame = await createSesame(config, parts);
-  setHandler(sesame.handler);
+  const clock = options.clock ?? new ManualClock(new Date());
+  const parts = createDynamoParts(config, logger, {
+    clock,
+    ...(options.dnsServers ? { dnsServers: options.dnsServers } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
+  let sesame: Sesame;
+  if (options.keyRefresh) {
+    const current = sesameWithKeyRefresh(config, () => parts, { now: () => clock.now().getTime() });
+    sesame = await current();
+    setHandler(async (event, context) => (await current()).handler(event, context));
+  } else {
+    sesame = await createSesame(config, parts);
+    setHandler(sesame.handler);
+  }
   return {
     issuer,
     config,

@@ -1,11 +1,13 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { SecretBox, SecretStore } from '../../domain/ports.ts';
+import { type RefreshOptions, refreshEvery } from './refresh.ts';
 
 /**
  * The MFA key set, generated once and kept in the SecretStore (Secrets Manager, KMS-encrypted, on
- * AWS: the deploy-time keygen creates it through loadProviderKeys). `aead[0]` encrypts; older keys
- * stay to decrypt until every secret was re-enrolled. `mac` is never rotated: recovery-code and
- * e-mail-code hashes are looked up by value.
+ * AWS: the deploy-time keygen creates it through provisionKeys). `aead[0]` encrypts; older keys
+ * stay to decrypt what they sealed (nothing is re-sealed). `mac` is never rotated: recovery-code and
+ * e-mail-code hashes are looked up by value. Rotation (infra/rotation) appends a new AEAD key and
+ * moves it to the front only once every container has read it.
  */
 export interface MfaKeys {
   aead: Array<{ kid: string; key: string }>;
@@ -14,24 +16,25 @@ export interface MfaKeys {
 
 export const MFA_KEYS_SECRET = 'mfa-keys';
 
+/** A new AES-256-GCM key with a random 8-hex-digit id (written into every value it seals). */
+export function newAeadKey(): MfaKeys['aead'][number] {
+  return { kid: randomBytes(4).toString('hex'), key: randomBytes(32).toString('base64url') };
+}
+
 export async function generateMfaKeys(): Promise<MfaKeys> {
-  return {
-    aead: [{ kid: randomBytes(4).toString('hex'), key: randomBytes(32).toString('base64url') }],
-    mac: randomBytes(32).toString('base64url'),
-  };
+  return { aead: [newAeadKey()], mac: randomBytes(32).toString('base64url') };
 }
 
 export class SealedValueInvalid extends Error {
   override name = 'SealedValueInvalid';
 }
 
-/** AES-256-GCM (96-bit random IV, 128-bit tag) and HMAC-SHA-256, keys loaded on first use. */
-export function secretBox(secrets: SecretStore): SecretBox {
-  let loaded: Promise<MfaKeys> | undefined;
-  const keys = () => {
-    loaded ??= secrets.getOrCreate(MFA_KEYS_SECRET, generateMfaKeys);
-    return loaded;
-  };
+/**
+ * AES-256-GCM (96-bit random IV, 128-bit tag) and HMAC-SHA-256, keys loaded on first use and re-read
+ * at most every 5 minutes (refreshEvery), so a rotated AEAD key is known without a container recycle.
+ */
+export function secretBox(secrets: SecretStore, refresh: RefreshOptions = {}): SecretBox {
+  const keys = refreshEvery(() => secrets.getOrCreate(MFA_KEYS_SECRET, generateMfaKeys), refresh);
   return {
     async seal(plaintext, aad) {
       const current = (await keys()).aead[0];

@@ -8,9 +8,9 @@ import type { SecretStore } from '../../domain/ports.ts';
 
 /**
  * SecretStore on AWS Secrets Manager. Secret `name` lives at `<prefix><name>` (the CDK construct
- * creates `sesame/<stack>/oidc-signing-keys` and `sesame/<stack>/cookie-keys` and passes the prefix in
- * SESAME_SECRETS_PREFIX). The value is the JSON of what `generate` returned, so operators rotate keys
- * by editing that JSON (see docs/operations.md).
+ * creates `sesame/<stack>/oidc-signing-keys`, `…/cookie-keys` and `…/mfa-keys` and passes the prefix in
+ * SESAME_SECRETS_PREFIX). The value is the JSON of what `generate` returned, which the rotation function
+ * (and, by hand, an operator) rewrites (see docs/operations.md, "Rotate keys").
  *
  * CloudFormation must give a secret an initial value: the construct writes `{"sesame":"pending",...}`,
  * which this store treats as "not generated yet". Generation is race-safe without a lock:
