@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isLocked } from '../domain/accounts.ts';
 import { OPERATOR } from '../domain/admin/actor.ts';
 import { addClient, listClients, showClient, updateClient } from '../domain/admin/clients.ts';
@@ -13,11 +12,10 @@ import {
   showUser,
   updateUser,
 } from '../domain/admin/users.ts';
-import { appLogo, LOGO_MAX_BYTES } from '../domain/branding.ts';
 import type { AdminApiAccess, AppClient } from '../domain/ports.ts';
 import { DELEGATION_COMMANDS } from './delegation-commands.ts';
 import { FEDERATION_COMMANDS } from './federation-commands.ts';
-import { type Command, csv, flag, list, str, UsageError, type Values } from './options.ts';
+import { type Command, csv, flag, list, logoFile, str, UsageError, type Values } from './options.ts';
 
 export { UsageError } from './options.ts';
 
@@ -43,18 +41,6 @@ function clientView(client: AppClient) {
     admin_api: client.adminApi ?? null,
     metadata: publicMetadata(client.metadata),
   };
-}
-
-/** An image file as the data: URL the domain checks (its type is read from its bytes, not its name). */
-function logoFile(path: string): string {
-  let image: Buffer;
-  try {
-    image = readFileSync(path);
-  } catch {
-    throw new UsageError(`cannot read the logo file ${path}`);
-  }
-  if (image.length > LOGO_MAX_BYTES) throw new UsageError(`the logo is over ${LOGO_MAX_BYTES / 1024} KiB`);
-  return appLogo(image);
 }
 
 /** The operator's CLI acts as the operator: the use cases in domain/admin/ decide and audit. */

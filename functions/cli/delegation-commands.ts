@@ -7,7 +7,7 @@ import {
   resendInvitation,
   revokeInvitation,
 } from '../domain/admin/invitations.ts';
-import { type Command, csv, flag, str, UsageError } from './options.ts';
+import { type Command, csv, flag, logoFile, str, UsageError } from './options.ts';
 
 /** Delegated administration: tenant and global administrators, and what a tenant may be given. */
 const actor = OPERATOR;
@@ -105,12 +105,13 @@ export const DELEGATION_COMMANDS: Command[] = [
     noun: 'tenant',
     verb: 'update',
     summary:
-      '--id T [--name N] [--display-name D] [--logo-url https://…] [--accent #rrggbb] [--require-mfa any|strong|off] [--federation-only true|false]   ("" clears a branding field)',
+      '--id T [--name N] [--display-name D] [--logo FILE | --logo-url https://…] [--accent #rrggbb] [--require-mfa any|strong|off] [--federation-only true|false]   ("" clears a branding field)',
     options: {
       id: { type: 'string' },
       name: { type: 'string' },
       'display-name': { type: 'string' },
       'logo-url': { type: 'string' },
+      logo: { type: 'string' },
       accent: { type: 'string' },
       'require-mfa': { type: 'string' },
       'federation-only': { type: 'string' },
@@ -123,7 +124,9 @@ export const DELEGATION_COMMANDS: Command[] = [
       const given = {
         name: text('name'),
         displayName: text('display-name'),
-        logoUrl: text('logo-url'),
+        // A file is kept with the tenant (a data: URL: nothing fetched from elsewhere); "" clears.
+        logoUrl:
+          typeof v.logo === 'string' && v.logo !== '' ? logoFile(v.logo) : (text('logo') ?? text('logo-url')),
         accent: text('accent'),
       };
       return updateTenant(parts.deps, actor, {

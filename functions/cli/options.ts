@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import type { Config } from '../config/config.ts';
+import { appLogo, LOGO_MAX_BYTES } from '../domain/branding.ts';
 import type { DynamoParts } from '../idp/parts.ts';
 
 /** What every CLI command is made of, and the option readers they share. */
@@ -45,4 +47,16 @@ export function csv(values: Values, name: string): string[] {
     .flatMap((s) => s.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** An image file as the data: URL the domain checks (its type is read from its bytes, not its name). */
+export function logoFile(path: string): string {
+  let image: Buffer;
+  try {
+    image = readFileSync(path);
+  } catch {
+    throw new UsageError(`cannot read the logo file ${path}`);
+  }
+  if (image.length > LOGO_MAX_BYTES) throw new UsageError(`the logo is over ${LOGO_MAX_BYTES / 1024} KiB`);
+  return appLogo(image);
 }

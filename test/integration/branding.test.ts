@@ -114,6 +114,44 @@ describe('tenant branding on the pages of its users', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('keeps a tenant’s logo given as a file with the tenant: shown as a data: URL, nothing fetched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sesame-tenant-logo-'));
+    try {
+      const gif = join(dir, 'logo.gif');
+      writeFileSync(gif, Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
+      const update = COMMANDS.find((c) => c.noun === 'tenant' && c.verb === 'update');
+      assert.ok(update);
+      // A tenant nobody has signed in to yet (tenant settings are cached for 30 s).
+      await addTenant(sesame.parts.deps, OPERATOR, { id: 'globex', name: 'Globex' });
+      await createUser(sesame.parts.deps, {
+        email: 'gus@globex.example',
+        name: 'Gus',
+        password: PASSWORD,
+        tenantId: 'globex',
+      });
+      await update.run(sesame.parts, sesame.config, { id: 'globex', logo: gif });
+      const mfa = await submitLogin(await startLogin(app), 'gus@globex.example', PASSWORD);
+      assert.match(
+        mfa.html,
+        /<img src="data:image\/gif;base64,R0lGODlh[\w+/=]*" alt="" class="logo"> Globex/,
+      );
+      assert.match(
+        mfa.headers.get('content-security-policy') ?? '',
+        /img-src 'self' data:;/,
+        'no origin added',
+      );
+      await assert.rejects(
+        update.run(sesame.parts, sesame.config, {
+          id: 'globex',
+          'logo-url': 'data:text/html;base64,PHNjcmlwdD4=',
+        }),
+        /logo_image/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 /** An openid-client configuration for an app registered earlier (its secret is not needed to start a sign-in). */

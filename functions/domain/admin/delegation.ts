@@ -1,3 +1,4 @@
+import { appLogoFromDataUrl } from '../branding.ts';
 import { audit, auditTenant } from '../deps.ts';
 import { checkName, invalid } from '../federation/settings.ts';
 import { type AdminLevel, DEFAULT_TENANT, NotFound, type Tenant } from '../ports.ts';
@@ -90,7 +91,9 @@ const ACCENT = /^#[0-9a-f]{6}$/;
 /** A host name (and port) of letters, digits, dots and hyphens only: the URL's origin goes into a CSP. */
 export const PLAIN_HOST = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/;
 
+/** A tenant's logo: an image kept with the tenant (a data: URL, nothing fetched) or an https URL. */
 function checkLogoUrl(value: string): string {
+  if (value.startsWith('data:')) return appLogoFromDataUrl(value);
   const url = URL.parse(value);
   if (
     url?.protocol !== 'https:' ||
