@@ -136,15 +136,7 @@ async function signOutEverywhere(req: Request, provider: Provider, who: SignedIn
   const sessions = await deps.activity.sessionsOf(who.user.id);
   await endAllSessions(deps.mfa, { userId: who.user.id, context: contextOf(ctx), locale: localeOf(ctx) });
   await tellApps(provider, deps.logger, who.user.id, sessions);
-  const t = wordsOf(req).account;
-  ctx.type = 'html';
-  ctx.body = renderPage('accountNotice', t.everywhereTitle, basePath(ctx), {
-    heading: t.everywhereHeading,
-    message: t.everywhereMessage,
-    link: req.path,
-    linkText: t.signInAgain,
-    locale: localeOf(ctx),
-  });
+  signedOutNotice(req, 'everywhere');
 }
 
 async function signOutSession(
@@ -157,15 +149,7 @@ async function signOutSession(
   const ended = await endSession(deps, provider, { user: who.user, handle, context: contextOf(ctx) });
   // Already gone (another tab ended it, it expired): the list shows how things stand now.
   if (!ended || handle !== handleOf(who.sessionUid)) return redirect(ctx, `${req.path}?done=session-ended`);
-  const t = wordsOf(req).account;
-  ctx.type = 'html';
-  ctx.body = renderPage('accountNotice', t.signedOutHereTitle, basePath(ctx), {
-    heading: t.signedOutHereHeading,
-    message: t.signedOutHereMessage,
-    link: req.path,
-    linkText: t.signInAgain,
-    locale: localeOf(ctx),
-  });
+  signedOutNotice(req, 'signedOutHere');
 }
 
 async function removeAppAccess(
@@ -205,10 +189,17 @@ async function changePassword(req: Request, who: SignedIn, form: Record<string, 
     return overview(req, who, { problems, problemField: 'new' });
   }
   // The change ends every session that signed in before it, this one included (session.ts).
+  signedOutNotice(req, 'changed');
+}
+
+/** The page after an action that signed this browser out: what happened, and the way back in. */
+function signedOutNotice(req: Request, what: 'everywhere' | 'signedOutHere' | 'changed'): void {
+  const { ctx } = req;
+  const t = wordsOf(req).account;
   ctx.type = 'html';
-  ctx.body = renderPage('accountNotice', t.changedTitle, basePath(ctx), {
-    heading: t.changedHeading,
-    message: t.changedMessage,
+  ctx.body = renderPage('accountNotice', t[`${what}Title`], basePath(ctx), {
+    heading: t[`${what}Heading`],
+    message: t[`${what}Message`],
     link: req.path,
     linkText: t.signInAgain,
     locale: localeOf(ctx),
