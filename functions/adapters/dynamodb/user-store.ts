@@ -217,7 +217,11 @@ export class DynamoUserStore implements UserStore {
    * in `endedSessionsVersion`: the list's length could not tell, as another call's append and
    * tidy-up can bring it back to the length read without a mark this call never saw.
    */
-  async endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void> {
+  async endSession(
+    id: string,
+    ended: { uid: string; at: number; until: number },
+    stored: readonly string[] = [],
+  ): Promise<void> {
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -229,9 +233,9 @@ export class DynamoUserStore implements UserStore {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    const all = (Attributes?.endedSessions ?? []) as Array<{ until: number }>;
+    const all = (Attributes?.endedSessions ?? []) as Array<{ uid: string; until: number }>;
     const version = Number(Attributes?.endedSessionsVersion);
-    const live = all.filter((e) => e.until > ended.at);
+    const live = all.filter((e) => e.until > ended.at || stored.includes(e.uid));
     if (live.length === all.length) return;
     try {
       await this.doc.send(
