@@ -116,19 +116,20 @@ export async function endSession(
   provider: Provider,
   input: { user: User; handle: string; context: AttemptContext },
 ): Promise<boolean> {
-  const session = (await deps.activity.sessionsOf(input.user.id)).find(
-    (s) => handleOf(s.uid) === input.handle,
-  );
+  const sessions = await deps.activity.sessionsOf(input.user.id);
+  const session = sessions.find((s) => handleOf(s.uid) === input.handle);
   if (!session) return false;
   // First the mark on the user: a request that loaded this session before it is deleted saves it
   // again when it finishes, and the mark keeps that copy from being honoured (accounts.ts sessionEnded).
   const now = deps.mfa.clock.now().getTime();
   const at = Math.max(now, (session.signedInAt ?? 0) * 1000);
-  await deps.mfa.users.endSession(input.user.id, {
-    uid: session.uid,
-    at,
-    until: at + deps.sessionSeconds * 1000,
-  });
+  // Earlier marks stay while their sessions are still stored: each request that loads a stored
+  // session, refused or not, saves it with a fresh lifetime, so a copy saved again can outlive `until`.
+  await deps.mfa.users.endSession(
+    input.user.id,
+    { uid: session.uid, at, until: at + deps.sessionSeconds * 1000 },
+    sessions.map((s) => s.uid),
+  );
   await tellApps(provider, deps.logger, input.user.id, [session]);
   await Promise.all(
     session.apps

@@ -84,12 +84,13 @@ export function isLocked(user: Pick<User, 'lockedUntil'>, now: number): boolean 
 
 /**
  * True when the user ended this browser session (by its uid) on the account page after it signed in
- * at `signedInAt` (epoch seconds). The same second counts as ended (fail closed).
+ * at `signedInAt` (epoch seconds). The same second counts as ended (fail closed). Any of its marks:
+ * a session keeps its uid through a new sign-in, so it can be ended more than once.
  */
 export function sessionEnded(user: User, uid: string | undefined, signedInAt: number | undefined): boolean {
-  const ended = user.endedSessions?.find((e) => e.uid === uid);
-  if (!ended) return false;
-  return signedInAt === undefined || signedInAt <= Math.floor(ended.at / 1000);
+  return (user.endedSessions ?? []).some(
+    (e) => e.uid === uid && (signedInAt === undefined || signedInAt <= Math.floor(e.at / 1000)),
+  );
 }
 
 /** True when the sign-in at `signedInAt` (epoch seconds) predates the user's last password reset. */

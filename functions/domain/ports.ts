@@ -32,7 +32,8 @@ export interface User {
    * Browser sessions the user ended one by one on the account page: the session's `uid` and when
    * (epoch ms). A session with that uid signed in before then is no longer honoured, even if a
    * request that loaded it before the end saves it again (accounts.ts sessionEnded). Entries are kept
-   * only as long as a session can live (`until`).
+   * as long as a session can live (`until`), and after that while their session is still stored: a
+   * stored session's lifetime starts again each time a request saves it, refused or not.
    */
   endedSessions?: Array<{ uid: string; at: number; until: number }>;
   /** An administrator requires a second factor for this user (MFA policy, domain/mfa/policy.ts). */
@@ -130,8 +131,15 @@ export interface UserStore {
   setFederationOnly(id: string, on: boolean): Promise<void>;
   /** Records `at` (epoch ms) as `credentialsChangedAt` without touching the password: ends every session. */
   endSessions(id: string, at: number): Promise<void>;
-  /** Records one ended session (User.endedSessions), dropping entries whose `until` has passed. */
-  endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void>;
+  /**
+   * Records one ended session (User.endedSessions), dropping entries whose `until` has passed,
+   * except those naming a session still stored (`stored`: the uids of the user's stored sessions).
+   */
+  endSession(
+    id: string,
+    ended: { uid: string; at: number; until: number },
+    stored?: readonly string[],
+  ): Promise<void>;
   /** Replaces the hash only if it is still `expectedOld` (transparent rehash on login). */
   upgradePasswordHash(id: string, expectedOld: string, passwordHash: string): Promise<void>;
 

@@ -28,8 +28,11 @@ export async function renderLogin(
   message: { error?: string; notice?: string } = {},
 ): Promise<void> {
   // Before the user is known, the page wears the app's look, if it has one (domain/branding.ts).
-  // Asked to sign in again while signed in (prompt=login, "confirm it is you"): say as whom.
-  const accountId = step.details.session?.accountId;
+  // Asked to sign in again while signed in (prompt=login, "confirm it is you"): say as whom. Not
+  // when the session has ended (signed out everywhere, a reset, disabled: session-check.ts): whoever
+  // uses that browser next must not learn who was signed in.
+  const ended = step.details.prompt.reasons.includes('session_invalidated');
+  const accountId = ended ? undefined : step.details.session?.accountId;
   const [app, connections, signedInAs] = await Promise.all([
     clientOf(step),
     step.services.federation.buttons(),

@@ -62,14 +62,26 @@ function plain(t: Messages['protocol'], error: string): string {
   return t[known ?? 'invalid_request'];
 }
 
+/** The session a logout page is about: its user, its uid and when it signed in (epoch seconds). */
+export interface LoggedInSession {
+  accountId: string;
+  uid: string;
+  authTime: number | undefined;
+}
+
 /**
  * The logout confirmation, saying which account it signs out (`emailOf`: the session user's
- * address, null when unknown), so nobody ends someone else's session on a shared computer unawares.
+ * address, null when unknown or when the session has ended), so nobody ends someone else's session
+ * on a shared computer unawares.
  */
-export function logoutPage(emailOf: (userId: string) => Promise<string | null>) {
+export function logoutPage(emailOf: (session: LoggedInSession) => Promise<string | null>) {
   return async (ctx: KoaContextWithOIDC, form: string): Promise<void> => {
-    const accountId = ctx.oidc?.session?.accountId;
-    const signedInAs = accountId ? await emailOf(accountId) : null;
+    const session = ctx.oidc?.session;
+    const accountId = session?.accountId;
+    const signedInAs =
+      session && accountId
+        ? await emailOf({ accountId, uid: session.uid, authTime: session.authTime() })
+        : null;
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
     const locale = localeFor(ctx);

@@ -19,7 +19,12 @@ import { firstPartyGrantLoader } from './first-party-grant.ts';
 import type { ProviderKeys } from './keys.ts';
 import { refreshTokenTtl, sessionTtl } from './lifetimes.ts';
 import { errorPage, loggedOutPage, logoutPage } from './pages.ts';
-import { interactionPolicyFor, type PolicyStrength } from './session-check.ts';
+import {
+  interactionPolicyFor,
+  type PolicyStrength,
+  sessionEnded,
+  signedInBeforeReset,
+} from './session-check.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -127,7 +132,16 @@ export function createProvider(deps: ProviderDeps): Provider {
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: logoutPage(async (id) => (await deps.users.findById(id))?.email ?? null),
+        // Named only while the session counts (session-check.ts): an ended one names nobody.
+        logoutSource: logoutPage(async ({ accountId, uid, authTime }) => {
+          const user = await deps.users.findById(accountId);
+          const ended =
+            !user ||
+            user.disabled ||
+            signedInBeforeReset(user, authTime) ||
+            sessionEnded(user, uid, authTime);
+          return ended ? null : user.email;
+        }),
         postLogoutSuccessSource: loggedOutPage,
       },
       // OIDC Back-Channel Logout: apps that register a backchannel_logout_uri get a logout token when

@@ -213,30 +213,38 @@ export class DynamoUserStore implements UserStore {
 
   /**
    * Appends the entry; when that leaves entries whose `until` has passed, rewrites the list without
-   * them — only if nobody appended meanwhile (else the next call tidies up).
+   * them — only if nobody changed it meanwhile (else the next call tidies up). Every change counts
+   * in `endedSessionsVersion`: the list's length could not tell, as another call's append and
+   * tidy-up can bring it back to the length read without a mark this call never saw.
    */
-  async endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void> {
+  async endSession(
+    id: string,
+    ended: { uid: string; at: number; until: number },
+    stored: readonly string[] = [],
+  ): Promise<void> {
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.user(id),
-        UpdateExpression: 'SET endedSessions = list_append(if_not_exists(endedSessions, :empty), :one)',
+        UpdateExpression:
+          'SET endedSessions = list_append(if_not_exists(endedSessions, :empty), :one), endedSessionsVersion = if_not_exists(endedSessionsVersion, :zero) + :step',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':empty': [], ':one': [ended] },
+        ExpressionAttributeValues: { ':empty': [], ':one': [ended], ':zero': 0, ':step': 1 },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    const all = (Attributes?.endedSessions ?? []) as Array<{ until: number }>;
-    const live = all.filter((e) => e.until > ended.at);
+    const all = (Attributes?.endedSessions ?? []) as Array<{ uid: string; until: number }>;
+    const version = Number(Attributes?.endedSessionsVersion);
+    const live = all.filter((e) => e.until > ended.at || stored.includes(e.uid));
     if (live.length === all.length) return;
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.user(id),
-          UpdateExpression: 'SET endedSessions = :live',
-          ConditionExpression: 'size(endedSessions) = :count',
-          ExpressionAttributeValues: { ':live': live, ':count': all.length },
+          UpdateExpression: 'SET endedSessions = :live, endedSessionsVersion = :next',
+          ConditionExpression: 'endedSessionsVersion = :version',
+          ExpressionAttributeValues: { ':live': live, ':version': version, ':next': version + 1 },
         }),
       );
     } catch (err) {

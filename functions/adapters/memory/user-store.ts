@@ -94,9 +94,15 @@ export class MemoryUserStore implements UserStore {
       credentialsChangedAt: at,
     });
   }
-  async endSession(id: string, ended: { uid: string; at: number; until: number }): Promise<void> {
+  async endSession(
+    id: string,
+    ended: { uid: string; at: number; until: number },
+    stored: readonly string[] = [],
+  ): Promise<void> {
     const user = this.get(id);
-    user.endedSessions = [...(user.endedSessions ?? []), ended].filter((e) => e.until > ended.at);
+    user.endedSessions = [...(user.endedSessions ?? []), ended].filter(
+      (e) => e.until > ended.at || stored.includes(e.uid),
+    );
   }
 
   async endSessions(id: string, at: number): Promise<void> {
