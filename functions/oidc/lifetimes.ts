@@ -6,7 +6,7 @@
  *
  * The limit is enforced where a sign-in is used (the interaction policy, findAccount for tokens and
  * the account page), and the stored session and refresh tokens expire with it, so nothing relies on
- * one place alone.
+ * one place alone. Every signed-in session, federated or not, ends `sessionSeconds` after its sign-in.
  */
 export interface Lifetimes {
   sessionSeconds: number;
@@ -37,10 +37,18 @@ function remaining(lifetimes: Lifetimes, own: number, amr: unknown, authTime: nu
   return Math.max(1, Math.min(own, left));
 }
 
-/** oidc-provider's `ttl.Session`. */
+/**
+ * oidc-provider's `ttl.Session`. It is asked at every save of a session, and every request that
+ * loads one saves it: a lifetime counted from now would let a session used once a day (a stolen
+ * cookie) live for ever. So a signed-in session lives `sessionSeconds` from its sign-in, whatever
+ * happens meanwhile (SESAME_SESSION_TTL is the SSO session's maximum, not an idle timeout).
+ */
 export function sessionTtl(lifetimes: Lifetimes) {
-  return (_ctx: unknown, session: { amr?: unknown; loginTs?: number | undefined }): number =>
-    remaining(lifetimes, lifetimes.sessionSeconds, session.amr, session.loginTs);
+  return (_ctx: unknown, session: { amr?: unknown; loginTs?: number | undefined }): number => {
+    const own = remaining(lifetimes, lifetimes.sessionSeconds, session.amr, session.loginTs);
+    if (session.loginTs === undefined) return own;
+    return Math.max(1, Math.min(own, session.loginTs + lifetimes.sessionSeconds - nowSeconds()));
+  };
 }
 
 /** oidc-provider's `ttl.RefreshToken` (rotated tokens are measured from the same sign-in). */
