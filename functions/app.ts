@@ -16,6 +16,7 @@ import { invitationLinks } from './interactions/invitation.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
 import { loadProviderKeys, type ProviderKeys } from './oidc/keys.ts';
+import { metadataCacheControl, replayingMetadata } from './oidc/metadata-cache.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
 import { renderPage } from './views/index.ts';
@@ -64,6 +65,7 @@ export async function createSesame(
   }
   provider.use(pinnedToIssuer(config.issuer, config.proxy));
   provider.use(mountAt(issuerBasePath(config.issuer)));
+  provider.use(metadataCacheControl);
   provider.use(requestContext);
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
@@ -101,7 +103,10 @@ export async function createSesame(
       req.socket.encrypted = tls;
     },
   });
-  const handler: HttpApiHandler = (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>;
+  const handler = replayingMetadata(
+    (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>,
+    issuerBasePath(config.issuer),
+  );
   return { provider, handler };
 }
 
