@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { actorId } from '../domain/admin/actor.ts';
 import type { AdminDeps } from '../domain/admin/users.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
@@ -134,7 +134,7 @@ function queryOf(ctx: Context): Record<string, string> {
   return out;
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
+function parse(schema: z.ZodMiniType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
   if (!schema) {
     if (where === 'query' && Object.keys(value as object).length > 0)
       throw badInput(

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ADMIN_SCOPE, adminResource } from '../oidc/admin-resource.ts';
 import { ROUTES, type Route } from './routes.ts';
 
@@ -7,7 +7,7 @@ import { ROUTES, type Route } from './routes.ts';
  * (routes.ts), so the two cannot drift apart. JSON Schema 2020-12 is OpenAPI 3.1's own dialect.
  */
 export function openApiDocument(issuer: string): Record<string, unknown> {
-  const schema = (s: z.ZodType, io: 'input' | 'output') => {
+  const schema = (s: z.ZodMiniType, io: 'input' | 'output') => {
     const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<
       string,
       unknown
@@ -74,7 +74,7 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
 
 function operation(
   r: Route,
-  schema: (s: z.ZodType, io: 'input' | 'output') => Record<string, unknown>,
+  schema: (s: z.ZodMiniType, io: 'input' | 'output') => Record<string, unknown>,
   problem: Record<string, unknown>,
 ): Record<string, unknown> {
   const parameters = [
@@ -82,13 +82,13 @@ function operation(
       name,
       in: 'path',
       required: true,
-      schema: schema(s as z.ZodType, 'input'),
+      schema: schema(s as z.ZodMiniType, 'input'),
     })),
     ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({
       name,
       in: 'query',
-      required: !(s as z.ZodType).safeParse(undefined).success,
-      schema: schema(s as z.ZodType, 'input'),
+      required: !(s as z.ZodMiniType).safeParse(undefined).success,
+      schema: schema(s as z.ZodMiniType, 'input'),
     })),
   ];
   return {
