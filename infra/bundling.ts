@@ -63,13 +63,14 @@ export function argon2CopyCommands(outputDir: string, arch: LambdaArch): string[
 
 /**
  * Imports both builds substitute (esbuild `alias`), for a smaller bundle and a faster cold start:
- * - koa 3's `accepts` pins an older `mime-db` (137 KB of JSON): the newer copy, a superset of the
- *   same table, serves both;
+ * - koa 3's `accepts` pins older `mime-types` and `mime-db` (137 KB of JSON, and a second pass over
+ *   it at start-up): the newer copies (the table a superset, the same lookups) serve both;
  * - `node:http` is taken as CommonJS (shims/node-http.ts says why).
  */
 export function bundleAliases(): Record<string, string> {
   return {
     'mime-db': packageDir('mime-db'),
+    'mime-types': packageDir('mime-types'),
     'node:http': join(PROJECT_ROOT, 'infra/shims/node-http.ts'),
   };
 }

@@ -1,12 +1,12 @@
 import * as z from 'zod/mini';
 import { ADMIN_SCOPE, adminResource } from '../oidc/admin-resource.ts';
-import { ROUTES, type Route } from './routes.ts';
+import type { Route } from './routes.ts';
 
 /**
  * The OpenAPI 3.1 document of the admin API, made from the same zod schemas that validate requests
  * (routes.ts), so the two cannot drift apart. JSON Schema 2020-12 is OpenAPI 3.1's own dialect.
  */
-export function openApiDocument(issuer: string): Record<string, unknown> {
+export function openApiDocument(issuer: string, routes: Route[]): Record<string, unknown> {
   const schema = (s: z.ZodMiniType, io: 'input' | 'output') => {
     const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<
       string,
@@ -19,7 +19,7 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   };
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of ROUTES) {
+  for (const r of routes) {
     paths[r.path] ??= {};
     (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = operation(r, schema, problem);
   }
