@@ -42,6 +42,12 @@ export interface User {
    * the user when the tenant switches, so a password sign-in knows without reading the tenant.
    */
   federationOnly?: boolean;
+  /**
+   * No second factor was ever added to this account: the store guarantees that none exists (it is
+   * set when the user is created and removed before any credential is first written), so a sign-in
+   * need not read the factors. Absent: unknown, read them.
+   */
+  factorsNeverAdded?: true;
 }
 
 export type AdminLevel = 'global' | 'tenant';

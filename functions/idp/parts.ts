@@ -98,8 +98,14 @@ function connectionSecrets(
 
 /** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
 function signedInUser(user: User): SignedInUser {
-  const { id, disabled, requireMfa, tenantId } = user;
-  return { id, disabled, tenantId, ...(requireMfa ? { requireMfa } : {}) };
+  const { id, disabled, requireMfa, tenantId, factorsNeverAdded } = user;
+  return {
+    id,
+    disabled,
+    tenantId,
+    ...(requireMfa ? { requireMfa } : {}),
+    ...(factorsNeverAdded ? { factorsNeverAdded } : {}),
+  };
 }
 
 /** Wires the DynamoDB adapters to the ports, the domain and the interaction services. */

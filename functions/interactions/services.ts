@@ -14,7 +14,7 @@ export interface RequestInfo {
  * What the password step learnt about the user and the second-factor step needs too, so that it
  * is not read again (no password hash: the interaction pages have no use for it).
  */
-export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId'>;
+export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId' | 'factorsNeverAdded'>;
 
 /** `federationOnly`: the password was right, but the user's tenant signs in through its connections only. */
 export type LoginResult =

@@ -14,7 +14,7 @@ import { startTestStore, type TestStore } from '../support/store.ts';
  */
 const EXPECTED: Record<LoginStep, number> = {
   authorizeToLoginPage: 2,
-  loginPost: 8,
+  loginPost: 7,
   resumeToCallback: 6,
   codeRedemption: 7,
 };

@@ -52,7 +52,14 @@ export class DynamoUserStore implements UserStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...user, disabled: false, failedAttempts: 0, ...keys.user(user.id) },
+          // factorsNeverAdded: see User; DynamoCredentialStore.put removes it before a first factor.
+          Item: {
+            ...user,
+            disabled: false,
+            failedAttempts: 0,
+            factorsNeverAdded: true,
+            ...keys.user(user.id),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
