@@ -25,6 +25,11 @@ import { renderPage } from './views/index.ts';
 export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength'> {
   /** The domain's one dependencies object: every store, the clock, the mailer, the configuration. */
   deps: DomainDeps;
+  /**
+   * Runs one request's storage work together (adapters/dynamodb/request-scope.ts): reads share round
+   * trips; with `bufferWrites`, the request's protocol writes go out together before it answers.
+   */
+  requestScope?: <T>(options: { bufferWrites: boolean }, run: () => Promise<T>) => Promise<T>;
   secrets: SecretStore;
   services: InteractionServices;
 }
@@ -69,6 +74,7 @@ export async function createSesame(
   provider.use(requestContext);
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
+  if (parts.requestScope) provider.use(storageScope(parts.requestScope));
   provider.use(homeAndNotFound);
   provider.use(interactionRoutes(provider, parts.services, parts.logger));
   provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
@@ -154,6 +160,18 @@ async function homeAndNotFound(ctx: Context, next: Next): Promise<void> {
       code: 'not_found',
     });
   }
+}
+
+/**
+ * Each request's storage work in one scope. The authorization endpoint (the resume after sign-in
+ * writes the interaction's end, the grant, the code and the session) and the token endpoint write
+ * once, at the end: inside neverLeak, so a failed write answers 500 and no code or token leaves.
+ */
+function storageScope(scope: NonNullable<SesameParts['requestScope']>) {
+  return (ctx: Context, next: Next): Promise<void> => {
+    const bufferWrites = ctx.path === '/token' || ctx.path === '/auth' || ctx.path.startsWith('/auth/');
+    return scope({ bufferWrites }, () => next());
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { dnsTxtRecords } from '../adapters/dns/txt-records.ts';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { DynamoCredentialStore } from '../adapters/dynamodb/credential-store.ts';
+import { keys as directoryKeys } from '../adapters/dynamodb/directory-keys.ts';
 import {
   DynamoAuditSink,
   DynamoClientStore,
@@ -22,6 +23,7 @@ import {
 } from '../adapters/dynamodb/federation-stores.ts';
 import { DynamoInvitationStore } from '../adapters/dynamodb/invitation-store.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
+import { inRequestScope } from '../adapters/dynamodb/request-scope.ts';
 import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
 import { mailerFor } from '../adapters/mail/index.ts';
@@ -161,13 +163,19 @@ export function createDynamoParts(
     ttlMs: 30_000,
     maxEntries: 1000,
   });
-  const oidcAdapter = dynamoOidcAdapterFactory({ doc, tableName: config.tables.oidc });
+  const oidcAdapter = dynamoOidcAdapterFactory({
+    doc,
+    tableName: config.tables.oidc,
+    // findAccount reads the user item (user-store.ts): redeeming a code starts that read early.
+    accountItem: (accountId) => ({ table: config.tables.directory, key: directoryKeys.user(accountId) }),
+  });
   return {
     deps,
     logger,
     secrets,
     policyStrength: policyStrength(deps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
+    requestScope: inRequestScope,
     services: {
       passwordRules: describePolicy(config.passwordPolicy),
       emailOf: async (userId) => (await users.findById(userId))?.email ?? null,

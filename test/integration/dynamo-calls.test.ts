@@ -13,10 +13,15 @@ import { startTestStore, type TestStore } from '../support/store.ts';
  * failure the calls are listed in order (table, operation, key shape).
  */
 const EXPECTED: Record<LoginStep, number> = {
+  // The interaction written, then read for the page.
   authorizeToLoginPage: 2,
-  loginPost: 7,
-  resumeToCallback: 6,
-  codeRedemption: 7,
+  // The interaction and the address read; the attempt claimed and settled (lockout); the success
+  // audited; the interaction's result written. No factors read: the user never had one.
+  loginPost: 6,
+  // The interaction and the user read; the interaction ended, grant, code and session written at once.
+  resumeToCallback: 3,
+  // The code read; its grant, session and account read together; the code consumed; the token written.
+  codeRedemption: 4,
 };
 
 describe('DynamoDB calls of a password sign-in (code flow)', () => {

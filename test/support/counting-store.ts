@@ -8,6 +8,8 @@ export interface CountingStore {
   endpoint: string;
   /** Every call since the last `take`, described (bench/dynamo-calls.ts), and forgotten. */
   take(): DynamoCall[];
+  /** Fault injection: every call of this operation is refused (400 ValidationException) until cleared. */
+  refuse(op: string | null): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export async function countingStore(store: TestStore): Promise<CountingStore> {
   const target = new URL(store.endpoint);
   const kinds = new Map(Object.entries(store.tables).map(([kind, name]) => [name, kind]));
   let calls: DynamoCall[] = [];
+  let refused: string | null = null;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -26,6 +29,13 @@ export async function countingStore(store: TestStore): Promise<CountingStore> {
       const body = Buffer.concat(chunks);
       const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
       calls.push(describeDynamoCall(op, body.toString(), (name) => kinds.get(name) ?? name));
+      if (op === refused) {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(
+          JSON.stringify({ __type: 'com.amazon.coral.validate#ValidationException', message: 'refused' }),
+        );
+        return;
+      }
       const upstream = request(
         { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
         (answer) => {
@@ -40,6 +50,9 @@ export async function countingStore(store: TestStore): Promise<CountingStore> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    refuse(op) {
+      refused = op;
+    },
     take() {
       const taken = calls;
       calls = [];

@@ -2,7 +2,6 @@ import {
   BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -20,6 +19,7 @@ import {
   type UserStore,
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
+import { readItem } from './request-scope.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
 import { DynamoLockout } from './user-lockout.ts';
 
@@ -244,11 +244,9 @@ export class DynamoUserStore implements UserStore {
     return this.#lockout.releaseAttempt(id, now);
   }
 
-  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item;
+  /** Strongly consistent; within a request it may ride with the request's other reads (request-scope.ts). */
+  private get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    return readItem(this.doc, this.table, key);
   }
 
   /** Updates an existing user (NotFound otherwise); `guarded` adds `passwordHash = :old`. */
