@@ -105,6 +105,11 @@ export interface UserStore {
   /** Just the id behind an e-mail key: login needs no more, since claimAttempt returns the user. */
   findIdByEmailKey(emailKey: string): Promise<string | null>;
   /**
+   * A hint that this request is about to look this e-mail key up: a store may start the read now, so
+   * it shares a round trip with the request's other reads. Changes nothing a look-up returns.
+   */
+  expectEmailLookup?(emailKey: string): void;
+  /**
    * A tenant's users in order of e-mail key, only those whose key starts with `prefix` (''; all),
    * at most `limit`; `cursor` is the previous page's `next`. A cursor of another query is a RangeError.
    */

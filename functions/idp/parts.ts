@@ -42,6 +42,7 @@ import { brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
+import { normaliseEmail } from '../domain/email.ts';
 import { type DomainError, isDomainError } from '../domain/errors.ts';
 import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
@@ -177,6 +178,13 @@ export function createDynamoParts(
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     requestScope: inRequestScope,
     services: {
+      expectSignIn(email) {
+        try {
+          users.expectEmailLookup(normaliseEmail(email).emailKey);
+        } catch {
+          // Not an address: the sign-in fails without a look-up, as it would have.
+        }
+      },
       passwordRules: describePolicy(config.passwordPolicy),
       emailOf: async (userId) => (await users.findById(userId))?.email ?? null,
       async login({ email, password, info, secondStepNeeded }) {

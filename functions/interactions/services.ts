@@ -33,6 +33,11 @@ export interface InteractionServices {
     info: RequestInfo;
     secondStepNeeded: (user: SignedInUser) => Promise<boolean>;
   }): Promise<LoginResult>;
+  /**
+   * Says, before the interaction is read, that this request will sign `email` in with a password,
+   * so the directory read it needs can ride with the interaction's (one round trip, not two).
+   */
+  expectSignIn?(email: string): void;
   /** The password policy in words, for new-password fields (shared/messages.ts describePolicy). */
   passwordRules: string;
   /** The app's display name and whether it is first-party. */

@@ -19,7 +19,7 @@ import {
   type UserStore,
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
-import { readItem } from './request-scope.ts';
+import { expectRead, readItem } from './request-scope.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
 import { DynamoLockout } from './user-lockout.ts';
 
@@ -118,6 +118,10 @@ export class DynamoUserStore implements UserStore {
   async findById(id: string): Promise<User | null> {
     const item = await this.get(keys.user(id));
     return item ? toUser(item) : null;
+  }
+
+  expectEmailLookup(emailKey: string): void {
+    expectRead(this.doc, this.table, keys.email(emailKey));
   }
 
   async findIdByEmailKey(emailKey: string): Promise<string | null> {
