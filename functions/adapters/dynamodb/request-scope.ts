@@ -139,7 +139,8 @@ export function deferWrite(
   const id = idOf(table, key);
   forget(scope, id);
   if (!scope.bufferWrites) return false;
-  scope.writes.set(id, { doc, table, key, put: put === null ? null : (structuredClone(put) as Item) });
+  // The item is the caller's to hand over (the oidc adapter builds a fresh one per write).
+  scope.writes.set(id, { doc, table, key, put: put as Item | null });
   return true;
 }
 
@@ -244,8 +245,9 @@ function enqueue(
 async function readAll(doc: DynamoDBDocumentClient, reads: PendingRead[]): Promise<void> {
   const byId = new Map<string, PendingRead[]>();
   for (const r of reads) byId.set(idOf(r.table, r.key), [...(byId.get(idOf(r.table, r.key)) ?? []), r]);
+  // Each reader gets its own object when several asked for one item.
   const answer = (id: string, item: Item | undefined) => {
-    for (const r of byId.get(id) ?? []) r.resolve(copy(item));
+    for (const [i, r] of (byId.get(id) ?? []).entries()) r.resolve(i === 0 ? item : copy(item));
   };
   const distinct = [...byId.values()].map((rs) => rs[0] as PendingRead);
   if (distinct.length === 1) {
