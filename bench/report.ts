@@ -150,8 +150,8 @@ export function formatTable(r: BenchResults): string {
   if (!fd.sameInEverySample)
     lines.push('  not every federated sample made the same number of DynamoDB calls (last sample shown)');
   lines.push(
-    `cold start: import of the bundled handler ${r.coldStart.importMedianMs} ms ` +
-      `(samples ${r.coldStart.samplesMs.join(', ')}), bundle ${r.coldStart.bundleBytes.toLocaleString('en')} B`,
+    `cold start: import of the bundled handler ${r.coldStart.importMedianMs} ms, ${r.coldStart.importCpuMedianMs} ms of CPU ` +
+      `(medians; wall samples ${r.coldStart.samplesMs.join(', ')}), bundle ${r.coldStart.bundleBytes.toLocaleString('en')} B`,
     `node ${r.node}; token rounds (req/s): ${ORDER.map((n) => `${NAMES[n]} [${r.token[n].rounds.join(', ')}]`).join(', ')}`,
     `token rounds (CPU µs/request): ${ORDER.map((n) => `${NAMES[n]} [${r.token[n].cpuRounds.join(', ')}]`).join(', ')}`,
     `login flows, handler − verify (ms): ${(['sesame', 'bareStore'] as const).map((n) => `${NAMES[n]} [${r.login[n].overVerifyMs.join(', ')}]`).join(', ')}`,

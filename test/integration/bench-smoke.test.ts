@@ -52,6 +52,7 @@ describe('npm run bench (smoke: a tiny run)', () => {
     assert.ok(f.dynamoCalls.jitCallback.total > callback.total, 'a first sign-in also creates the user');
     assert.ok(f.dynamoCalls.returningFlow.total > callback.total);
     finite('cold-start import', r.coldStart.importMedianMs);
+    finite('cold-start import, CPU', r.coldStart.importCpuMedianMs);
     finite('bundle bytes', r.coldStart.bundleBytes);
     assert.ok(r.targets.length >= 10, 'every target of issue #14 is decided');
     assert.match(formatTable(r), /PASS|MISS/);
