@@ -75,23 +75,23 @@ export async function createSesame(
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
   if (parts.requestScope) provider.use(storageScope(parts.requestScope));
-  provider.use(homeAndNotFound);
-  provider.use(interactionRoutes(provider, parts.services, parts.logger));
-  provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
-  provider.use(federationLogout(provider, parts.services, parts.logger));
-  provider.use(invitationLinks(provider, parts.services, parts.logger));
+  const pages: Middleware[] = [homeAndNotFound];
+  pages.push(
+    interactionRoutes(provider, parts.services, parts.logger),
+    federationCallback(provider, parts.services, config.issuer, parts.logger),
+    federationLogout(provider, parts.services, parts.logger),
+    invitationLinks(provider, parts.services, parts.logger),
+  );
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
-  provider.use(adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }));
-  provider.use(
+  pages.push(
+    adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }),
     consoleRoutes(provider, {
       deps: parts.deps,
       federatedSessionSeconds: config.ttl.federatedSessionSeconds,
       logger: parts.logger,
       csrfKey,
     }),
-  );
-  provider.use(
     accountRoutes(provider, {
       mfa: parts.deps,
       issuer: config.issuer,
@@ -100,6 +100,7 @@ export async function createSesame(
       csrfKey,
     }),
   );
+  provider.use(pagesOffTheBackChannel(pages));
   // serverless-http marks every request as TLS; the scheme really is the issuer's (https behind
   // API Gateway, plain http only for the local server), which decides Secure cookies and URLs.
   const tls = new URL(config.issuer).protocol === 'https:';
@@ -160,6 +161,33 @@ async function homeAndNotFound(ctx: Context, next: Next): Promise<void> {
       code: 'not_found',
     });
   }
+}
+
+type Middleware = (ctx: Context, next: Next) => Promise<void>;
+
+/** Paths oidc-provider alone answers: the back channel apps' servers call, and the metadata. */
+const BACK_CHANNEL = new Set([
+  '/token',
+  '/token/introspection',
+  '/token/revocation',
+  '/me',
+  '/jwks',
+  '/.well-known/openid-configuration',
+]);
+
+/**
+ * Sesame's pages and their routers, in order, skipped as a whole for the back channel: a token or
+ * introspection request does not ask eight page routers whether the path is theirs.
+ */
+function pagesOffTheBackChannel(pages: Middleware[]): Middleware {
+  return (ctx, next) => {
+    if (BACK_CHANNEL.has(ctx.path)) return next();
+    const run = (i: number): Promise<void> => {
+      const page = pages[i];
+      return page ? page(ctx, () => run(i + 1)) : next();
+    };
+    return run(0);
+  };
 }
 
 /**
