@@ -60,8 +60,15 @@ export function describeDynamoCall(
         op,
         key: queryShape(body as { ExpressionAttributeValues?: Record<string, AttributeValue> }),
       };
+    case 'BatchGetItem': {
+      const requests = (body.RequestItems ?? {}) as Record<string, { Keys?: Key[] }>;
+      const keys = Object.entries(requests).flatMap(([name, { Keys = [] }]) =>
+        Keys.map((k) => `${tableKind(name)} ${shape(k)}`),
+      );
+      return { table: Object.keys(requests).map(tableKind).join(','), op, key: keys.join(', ') };
+    }
     case 'BatchWriteItem': {
-      // Sesame's only multi-item write (oidc-adapter.ts: a model's main item with its index items).
+      // The oidc adapter's multi-item writes: a model's items, or a request's (request-scope.ts).
       const requests = (body.RequestItems ?? {}) as Record<string, BatchWrite[]>;
       const keys = Object.values(requests)
         .flat()

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { FormClient, findForm } from '../functions/cli/form-client.ts';
 import { type EntraMock, startEntraMock } from '../functions/local/mock-upstreams.ts';
 import type { DynamoCall } from './dynamo-calls.ts';
+import type { Probe } from './probe.ts';
 
 /**
  * The federated sign-in of `npm run bench`: an app's code flow through Sesame's login page, its
@@ -19,16 +20,6 @@ import type { DynamoCall } from './dynamo-calls.ts';
  * the server: sesame-server.ts). After the warm-up the callback makes one such request (the token
  * endpoint; discovery and JWKS are cached per container) and the start none.
  */
-
-/** The counters a bench server answers every message with (see sesame-server.ts). */
-export interface Probe {
-  counts: Record<string, number>;
-  busyMs: Record<string, number>;
-  handlerMs: number;
-  calls: DynamoCall[];
-  upstreamMs: number;
-  upstreamRequests: number;
-}
 
 /** What the bench server set up for federation (sesame-server.ts, connectUpstream). */
 export interface FederationTarget {
@@ -57,7 +48,16 @@ export interface FederatedSignIn {
   flow: Window;
 }
 
-const EMPTY: Probe = { counts: {}, busyMs: {}, handlerMs: 0, calls: [], upstreamMs: 0, upstreamRequests: 0 };
+const EMPTY: Probe = {
+  counts: {},
+  busyMs: {},
+  handlerMs: 0,
+  verifyMs: 0,
+  calls: [],
+  cpuMs: 0,
+  upstreamMs: 0,
+  upstreamRequests: 0,
+};
 const REDIRECT = 'http://127.0.0.1:9/cb';
 
 /** What happened in Sesame between two probes. */

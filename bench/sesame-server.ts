@@ -1,7 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
-import type { ClientRequest, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { createDynamo } from '../functions/adapters/dynamodb/client.ts';
 import { ensureTables } from '../functions/adapters/dynamodb/tables.ts';
 import { createSesame } from '../functions/app.ts';
@@ -10,47 +8,23 @@ import { OPERATOR } from '../functions/domain/admin/actor.ts';
 import { addConnection, addTenant, mapConnectionRole } from '../functions/domain/admin/federation.ts';
 import { registerClient } from '../functions/domain/clients.ts';
 import { createUser } from '../functions/domain/login.ts';
+import type { HttpApiHandler } from '../functions/http/lambda.ts';
 import { createDynamoParts } from '../functions/idp/parts.ts';
 import { serveLambda } from '../functions/local/lambda-http.ts';
 import { createLogger } from '../functions/shared/logger.ts';
-import { type DynamoCall, describeDynamoCall } from './dynamo-calls.ts';
-import { onProfileMessage } from './profiler.ts';
+import { answerProbes, nameTables, startCountingStore, timed } from './probe.ts';
 
 /**
  * Sesame as `npm start` runs it (dynalite in the same process, the Lambda handler behind the local
- * API Gateway bridge), for the benchmark. It counts the DynamoDB operations dynalite serves (and
- * the time dynalite takes to answer them) and reports them over IPC, so the bench can tell how many
- * calls one login makes. Exits when the bench says so or when its IPC channel closes.
+ * API Gateway bridge), for the benchmark. It counts the DynamoDB operations dynalite serves, the
+ * time inside the handler and the process's CPU time, and reports them over IPC (probe.ts), so the
+ * bench can tell how many calls and how much CPU one login or token costs.
  *
  * With BENCH_ENTRA_AUTHORITY and BENCH_ENTRA_TENANT (an Entra-like mock the bench runs), it also has
  * a tenant and a login-page connection to that mock, and reports the time Sesame's outgoing HTTP
  * requests to it took (the upstream's own time, to subtract from the handler's).
  */
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (o: object) => Server;
-const store = dynalite({ createTableMs: 0 });
-const counts = new Map<string, number>();
-const busyMs = new Map<string, number>();
-/** The first calls since the last reset, described (dynamo-calls.ts); enough for one sign-in. */
-const calls: DynamoCall[] = [];
-const MAX_CALLS = 500;
-const tableKinds = new Map<string, string>();
-store.on('request', (req: IncomingMessage, res: ServerResponse) => {
-  const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] || 'unknown';
-  const t0 = performance.now();
-  counts.set(op, (counts.get(op) ?? 0) + 1);
-  res.once('finish', () => busyMs.set(op, (busyMs.get(op) ?? 0) + performance.now() - t0));
-  if (calls.length >= MAX_CALLS) return;
-  // dynalite reads the body with 'data' listeners too: both get every chunk.
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.once('end', () => {
-    const kind = (name: string) => tableKinds.get(name) ?? name;
-    if (calls.length < MAX_CALLS) calls.push(describeDynamoCall(op, Buffer.concat(chunks).toString(), kind));
-  });
-});
-await new Promise<void>((r) => store.listen(0, '127.0.0.1', r));
-const endpoint = process.env.BENCH_STORE ?? `http://127.0.0.1:${(store.address() as AddressInfo).port}`;
+const { endpoint } = await startCountingStore();
 
 /**
  * Milliseconds Sesame spent waiting on the upstream since the last reset: from the start of each
@@ -72,22 +46,13 @@ subscribe('http.client.request.start', (message) => {
   );
 });
 
-let handler: Parameters<typeof serveLambda>[0] | undefined;
-/** Milliseconds spent inside the Lambda handler since the last reset: the server side of a flow. */
-let handlerMs = 0;
+let handler: HttpApiHandler | undefined;
 const http = await serveLambda(
-  async (e, c) => {
-    const t0 = performance.now();
-    try {
-      return await (handler as NonNullable<typeof handler>)(e, c);
-    } finally {
-      handlerMs += performance.now() - t0;
-    }
-  },
+  timed(() => handler),
   { port: 0 },
 );
 const config = parseConfig({ issuer: http.url, dynamodb: { endpoint, localCredentials: true } });
-for (const [kind, name] of Object.entries(config.tables)) tableKinds.set(name, kind);
+nameTables(config.tables);
 await ensureTables(createDynamo(config).raw, config);
 const parts = createDynamoParts(config, createLogger({ level: 'error' }));
 handler = (await createSesame(config, parts)).handler;
@@ -145,29 +110,12 @@ async function connectUpstream() {
   return { ...fed, app: { id: 'bench-fed', secret: app.clientSecret } };
 }
 
-// Every message is answered with the counts (and handler and upstream time) so far; 'reset' clears them after
-// answering, 'exit' ends the process normally (so that --cpu-prof writes its profile).
-process.on('disconnect', () => process.exit(0));
-process.on('SIGTERM', () => process.exit(0));
-process.on('message', async (msg: string) => {
-  await onProfileMessage(msg);
-  process.send?.({
-    counts: Object.fromEntries(counts),
-    busyMs: Object.fromEntries(busyMs),
-    handlerMs,
-    calls,
-    upstreamMs,
-    upstreamRequests,
-  });
-  if (msg === 'reset') {
-    counts.clear();
-    busyMs.clear();
-    calls.length = 0;
-    handlerMs = 0;
+answerProbes({
+  read: () => ({ upstreamMs, upstreamRequests }),
+  reset() {
     upstreamMs = 0;
     upstreamRequests = 0;
-  }
-  if (msg === 'exit') setImmediate(() => process.exit(0));
+  },
 });
 process.send?.({
   url: http.url,

@@ -20,6 +20,7 @@ import { interactionRoutes } from './interactions/routes.ts';
 import type { InteractionServices } from './interactions/services.ts';
 import { rebuildOnKeyChange } from './oidc/key-refresh.ts';
 import { loadProviderKeys, type ProviderKeys } from './oidc/keys.ts';
+import { metadataCacheControl, replayingMetadata } from './oidc/metadata-cache.ts';
 import { createProvider, type ProviderDeps } from './oidc/provider.ts';
 import { errorFields, type Logger, withRequestContext } from './shared/logger.ts';
 import { renderPage } from './views/index.ts';
@@ -28,6 +29,11 @@ import { renderPage } from './views/index.ts';
 export interface SesameParts extends Pick<ProviderDeps, 'adapterFor' | 'logger' | 'policyStrength'> {
   /** The domain's one dependencies object: every store, the clock, the mailer, the configuration. */
   deps: DomainDeps;
+  /**
+   * Runs one request's storage work together (adapters/dynamodb/request-scope.ts): reads share round
+   * trips; with `bufferWrites`, the request's protocol writes go out together before it answers.
+   */
+  requestScope?: <T>(options: { bufferWrites: boolean }, run: () => Promise<T>) => Promise<T>;
   secrets: SecretStore;
   services: InteractionServices;
   /** Each user's sessions and grants, for the account page (the oidc adapter keeps the index). */
@@ -70,26 +76,28 @@ export async function createSesame(
   }
   provider.use(pinnedToIssuer(config.issuer, config.proxy));
   provider.use(mountAt(issuerBasePath(config.issuer)));
+  provider.use(metadataCacheControl);
   provider.use(requestContext);
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
-  provider.use(homeAndNotFound);
-  provider.use(interactionRoutes(provider, parts.services, parts.logger));
-  provider.use(federationCallback(provider, parts.services, config.issuer, parts.logger));
-  provider.use(federationLogout(provider, parts.services, parts.logger));
-  provider.use(invitationLinks(provider, parts.services, parts.logger));
+  if (parts.requestScope) provider.use(storageScope(parts.requestScope));
+  const pages: Middleware[] = [homeAndNotFound];
+  pages.push(
+    interactionRoutes(provider, parts.services, parts.logger),
+    federationCallback(provider, parts.services, config.issuer, parts.logger),
+    federationLogout(provider, parts.services, parts.logger),
+    invitationLinks(provider, parts.services, parts.logger),
+  );
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
-  provider.use(adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }));
-  provider.use(
+  pages.push(
+    adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }),
     consoleRoutes(provider, {
       deps: parts.deps,
       federatedSessionSeconds: config.ttl.federatedSessionSeconds,
       logger: parts.logger,
       csrfKey,
     }),
-  );
-  provider.use(
     accountRoutes(provider, {
       mfa: parts.deps,
       activity: parts.activity,
@@ -100,6 +108,7 @@ export async function createSesame(
       csrfKey,
     }),
   );
+  provider.use(pagesOffTheBackChannel(pages));
   // serverless-http marks every request as TLS; the scheme really is the issuer's (https behind
   // API Gateway, plain http only for the local server), which decides Secure cookies and URLs.
   const tls = new URL(config.issuer).protocol === 'https:';
@@ -109,7 +118,10 @@ export async function createSesame(
       req.socket.encrypted = tls;
     },
   });
-  const handler: HttpApiHandler = (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>;
+  const handler = replayingMetadata(
+    (event, context) => wrapped(event, context) as ReturnType<HttpApiHandler>,
+    issuerBasePath(config.issuer),
+  );
   return { provider, handler };
 }
 
@@ -180,6 +192,45 @@ async function homeAndNotFound(ctx: Context, next: Next): Promise<void> {
       locale,
     });
   }
+}
+
+type Middleware = (ctx: Context, next: Next) => Promise<void>;
+
+/** Paths oidc-provider alone answers: the back channel apps' servers call, and the metadata. */
+const BACK_CHANNEL = new Set([
+  '/token',
+  '/token/introspection',
+  '/token/revocation',
+  '/me',
+  '/jwks',
+  '/.well-known/openid-configuration',
+]);
+
+/**
+ * Sesame's pages and their routers, in order, skipped as a whole for the back channel: a token or
+ * introspection request does not ask eight page routers whether the path is theirs.
+ */
+function pagesOffTheBackChannel(pages: Middleware[]): Middleware {
+  return (ctx, next) => {
+    if (BACK_CHANNEL.has(ctx.path)) return next();
+    const run = (i: number): Promise<void> => {
+      const page = pages[i];
+      return page ? page(ctx, () => run(i + 1)) : next();
+    };
+    return run(0);
+  };
+}
+
+/**
+ * Each request's storage work in one scope. The authorization endpoint (the resume after sign-in
+ * writes the interaction's end, the grant, the code and the session) and the token endpoint write
+ * once, at the end: inside neverLeak, so a failed write answers 500 and no code or token leaves.
+ */
+function storageScope(scope: NonNullable<SesameParts['requestScope']>) {
+  return (ctx: Context, next: Next): Promise<void> => {
+    const bufferWrites = ctx.path === '/token' || ctx.path === '/auth' || ctx.path.startsWith('/auth/');
+    return scope({ bufferWrites }, () => next());
+  };
 }
 
 /**

@@ -2,14 +2,7 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import {
-  argon2CopyCommands,
-  ENTRIES,
-  ESM_REQUIRE_BANNER,
-  LAMBDA_EXTERNALS,
-  type LambdaArch,
-  PROJECT_ROOT,
-} from './bundling.ts';
+import { argon2CopyCommands, ENTRIES, esbuildOptions, type LambdaArch, PROJECT_ROOT } from './bundling.ts';
 
 /**
  * `npm run build`: the same bundles the CDK's NodejsFunction produces, written to dist/<entry>/ —
@@ -21,25 +14,11 @@ export async function bundleAll(
   outRoot = join(PROJECT_ROOT, 'dist'),
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [name, entry] of Object.entries(ENTRIES)) {
+  for (const name of Object.keys(ENTRIES) as Array<keyof typeof ENTRIES>) {
     const dir = join(outRoot, name);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    await build({
-      entryPoints: [entry],
-      outfile: join(dir, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      external: name === 'idp' ? [...LAMBDA_EXTERNALS] : [],
-      logLevel: 'warning',
-    });
+    await build({ ...esbuildOptions(name), outfile: join(dir, 'index.mjs'), logLevel: 'warning' });
     if (name === 'idp')
       execSync(argon2CopyCommands(dir, arch).join(' && '), { stdio: 'inherit', shell: '/bin/sh' });
     out[name] = dir;

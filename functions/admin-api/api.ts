@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { actorId } from '../domain/admin/actor.ts';
 import type { AdminDeps } from '../domain/admin/users.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
@@ -7,7 +7,7 @@ import { type BearerDeps, bearerAuthenticator } from './auth.ts';
 import { openApiDocument } from './openapi.ts';
 import { ApiProblem, problem, problemFor, sendProblem } from './problem.ts';
 import { WindowLimiter } from './rate-limit.ts';
-import { ROUTES, type Route } from './routes.ts';
+import type { Route } from './routes.ts';
 
 const PREFIX = '/admin/api/v1';
 const MAX_BODY_BYTES = 64 * 1024;
@@ -20,12 +20,29 @@ export interface AdminApiOptions {
   limits?: { perCaller: number; perAddress: number };
 }
 
-/** A route's path template as a pattern: `{name}` matches one path segment. */
-const compiled = ROUTES.map((route) => ({
-  route,
-  names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
-  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
-}));
+interface CompiledRoute {
+  route: Route;
+  names: string[];
+  pattern: RegExp;
+}
+
+let compiled: Promise<CompiledRoute[]> | undefined;
+
+/**
+ * The routes, each path template as a pattern (`{name}` matches one path segment). routes.ts builds
+ * its hundred-odd zod schemas when it is evaluated, so it is loaded by the first admin API request
+ * rather than by every cold start (esbuild keeps a dynamically imported module unevaluated).
+ */
+function routeTable(): Promise<CompiledRoute[]> {
+  compiled ??= import('./routes.ts').then(({ ROUTES }) =>
+    ROUTES.map((route) => ({
+      route,
+      names: [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
+      pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+    })),
+  );
+  return compiled;
+}
 
 /**
  * The admin API at `<issuer>/admin/api/v1`: JSON in and out, Bearer tokens (auth.ts), one use case
@@ -54,12 +71,17 @@ export function adminApi(options: AdminApiOptions) {
     ctx.set('Cache-Control', 'no-store');
     try {
       if (path === '/openapi.json' && ctx.method === 'GET') {
-        document ??= JSON.stringify(openApiDocument(deps.config.issuer));
+        document ??= JSON.stringify(
+          openApiDocument(
+            deps.config.issuer,
+            (await routeTable()).map((r) => r.route),
+          ),
+        );
         ctx.type = 'application/json';
         ctx.body = document;
         return;
       }
-      const found = match(ctx.method, path);
+      const found = match(await routeTable(), ctx.method, path);
       if (!addresses.take(ctx.ip, found === null)) throw tooMany();
       if (!found) throw problem(404, 'not_found', 'No such endpoint.');
       if ('allowed' in found) {
@@ -98,6 +120,7 @@ export function adminApi(options: AdminApiOptions) {
 const tooMany = () => problem(429, 'too_many_requests', 'Too many requests; wait a minute.');
 
 function match(
+  compiled: CompiledRoute[],
   method: string,
   path: string,
 ): { route: Route; params: Record<string, string> } | { allowed: string[] } | null {
@@ -134,7 +157,7 @@ function queryOf(ctx: Context): Record<string, string> {
   return out;
 }
 
-function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
+function parse(schema: z.ZodMiniType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
   if (!schema) {
     if (where === 'query' && Object.keys(value as object).length > 0)
       throw badInput(

@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ADMIN_SCOPE, adminResource } from '../oidc/admin-resource.ts';
-import { ROUTES, type Route } from './routes.ts';
+import type { Route } from './routes.ts';
 
 /**
  * The OpenAPI 3.1 document of the admin API, made from the same zod schemas that validate requests
  * (routes.ts), so the two cannot drift apart. JSON Schema 2020-12 is OpenAPI 3.1's own dialect.
  */
-export function openApiDocument(issuer: string): Record<string, unknown> {
-  const schema = (s: z.ZodType, io: 'input' | 'output') => {
+export function openApiDocument(issuer: string, routes: Route[]): Record<string, unknown> {
+  const schema = (s: z.ZodMiniType, io: 'input' | 'output') => {
     const { $schema: _dialect, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<
       string,
       unknown
@@ -19,7 +19,7 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   };
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of ROUTES) {
+  for (const r of routes) {
     paths[r.path] ??= {};
     (paths[r.path] as Record<string, unknown>)[r.method.toLowerCase()] = operation(r, schema, problem);
   }
@@ -74,7 +74,7 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
 
 function operation(
   r: Route,
-  schema: (s: z.ZodType, io: 'input' | 'output') => Record<string, unknown>,
+  schema: (s: z.ZodMiniType, io: 'input' | 'output') => Record<string, unknown>,
   problem: Record<string, unknown>,
 ): Record<string, unknown> {
   const parameters = [
@@ -82,13 +82,13 @@ function operation(
       name,
       in: 'path',
       required: true,
-      schema: schema(s as z.ZodType, 'input'),
+      schema: schema(s as z.ZodMiniType, 'input'),
     })),
     ...Object.entries(r.query?.shape ?? {}).map(([name, s]) => ({
       name,
       in: 'query',
-      required: !(s as z.ZodType).safeParse(undefined).success,
-      schema: schema(s as z.ZodType, 'input'),
+      required: !(s as z.ZodMiniType).safeParse(undefined).success,
+      schema: schema(s as z.ZodMiniType, 'input'),
     })),
   ];
   return {

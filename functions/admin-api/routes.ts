@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { isLocked } from '../domain/accounts.ts';
 import type { Actor } from '../domain/admin/actor.ts';
 import { auditEvents } from '../domain/admin/audit.ts';
@@ -45,9 +46,17 @@ import type { AdminApiAccess, AppClient, AuditEvent, Tenant, User } from '../dom
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-type Shape = z.ZodObject<z.ZodRawShape>;
+// zod/mini: the chained API's validation and JSON Schema at a fraction of its bundle (cold start, see
+// the README's performance section); its messages in English, as the chained API has them.
+z.config(en());
 
-export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B extends z.ZodType = z.ZodType> {
+type Shape = z.ZodMiniObject<z.core.$ZodLooseShape>;
+
+export interface Route<
+  P extends Shape = Shape,
+  Q extends Shape = Shape,
+  B extends z.ZodMiniType = z.ZodMiniType,
+> {
   method: Method;
   /** OpenAPI path template below /admin/api/v1, e.g. `/users/{userId}`. */
   path: string;
@@ -59,7 +68,7 @@ export interface Route<P extends Shape = Shape, Q extends Shape = Shape, B exten
   body?: B;
   /** 201 for creations; 200 otherwise. */
   created?: boolean;
-  response: z.ZodType;
+  response: z.ZodMiniType;
   run(
     input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
     actor: Actor,
@@ -77,27 +86,27 @@ type Given<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } &
 const given = <T extends object>(o: T): Given<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Given<T>;
 
-const route = <P extends Shape, Q extends Shape, B extends z.ZodType>(r: Route<P, Q, B>) =>
+const route = <P extends Shape, Q extends Shape, B extends z.ZodMiniType>(r: Route<P, Q, B>) =>
   r as unknown as Route;
 
 // --- what inputs look like -------------------------------------------------------------------
 
 const tenantId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/)
-  .describe('A tenant id: 2-63 lower-case letters, digits and -');
-const userId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/)
-  .describe('A user id (the OIDC `sub`)');
+  .check(
+    z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+    z.describe('A tenant id: 2-63 lower-case letters, digits and -'),
+  );
+const userId = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/), z.describe('A user id (the OIDC `sub`)'));
 const clientId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/)
-  .describe('An app (client) id');
-const role = z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/);
-const email = z.string().min(3).max(254).describe('An e-mail address');
-const limit = z.coerce.number().int().min(1).max(100).optional();
-const cursor = z.string().min(1).max(1000).optional().describe('The `next` of the previous page');
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/), z.describe('An app (client) id'));
+const role = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/));
+const email = z.string().check(z.minLength(3), z.maxLength(254), z.describe('An e-mail address'));
+const limit = z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
+const cursor = z
+  .optional(z.string().check(z.minLength(1), z.maxLength(1000)))
+  .check(z.describe('The `next` of the previous page'));
 
 const tenantPath = z.strictObject({ tenantId });
 const userPath = z.strictObject({ userId });
@@ -111,8 +120,8 @@ const userOut = z.object({
   tenantId: z.string(),
   disabled: z.boolean(),
   locked: z.boolean(),
-  lockedUntil: z.string().nullable(),
-  admin: z.enum(['tenant', 'global']).nullable(),
+  lockedUntil: z.nullable(z.string()),
+  admin: z.nullable(z.enum(['tenant', 'global'])),
   requireMfa: z.boolean(),
   emailVerified: z.boolean(),
   createdAt: z.string(),
@@ -141,11 +150,11 @@ const tenantOut = z.object({
   createdAt: z.string(),
   entitlements: z.record(z.string(), z.array(z.string())),
   branding: z.object({
-    displayName: z.string().optional(),
-    logoUrl: z.string().optional(),
-    accent: z.string().optional(),
+    displayName: z.optional(z.string()),
+    logoUrl: z.optional(z.string()),
+    accent: z.optional(z.string()),
   }),
-  requireMfa: z.enum(['any', 'strong']).nullable(),
+  requireMfa: z.nullable(z.enum(['any', 'strong'])),
   federationOnly: z.boolean(),
 });
 
@@ -163,7 +172,7 @@ const invitationOut = z.object({
   id: z.string(),
   tenantId: z.string(),
   email: z.string(),
-  clientId: z.string().nullable(),
+  clientId: z.nullable(z.string()),
   roles: z.array(z.string()),
   status: z.enum(['pending', 'accepted', 'revoked', 'expired']),
   createdAt: z.string(),
@@ -183,8 +192,10 @@ const invitationView = (i: InvitationView, now: number): z.infer<typeof invitati
 
 const adminApiAccess = z
   .string()
-  .regex(/^(users|global|tenant:[a-z0-9][a-z0-9-]{1,62})$/)
-  .describe('users | global | tenant:<id>') as z.ZodType<AdminApiAccess>;
+  .check(
+    z.regex(/^(users|global|tenant:[a-z0-9][a-z0-9-]{1,62})$/),
+    z.describe('users | global | tenant:<id>'),
+  ) as z.ZodMiniType<AdminApiAccess>;
 
 const clientOut = z.object({
   clientId: z.string(),
@@ -195,8 +206,8 @@ const clientOut = z.object({
   firstParty: z.boolean(),
   requireMfa: z.boolean(),
   memberInvites: z.boolean(),
-  adminApi: z.string().nullable(),
-  backchannelLogoutUri: z.string().nullable(),
+  adminApi: z.nullable(z.string()),
+  backchannelLogoutUri: z.nullable(z.string()),
 });
 
 const clientView = (c: AppClient): z.infer<typeof clientOut> => ({
@@ -218,22 +229,24 @@ const auditOut = z.object({
   outcome: z.string(),
   at: z.string(),
   actor: z.string(),
-  target: z.string().optional(),
-  tenant: z.string().optional(),
-  clientId: z.string().optional(),
-  ip: z.string().optional(),
-  requestId: z.string().optional(),
-  reason: z.string().optional(),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  target: z.optional(z.string()),
+  tenant: z.optional(z.string()),
+  clientId: z.optional(z.string()),
+  ip: z.optional(z.string()),
+  requestId: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  details: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
 });
 
 const auditView = ({ userAgent: _ua, at, ...e }: AuditEvent) => ({ ...e, at: new Date(at).toISOString() });
 
-const dnsTxtOut = z.object({ name: z.string(), value: z.string() }).describe('The DNS TXT record to publish');
+const dnsTxtOut = z
+  .object({ name: z.string(), value: z.string() })
+  .check(z.describe('The DNS TXT record to publish'));
 
-const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), next: z.string().optional() });
-const connectionOut = z.record(z.string(), z.unknown()).describe('A connection (no credential)');
+const page = <T extends z.ZodMiniType>(item: T) =>
+  z.object({ items: z.array(item), next: z.optional(z.string()) });
+const connectionOut = z.record(z.string(), z.unknown()).check(z.describe('A connection (no credential)'));
 
 /** A connection as an administrator sees it: its credential never (it lives in the secret store). */
 const connectionView = (c: Record<string, unknown>) => {
@@ -260,7 +273,7 @@ export const ROUTES: Route[] = [
     path: '/tenants',
     summary: 'Create a tenant',
     who: 'global admins',
-    body: z.strictObject({ id: tenantId, name: z.string().min(1).max(200) }),
+    body: z.strictObject({ id: tenantId, name: z.string().check(z.minLength(1), z.maxLength(200)) }),
     created: true,
     response: tenantOut,
     async run({ body }, actor, deps) {
@@ -273,7 +286,7 @@ export const ROUTES: Route[] = [
     summary: 'Show a tenant with its domains and connections',
     who: 'global admins; tenant admins of it',
     params: tenantPath,
-    response: tenantOut.extend({
+    response: z.extend(tenantOut, {
       domains: z.array(z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut })),
       connections: z.array(z.string()),
     }),
@@ -294,12 +307,12 @@ export const ROUTES: Route[] = [
     who: 'global admins; tenant admins of it (not `requireMfa` nor `federationOnly`)',
     params: tenantPath,
     body: z.strictObject({
-      name: z.string().min(1).max(200).optional(),
-      displayName: z.string().max(200).optional(),
-      logoUrl: z.string().max(2000).optional(),
-      accent: z.string().max(7).optional(),
-      requireMfa: z.enum(['any', 'strong']).nullable().optional(),
-      federationOnly: z.boolean().optional(),
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+      displayName: z.optional(z.string().check(z.maxLength(200))),
+      logoUrl: z.optional(z.string().check(z.maxLength(2000))),
+      accent: z.optional(z.string().check(z.maxLength(7))),
+      requireMfa: z.optional(z.nullable(z.enum(['any', 'strong']))),
+      federationOnly: z.optional(z.boolean()),
     }),
     response: tenantOut,
     async run({ params, body }, actor, deps) {
@@ -312,7 +325,7 @@ export const ROUTES: Route[] = [
     summary: 'Set which roles of an app the tenant’s users may be given (an empty list: none)',
     who: 'global admins',
     params: z.strictObject({ tenantId, clientId }),
-    body: z.strictObject({ roles: z.array(role).max(100) }),
+    body: z.strictObject({ roles: z.array(role).check(z.maxLength(100)) }),
     response: tenantOut,
     async run({ params, body }, actor, deps) {
       return tenantView(await entitleTenant(deps, actor, { ...params, roles: body.roles }));
@@ -324,7 +337,7 @@ export const ROUTES: Route[] = [
     summary: 'Claim an e-mail domain; the answer carries the DNS TXT value that proves it',
     who: 'global admins; tenant admins of it',
     params: tenantPath,
-    body: z.strictObject({ domain: z.string().min(3).max(253) }),
+    body: z.strictObject({ domain: z.string().check(z.minLength(3), z.maxLength(253)) }),
     created: true,
     response: z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut }),
     async run({ params, body }, actor, deps) {
@@ -338,7 +351,7 @@ export const ROUTES: Route[] = [
     path: '/tenants/{tenantId}/domains/{domain}/verify',
     summary: 'Prove a claimed domain: Sesame looks up its DNS TXT record',
     who: 'global admins; tenant admins of it',
-    params: z.strictObject({ tenantId, domain: z.string().min(3).max(253) }),
+    params: z.strictObject({ tenantId, domain: z.string().check(z.minLength(3), z.maxLength(253)) }),
     response: z.object({ domain: z.string(), verified: z.boolean(), dnsTxt: dnsTxtOut }),
     async run({ params }, actor, deps) {
       const d = await verifyTenantDomain(deps, actor, params);
@@ -353,7 +366,7 @@ export const ROUTES: Route[] = [
     summary: 'List a tenant’s users in e-mail order, optionally those whose address starts with `email`',
     who: 'global admins; tenant admins of it',
     params: tenantPath,
-    query: z.strictObject({ email: z.string().max(254).optional(), limit, cursor }),
+    query: z.strictObject({ email: z.optional(z.string().check(z.maxLength(254))), limit, cursor }),
     response: page(userOut),
     async run({ params, query }, actor, deps) {
       const found = await listUsers(deps, actor, {
@@ -374,8 +387,8 @@ export const ROUTES: Route[] = [
     params: tenantPath,
     body: z.strictObject({
       email,
-      name: z.string().max(200),
-      password: z.string().min(1).max(1024).optional(),
+      name: z.string().check(z.maxLength(200)),
+      password: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
     }),
     created: true,
     response: userOut,
@@ -391,7 +404,7 @@ export const ROUTES: Route[] = [
     summary: 'Show a user: status, lock, second factors, roles by app with their source',
     who: 'global admins; tenant admins of the user’s tenant',
     params: userPath,
-    response: userOut.extend({
+    response: z.extend(userOut, {
       factors: z.record(z.string(), z.unknown()),
       roles: z.array(z.object({ clientId: z.string(), role: z.string(), source: z.string() })),
     }),
@@ -434,7 +447,7 @@ export const ROUTES: Route[] = [
     summary: 'Set a new password (policy applies); lifts a lockout and ends the user’s sessions',
     who: 'global admins; tenant admins of the user’s tenant (not of another admin)',
     params: userPath,
-    body: z.strictObject({ password: z.string().min(1).max(1024) }),
+    body: z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(1024)) }),
     response: userOut,
     async run({ params, body }, actor, deps) {
       const user = await resetUserPassword(deps, actor, { ...params, password: body.password });
@@ -510,8 +523,8 @@ export const ROUTES: Route[] = [
     params: tenantPath,
     body: z.strictObject({
       email,
-      clientId: clientId.optional(),
-      roles: z.array(role).max(50).optional(),
+      clientId: z.optional(clientId),
+      roles: z.optional(z.array(role).check(z.maxLength(50))),
     }),
     created: true,
     response: invitationOut,
@@ -532,7 +545,7 @@ export const ROUTES: Route[] = [
       summary:
         verb === 'revoke' ? 'Revoke a pending invitation' : 'Send a pending invitation again with a new link',
       who: 'global admins; tenant admins of it',
-      params: z.strictObject({ tenantId, invitationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }),
+      params: z.strictObject({ tenantId, invitationId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/)) }),
       response: invitationOut,
       async run({ params }, actor, deps) {
         const input = { tenantId: params.tenantId, id: params.invitationId };
@@ -571,20 +584,20 @@ export const ROUTES: Route[] = [
     who: 'global admins',
     body: z.strictObject({
       clientId,
-      name: z.string().min(1).max(200).optional(),
-      redirectUris: z.array(z.string().max(2000)).max(20).default([]),
-      postLogoutRedirectUris: z.array(z.string().max(2000)).max(20).optional(),
-      public: z.boolean().optional(),
-      roles: z.array(role).max(100).optional(),
-      clientCredentials: z.boolean().optional(),
-      firstParty: z.boolean().optional(),
-      requireMfa: z.boolean().optional(),
-      initiateLoginUri: z.string().max(2000).optional(),
-      backchannelLogoutUri: z.string().max(2000).optional(),
-      adminApi: adminApiAccess.optional(),
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+      redirectUris: z._default(z.array(z.string().check(z.maxLength(2000))).check(z.maxLength(20)), []),
+      postLogoutRedirectUris: z.optional(z.array(z.string().check(z.maxLength(2000))).check(z.maxLength(20))),
+      public: z.optional(z.boolean()),
+      roles: z.optional(z.array(role).check(z.maxLength(100))),
+      clientCredentials: z.optional(z.boolean()),
+      firstParty: z.optional(z.boolean()),
+      requireMfa: z.optional(z.boolean()),
+      initiateLoginUri: z.optional(z.string().check(z.maxLength(2000))),
+      backchannelLogoutUri: z.optional(z.string().check(z.maxLength(2000))),
+      adminApi: z.optional(adminApiAccess),
     }),
     created: true,
-    response: clientOut.extend({ clientSecret: z.string().nullable() }),
+    response: z.extend(clientOut, { clientSecret: z.nullable(z.string()) }),
     async run({ body }, actor, deps) {
       const { client, clientSecret } = await addClient(deps, actor, given(body));
       return { ...clientView(client), clientSecret };
@@ -598,13 +611,13 @@ export const ROUTES: Route[] = [
     who: 'global admins',
     params: z.strictObject({ clientId }),
     body: z.strictObject({
-      requireMfa: z.boolean().optional(),
-      memberInvites: z.boolean().optional(),
-      adminApi: adminApiAccess.nullable().optional(),
-      backchannelLogoutUri: z.string().max(2000).nullable().optional(),
+      requireMfa: z.optional(z.boolean()),
+      memberInvites: z.optional(z.boolean()),
+      adminApi: z.optional(z.nullable(adminApiAccess)),
+      backchannelLogoutUri: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
       /** A data: URL of a PNG, JPEG, GIF or WebP image of at most 24 KiB (base64 adds a third). */
-      logo: z.string().max(40_000).nullable().optional(),
-      accent: z.string().max(7).nullable().optional(),
+      logo: z.optional(z.nullable(z.string().check(z.maxLength(40_000)))),
+      accent: z.optional(z.nullable(z.string().check(z.maxLength(7)))),
     }),
     response: clientOut,
     async run({ params, body }, actor, deps) {
@@ -621,19 +634,19 @@ export const ROUTES: Route[] = [
       id: tenantId,
       tenantId,
       type: z.enum(['entra', 'okta', 'oidc']),
-      clientId: z.string().min(1).max(200),
-      clientSecret: z.string().min(1).max(1000).optional(),
-      privateKey: z.string().max(20_000).optional(),
-      certificate: z.string().max(20_000).optional(),
-      issuer: z.string().max(2000).optional(),
-      entraTenantId: z.string().max(100).optional(),
-      authority: z.string().max(2000).optional(),
-      allowConsumer: z.boolean().optional(),
-      scopes: z.array(z.string().max(100)).max(20).optional(),
-      displayName: z.string().min(1).max(200).optional(),
-      domains: z.array(z.string().max(253)).max(50).optional(),
-      button: z.boolean().optional(),
-      upstreamLogout: z.boolean().optional(),
+      clientId: z.string().check(z.minLength(1), z.maxLength(200)),
+      clientSecret: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+      privateKey: z.optional(z.string().check(z.maxLength(20_000))),
+      certificate: z.optional(z.string().check(z.maxLength(20_000))),
+      issuer: z.optional(z.string().check(z.maxLength(2000))),
+      entraTenantId: z.optional(z.string().check(z.maxLength(100))),
+      authority: z.optional(z.string().check(z.maxLength(2000))),
+      allowConsumer: z.optional(z.boolean()),
+      scopes: z.optional(z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20))),
+      displayName: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+      domains: z.optional(z.array(z.string().check(z.maxLength(253))).check(z.maxLength(50))),
+      button: z.optional(z.boolean()),
+      upstreamLogout: z.optional(z.boolean()),
     }),
     created: true,
     response: connectionOut,
@@ -665,9 +678,9 @@ export const ROUTES: Route[] = [
     who: 'global admins; tenant admins of its tenant',
     params: z.strictObject({ connectionId: tenantId }),
     body: z.strictObject({
-      clientSecret: z.string().min(1).max(1000).optional(),
-      privateKey: z.string().max(20_000).optional(),
-      certificate: z.string().max(20_000).optional(),
+      clientSecret: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+      privateKey: z.optional(z.string().check(z.maxLength(20_000))),
+      certificate: z.optional(z.string().check(z.maxLength(20_000))),
     }),
     response: connectionOut,
     async run({ params, body }, actor, deps) {
@@ -686,7 +699,7 @@ export const ROUTES: Route[] = [
       params: z.strictObject({ connectionId: tenantId }),
       body: z.strictObject({
         claim: z.enum(['groups', 'roles']),
-        value: z.string().min(1).max(256),
+        value: z.string().check(z.minLength(1), z.maxLength(256)),
         clientId,
         role,
       }),
@@ -739,14 +752,11 @@ export const ROUTES: Route[] = [
       'Audit events, newest first: of one user, of one tenant (a tenant admin’s default), or (global admins) of all tenants over at most 31 days',
     who: 'global admins; tenant admins: their tenant and its users',
     query: z.strictObject({
-      userId: userId.optional(),
-      tenantId: tenantId.optional(),
-      type: z
-        .string()
-        .regex(/^[a-z_.]{1,64}$/)
-        .optional(),
-      from: z.iso.datetime().optional(),
-      to: z.iso.datetime().optional(),
+      userId: z.optional(userId),
+      tenantId: z.optional(tenantId),
+      type: z.optional(z.string().check(z.regex(/^[a-z_.]{1,64}$/))),
+      from: z.optional(z.iso.datetime()),
+      to: z.optional(z.iso.datetime()),
       limit,
       cursor,
     }),

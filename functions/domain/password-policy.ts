@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.ts';
-import { COMMON_PASSWORDS } from './common-passwords.ts';
+import { commonPasswords } from './common-passwords.ts';
 import { DomainError } from './errors.ts';
 
 export type PasswordPolicy = Config['passwordPolicy'];
@@ -38,7 +38,8 @@ export function checkPassword(password: string, policy: PasswordPolicy, email?: 
   if (policy.requireLower && !/\p{Ll}/u.test(normalised)) out.push('needs_lower');
   if (policy.requireSpecial && !/[^\p{L}\p{N}]/u.test(normalised)) out.push('needs_special');
   const lower = normalised.toLowerCase();
-  if (COMMON_PASSWORDS.has(lower) || COMMON_PASSWORDS.has(lower.replace(/[\s!.]+$/u, ''))) out.push('common');
+  const common = commonPasswords();
+  if (common.has(lower) || common.has(lower.replace(/[\s!.]+$/u, ''))) out.push('common');
   // Shorter local parts ("al", "jo") occur inside too many good passphrases to be worth refusing.
   const localPart = email?.normalize('NFKC').toLowerCase().split('@')[0];
   if (localPart && [...localPart].length >= 4 && lower.includes(localPart)) out.push('contains_email');

@@ -50,6 +50,12 @@ export interface User {
    * the user when the tenant switches, so a password sign-in knows without reading the tenant.
    */
   federationOnly?: boolean;
+  /**
+   * No second factor was ever added to this account: the store guarantees that none exists (it is
+   * set when the user is created and removed before any credential is first written), so a sign-in
+   * need not read the factors. Absent: unknown, read them.
+   */
+  factorsNeverAdded?: true;
 }
 
 export type AdminLevel = 'global' | 'tenant';
@@ -106,6 +112,11 @@ export interface UserStore {
   findByEmailKey(emailKey: string): Promise<User | null>;
   /** Just the id behind an e-mail key: login needs no more, since claimAttempt returns the user. */
   findIdByEmailKey(emailKey: string): Promise<string | null>;
+  /**
+   * A hint that this request is about to look this e-mail key up: a store may start the read now, so
+   * it shares a round trip with the request's other reads. Changes nothing a look-up returns.
+   */
+  expectEmailLookup?(emailKey: string): void;
   /**
    * A tenant's users in order of e-mail key, only those whose key starts with `prefix` (''; all),
    * at most `limit`; `cursor` is the previous page's `next`. A cursor of another query is a RangeError.

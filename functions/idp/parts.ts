@@ -7,6 +7,7 @@ import { DynamoAccountActivity } from '../adapters/dynamodb/account-activity.ts'
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.ts';
 import { createDynamo } from '../adapters/dynamodb/client.ts';
 import { DynamoCredentialStore } from '../adapters/dynamodb/credential-store.ts';
+import { keys as directoryKeys } from '../adapters/dynamodb/directory-keys.ts';
 import {
   DynamoAuditSink,
   DynamoClientStore,
@@ -23,6 +24,7 @@ import {
 } from '../adapters/dynamodb/federation-stores.ts';
 import { DynamoInvitationStore } from '../adapters/dynamodb/invitation-store.ts';
 import { dynamoOidcAdapterFactory } from '../adapters/dynamodb/oidc-adapter.ts';
+import { inRequestScope } from '../adapters/dynamodb/request-scope.ts';
 import { DynamoSignInStore } from '../adapters/dynamodb/sign-in-store.ts';
 import { DynamoUserStore } from '../adapters/dynamodb/user-store.ts';
 import { mailerFor } from '../adapters/mail/index.ts';
@@ -41,6 +43,7 @@ import { appBrandOf, brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import type { DomainDeps } from '../domain/deps.ts';
+import { normaliseEmail } from '../domain/email.ts';
 import { isDomainError } from '../domain/errors.ts';
 import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
 import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
@@ -99,8 +102,14 @@ function connectionSecrets(
 
 /** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
 function signedInUser(user: User): SignedInUser {
-  const { id, disabled, requireMfa, tenantId } = user;
-  return { id, disabled, tenantId, ...(requireMfa ? { requireMfa } : {}) };
+  const { id, disabled, requireMfa, tenantId, factorsNeverAdded } = user;
+  return {
+    id,
+    disabled,
+    tenantId,
+    ...(requireMfa ? { requireMfa } : {}),
+    ...(factorsNeverAdded ? { factorsNeverAdded } : {}),
+  };
 }
 
 /** Wires the DynamoDB adapters to the ports, the domain and the interaction services. */
@@ -168,6 +177,8 @@ export function createDynamoParts(
     doc,
     tableName: config.tables.oidc,
     seenFrom: currentRequest,
+    // findAccount reads the user item (user-store.ts): redeeming a code starts that read early.
+    accountItem: (accountId) => ({ table: config.tables.directory, key: directoryKeys.user(accountId) }),
   });
   return {
     deps,
@@ -176,7 +187,15 @@ export function createDynamoParts(
     policyStrength: policyStrength(deps),
     adapterFor: (model: string): Adapter => oidcAdapter(model),
     activity: new DynamoAccountActivity(doc, config.tables.oidc),
+    requestScope: inRequestScope,
     services: {
+      expectSignIn(email) {
+        try {
+          users.expectEmailLookup(normaliseEmail(email).emailKey);
+        } catch {
+          // Not an address: the sign-in fails without a look-up, as it would have.
+        }
+      },
       passwordPolicy: config.passwordPolicy,
       emailOf: async (userId) => (await users.findById(userId))?.email ?? null,
       async login({ email, password, info, secondStepNeeded }) {

@@ -1,4 +1,3 @@
-import QRCode from 'qrcode';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
@@ -28,8 +27,12 @@ async function pendingFor(step: Step) {
   return pending;
 }
 
-/** Exported for the QR image: rendered here, server-side, as a data: URL (the CSP allows data: images). */
-export function qrDataUrl(uri: string): Promise<string> {
+/**
+ * Exported for the QR image: rendered here, server-side, as a data: URL (the CSP allows data: images).
+ * The QR library (and its PNG encoder) is loaded by the first enrolment, not by every cold start.
+ */
+export async function qrDataUrl(uri: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 220 });
 }
 

@@ -73,6 +73,10 @@ async function dispatch(
   provider: Provider,
   services: InteractionServices,
 ): Promise<void> {
+  // A form is read before the interaction (its errors still come after the interaction's, below), so
+  // that a password sign-in's directory read can ride with the interaction's read.
+  const posted = ctx.method === 'POST' ? await settled(readForm(ctx, FIELDS)) : undefined;
+  if (action === 'login' && posted?.form) services.expectSignIn?.(posted.form.email ?? '');
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== uid) throw new BadRequest(400, 'interaction_mismatch');
   const step = {
@@ -104,19 +108,9 @@ async function dispatch(
     if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
     return mfaStep.show(step, issueCsrf(ctx, step.path));
   }
-  if (ctx.method !== 'POST') throw new BadRequest(405, 'method_not_allowed');
-  const form = await readForm(ctx, [
-    'csrf',
-    'email',
-    'password',
-    'remember',
-    'method',
-    'code',
-    'name',
-    'password2',
-    'skip',
-    'factorCode',
-  ]);
+  if (!posted) throw new BadRequest(405, 'method_not_allowed');
+  if (!posted.form) throw posted.error;
+  const { form } = posted;
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
@@ -143,6 +137,30 @@ async function dispatch(
     return ctx.redirect(to);
   }
   throw new BadRequest(400, 'wrong_step');
+}
+
+const FIELDS = [
+  'csrf',
+  'email',
+  'password',
+  'remember',
+  'method',
+  'code',
+  'name',
+  'password2',
+  'skip',
+  'factorCode',
+];
+
+/** The form, or why it could not be read (thrown where reading it used to throw). */
+async function settled(
+  reading: Promise<Record<string, string>>,
+): Promise<{ form: Record<string, string>; error?: never } | { form?: never; error: unknown }> {
+  try {
+    return { form: await reading };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** The failures with words of their own (the catalogue's `error` section); others get the generic ones. */

@@ -16,7 +16,7 @@ export interface RequestInfo {
  * What the password step learnt about the user and the second-factor step needs too, so that it
  * is not read again (no password hash: the interaction pages have no use for it).
  */
-export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId'>;
+export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId' | 'factorsNeverAdded'>;
 
 /** `federationOnly`: the password was right, but the user's tenant signs in through its connections only. */
 export type LoginResult =
@@ -35,6 +35,11 @@ export interface InteractionServices {
     info: RequestInfo;
     secondStepNeeded: (user: SignedInUser) => Promise<boolean>;
   }): Promise<LoginResult>;
+  /**
+   * Says, before the interaction is read, that this request will sign `email` in with a password,
+   * so the directory read it needs can ride with the interaction's (one round trip, not two).
+   */
+  expectSignIn?(email: string): void;
   /** The password policy, for new-password fields to show in words (shared/messages.ts describePolicy). */
   passwordPolicy: PasswordPolicy;
   /** The app's display name and whether it is first-party. */

@@ -7,6 +7,7 @@ import { before, describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { build } from 'esbuild';
+import { bundleAll } from '../../infra/bundle.ts';
 import {
   argon2CopyCommands,
   ESM_REQUIRE_BANNER,
@@ -109,6 +110,20 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
   it('emits an ESM bundle with the createRequire banner', () => {
     const code = readFileSync(join(assetDir('Sesame', 'idp'), 'index.mjs'), 'utf8');
     assert.ok(code.startsWith(ESM_REQUIRE_BANNER));
+  });
+
+  it('makes the very bundle `npm run build` makes (one set of esbuild options), with its aliases applied', async () => {
+    const fromCdk = readFileSync(join(assetDir('Sesame', 'idp'), 'index.mjs'), 'utf8');
+    const built = join(
+      (await bundleAll('arm64', mkdtempSync(join(tmpdir(), 'sesame-build-')))).idp as string,
+    );
+    assert.equal(fromCdk, readFileSync(join(built, 'index.mjs'), 'utf8'));
+    // node:http taken as CommonJS (infra/shims/node-http.ts); one mime table for koa and accepts,
+    // trimmed to what mime-types reads (bundling.ts, mimeTable); Lambda's credentials from env only.
+    assert.doesNotMatch(fromCdk, /from\s*"node:http"/);
+    assert.equal(fromCdk.split('"application/vnd.3gpp.pic-bw-large"').length - 1, 1);
+    assert.doesNotMatch(fromCdk, /"compressible"/);
+    assert.doesNotMatch(fromCdk, /fromTokenFile|AssumeRoleWithWebIdentity/);
   });
 
   it('resolves argon2 to the linux-arm64 prebuild in the Graviton asset, with build/ stripped', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTable, runBench } from '../../bench/run.ts';
+import { formatTable, runBench, SERVERS } from '../../bench/run.ts';
 
 /**
  * Keeps `npm run bench` from rotting: a tiny run must produce every figure, finite. No absolute
@@ -16,19 +16,27 @@ describe('npm run bench (smoke: a tiny run)', () => {
       concurrency: 4,
       logins: 2,
       federatedSignIns: 1,
-      argon2Samples: 2,
       coldStartSamples: 1,
     });
     const finite = (what: string, n: number) => assert.ok(Number.isFinite(n) && n > 0, `${what}: ${n}`);
-    finite('Sesame token req/s', r.tokenRequestsPerSecond.sesame);
-    finite('bare token req/s', r.tokenRequestsPerSecond.bare);
-    finite('ratio', r.tokenRequestsPerSecond.ratio);
-    finite('login median', r.login.medianMs);
-    finite('login inside the handler', r.login.handlerMedianMs);
-    finite('argon2 verify', r.login.argon2VerifyMedianMs);
+    for (const name of SERVERS) {
+      for (const endpoint of ['token', 'discovery', 'jwks'] as const) {
+        finite(`${name} ${endpoint} req/s`, r[endpoint][name].reqPerSec);
+        finite(`${name} ${endpoint} CPU per request`, r[endpoint][name].cpuUsPerRequest);
+      }
+      finite(`${name} login median`, r.login[name].medianMs);
+      finite(`${name} login inside the handler`, r.login[name].handlerMedianMs);
+      finite(`${name} login CPU`, r.login[name].cpuMedianMs);
+    }
+    finite('Sesame argon2 verify, timed in the server', r.login.sesame.verifyMedianMs);
+    finite('bare argon2 verify, timed in the server', r.login.bareStore.verifyMedianMs);
+    assert.equal(r.login.bareMemory.dynamoCalls.total, 0, 'the in-memory baseline makes no DynamoDB calls');
+    finite('DynamoDB calls, bare on the store', r.login.bareStore.dynamoCalls.total);
     finite('DynamoDB calls, login POST', r.dynamoCalls.passwordPost.total);
     finite('DynamoDB calls, code flow', r.dynamoCalls.fullCodeFlow.total);
     assert.ok(r.dynamoCalls.fullCodeFlow.total >= r.dynamoCalls.passwordPost.total);
+    assert.equal(r.token.sesame.dynamoCallsPerRequest, 1, 'one stored token, one write');
+    assert.equal(r.token.bareStore.dynamoCallsPerRequest, 1);
     const f = r.federation;
     finite('federated start inside the handler', f.handlerMedianMs.start);
     finite('federation callback inside the handler, first', f.handlerMedianMs.jitCallback);
@@ -44,7 +52,9 @@ describe('npm run bench (smoke: a tiny run)', () => {
     assert.ok(f.dynamoCalls.jitCallback.total > callback.total, 'a first sign-in also creates the user');
     assert.ok(f.dynamoCalls.returningFlow.total > callback.total);
     finite('cold-start import', r.coldStart.importMedianMs);
+    finite('cold-start import, CPU', r.coldStart.importCpuMedianMs);
     finite('bundle bytes', r.coldStart.bundleBytes);
+    assert.ok(r.targets.length >= 10, 'every target of issue #14 is decided');
     assert.match(formatTable(r), /PASS|MISS/);
   });
 });

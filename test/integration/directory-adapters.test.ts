@@ -114,6 +114,30 @@ describe('DynamoDB directory adapters', () => {
     assert.deepEqual(calls, ['GetItemCommand', 'UpdateItemCommand', 'UpdateItemCommand', 'PutItemCommand']);
   });
 
+  it('marks a new user as never having had a factor, and drops the mark before a first factor is written', async () => {
+    const credentials = new DynamoCredentialStore(dynamo.doc, store.tables.directory);
+    await users.create(newUser('mfa-mark', 'mfa-mark@example.com'));
+    assert.equal((await users.findById('mfa-mark'))?.factorsNeverAdded, true);
+    const fresh = { user: { id: 'mfa-mark', tenantId: 'default', factorsNeverAdded: true as const } };
+    const deps = {
+      ...memoryFederation(),
+      clients: new DynamoClientStore(dynamo.doc, store.tables.directory),
+      roles: new DynamoRoleStore(dynamo.doc, store.tables.directory),
+      config: parseConfig({ issuer: 'https://id.example.com' }),
+      credentials,
+    } as unknown as DomainDeps;
+    calls.length = 0;
+    await requirementFor(deps, { ...fresh, clientId: '', requested: null });
+    assert.ok(!calls.includes('QueryCommand'), 'a user who never had a factor has none to read');
+    calls.length = 0;
+    await credentials.put('mfa-mark', { type: 'email', key: '', data: { enabled: true, createdAt: 1 } });
+    assert.deepEqual(calls, ['UpdateItemCommand', 'PutItemCommand'], 'the mark goes first');
+    assert.equal((await users.findById('mfa-mark'))?.factorsNeverAdded, undefined);
+    await credentials.delete('mfa-mark', { type: 'email', key: '' });
+    await credentials.put('mfa-mark', { type: 'email', key: '', data: { enabled: true, createdAt: 2 } });
+    assert.equal((await users.findById('mfa-mark'))?.factorsNeverAdded, undefined, 'and never comes back');
+  });
+
   it('reads every credential of a user with one Query, and old items exactly as they were written', async () => {
     const credentials = new DynamoCredentialStore(dynamo.doc, store.tables.directory);
     const roles = new DynamoRoleStore(dynamo.doc, store.tables.directory);

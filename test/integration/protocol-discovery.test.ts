@@ -125,4 +125,22 @@ describe('discovery document and signing keys', () => {
     const { payload } = await jwtVerify(idToken, jwks, { issuer: sesame.issuer, audience: 'es256-app' });
     assert.equal(payload.sub, tokens.claims()?.sub);
   });
+
+  it('lets relying parties and an edge cache keep discovery and the JWKS, and answers them alike every time', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/jwks']) {
+      const [first, second] = [
+        await fetch(`${sesame.issuer}${path}`),
+        await fetch(`${sesame.issuer}${path}`),
+      ];
+      assert.equal(first.headers.get('cache-control'), 'public, max-age=300', path);
+      assert.equal(await first.text(), await second.text(), path);
+      const headers = (res: Response) =>
+        [...res.headers].filter(([name]) => !['x-request-id', 'date'].includes(name));
+      assert.deepEqual(headers(second), headers(first), path);
+      assert.notEqual(second.headers.get('x-request-id'), first.headers.get('x-request-id'), path);
+      // A browser's cross-origin fetch still gets its origin echoed by the CORS rules.
+      const cors = await fetch(`${sesame.issuer}${path}`, { headers: { origin: 'https://spa.example' } });
+      assert.equal(cors.headers.get('access-control-allow-origin'), 'https://spa.example', path);
+    }
+  });
 });

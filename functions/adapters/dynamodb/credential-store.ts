@@ -33,7 +33,8 @@ export class DynamoCredentialStore implements CredentialStore {
     return item ? fromItem(item) : null;
   }
 
-  put(userId: string, credential: Credential, expect?: Expect): Promise<boolean> {
+  async put(userId: string, credential: Credential, expect?: Expect): Promise<boolean> {
+    await this.factorsAdded(userId);
     const condition = expect ? conditionOf(expect) : null;
     return conditionalWrite(
       this.doc,
@@ -76,6 +77,23 @@ export class DynamoCredentialStore implements CredentialStore {
         Key: keys.credential(userId, ref.type, ref.key),
         UpdateExpression: update,
         ...expression({ text: condition.text, names, values }),
+      }),
+    );
+  }
+
+  /**
+   * Before any credential item is written, the user item loses `factorsNeverAdded` (a sign-in that
+   * sees it reads no factors: User.factorsNeverAdded). Once gone it never comes back, so it can only
+   * ever claim "none" while that is true. Users who had it removed already: a failed condition, no-op.
+   */
+  private async factorsAdded(userId: string): Promise<void> {
+    await conditionalWrite(
+      this.doc,
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.user(userId),
+        UpdateExpression: 'REMOVE factorsNeverAdded',
+        ConditionExpression: 'attribute_exists(factorsNeverAdded)',
       }),
     );
   }

@@ -1,9 +1,7 @@
 import {
-  BatchWriteCommand,
   type BatchWriteCommandInput,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +17,15 @@ import {
   userCodeIndexKey,
 } from './oidc-keys.ts';
 import { queryPartition } from './query.ts';
+import {
+  batchWrite,
+  deferWrite,
+  expectRead,
+  flushWrites,
+  noteWrite,
+  readItem,
+  waitingPuts,
+} from './request-scope.ts';
 
 /**
  * oidc-provider's storage adapter on one DynamoDB table (see tables.ts and oidc-keys.ts).
@@ -28,6 +35,10 @@ import { queryPartition } from './query.ts';
  * - Expiry is checked on every read: DynamoDB TTL deletes items up to days late.
  * - No transactions (dynalite has none); a multi-item write is one BatchWriteItem whose
  *   UnprocessedItems are retried, and every DynamoDB error propagates (fail closed).
+ * - Calls go through the request's scope (request-scope.ts): reads of one turn share a
+ *   BatchGetItem, an interaction read twice in a request is read once, and on the authorization and
+ *   token endpoints the unconditional writes of the request go out together before it answers.
+ *   Conditional writes and queries first write what waits, so they see it.
  */
 
 /** Models that carry a `grantId` and are revoked with their grant (same set as oidc-provider's memory adapter). */
@@ -40,11 +51,20 @@ const GRANT_BOUND = new Set([
   'PreAuthorizedCode',
 ]);
 
-const BATCH_LIMIT = 25;
+/**
+ * Models whose item names the grant, the session and the account the token endpoint reads next
+ * (oidc-provider's authorization_code and refresh_token grants), so those reads start together.
+ */
+const GRANT_SOURCES = new Set(['AuthorizationCode', 'RefreshToken']);
 
 export interface OidcAdapterDeps {
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /**
+   * Where findAccount will read a token's account (the directory's user item), so that read can ride
+   * with the grant's and the session's when a code or refresh token is redeemed.
+   */
+  accountItem?: (accountId: string) => { table: string; key: ItemKey };
   /** Epoch milliseconds. Injectable so tests move past an expiry without waiting. */
   now?: () => number;
   /** Back-off for BatchWriteItem's UnprocessedItems: `attempts` calls in all, delays double from `baseDelayMs`. */
@@ -60,6 +80,8 @@ interface MainItem extends ItemKey {
   model: string;
   payload: AdapterPayload;
   expiresAt?: number;
+  /** On a code's or refresh token's item: the id of the session saved with it (linkCodesToSessions). */
+  sessionId?: string;
 }
 
 /** Index items point at a main item; grant index items also name its other index items, so revocation needs no reads. */
@@ -85,8 +107,8 @@ export class DynamoOidcAdapter implements Adapter {
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly now: () => number;
-  private readonly attempts: number;
-  private readonly baseDelayMs: number;
+  private readonly retry: { attempts?: number; baseDelayMs?: number };
+  private readonly accountItem: OidcAdapterDeps['accountItem'];
   private readonly seenFrom: NonNullable<OidcAdapterDeps['seenFrom']>;
 
   constructor(
@@ -96,8 +118,8 @@ export class DynamoOidcAdapter implements Adapter {
     this.doc = deps.doc;
     this.table = deps.tableName;
     this.now = deps.now ?? Date.now;
-    this.attempts = deps.retry?.attempts ?? 8;
-    this.baseDelayMs = deps.retry?.baseDelayMs ?? 25;
+    this.retry = deps.retry ?? {};
+    this.accountItem = deps.accountItem;
     this.seenFrom = deps.seenFrom ?? (() => undefined);
   }
 
@@ -108,7 +130,9 @@ export class DynamoOidcAdapter implements Adapter {
    * one request instead of two. Either way a failed write throws, so no token is handed out with a
    * missing grant index item. Index items of a previous version are not read and removed (that
    * would cost a read per save): look-ups check that the main item still carries the uid / user
-   * code, and a token's grantId never changes.
+   * code, and a token's grantId never changes. On the authorization and token endpoints the items
+   * wait for the end of the request (request-scope.ts); there a code and the session it ends with are
+   * saved together, and the code's item notes the session's id (linkCodesToSessions).
    */
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const expires = typeof expiresIn === 'number' ? { expiresAt: this.seconds() + expiresIn } : {};
@@ -132,11 +156,17 @@ export class DynamoOidcAdapter implements Adapter {
         ...(userCode === undefined ? {} : { userCode }),
       });
     }
-    if (items.length === 1) {
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: main }));
+    const now = items.filter((item) => !deferWrite(this.doc, this.table, keyOf(item), item));
+    if (now.length === 0) {
+      if (this.model === 'Session' || GRANT_SOURCES.has(this.model))
+        linkCodesToSessions(waitingPuts(this.table));
       return;
     }
-    await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+    if (now.length === 1) {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: now[0] }));
+      return;
+    }
+    await this.batchWrite(now.map((Item) => ({ PutRequest: { Item } })));
   }
 
   /** The session's or grant's item in its user's partition (same batch, so no extra request). */
@@ -162,6 +192,7 @@ export class DynamoOidcAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const item = await this.getLive<MainItem>(mainKey(this.model, id));
+    if (item && GRANT_SOURCES.has(this.model)) this.expectGrantReads(item);
     return item?.payload;
   }
 
@@ -183,11 +214,14 @@ export class DynamoOidcAdapter implements Adapter {
    * InvalidGrant answers 400 invalid_grant instead of a 500.
    */
   async consume(id: string): Promise<void> {
+    const key = mainKey(this.model, id);
+    await flushWrites();
+    noteWrite(this.table, key);
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: mainKey(this.model, id),
+          Key: key,
           UpdateExpression: 'SET #payload.#consumed = :now',
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#payload.#consumed)',
           ExpressionAttributeNames: { '#payload': 'payload', '#consumed': 'consumed' },
@@ -197,7 +231,7 @@ export class DynamoOidcAdapter implements Adapter {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       // Expired or not, a replayed item still names its grant: revoke regardless of expiry.
-      const item = await this.get<MainItem>(mainKey(this.model, id));
+      const item = await this.get<MainItem>(key);
       const grantId = item?.payload.grantId;
       if (typeof grantId === 'string') await this.revokeGrant(grantId);
       throw new errors.InvalidGrant(`${this.model} already consumed`);
@@ -205,9 +239,10 @@ export class DynamoOidcAdapter implements Adapter {
   }
 
   /**
-   * Reads the item to learn its index items, then deletes all of them in parallel. The uid and
-   * user code index items are deleted only while they still point at this id: Session.save
-   * destroys the old id of a session whose uid lives on under a new id.
+   * Reads the item to learn its index items, then deletes all of them. The uid and user code index
+   * items are deleted only while they still point at this id (Session.save destroys the old id of a
+   * session whose uid lives on under a new id), and before the main item: a uid index item carries a
+   * copy of its session, which must never outlive the session.
    */
   async destroy(id: string): Promise<void> {
     const key = mainKey(this.model, id);
@@ -216,11 +251,13 @@ export class DynamoOidcAdapter implements Adapter {
     const item = await this.get<MainItem>(key);
     if (!item) return;
     const { uid, userCode, grantId, accountId } = indexValues(this.model, item.payload);
-    const deletes: Array<Promise<unknown>> = [this.delete(key)];
-    if (uid !== undefined) deletes.push(this.deleteIfPointsAt(uidIndexKey(uid), id));
+    const pointers: Array<Promise<void>> = [];
+    if (uid !== undefined) pointers.push(this.deleteIfPointsAt(uidIndexKey(uid), id));
     if (accountId !== undefined && uid !== undefined)
-      deletes.push(this.deleteIfPointsAt(accountIndexKey(accountId, 'Session', uid), id));
-    if (userCode !== undefined) deletes.push(this.deleteIfPointsAt(userCodeIndexKey(userCode), id));
+      pointers.push(this.deleteIfPointsAt(accountIndexKey(accountId, 'Session', uid), id));
+    if (userCode !== undefined) pointers.push(this.deleteIfPointsAt(userCodeIndexKey(userCode), id));
+    await Promise.all(pointers);
+    const deletes: Array<Promise<void>> = [this.delete(key)];
     if (grantId !== undefined) deletes.push(this.delete(grantIndexKey(grantId, this.model, id)));
     await Promise.all(deletes);
   }
@@ -230,6 +267,7 @@ export class DynamoOidcAdapter implements Adapter {
    * revoking more than asked is the safe side, and the grant is being revoked as a whole anyway.
    */
   async revokeByGrantId(grantId: string): Promise<void> {
+    await flushWrites();
     const keys = new Map<string, ItemKey>();
     const add = (key: ItemKey) => keys.set(`${key.pk}\u0000${key.sk}`, key);
     for (const raw of await queryPartition(this.doc, this.table, grantPartition(grantId))) {
@@ -239,12 +277,35 @@ export class DynamoOidcAdapter implements Adapter {
       if (typeof index.uid === 'string') add(uidIndexKey(index.uid));
       if (typeof index.userCode === 'string') add(userCodeIndexKey(index.userCode));
     }
+    for (const key of keys.values()) noteWrite(this.table, key);
     await this.batchWrite([...keys.values()].map((Key) => ({ DeleteRequest: { Key } })));
   }
 
   /** Everything issued from the grant, and the Grant itself (what a replayed code or refresh token costs). */
   private async revokeGrant(grantId: string): Promise<void> {
     await Promise.all([this.revokeByGrantId(grantId), this.delete(mainKey('Grant', grantId))]);
+  }
+
+  /**
+   * Redeeming a code or refresh token, oidc-provider reads next, one after the other, the grant, the
+   * session (for a token that ends with it: its uid index item, then the session it names) and the
+   * account: those reads start now, together. The session's id is the one noted when the code was
+   * saved (linkCodesToSessions); should the session have moved to another id since, findByUid reads
+   * that one as usual. An expected read only saves a round trip: what is found is checked as always.
+   */
+  private expectGrantReads(item: MainItem): void {
+    const { payload } = item;
+    if (typeof payload.grantId === 'string')
+      expectRead(this.doc, this.table, mainKey('Grant', payload.grantId));
+    if (payload.expiresWithSession === true && typeof payload.sessionUid === 'string') {
+      expectRead(this.doc, this.table, uidIndexKey(payload.sessionUid));
+      if (typeof item.sessionId === 'string')
+        expectRead(this.doc, this.table, mainKey('Session', item.sessionId));
+    }
+    if (typeof payload.accountId === 'string' && this.accountItem) {
+      const { table, key } = this.accountItem(payload.accountId);
+      expectRead(this.doc, table, key);
+    }
   }
 
   private async findByIndex(key: ItemKey): Promise<AdapterPayload | undefined> {
@@ -257,12 +318,13 @@ export class DynamoOidcAdapter implements Adapter {
     return Math.floor(this.now() / 1000);
   }
 
-  /** Strongly consistent; the item may be expired. */
+  /**
+   * Strongly consistent; the item may be expired. An interaction is read twice by some requests
+   * (oidc-provider's interactionDetails, then interactionResult): the second read is the first's.
+   */
   private async get<T extends ItemKey & { expiresAt?: number }>(key: ItemKey): Promise<T | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item as T | undefined;
+    const remember = this.model === 'Interaction';
+    return (await readItem(this.doc, this.table, key, { remember })) as T | undefined;
   }
 
   /** Strongly consistent; an expired item (still there because TTL deletes late) counts as absent. */
@@ -274,10 +336,13 @@ export class DynamoOidcAdapter implements Adapter {
   }
 
   private async delete(key: ItemKey): Promise<void> {
+    if (deferWrite(this.doc, this.table, key, null)) return;
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
   }
 
   private async deleteIfPointsAt(key: ItemKey, id: string): Promise<void> {
+    await flushWrites();
+    noteWrite(this.table, key);
     try {
       await this.doc.send(
         new DeleteCommand({
@@ -293,21 +358,12 @@ export class DynamoOidcAdapter implements Adapter {
     }
   }
 
-  /** BatchWriteItem in chunks of 25; UnprocessedItems are retried with exponential back-off and jitter. */
-  private async batchWrite(requests: WriteRequest[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH_LIMIT) {
-      let pending = requests.slice(i, i + BATCH_LIMIT);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > this.attempts) {
-          throw new Error(`BatchWriteItem on ${this.table}: ${pending.length} items still unprocessed`);
-        }
-        if (attempt > 1) await sleep(this.baseDelayMs * 2 ** (attempt - 2) * (0.5 + Math.random() / 2));
-        const { UnprocessedItems } = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: pending } }),
-        );
-        pending = UnprocessedItems?.[this.table] ?? [];
-      }
-    }
+  private batchWrite(requests: WriteRequest[]): Promise<void> {
+    return batchWrite(
+      this.doc,
+      requests.map((request) => ({ table: this.table, request })),
+      this.retry,
+    );
   }
 }
 
@@ -347,6 +403,24 @@ function isConditionFailure(err: unknown): boolean {
   return err instanceof Error && err.name === 'ConditionalCheckFailedException';
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+const keyOf = (item: ItemKey): ItemKey => ({ pk: item.pk, sk: item.sk });
+
+/**
+ * At the end of a sign-in, a code and the session it belongs to wait to be written together
+ * (request-scope.ts): each waiting code's item notes the id of the waiting session with its
+ * `sessionUid` — beside the payload, which stays the library's — so that redeeming the code reads
+ * the session along with the grant (expectGrantReads).
+ */
+function linkCodesToSessions(waiting: Array<Record<string, unknown>>): void {
+  const isMain = (item: Record<string, unknown>) =>
+    item.sk === '#' && String(item.pk).startsWith(`${String(item.model)}#`);
+  const sessions = new Map<unknown, string>();
+  for (const item of waiting)
+    if (item.model === 'Session' && isMain(item))
+      sessions.set((item.payload as AdapterPayload).uid, String(item.pk).slice('Session#'.length));
+  for (const item of waiting) {
+    if (!GRANT_SOURCES.has(String(item.model)) || !isMain(item)) continue;
+    const sessionId = sessions.get((item.payload as AdapterPayload).sessionUid);
+    if (sessionId !== undefined) item.sessionId = sessionId;
+  }
 }

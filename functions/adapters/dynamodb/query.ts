@@ -2,11 +2,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   type PutCommand,
   QueryCommand,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { readItem } from './request-scope.ts';
 
 /**
  * Every item of one partition (optionally only sort keys starting with `skPrefix`), following
@@ -36,14 +36,13 @@ export async function queryPartition(
   return items;
 }
 
-/** One item by key, strongly consistent (undefined when absent). */
-export async function consistentGet(
+/** One item by key, strongly consistent (undefined when absent); within a request it may ride with others. */
+export function consistentGet(
   doc: DynamoDBDocumentClient,
   table: string,
   key: { pk: string; sk: string },
 ): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await doc.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-  return Item;
+  return readItem(doc, table, key);
 }
 
 /** Sends a conditional write; false when its condition failed, any other error propagates. */

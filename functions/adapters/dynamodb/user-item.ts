@@ -31,5 +31,6 @@ export function toUser(item: Item): User {
     tenantId: typeof item.tenantId === 'string' ? item.tenantId : DEFAULT_TENANT,
     ...(item.admin === 'global' || item.admin === 'tenant' ? { admin: item.admin } : {}),
     ...(item.federationOnly === true ? { federationOnly: true } : {}),
+    ...(item.factorsNeverAdded === true ? { factorsNeverAdded: true as const } : {}),
   };
 }

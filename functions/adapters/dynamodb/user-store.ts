@@ -2,7 +2,6 @@ import {
   BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -20,6 +19,7 @@ import {
   type UserStore,
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
+import { expectRead, readItem } from './request-scope.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
 import { DynamoLockout } from './user-lockout.ts';
 
@@ -52,7 +52,14 @@ export class DynamoUserStore implements UserStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...user, disabled: false, failedAttempts: 0, ...keys.user(user.id) },
+          // factorsNeverAdded: see User; DynamoCredentialStore.put removes it before a first factor.
+          Item: {
+            ...user,
+            disabled: false,
+            failedAttempts: 0,
+            factorsNeverAdded: true,
+            ...keys.user(user.id),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -111,6 +118,10 @@ export class DynamoUserStore implements UserStore {
   async findById(id: string): Promise<User | null> {
     const item = await this.get(keys.user(id));
     return item ? toUser(item) : null;
+  }
+
+  expectEmailLookup(emailKey: string): void {
+    expectRead(this.doc, this.table, keys.email(emailKey));
   }
 
   async findIdByEmailKey(emailKey: string): Promise<string | null> {
@@ -278,11 +289,9 @@ export class DynamoUserStore implements UserStore {
     return this.#lockout.releaseAttempt(id, now);
   }
 
-  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const { Item } = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
-    return Item;
+  /** Strongly consistent; within a request it may ride with the request's other reads (request-scope.ts). */
+  private get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    return readItem(this.doc, this.table, key);
   }
 
   /** Updates an existing user (NotFound otherwise); `guarded` adds `passwordHash = :old`. */

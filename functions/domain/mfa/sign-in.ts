@@ -95,10 +95,16 @@ type Gathered = Awaited<ReturnType<typeof gather>>;
  * app (from the cached client store), every factor in one Query, and the user's roles only when a
  * role rule exists (without one they can't change the outcome).
  */
-async function gather(deps: DomainDeps, userId: string, clientId: string) {
+async function gather(
+  deps: DomainDeps,
+  userId: string,
+  clientId: string,
+  user?: Pick<User, 'factorsNeverAdded'>,
+) {
   const [client, factors, userRoles] = await Promise.all([
     clientId ? deps.clients.get(clientId) : null,
-    deps.credentials.list(userId),
+    // A user the store says never had a factor has none to read (User.factorsNeverAdded).
+    user?.factorsNeverAdded ? [] : deps.credentials.list(userId),
     deps.config.mfa.requiredRoles.length > 0 ? deps.roles.allRoles(userId) : [],
   ]);
   return { client, factors, userRoles };
@@ -126,10 +132,14 @@ function decide(
 /** Does this (already read) user need a second factor for this app, and how strong? With the factors read for it. */
 export async function requirementFor(
   deps: DomainDeps,
-  input: { user: Pick<User, 'id' | 'requireMfa' | 'tenantId'>; clientId: string; requested: Strength | null },
+  input: {
+    user: Pick<User, 'id' | 'requireMfa' | 'tenantId' | 'factorsNeverAdded'>;
+    clientId: string;
+    requested: Strength | null;
+  },
 ): Promise<{ requirement: Requirement; factors: readonly Credential[] }> {
   const [gathered, tenantRequires] = await Promise.all([
-    gather(deps, input.user.id, input.clientId),
+    gather(deps, input.user.id, input.clientId, input.user),
     deps.tenantSettings(input.user.tenantId).then((t) => t?.requireMfa),
   ]);
   return {
