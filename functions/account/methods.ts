@@ -34,6 +34,8 @@ import {
 type Action = (req: Request, who: SignedIn, form: Record<string, string>) => Promise<void>;
 
 export const METHOD_ACTIONS = {
+  // Registration and removal come with the account page's passkey section (not yet: README).
+  passkey: {},
   totp: {
     start: (req, who) => showEnrolment(req, who),
     confirm: (req, who, form) => confirmEnrolment(req, who, form.code ?? ''),

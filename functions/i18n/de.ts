@@ -203,6 +203,12 @@ export const de: Messages = {
     useRecovery: 'Wiederherstellungscode verwenden',
     others: 'Eine andere Methode verwenden',
     emailOther: 'Einen Code per E-Mail erhalten (an {email})',
+    usePasskey: 'Passkey verwenden',
+    passkeyButton: 'Mit Passkey anmelden',
+    passkeyNeedsScript:
+      'Ihr Passkey funktioniert in einem Browser mit aktiviertem JavaScript. Sie können unten auch eine andere Methode wählen.',
+    failedPasskey:
+      'Der Passkey konnte nicht geprüft werden, oder das Konto ist vorübergehend gesperrt. Bitte versuchen Sie es erneut.',
     useTotp: 'Ihre Authenticator-App verwenden',
     useEmail: 'Einen Code per E-Mail erhalten',
     useRecoveryCode: 'Einen Wiederherstellungscode verwenden',
@@ -254,6 +260,9 @@ export const de: Messages = {
     factorsHeading: 'Bestätigung in zwei Schritten',
     reauth: 'Um zu ändern, wie Sie sich anmelden, müssen Sie zuerst {link}.',
     reauthLink: 'bestätigen, dass Sie es sind',
+    passkeyHeading: 'Passkeys',
+    passkeyOn: 'Eingerichtet.',
+    passkeyOff: 'Nicht eingerichtet.',
     totpHeading: 'Authenticator-App',
     totpOn: 'Eingerichtet.',
     totpOff: 'Nicht eingerichtet.',

@@ -198,6 +198,12 @@ export const nl: Messages = {
     useRecovery: 'Herstelcode gebruiken',
     others: 'Een andere methode gebruiken',
     emailOther: 'Een code per e-mail ontvangen (op {email})',
+    usePasskey: 'Gebruik je passkey',
+    passkeyButton: 'Inloggen met je passkey',
+    passkeyNeedsScript:
+      'Je passkey werkt in een browser met JavaScript aan. Je kunt ook hieronder een andere methode kiezen.',
+    failedPasskey:
+      'De passkey kon niet worden gecontroleerd, of het account is tijdelijk geblokkeerd. Probeer het opnieuw.',
     useTotp: 'Je authenticator-app gebruiken',
     useEmail: 'Een code per e-mail ontvangen',
     useRecoveryCode: 'Een herstelcode gebruiken',
@@ -245,6 +251,9 @@ export const nl: Messages = {
     factorsHeading: 'Verificatie in twee stappen',
     reauth: 'Om te wijzigen hoe je inlogt, moet je eerst {link}.',
     reauthLink: 'bevestigen dat jij het bent',
+    passkeyHeading: 'Passkeys',
+    passkeyOn: 'Ingesteld.',
+    passkeyOff: 'Niet ingesteld.',
     totpHeading: 'Authenticator-app',
     totpOn: 'Ingesteld.',
     totpOff: 'Niet ingesteld.',

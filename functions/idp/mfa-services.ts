@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { stronger } from '../config/methods.ts';
 import { brandOf } from '../domain/branding.ts';
 import { sendEmailCode } from '../domain/credentials/email-code/strategy.ts';
 import { regenerateRecoveryCodes } from '../domain/credentials/recovery-codes/strategy.ts';
@@ -16,6 +17,7 @@ import {
   requirementFor,
   requirementForId,
   stillEnrolling,
+  strongestFactor,
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
 import { NotFound, type PendingSignIn } from '../domain/ports.ts';
@@ -62,8 +64,8 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       // pass it (and is refused afterwards if it is too weak), never enrol past it.
       const enrol = methodsIn(deps.config, factors, 'any').length === 0;
       if (input.provesAccount && !enrol) {
-        const strongest = methodsIn(deps.config, factors, 'strong').length > 0 ? 'strong' : 'any';
-        const strength = requirement.required && requirement.strength === 'strong' ? 'strong' : strongest;
+        const strongest = strongestFactor(deps.config, factors) ?? 'any';
+        const strength = stronger(strongest, requirement.required ? requirement.strength : 'any');
         return { required: true, strength, enrol: false };
       }
       if (!requirement.required) return { required: false };

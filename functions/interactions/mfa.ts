@@ -14,13 +14,15 @@ import { clientName, finish, requestInfo, type Step, wordsOf } from './step.ts';
  */
 /** A failure names the method it was (which code to look at again); the rest stays generic. */
 const failureOf = (t: Messages['mfa'], method: string): string =>
-  method === 'totp'
-    ? t.failedTotp
-    : method === 'email'
-      ? t.failedEmail
-      : method === 'recovery'
-        ? t.failedRecovery
-        : t.failed;
+  method === 'passkey'
+    ? t.failedPasskey
+    : method === 'totp'
+      ? t.failedTotp
+      : method === 'email'
+        ? t.failedEmail
+        : method === 'recovery'
+          ? t.failedRecovery
+          : t.failed;
 
 async function pendingFor(step: Step) {
   const pending = await step.services.mfa.pending(step.details.uid);
@@ -35,13 +37,15 @@ export function qrDataUrl(uri: string): Promise<string> {
 
 /** How each second step is named where the page offers another one. */
 const methodName = (t: Messages['mfa'], method: string): string =>
-  method === 'totp'
-    ? t.useTotp
-    : method === 'email'
-      ? t.useEmail
-      : method === 'recovery'
-        ? t.useRecoveryCode
-        : method;
+  method === 'passkey'
+    ? t.usePasskey
+    : method === 'totp'
+      ? t.useTotp
+      : method === 'email'
+        ? t.useEmail
+        : method === 'recovery'
+          ? t.useRecoveryCode
+          : method;
 
 /**
  * The second-step page shows one method at a time — `chosen` when the sign-in offers it, else the
@@ -140,7 +144,7 @@ async function complete(step: Step, csrf: string): Promise<void> {
     login: {
       accountId: pending.userId,
       acr: acrFor(pending.proven ?? 'any'),
-      amr: amrFor(pending.passed ?? null, pending.first ?? 'password'),
+      amr: amrFor(pending.passed ?? null, pending.first ?? 'password', pending.amr),
       // Step-up keeps nothing of the old cookie's choice: a transient cookie is the safe default.
       remember: pending.remember && !pending.stepUp,
     },

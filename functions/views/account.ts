@@ -6,6 +6,8 @@ import type { Method } from '../config/methods.ts';
  * `<path>/<method>/<action>` (functions/account/methods.ts).
  */
 export const methodSections = {
+  'account-passkey': `<h3><%= it.t.account.passkeyHeading %></h3>
+<p id="passkey-status"><%= it.m.on ? it.t.account.passkeyOn : it.t.account.passkeyOff %></p>`,
   'account-totp': `<h3><%= it.t.account.totpHeading %></h3>
 <% if (it.m.on) { %><p id="totp-status"><%= it.t.account.totpOn %></p>
 <% if (it.recent) { %><form method="post" action="<%= it.path %>/totp/remove">

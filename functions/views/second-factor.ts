@@ -5,6 +5,15 @@ import type { Method } from '../config/methods.ts';
  * the registry's order (domain/credentials/registry.ts). A new strategy brings its own form here.
  */
 export const methodForms = {
+  // The browser's WebAuthn call needs script: the button is inert without it (type="button", so no
+  // empty answer is posted and counted as a wrong guess), and <noscript> points to the other methods.
+  'method-passkey': `<form method="post" action="<%= it.action %>" id="passkey-form">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="method" value="passkey">
+<input type="hidden" name="code" id="passkey-response" value="">
+<button type="button" id="use-passkey" autofocus><%= it.t.mfa.passkeyButton %></button>
+</form>
+<noscript><p><%= it.t.mfa.passkeyNeedsScript %></p></noscript>`,
   'method-totp': `<form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="totp">

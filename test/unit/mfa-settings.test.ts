@@ -67,6 +67,7 @@ describe('switching second factors off (account page)', () => {
     );
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
     assert.deepEqual(await factorSummary(m.deps, m.user.id), {
+      passkey: { on: false },
       totp: { on: false },
       email: { on: false },
       recovery: { on: false, left: 0 },
