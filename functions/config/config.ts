@@ -92,9 +92,7 @@ const schema = z.object({
     /** `off`: never asked; `optional`: users may enrol, apps/roles/users may require it; `required`: everyone. */
     policy: oneOf(['off', 'optional', 'required'], 'optional'),
     /** Second factors offered for sign-in (recovery codes always come with them). */
-    // Passkeys are offered once a deployment names them (`SESAME_MFA_FACTORS=passkey,totp,email`):
-    // until their pages are complete a user could not use one (see the README's known limits).
-    factors: z._default(z.array(z.enum(OFFERABLE_METHODS)).check(z.minLength(1)), ['totp', 'email']),
+    factors: z._default(z.array(z.enum(OFFERABLE_METHODS)).check(z.minLength(1)), [...OFFERABLE_METHODS]),
     /** Roles that require MFA, as `clientId:role` (that app only) or `role` (in any app). */
     requiredRoles: z._default(z.array(z.string().check(z.minLength(1))), []),
     /**

@@ -261,6 +261,21 @@ export const de: Messages = {
     reauth: 'Um zu ändern, wie Sie sich anmelden, müssen Sie zuerst {link}.',
     reauthLink: 'bestätigen, dass Sie es sind',
     passkeyHeading: 'Passkeys',
+    passkeyIntro:
+      'Mit einem Passkey melden Sie sich über die Displaysperre Ihres Geräts oder einen Sicherheitsschlüssel an, und er funktioniert nicht auf gefälschten Seiten.',
+    passkeyNameLabel: 'Name für den neuen Passkey (optional)',
+    passkeyAdd: 'Passkey hinzufügen',
+    passkeyNeedsScript:
+      'Zum Hinzufügen eines Passkeys brauchen Sie einen Browser mit aktiviertem JavaScript und Passkey-Unterstützung.',
+    passkeyDates: 'Hinzugefügt {created}; zuletzt verwendet {used}.',
+    passkeyNeverUsed: 'nie',
+    passkeyRemove: '{name} entfernen',
+    passkeyAdded: 'Ihr Passkey wurde hinzugefügt.',
+    passkeyRemoved: 'Der Passkey wurde entfernt.',
+    passkeyFailed: 'Der Passkey konnte nicht hinzugefügt werden. Bitte versuchen Sie es erneut.',
+    passkeyNotAllowed:
+      'Diese Art von Passkey wird hier nicht akzeptiert. Verwenden Sie einen anderen Sicherheitsschlüssel oder ein anderes Gerät.',
+    passkeyLimit: 'Sie haben die höchste Zahl an Passkeys für ein Konto. Entfernen Sie zuerst einen.',
     passkeyOn: 'Eingerichtet.',
     passkeyOff: 'Nicht eingerichtet.',
     totpHeading: 'Authenticator-App',
@@ -399,6 +414,8 @@ export const de: Messages = {
   mail: {
     changedSubject: 'Ihr Sesame-Konto wurde geändert',
     notYou: 'Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Administrator.',
+    passkeyAdded: 'Ihrem Sesame-Konto wurde ein Passkey hinzugefügt.',
+    passkeyRemoved: 'Aus Ihrem Sesame-Konto wurde ein Passkey entfernt.',
     totpAdded: 'Ihrem Sesame-Konto wurde eine Authenticator-App hinzugefügt.',
     totpRemoved: 'Die Authenticator-App wurde aus Ihrem Sesame-Konto entfernt.',
     emailCodesOn: 'Anmeldecodes per E-Mail wurden für Ihr Sesame-Konto eingeschaltet.',

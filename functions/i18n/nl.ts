@@ -252,6 +252,21 @@ export const nl: Messages = {
     reauth: 'Om te wijzigen hoe je inlogt, moet je eerst {link}.',
     reauthLink: 'bevestigen dat jij het bent',
     passkeyHeading: 'Passkeys',
+    passkeyIntro:
+      'Met een passkey log je in met de schermvergrendeling van je apparaat of een beveiligingssleutel, en hij werkt niet op een nepsite.',
+    passkeyNameLabel: 'Naam voor de nieuwe passkey (optioneel)',
+    passkeyAdd: 'Passkey toevoegen',
+    passkeyNeedsScript:
+      'Voor een passkey heb je een browser nodig met JavaScript aan en ondersteuning voor passkeys.',
+    passkeyDates: 'Toegevoegd {created}; laatst gebruikt {used}.',
+    passkeyNeverUsed: 'nooit',
+    passkeyRemove: '{name} verwijderen',
+    passkeyAdded: 'Je passkey is toegevoegd.',
+    passkeyRemoved: 'De passkey is verwijderd.',
+    passkeyFailed: 'De passkey kon niet worden toegevoegd. Probeer het opnieuw.',
+    passkeyNotAllowed:
+      'Dit soort passkey wordt hier niet geaccepteerd. Gebruik een andere beveiligingssleutel of een ander apparaat.',
+    passkeyLimit: 'Je hebt het maximale aantal passkeys voor een account. Verwijder er eerst een.',
     passkeyOn: 'Ingesteld.',
     passkeyOff: 'Niet ingesteld.',
     totpHeading: 'Authenticator-app',
@@ -389,6 +404,8 @@ export const nl: Messages = {
   mail: {
     changedSubject: 'Je Sesame-account is gewijzigd',
     notYou: 'Was jij dit niet? Neem dan meteen contact op met je beheerder.',
+    passkeyAdded: 'Er is een passkey aan je Sesame-account toegevoegd.',
+    passkeyRemoved: 'Er is een passkey van je Sesame-account verwijderd.',
     totpAdded: 'Er is een authenticator-app aan je Sesame-account toegevoegd.',
     totpRemoved: 'De authenticator-app is van je Sesame-account verwijderd.',
     emailCodesOn: 'Inlogcodes per e-mail zijn aangezet voor je Sesame-account.',

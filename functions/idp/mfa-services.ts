@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stronger } from '../config/methods.ts';
 import { brandOf } from '../domain/branding.ts';
 import { sendEmailCode } from '../domain/credentials/email-code/strategy.ts';
+import { passkeySignInOptions } from '../domain/credentials/passkey/strategy.ts';
 import { regenerateRecoveryCodes } from '../domain/credentials/recovery-codes/strategy.ts';
 import {
   beginTotpEnrolment,
@@ -123,6 +124,16 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       const outcome = await verifySecondFactor(deps, { pending, method, code, context: contextOf(info) });
       if (!outcome.ok) return outcome.replayed ? 'replayed' : 'wrong';
       return outcome.sufficient ? 'passed' : 'too_weak';
+    },
+    async passkeyOptions(pending) {
+      const factors = await deps.credentials.list(pending.userId);
+      // Only where this sign-in offers passkeys (and not once its second step has passed).
+      if (
+        pending.passed ||
+        !offeredMethods(deps.config, factors, pending.strength).methods.includes('passkey')
+      )
+        return null;
+      return passkeySignInOptions(deps, { userId: pending.userId, uid: pending.uid });
     },
     async sendEmailCode(pending, locale) {
       const [user, factors] = await Promise.all([

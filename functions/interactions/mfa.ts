@@ -89,6 +89,7 @@ async function render(
     locale: step.locale,
     action: `${step.path}/mfa/verify`,
     send: `${step.path}/mfa/send`,
+    passkey: `${step.path}/mfa/passkey`,
     abort: `${step.path}/abort`,
     csrf,
     methods: shown ? [shown] : [],
@@ -173,6 +174,15 @@ export const mfaStep = {
     if (outcome === 'replayed') return render(step, csrf, { error: t.replayed }, method);
     if (outcome === 'too_weak') return renderTooWeak(step, csrf);
     return complete(step, csrf);
+  },
+
+  /** JSON for the page's script: the options of `navigator.credentials.get()` for this sign-in. */
+  async passkeyOptions(step: Step): Promise<void> {
+    const options = await step.services.mfa.passkeyOptions(await pendingFor(step));
+    if (!options) throw new BadRequest(400, 'wrong_step');
+    step.ctx.set('Cache-Control', 'no-store');
+    step.ctx.type = 'application/json';
+    step.ctx.body = options;
   },
 
   async send(step: Step, form: Record<string, string>): Promise<void> {

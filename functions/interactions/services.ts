@@ -211,6 +211,11 @@ export interface MfaServices {
     info: RequestInfo,
   ): Promise<'passed' | 'too_weak' | 'wrong' | 'replayed'>;
   /** `locale`: the language of the e-mail (the sign-in's). */
+  /**
+   * The options for the browser's `navigator.credentials.get()` in this sign-in (a fresh challenge
+   * bound to it), or null where it offers no passkey.
+   */
+  passkeyOptions(pending: PendingSignIn): Promise<object | null>;
   sendEmailCode(
     pending: PendingSignIn,
     locale: Locale,

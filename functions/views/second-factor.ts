@@ -7,11 +7,11 @@ import type { Method } from '../config/methods.ts';
 export const methodForms = {
   // The browser's WebAuthn call needs script: the button is inert without it (type="button", so no
   // empty answer is posted and counted as a wrong guess), and <noscript> points to the other methods.
-  'method-passkey': `<form method="post" action="<%= it.action %>" id="passkey-form">
+  'method-passkey': `<form method="post" action="<%= it.action %>" id="passkey-form" data-options="<%= it.passkey %>">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="passkey">
 <input type="hidden" name="code" id="passkey-response" value="">
-<button type="button" id="use-passkey" autofocus><%= it.t.mfa.passkeyButton %></button>
+<button type="button" id="passkey-button" autofocus><%= it.t.mfa.passkeyButton %></button>
 </form>
 <noscript><p><%= it.t.mfa.passkeyNeedsScript %></p></noscript>`,
   'method-totp': `<form method="post" action="<%= it.action %>" novalidate>

@@ -51,7 +51,7 @@ describe('the account overview', () => {
     assert.equal(overview.hasFactor, false);
     assert.deepEqual(
       overview.methods.map((v) => v.method),
-      ['totp', 'email'],
+      ['passkey', 'totp', 'email'],
     );
   });
 });

@@ -79,6 +79,20 @@ export interface MethodStatus {
   on: boolean;
   /** How many are left, for strategies that are used up (recovery codes). */
   left?: number;
+  /** The user's several credentials of it, where they keep more than one (passkeys); absent when none. */
+  items?: MethodItem[];
+}
+
+/** One credential of a user, as the account page and `user show` list it: no key material, no secret. */
+export interface MethodItem {
+  /** Names it in the account page's forms (not a secret, not a credential id). */
+  ref: string;
+  name: string;
+  /** What made it, where known (a passkey's authenticator by its AAGUID). */
+  kind?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  lastUsedAt?: number;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 import type { DomainDeps } from '../../deps.ts';
 import { audit, tenantOfUser } from '../../deps.ts';
 import type { SecondStep } from '../strategy.ts';
+import { authenticatorName } from './aaguids.ts';
 import { holdChallenge, takeChallenge } from './challenge.ts';
 import { challengesIn, keyOfId, type PasskeyItem, passkeysIn, relyingParty, shortId, TYPE } from './item.ts';
 
@@ -32,7 +33,19 @@ export const passkey: SecondStep = {
   strength: 'phishing-resistant',
   usableIn: (config, credentials) =>
     config.mfa.factors.includes('passkey') && passkeysIn(credentials).length > 0,
-  status: (credentials) => ({ on: passkeysIn(credentials).length > 0 }),
+  status: (credentials) => {
+    const items = passkeysIn(credentials).map((p) => {
+      const kind = authenticatorName(p.aaguid);
+      return {
+        ref: p.key,
+        name: p.name,
+        ...(kind ? { kind } : {}),
+        createdAt: p.createdAt,
+        ...(p.lastUsedAt !== undefined ? { lastUsedAt: p.lastUsedAt } : {}),
+      };
+    });
+    return items.length > 0 ? { on: true, items } : { on: false };
+  },
   async verify(deps, { userId, uid, code, used }) {
     const response = parse(code);
     if (!response) return false;
