@@ -244,6 +244,11 @@ export const de: Messages = {
     textApp:
       '{client} verlangt eine Anmeldung mit einer Authenticator-App, und Ihr Konto hat noch keine. Richten Sie zuerst eine Authenticator-App in Ihrem Konto ein und melden Sie sich dann erneut bei der Anwendung an.',
     text: 'Diese Anwendung verlangt eine Anmeldung mit einer Authenticator-App, und Ihr Konto hat noch keine. Richten Sie zuerst eine Authenticator-App in Ihrem Konto ein und melden Sie sich dann erneut bei der Anwendung an.',
+    passkeyTitle: 'Fügen Sie zuerst einen Passkey hinzu',
+    passkeyTextApp:
+      '{client} verlangt eine Anmeldung mit einem Passkey, und Ihr Konto hat noch keinen. Fügen Sie zuerst in Ihrem Konto einen Passkey hinzu und melden Sie sich dann erneut bei der Anwendung an.',
+    passkeyText:
+      'Diese Anwendung verlangt eine Anmeldung mit einem Passkey, und Ihr Konto hat noch keinen. Fügen Sie zuerst in Ihrem Konto einen Passkey hinzu und melden Sie sich dann erneut bei der Anwendung an.',
   },
   recoveryCodes: {
     title: 'Ihre Wiederherstellungscodes',

@@ -234,6 +234,11 @@ export const en = {
     textApp:
       '{client} needs a sign-in with an authenticator app, and your account has none yet. Set up an authenticator on your account first, then sign in to the application again.',
     text: 'This application needs a sign-in with an authenticator app, and your account has none yet. Set up an authenticator on your account first, then sign in to the application again.',
+    passkeyTitle: 'Add a passkey first',
+    passkeyTextApp:
+      '{client} needs a sign-in with a passkey, and your account has none yet. Add a passkey on your account first, then sign in to the application again.',
+    passkeyText:
+      'This application needs a sign-in with a passkey, and your account has none yet. Add a passkey on your account first, then sign in to the application again.',
   },
   recoveryCodes: {
     title: 'Your recovery codes',

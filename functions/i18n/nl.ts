@@ -235,6 +235,11 @@ export const nl: Messages = {
     textApp:
       '{client} vraagt om inloggen met een authenticator-app, en je account heeft er nog geen. Stel eerst een authenticator-app in op je account en log daarna opnieuw in bij de applicatie.',
     text: 'Deze applicatie vraagt om inloggen met een authenticator-app, en je account heeft er nog geen. Stel eerst een authenticator-app in op je account en log daarna opnieuw in bij de applicatie.',
+    passkeyTitle: 'Voeg eerst een passkey toe',
+    passkeyTextApp:
+      '{client} vraagt om inloggen met een passkey, en je account heeft er nog geen. Voeg eerst een passkey toe op je account en log daarna opnieuw in bij de applicatie.',
+    passkeyText:
+      'Deze applicatie vraagt om inloggen met een passkey, en je account heeft er nog geen. Voeg eerst een passkey toe op je account en log daarna opnieuw in bij de applicatie.',
   },
   recoveryCodes: {
     title: 'Je herstelcodes',

@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import type { PendingSignIn } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
@@ -114,11 +115,15 @@ function maskEmail(email: string): string {
  * A right code of a factor too weak for what the app asked (e-mail codes, an authenticator wanted):
  * the sign-in is refused, and the user is told how to get further. Nothing is enrolled here.
  */
-async function renderTooWeak(step: Step, csrf: string): Promise<void> {
+async function renderTooWeak(step: Step, csrf: string, pending: PendingSignIn): Promise<void> {
+  // Only a passkey is phishing-resistant: the page says to add one rather than an authenticator app.
+  const passkey = pending.strength === 'phishing-resistant';
+  const t = wordsOf(step).tooWeak;
   step.ctx.status = 403;
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('mfaTooWeak', wordsOf(step).tooWeak.title, basePath(step.ctx), {
+  step.ctx.body = renderPage('mfaTooWeak', passkey ? t.passkeyTitle : t.title, basePath(step.ctx), {
     locale: step.locale,
+    passkey,
     account: `${basePath(step.ctx)}/account`,
     abort: `${step.path}/abort`,
     csrf,
@@ -130,7 +135,7 @@ async function renderTooWeak(step: Step, csrf: string): Promise<void> {
 async function complete(step: Step, csrf: string): Promise<void> {
   const pending = await pendingFor(step);
   if (!pending.passed) throw new BadRequest(400, 'wrong_step');
-  if (!step.services.mfa.strongEnough(pending)) return renderTooWeak(step, csrf);
+  if (!step.services.mfa.strongEnough(pending)) return renderTooWeak(step, csrf, pending);
   if (!(await step.services.mfa.finish(pending))) throw new BadRequest(400, 'wrong_step');
   // The account is proven (password and factor) in this interaction: an offered link is made now.
   if (pending.linking)
@@ -172,7 +177,7 @@ export const mfaStep = {
     if (outcome === 'wrong') return render(step, csrf, { error: failureOf(t, method) }, method);
     // A right authenticator code whose time step was used already: not a guess, so the user is told.
     if (outcome === 'replayed') return render(step, csrf, { error: t.replayed }, method);
-    if (outcome === 'too_weak') return renderTooWeak(step, csrf);
+    if (outcome === 'too_weak') return renderTooWeak(step, csrf, pending);
     return complete(step, csrf);
   },
 

@@ -84,8 +84,8 @@ export const templates = {
 </form><% } %>
 <% if (it.back) { %><p class="alt"><a href="<%= it.back %>"><%= it.t.common.cancel %></a></p><% } %>`,
 
-  mfaTooWeak: `<h1><%= it.t.tooWeak.title %></h1>
-<p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.t.tooWeak.textApp, { client: it.clientName }) }) %><% } else { %><%= it.t.tooWeak.text %><% } %></p>
+  mfaTooWeak: `<h1><%= it.passkey ? it.t.tooWeak.passkeyTitle : it.t.tooWeak.title %></h1>
+<p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.passkey ? it.t.tooWeak.passkeyTextApp : it.t.tooWeak.textApp, { client: it.clientName }) }) %><% } else { %><%= it.passkey ? it.t.tooWeak.passkeyText : it.t.tooWeak.text %><% } %></p>
 <p><a href="<%= it.account %>"><%= it.t.common.goToAccount %></a></p>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
