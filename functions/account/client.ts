@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ClientMetadata } from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
-import { ACR } from '../oidc/acr.ts';
+import { acrFor } from '../oidc/acr.ts';
 
 export const ACCOUNT_CLIENT_NAME = 'your Sesame account';
 export const CONSOLE_CLIENT_NAME = 'Sesame administration';
@@ -78,7 +78,7 @@ export function signInUrl(
     code_challenge: createHash('sha256').update(unusedVerifier).digest('base64url'),
     code_challenge_method: 'S256',
     ...(options.fresh ? { prompt: 'login' } : {}),
-    ...(options.mfa ? { acr_values: options.mfa === 'strong' ? ACR.mfa : ACR.mfaEmail } : {}),
+    ...(options.mfa ? { acr_values: acrFor(options.mfa) } : {}),
     ...(options.loginHint ? { login_hint: options.loginHint } : {}),
   }).toString();
   return url.href;

@@ -1,10 +1,13 @@
 import type { Method } from '../config/methods.ts';
 import { TotpAlreadyEnrolled } from '../domain/credentials/totp/strategy.ts';
 import {
+  addPasskey,
   factorOverview,
   finishTotp,
   newRecoveryCodes,
+  removePasskey,
   removeTotp,
+  startPasskey,
   startTotp,
   switchEmailCodes,
 } from '../domain/mfa/settings.ts';
@@ -34,6 +37,21 @@ import {
 type Action = (req: Request, who: SignedIn, form: Record<string, string>) => Promise<void>;
 
 export const METHOD_ACTIONS = {
+  passkey: {
+    options: (req, who) => passkeyOptions(req, who),
+    register: (req, who, form) => registerPasskey(req, who, form),
+    remove: async (req, who, form) =>
+      afterChange(
+        req,
+        who,
+        await removePasskey(req.deps.mfa, {
+          userId: who.user.id,
+          ref: form.ref ?? '',
+          locale: localeOf(req.ctx),
+        }),
+        'passkey-removed',
+      ),
+  },
   totp: {
     start: (req, who) => showEnrolment(req, who),
     confirm: (req, who, form) => confirmEnrolment(req, who, form.code ?? ''),
@@ -62,6 +80,8 @@ export const METHOD_ACTIONS = {
  * `account`: nothing from the URL is echoed.
  */
 export const ACCOUNT_NOTICES = {
+  'passkey-added': 'passkeyAdded',
+  'passkey-removed': 'passkeyRemoved',
   'totp-added': 'totpAdded',
   'totp-removed': 'totpRemoved',
   'email-on': 'emailCodesOn',
@@ -115,3 +135,38 @@ async function confirmEnrolment(req: Request, who: SignedIn, code: string): Prom
 
 /** An authenticator enrolment started here belongs to this browser session and no other. */
 const enrolmentOwner = (who: SignedIn) => `account:${who.sessionUid}`;
+
+/**
+ * The options for the browser's `navigator.credentials.create()`, as JSON for the page's script. The
+ * challenge is bound to this account-page session; a user at the limit gets 409 and the page says so.
+ */
+async function passkeyOptions(req: Request, who: SignedIn): Promise<void> {
+  const options = await startPasskey(req.deps.mfa, who.user.id, who.sessionUid);
+  req.ctx.type = 'application/json';
+  if (!options) {
+    req.ctx.status = 409;
+    req.ctx.body = { error: 'limit' };
+    return;
+  }
+  req.ctx.body = options;
+}
+
+const REGISTRATION_ERRORS = {
+  invalid: 'passkeyFailed',
+  not_allowed: 'passkeyNotAllowed',
+  limit: 'passkeyLimit',
+} as const satisfies Record<string, keyof Messages['account']>;
+
+async function registerPasskey(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {
+  const outcome = await addPasskey(req.deps.mfa, {
+    userId: who.user.id,
+    session: who.sessionUid,
+    response: form.response ?? '',
+    name: form.name ?? '',
+    locale: localeOf(req.ctx),
+  });
+  if (!outcome.ok)
+    return overview(req, who, { error: wordsOf(req).account[REGISTRATION_ERRORS[outcome.reason]] });
+  if (outcome.codes && outcome.codes.length > 0) return showRecoveryCodes(req, who, outcome.codes);
+  return redirect(req.ctx, `${req.path}?done=passkey-added`);
+}

@@ -86,6 +86,9 @@ export async function overview(
     email: who.user.email,
     recent: who.recent,
     methods: factors.methods,
+    // Dates as the page's language writes them (UTC: the server knows no time zone of the reader).
+    date: (ms: number) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(ms),
     logout: `${basePath(ctx)}/session/end`,
     rules: describePolicy(deps.mfa.config.passwordPolicy, locale),
     sessions: activity.sessions.map((s) => ({

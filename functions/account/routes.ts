@@ -88,6 +88,9 @@ async function dispatch(req: Request, provider: Provider, action: string | undef
     'enabled',
     'session',
     'client',
+    'response',
+    'name',
+    'ref',
   ]);
   // The session ended, was invalidated or is too weak now: nothing is changed, start from the overview.
   if (session.kind !== 'signed-in') return redirect(ctx, req.path);

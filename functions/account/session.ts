@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { ACCOUNT_CLIENT_ID } from '../domain/clients.ts';
-import type { Strength } from '../domain/credentials/strategy.ts';
+import { type Strength, stronger as strongerOf } from '../domain/credentials/strategy.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { requirementForId, strongestFactor } from '../domain/mfa/sign-in.ts';
 import type { User } from '../domain/ports.ts';
@@ -72,6 +72,5 @@ export async function accountSession(
 }
 
 function stronger(a: Strength | null, b: Strength | null): Strength | null {
-  if (a === 'strong' || b === 'strong') return 'strong';
-  return a ?? b;
+  return a && b ? strongerOf(a, b) : (a ?? b);
 }

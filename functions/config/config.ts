@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { OFFERABLE_METHODS } from './methods.ts';
+import { OFFERABLE_METHODS, STRENGTHS } from './methods.ts';
 
 // zod/mini: the same validation as zod's chained API, at a tenth of the bundle (cold start, see the
 // README's performance section). Error messages in English, as the chained API has them.
@@ -95,8 +95,11 @@ const schema = z.object({
     factors: z._default(z.array(z.enum(OFFERABLE_METHODS)).check(z.minLength(1)), [...OFFERABLE_METHODS]),
     /** Roles that require MFA, as `clientId:role` (that app only) or `role` (in any app). */
     requiredRoles: z._default(z.array(z.string().check(z.minLength(1))), []),
-    /** Strength demanded when policy requires MFA: `strong` refuses e-mail codes (NIST SP 800-63B-4 §3.1.3.1). */
-    requiredStrength: oneOf(['any', 'strong'], 'any'),
+    /**
+     * Strength demanded when policy requires MFA: `strong` refuses e-mail codes (NIST SP 800-63B-4
+     * §3.1.3.1), `phishing-resistant` accepts passkeys only.
+     */
+    requiredStrength: oneOf(STRENGTHS, 'any'),
     emailCodeTtlSeconds: whole(600, 60, 600),
     emailResendSeconds: whole(30, 1, 600),
     /** Code e-mails per sign-in per hour. */
@@ -104,6 +107,11 @@ const schema = z.object({
     /** Code e-mails per user per hour, across all their sign-ins (e-mail bombing). */
     emailMaxSendsPerUserHour: whole(10, 1, 100),
     emailMaxTries: whole(5, 1, 10),
+    /**
+     * Passkeys: empty accepts any authenticator (attestation `none`); otherwise only authenticators
+     * whose attested AAGUID is listed may be registered (attestation `direct`, a statement required).
+     */
+    passkeyAaguids: z._default(z.array(z.string().check(z.regex(/^[0-9a-f-]{36}$/))), []),
   }),
   logLevel: oneOf(['debug', 'info', 'warn', 'error'], 'info'),
 });
@@ -222,6 +230,7 @@ export function configFromEnv(env: Env = process.env): Config {
       emailCodeTtlSeconds: int(env, 'SESAME_MFA_EMAIL_CODE_TTL'),
       emailResendSeconds: int(env, 'SESAME_MFA_EMAIL_RESEND_SECONDS'),
       emailMaxSendsPerUserHour: int(env, 'SESAME_MFA_EMAIL_MAX_PER_USER_HOUR'),
+      passkeyAaguids: csv(env, 'SESAME_PASSKEY_AAGUIDS')?.map((a) => a.toLowerCase()),
     }),
     logLevel: env.SESAME_LOG_LEVEL || undefined,
   });

@@ -1,4 +1,4 @@
-import type { Method } from '../config/methods.ts';
+import type { Method, Strength } from '../config/methods.ts';
 import { DomainError } from './errors.ts';
 
 /**
@@ -382,8 +382,8 @@ export interface PendingSignIn {
   remember: boolean;
   /** Epoch milliseconds: the interaction's own expiry. */
   expiresAt: number;
-  /** `strong`: only TOTP or a recovery code will do (an app asked for it, or policy). */
-  strength: 'any' | 'strong';
+  /** `strong`: only TOTP, a passkey or a recovery code will do; `phishing-resistant`: a passkey. */
+  strength: Strength;
   /** True when the user's first factor was the existing session (acr_values step-up). */
   stepUp: boolean;
   /** The first step that started it; absent: the password (sign-ins from before federation). */
@@ -397,7 +397,9 @@ export interface PendingSignIn {
   enrol: boolean;
   /** Set once the second factor succeeded: the method that did it, and the strength it proved. */
   passed?: Method;
-  proven?: 'any' | 'strong';
+  proven?: Strength;
+  /** The second step's `amr` values where they depend on the use (a passkey's hwk or swk). */
+  amr?: string[];
   /** Set once the interaction was finished with this sign-in's result: it finishes once. */
   finished?: boolean;
   /** The sign-in accepts this invitation (`<tenant>.<id>`) when it finishes (domain/invitations.ts). */
@@ -436,6 +438,7 @@ export interface SignInStore {
     ref: PendingRef,
     method: NonNullable<PendingSignIn['passed']>,
     proven: NonNullable<PendingSignIn['proven']>,
+    amr?: readonly string[],
   ): Promise<boolean>;
   /** Marks a passed sign-in finished; true for the one caller that did it. */
   finishPending(ref: PendingRef): Promise<boolean>;

@@ -11,6 +11,8 @@ const CSP = [
   "style-src 'self'",
   "img-src 'self' data:",
   "script-src 'self'",
+  // The passkey ceremonies fetch their options from Sesame itself (views/layout.ts), nowhere else.
+  "connect-src 'self'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
 ].join('; ');

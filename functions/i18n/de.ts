@@ -203,6 +203,12 @@ export const de: Messages = {
     useRecovery: 'Wiederherstellungscode verwenden',
     others: 'Eine andere Methode verwenden',
     emailOther: 'Einen Code per E-Mail erhalten (an {email})',
+    usePasskey: 'Passkey verwenden',
+    passkeyButton: 'Mit Passkey anmelden',
+    passkeyNeedsScript:
+      'Ihr Passkey funktioniert in einem Browser mit aktiviertem JavaScript. Sie können unten auch eine andere Methode wählen.',
+    failedPasskey:
+      'Der Passkey konnte nicht geprüft werden, oder das Konto ist vorübergehend gesperrt. Bitte versuchen Sie es erneut.',
     useTotp: 'Ihre Authenticator-App verwenden',
     useEmail: 'Einen Code per E-Mail erhalten',
     useRecoveryCode: 'Einen Wiederherstellungscode verwenden',
@@ -238,6 +244,11 @@ export const de: Messages = {
     textApp:
       '{client} verlangt eine Anmeldung mit einer Authenticator-App, und Ihr Konto hat noch keine. Richten Sie zuerst eine Authenticator-App in Ihrem Konto ein und melden Sie sich dann erneut bei der Anwendung an.',
     text: 'Diese Anwendung verlangt eine Anmeldung mit einer Authenticator-App, und Ihr Konto hat noch keine. Richten Sie zuerst eine Authenticator-App in Ihrem Konto ein und melden Sie sich dann erneut bei der Anwendung an.',
+    passkeyTitle: 'Fügen Sie zuerst einen Passkey hinzu',
+    passkeyTextApp:
+      '{client} verlangt eine Anmeldung mit einem Passkey, und Ihr Konto hat noch keinen. Fügen Sie zuerst in Ihrem Konto einen Passkey hinzu und melden Sie sich dann erneut bei der Anwendung an.',
+    passkeyText:
+      'Diese Anwendung verlangt eine Anmeldung mit einem Passkey, und Ihr Konto hat noch keinen. Fügen Sie zuerst in Ihrem Konto einen Passkey hinzu und melden Sie sich dann erneut bei der Anwendung an.',
   },
   recoveryCodes: {
     title: 'Ihre Wiederherstellungscodes',
@@ -254,6 +265,24 @@ export const de: Messages = {
     factorsHeading: 'Bestätigung in zwei Schritten',
     reauth: 'Um zu ändern, wie Sie sich anmelden, müssen Sie zuerst {link}.',
     reauthLink: 'bestätigen, dass Sie es sind',
+    passkeyHeading: 'Passkeys',
+    passkeyIntro:
+      'Mit einem Passkey melden Sie sich über die Displaysperre Ihres Geräts oder einen Sicherheitsschlüssel an, und er funktioniert nicht auf gefälschten Seiten.',
+    passkeyNameLabel: 'Name für den neuen Passkey (optional)',
+    passkeyAdd: 'Passkey hinzufügen',
+    passkeyNeedsScript:
+      'Zum Hinzufügen eines Passkeys brauchen Sie einen Browser mit aktiviertem JavaScript und Passkey-Unterstützung.',
+    passkeyDates: 'Hinzugefügt {created}; zuletzt verwendet {used}.',
+    passkeyNeverUsed: 'nie',
+    passkeyRemove: '{name} entfernen',
+    passkeyAdded: 'Ihr Passkey wurde hinzugefügt.',
+    passkeyRemoved: 'Der Passkey wurde entfernt.',
+    passkeyFailed: 'Der Passkey konnte nicht hinzugefügt werden. Bitte versuchen Sie es erneut.',
+    passkeyNotAllowed:
+      'Diese Art von Passkey wird hier nicht akzeptiert. Verwenden Sie einen anderen Sicherheitsschlüssel oder ein anderes Gerät.',
+    passkeyLimit: 'Sie haben die höchste Zahl an Passkeys für ein Konto. Entfernen Sie zuerst einen.',
+    passkeyOn: 'Eingerichtet.',
+    passkeyOff: 'Nicht eingerichtet.',
     totpHeading: 'Authenticator-App',
     totpOn: 'Eingerichtet.',
     totpOff: 'Nicht eingerichtet.',
@@ -390,6 +419,8 @@ export const de: Messages = {
   mail: {
     changedSubject: 'Ihr Sesame-Konto wurde geändert',
     notYou: 'Wenn Sie das nicht waren, wenden Sie sich sofort an Ihren Administrator.',
+    passkeyAdded: 'Ihrem Sesame-Konto wurde ein Passkey hinzugefügt.',
+    passkeyRemoved: 'Aus Ihrem Sesame-Konto wurde ein Passkey entfernt.',
     totpAdded: 'Ihrem Sesame-Konto wurde eine Authenticator-App hinzugefügt.',
     totpRemoved: 'Die Authenticator-App wurde aus Ihrem Sesame-Konto entfernt.',
     emailCodesOn: 'Anmeldecodes per E-Mail wurden für Ihr Sesame-Konto eingeschaltet.',

@@ -196,6 +196,11 @@ export const en = {
     useRecovery: 'Use recovery code',
     others: 'Use another method',
     emailOther: 'Get a code by e-mail (to {email})',
+    usePasskey: 'Use your passkey',
+    passkeyButton: 'Sign in with your passkey',
+    passkeyNeedsScript:
+      'Your passkey works in a browser with JavaScript on. You can also use another method below.',
+    failedPasskey: 'The passkey could not be checked, or the account is temporarily locked. Try again.',
     useTotp: 'Use your authenticator app',
     useEmail: 'Get a code by e-mail',
     useRecoveryCode: 'Use a recovery code',
@@ -229,6 +234,11 @@ export const en = {
     textApp:
       '{client} needs a sign-in with an authenticator app, and your account has none yet. Set up an authenticator on your account first, then sign in to the application again.',
     text: 'This application needs a sign-in with an authenticator app, and your account has none yet. Set up an authenticator on your account first, then sign in to the application again.',
+    passkeyTitle: 'Add a passkey first',
+    passkeyTextApp:
+      '{client} needs a sign-in with a passkey, and your account has none yet. Add a passkey on your account first, then sign in to the application again.',
+    passkeyText:
+      'This application needs a sign-in with a passkey, and your account has none yet. Add a passkey on your account first, then sign in to the application again.',
   },
   recoveryCodes: {
     title: 'Your recovery codes',
@@ -245,6 +255,22 @@ export const en = {
     factorsHeading: 'Two-step verification',
     reauth: 'To change how you sign in, first {link}.',
     reauthLink: 'confirm it is you',
+    passkeyHeading: 'Passkeys',
+    passkeyIntro:
+      'A passkey signs you in with your device’s screen lock or a security key, and cannot be used on a fake site.',
+    passkeyNameLabel: 'Name for the new passkey (optional)',
+    passkeyAdd: 'Add a passkey',
+    passkeyNeedsScript: 'Adding a passkey needs a browser with JavaScript on and passkey support.',
+    passkeyDates: 'Added {created}; last used {used}.',
+    passkeyNeverUsed: 'never',
+    passkeyRemove: 'Remove {name}',
+    passkeyAdded: 'Your passkey is added.',
+    passkeyRemoved: 'The passkey was removed.',
+    passkeyFailed: 'The passkey could not be added. Try again.',
+    passkeyNotAllowed: 'This kind of passkey is not accepted here. Use another security key or device.',
+    passkeyLimit: 'You have the most passkeys an account can keep. Remove one first.',
+    passkeyOn: 'Set up.',
+    passkeyOff: 'Not set up.',
     totpHeading: 'Authenticator app',
     totpOn: 'Set up.',
     totpOff: 'Not set up.',
@@ -381,6 +407,8 @@ export const en = {
   mail: {
     changedSubject: 'Your Sesame account was changed',
     notYou: 'If this was not you, contact your administrator at once.',
+    passkeyAdded: 'A passkey was added to your Sesame account.',
+    passkeyRemoved: 'A passkey was removed from your Sesame account.',
     totpAdded: 'An authenticator app was added to your Sesame account.',
     totpRemoved: 'The authenticator app was removed from your Sesame account.',
     emailCodesOn: 'Sign-in codes by e-mail were turned on for your Sesame account.',

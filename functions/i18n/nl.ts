@@ -198,6 +198,12 @@ export const nl: Messages = {
     useRecovery: 'Herstelcode gebruiken',
     others: 'Een andere methode gebruiken',
     emailOther: 'Een code per e-mail ontvangen (op {email})',
+    usePasskey: 'Gebruik je passkey',
+    passkeyButton: 'Inloggen met je passkey',
+    passkeyNeedsScript:
+      'Je passkey werkt in een browser met JavaScript aan. Je kunt ook hieronder een andere methode kiezen.',
+    failedPasskey:
+      'De passkey kon niet worden gecontroleerd, of het account is tijdelijk geblokkeerd. Probeer het opnieuw.',
     useTotp: 'Je authenticator-app gebruiken',
     useEmail: 'Een code per e-mail ontvangen',
     useRecoveryCode: 'Een herstelcode gebruiken',
@@ -229,6 +235,11 @@ export const nl: Messages = {
     textApp:
       '{client} vraagt om inloggen met een authenticator-app, en je account heeft er nog geen. Stel eerst een authenticator-app in op je account en log daarna opnieuw in bij de applicatie.',
     text: 'Deze applicatie vraagt om inloggen met een authenticator-app, en je account heeft er nog geen. Stel eerst een authenticator-app in op je account en log daarna opnieuw in bij de applicatie.',
+    passkeyTitle: 'Voeg eerst een passkey toe',
+    passkeyTextApp:
+      '{client} vraagt om inloggen met een passkey, en je account heeft er nog geen. Voeg eerst een passkey toe op je account en log daarna opnieuw in bij de applicatie.',
+    passkeyText:
+      'Deze applicatie vraagt om inloggen met een passkey, en je account heeft er nog geen. Voeg eerst een passkey toe op je account en log daarna opnieuw in bij de applicatie.',
   },
   recoveryCodes: {
     title: 'Je herstelcodes',
@@ -245,6 +256,24 @@ export const nl: Messages = {
     factorsHeading: 'Verificatie in twee stappen',
     reauth: 'Om te wijzigen hoe je inlogt, moet je eerst {link}.',
     reauthLink: 'bevestigen dat jij het bent',
+    passkeyHeading: 'Passkeys',
+    passkeyIntro:
+      'Met een passkey log je in met de schermvergrendeling van je apparaat of een beveiligingssleutel, en hij werkt niet op een nepsite.',
+    passkeyNameLabel: 'Naam voor de nieuwe passkey (optioneel)',
+    passkeyAdd: 'Passkey toevoegen',
+    passkeyNeedsScript:
+      'Voor een passkey heb je een browser nodig met JavaScript aan en ondersteuning voor passkeys.',
+    passkeyDates: 'Toegevoegd {created}; laatst gebruikt {used}.',
+    passkeyNeverUsed: 'nooit',
+    passkeyRemove: '{name} verwijderen',
+    passkeyAdded: 'Je passkey is toegevoegd.',
+    passkeyRemoved: 'De passkey is verwijderd.',
+    passkeyFailed: 'De passkey kon niet worden toegevoegd. Probeer het opnieuw.',
+    passkeyNotAllowed:
+      'Dit soort passkey wordt hier niet geaccepteerd. Gebruik een andere beveiligingssleutel of een ander apparaat.',
+    passkeyLimit: 'Je hebt het maximale aantal passkeys voor een account. Verwijder er eerst een.',
+    passkeyOn: 'Ingesteld.',
+    passkeyOff: 'Niet ingesteld.',
     totpHeading: 'Authenticator-app',
     totpOn: 'Ingesteld.',
     totpOff: 'Niet ingesteld.',
@@ -380,6 +409,8 @@ export const nl: Messages = {
   mail: {
     changedSubject: 'Je Sesame-account is gewijzigd',
     notYou: 'Was jij dit niet? Neem dan meteen contact op met je beheerder.',
+    passkeyAdded: 'Er is een passkey aan je Sesame-account toegevoegd.',
+    passkeyRemoved: 'Er is een passkey van je Sesame-account verwijderd.',
     totpAdded: 'Er is een authenticator-app aan je Sesame-account toegevoegd.',
     totpRemoved: 'De authenticator-app is van je Sesame-account verwijderd.',
     emailCodesOn: 'Inlogcodes per e-mail zijn aangezet voor je Sesame-account.',

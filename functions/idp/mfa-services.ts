@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { stronger } from '../config/methods.ts';
 import { brandOf } from '../domain/branding.ts';
 import { sendEmailCode } from '../domain/credentials/email-code/strategy.ts';
+import { passkeySignInOptions } from '../domain/credentials/passkey/strategy.ts';
 import { regenerateRecoveryCodes } from '../domain/credentials/recovery-codes/strategy.ts';
 import {
   beginTotpEnrolment,
@@ -16,6 +18,7 @@ import {
   requirementFor,
   requirementForId,
   stillEnrolling,
+  strongestFactor,
   verifySecondFactor,
 } from '../domain/mfa/sign-in.ts';
 import { NotFound, type PendingSignIn } from '../domain/ports.ts';
@@ -62,8 +65,8 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       // pass it (and is refused afterwards if it is too weak), never enrol past it.
       const enrol = methodsIn(deps.config, factors, 'any').length === 0;
       if (input.provesAccount && !enrol) {
-        const strongest = methodsIn(deps.config, factors, 'strong').length > 0 ? 'strong' : 'any';
-        const strength = requirement.required && requirement.strength === 'strong' ? 'strong' : strongest;
+        const strongest = strongestFactor(deps.config, factors) ?? 'any';
+        const strength = stronger(strongest, requirement.required ? requirement.strength : 'any');
         return { required: true, strength, enrol: false };
       }
       if (!requirement.required) return { required: false };
@@ -121,6 +124,16 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       const outcome = await verifySecondFactor(deps, { pending, method, code, context: contextOf(info) });
       if (!outcome.ok) return outcome.replayed ? 'replayed' : 'wrong';
       return outcome.sufficient ? 'passed' : 'too_weak';
+    },
+    async passkeyOptions(pending) {
+      const factors = await deps.credentials.list(pending.userId);
+      // Only where this sign-in offers passkeys (and not once its second step has passed).
+      if (
+        pending.passed ||
+        !offeredMethods(deps.config, factors, pending.strength).methods.includes('passkey')
+      )
+        return null;
+      return passkeySignInOptions(deps, { userId: pending.userId, uid: pending.uid });
     },
     async sendEmailCode(pending, locale) {
       const [user, factors] = await Promise.all([

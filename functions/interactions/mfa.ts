@@ -1,3 +1,4 @@
+import type { PendingSignIn } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
 import { BadRequest } from '../http/forms.ts';
@@ -13,13 +14,15 @@ import { clientName, finish, requestInfo, type Step, wordsOf } from './step.ts';
  */
 /** A failure names the method it was (which code to look at again); the rest stays generic. */
 const failureOf = (t: Messages['mfa'], method: string): string =>
-  method === 'totp'
-    ? t.failedTotp
-    : method === 'email'
-      ? t.failedEmail
-      : method === 'recovery'
-        ? t.failedRecovery
-        : t.failed;
+  method === 'passkey'
+    ? t.failedPasskey
+    : method === 'totp'
+      ? t.failedTotp
+      : method === 'email'
+        ? t.failedEmail
+        : method === 'recovery'
+          ? t.failedRecovery
+          : t.failed;
 
 async function pendingFor(step: Step) {
   const pending = await step.services.mfa.pending(step.details.uid);
@@ -38,13 +41,15 @@ export async function qrDataUrl(uri: string): Promise<string> {
 
 /** How each second step is named where the page offers another one. */
 const methodName = (t: Messages['mfa'], method: string): string =>
-  method === 'totp'
-    ? t.useTotp
-    : method === 'email'
-      ? t.useEmail
-      : method === 'recovery'
-        ? t.useRecoveryCode
-        : method;
+  method === 'passkey'
+    ? t.usePasskey
+    : method === 'totp'
+      ? t.useTotp
+      : method === 'email'
+        ? t.useEmail
+        : method === 'recovery'
+          ? t.useRecoveryCode
+          : method;
 
 /**
  * The second-step page shows one method at a time — `chosen` when the sign-in offers it, else the
@@ -88,6 +93,7 @@ async function render(
     locale: step.locale,
     action: `${step.path}/mfa/verify`,
     send: `${step.path}/mfa/send`,
+    passkey: `${step.path}/mfa/passkey`,
     abort: `${step.path}/abort`,
     csrf,
     methods: shown ? [shown] : [],
@@ -112,11 +118,15 @@ function maskEmail(email: string): string {
  * A right code of a factor too weak for what the app asked (e-mail codes, an authenticator wanted):
  * the sign-in is refused, and the user is told how to get further. Nothing is enrolled here.
  */
-async function renderTooWeak(step: Step, csrf: string): Promise<void> {
+async function renderTooWeak(step: Step, csrf: string, pending: PendingSignIn): Promise<void> {
+  // Only a passkey is phishing-resistant: the page says to add one rather than an authenticator app.
+  const passkey = pending.strength === 'phishing-resistant';
+  const t = wordsOf(step).tooWeak;
   step.ctx.status = 403;
   step.ctx.type = 'html';
-  step.ctx.body = renderPage('mfaTooWeak', wordsOf(step).tooWeak.title, basePath(step.ctx), {
+  step.ctx.body = renderPage('mfaTooWeak', passkey ? t.passkeyTitle : t.title, basePath(step.ctx), {
     locale: step.locale,
+    passkey,
     account: `${basePath(step.ctx)}/account`,
     abort: `${step.path}/abort`,
     csrf,
@@ -128,7 +138,7 @@ async function renderTooWeak(step: Step, csrf: string): Promise<void> {
 async function complete(step: Step, csrf: string): Promise<void> {
   const pending = await pendingFor(step);
   if (!pending.passed) throw new BadRequest(400, 'wrong_step');
-  if (!step.services.mfa.strongEnough(pending)) return renderTooWeak(step, csrf);
+  if (!step.services.mfa.strongEnough(pending)) return renderTooWeak(step, csrf, pending);
   if (!(await step.services.mfa.finish(pending))) throw new BadRequest(400, 'wrong_step');
   // The account is proven (password and factor) in this interaction: an offered link is made now.
   if (pending.linking)
@@ -143,7 +153,7 @@ async function complete(step: Step, csrf: string): Promise<void> {
     login: {
       accountId: pending.userId,
       acr: acrFor(pending.proven ?? 'any'),
-      amr: amrFor(pending.passed ?? null, pending.first ?? 'password'),
+      amr: amrFor(pending.passed ?? null, pending.first ?? 'password', pending.amr),
       // Step-up keeps nothing of the old cookie's choice: a transient cookie is the safe default.
       remember: pending.remember && !pending.stepUp,
     },
@@ -170,8 +180,17 @@ export const mfaStep = {
     if (outcome === 'wrong') return render(step, csrf, { error: failureOf(t, method) }, method);
     // A right authenticator code whose time step was used already: not a guess, so the user is told.
     if (outcome === 'replayed') return render(step, csrf, { error: t.replayed }, method);
-    if (outcome === 'too_weak') return renderTooWeak(step, csrf);
+    if (outcome === 'too_weak') return renderTooWeak(step, csrf, pending);
     return complete(step, csrf);
+  },
+
+  /** JSON for the page's script: the options of `navigator.credentials.get()` for this sign-in. */
+  async passkeyOptions(step: Step): Promise<void> {
+    const options = await step.services.mfa.passkeyOptions(await pendingFor(step));
+    if (!options) throw new BadRequest(400, 'wrong_step');
+    step.ctx.set('Cache-Control', 'no-store');
+    step.ctx.type = 'application/json';
+    step.ctx.body = options;
   },
 
   async send(step: Step, form: Record<string, string>): Promise<void> {

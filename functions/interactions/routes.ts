@@ -26,7 +26,7 @@ export const BRAND_CSS =
   /^\/static\/brand\/(?:([a-z0-9][a-z0-9-]{1,62})|app\/([A-Za-z0-9][A-Za-z0-9_.-]{2,63}))\.css$/;
 
 export const ROUTE =
-  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/enrol|mfa\/continue|forgot|reset\/code|reset\/password|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/passkey|mfa\/enrol|mfa\/continue|forgot|reset\/code|reset\/password|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -125,6 +125,7 @@ async function dispatch(
   if (action?.startsWith('mfa/') && details.prompt.name === 'login') {
     if (action === 'mfa/verify') return mfaStep.verify(step, form);
     if (action === 'mfa/send') return mfaStep.send(step, form);
+    if (action === 'mfa/passkey') return mfaStep.passkeyOptions(step);
     if (action === 'mfa/enrol') return mfaStep.enrol(step, form);
     return mfaStep.complete(step, form);
   }

@@ -1,4 +1,4 @@
-import type { Method } from '../config/methods.ts';
+import type { Method, Strength } from '../config/methods.ts';
 import type { Brand } from '../domain/branding.ts';
 import type { InvitationView } from '../domain/invitations.ts';
 import type { PasswordPolicy, Violation } from '../domain/password-policy.ts';
@@ -182,7 +182,7 @@ export interface SignInRequest {
 }
 
 /** What the second step will be: none, or a pending sign-in of this strength (enrolling when the user has no factor). */
-export type SecondStep = { required: false } | { required: true; strength: 'any' | 'strong'; enrol: boolean };
+export type SecondStep = { required: false } | { required: true; strength: Strength; enrol: boolean };
 
 /** The second-factor step of a sign-in, bound to the interaction uid and to one user. */
 export interface MfaServices {
@@ -216,6 +216,11 @@ export interface MfaServices {
     info: RequestInfo,
   ): Promise<'passed' | 'too_weak' | 'wrong' | 'replayed'>;
   /** `locale`: the language of the e-mail (the sign-in's). */
+  /**
+   * The options for the browser's `navigator.credentials.get()` in this sign-in (a fresh challenge
+   * bound to it), or null where it offers no passkey.
+   */
+  passkeyOptions(pending: PendingSignIn): Promise<object | null>;
   sendEmailCode(
     pending: PendingSignIn,
     locale: Locale,

@@ -156,6 +156,10 @@ export async function startDemoApp(options: {
           ...(url.searchParams.get('login_hint')
             ? { login_hint: url.searchParams.get('login_hint') as string }
             : {}),
+          // An app that wants a stronger sign-in than the session's (step-up, OIDC Core §3.1.2.1).
+          ...(url.searchParams.get('acr_values')
+            ? { acr_values: url.searchParams.get('acr_values') as string }
+            : {}),
         });
         res.writeHead(302, {
           location: target.href,

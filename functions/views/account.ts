@@ -6,6 +6,27 @@ import type { Method } from '../config/methods.ts';
  * `<path>/<method>/<action>` (functions/account/methods.ts).
  */
 export const methodSections = {
+  // Listing and removing work without script; adding one needs the browser's WebAuthn call, so its
+  // form is hidden until the one script (layout.ts) finds passkey support and shows it.
+  'account-passkey': `<h3><%= it.t.account.passkeyHeading %></h3>
+<p id="passkey-status"><%= it.m.on ? it.t.account.passkeyOn : it.t.account.passkeyOff %></p>
+<% if (it.m.items) { %><ul class="plain" id="passkeys"><% it.m.items.forEach(function (p) { %><li class="passkey">
+<strong><%= p.name %></strong><% if (p.kind && p.kind !== p.name) { %> (<%= p.kind %>)<% } %><br>
+<span class="sub"><%= it.fill(it.t.account.passkeyDates, { created: it.date(p.createdAt), used: p.lastUsedAt ? it.date(p.lastUsedAt) : it.t.account.passkeyNeverUsed }) %></span>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/passkey/remove" class="inline">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="ref" value="<%= p.ref %>">
+<button type="submit" class="secondary remove-passkey"><%= it.fill(it.t.account.passkeyRemove, { name: p.name }) %></button>
+</form><% } %></li><% }) %></ul><% } %>
+<% if (it.recent) { %><form method="post" action="<%= it.path %>/passkey/register" id="passkey-register" data-options="<%= it.path %>/passkey/options" hidden>
+<p><%= it.t.account.passkeyIntro %></p>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="response" value="">
+<label for="passkey-name"><%= it.t.account.passkeyNameLabel %></label>
+<input id="passkey-name" name="name" type="text" maxlength="60" autocomplete="off">
+<button type="button" id="add-passkey"><%= it.t.account.passkeyAdd %></button>
+</form>
+<p class="sub" id="passkey-needs-script"><%= it.t.account.passkeyNeedsScript %></p><% } %>`,
   'account-totp': `<h3><%= it.t.account.totpHeading %></h3>
 <% if (it.m.on) { %><p id="totp-status"><%= it.t.account.totpOn %></p>
 <% if (it.recent) { %><form method="post" action="<%= it.path %>/totp/remove">

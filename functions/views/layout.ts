@@ -67,6 +67,91 @@ document.querySelectorAll('[data-copy]').forEach(function (list) {
   list.insertAdjacentElement('afterend', status);
   list.insertAdjacentElement('afterend', button);
 });
+// Passkeys (WebAuthn): "Add a passkey" on the account page, and the passkey button of a sign-in. The
+// options come from Sesame (a POST with the form's CSRF token), the browser's answer goes back in the
+// form's hidden field as JSON. Without script or passkey support nothing here runs: the add form stays
+// hidden, the sign-in button inert, and every other way in works as before.
+(function () {
+  if (!window.PublicKeyCredential || !navigator.credentials) return;
+  function bytes(text) {
+    var b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+    var bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    return Uint8Array.from(bin, function (c) { return c.charCodeAt(0); });
+  }
+  function text(buffer) {
+    var bin = String.fromCharCode.apply(null, Array.from(new Uint8Array(buffer)));
+    return btoa(bin).replace(/[+]/g, '-').replace(/[/]/g, '_').replace(/=+$/, '');
+  }
+  function ids(list) {
+    return (list || []).map(function (c) { return Object.assign({}, c, { id: bytes(c.id) }); });
+  }
+  function options(url, form) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'csrf=' + encodeURIComponent(form.elements.csrf.value),
+    }).then(function (r) { return r.ok ? r.json() : Promise.reject(new Error('options')); });
+  }
+  function answer(credential, response) {
+    return JSON.stringify({
+      id: credential.id,
+      rawId: text(credential.rawId),
+      type: credential.type,
+      authenticatorAttachment: credential.authenticatorAttachment || undefined,
+      clientExtensionResults: credential.getClientExtensionResults(),
+      response: response,
+    });
+  }
+  var add = document.getElementById('passkey-register');
+  if (add) {
+    add.hidden = false;
+    var hint = document.getElementById('passkey-needs-script');
+    if (hint) hint.hidden = true;
+    document.getElementById('add-passkey').addEventListener('click', function (event) {
+      event.currentTarget.disabled = true;
+      options(add.dataset.options, add).then(function (o) {
+        o.challenge = bytes(o.challenge);
+        o.user.id = bytes(o.user.id);
+        o.excludeCredentials = ids(o.excludeCredentials);
+        return navigator.credentials.create({ publicKey: o });
+      }).then(function (c) {
+        var r = c.response;
+        add.elements.response.value = answer(c, {
+          clientDataJSON: text(r.clientDataJSON),
+          attestationObject: text(r.attestationObject),
+          transports: r.getTransports ? r.getTransports() : [],
+        });
+        add.submit();
+      }).catch(function () {
+        document.getElementById('add-passkey').disabled = false;
+      });
+    });
+  }
+  var use = document.getElementById('passkey-button');
+  var signIn = document.getElementById('passkey-form');
+  if (use && signIn) {
+    use.addEventListener('click', function () {
+      use.disabled = true;
+      options(signIn.dataset.options, signIn).then(function (o) {
+        o.challenge = bytes(o.challenge);
+        o.allowCredentials = ids(o.allowCredentials);
+        return navigator.credentials.get({ publicKey: o });
+      }).then(function (c) {
+        var r = c.response;
+        signIn.elements.code.value = answer(c, {
+          clientDataJSON: text(r.clientDataJSON),
+          authenticatorData: text(r.authenticatorData),
+          signature: text(r.signature),
+          userHandle: r.userHandle ? text(r.userHandle) : undefined,
+        });
+        signIn.submit();
+      }).catch(function () {
+        use.disabled = false;
+      });
+    });
+  }
+})();
 `;
 
 export const stylesheet = `*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#f3f4f6;color:#111}

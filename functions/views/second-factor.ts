@@ -5,6 +5,15 @@ import type { Method } from '../config/methods.ts';
  * the registry's order (domain/credentials/registry.ts). A new strategy brings its own form here.
  */
 export const methodForms = {
+  // The browser's WebAuthn call needs script: the button is inert without it (type="button", so no
+  // empty answer is posted and counted as a wrong guess), and <noscript> points to the other methods.
+  'method-passkey': `<form method="post" action="<%= it.action %>" id="passkey-form" data-options="<%= it.passkey %>">
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="method" value="passkey">
+<input type="hidden" name="code" id="passkey-response" value="">
+<button type="button" id="passkey-button" autofocus><%= it.t.mfa.passkeyButton %></button>
+</form>
+<noscript><p><%= it.t.mfa.passkeyNeedsScript %></p></noscript>`,
   'method-totp': `<form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="method" value="totp">
@@ -75,8 +84,8 @@ export const templates = {
 </form><% } %>
 <% if (it.back) { %><p class="alt"><a href="<%= it.back %>"><%= it.t.common.cancel %></a></p><% } %>`,
 
-  mfaTooWeak: `<h1><%= it.t.tooWeak.title %></h1>
-<p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.t.tooWeak.textApp, { client: it.clientName }) }) %><% } else { %><%= it.t.tooWeak.text %><% } %></p>
+  mfaTooWeak: `<h1><%= it.passkey ? it.t.tooWeak.passkeyTitle : it.t.tooWeak.title %></h1>
+<p><% if (it.clientName) { %><%~ include('@rich', { parts: it.pieces(it.passkey ? it.t.tooWeak.passkeyTextApp : it.t.tooWeak.textApp, { client: it.clientName }) }) %><% } else { %><%= it.passkey ? it.t.tooWeak.passkeyText : it.t.tooWeak.text %><% } %></p>
 <p><a href="<%= it.account %>"><%= it.t.common.goToAccount %></a></p>
 <form method="post" action="<%= it.abort %>" class="alt">
 <input type="hidden" name="csrf" value="<%= it.csrf %>">

@@ -55,6 +55,7 @@ describe('admin CLI: MFA requirements and reset', () => {
     await confirmTotpEnrolment(sesame.parts.deps, { userId: user.id, owner: 'test', code, actor: 'test' });
     const shown = await run(sesame, 'user', 'show', { email: 'cli2@example.com' });
     assert.deepEqual(shown.mfa, {
+      passkey: { on: false },
       totp: { on: true },
       email: { on: false },
       recovery: { on: false, left: 0 },

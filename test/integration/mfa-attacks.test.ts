@@ -99,6 +99,20 @@ describe('second-factor attacks with only a password', () => {
     },
   );
 
+  it(
+    'A: refuses a phishing-resistant step-up after the e-mail code, and says to add a passkey',
+    T,
+    async () => {
+      await userWithEmailCodes('a-passkey@example.com');
+      const started = await startLogin(plain, { acr_values: ACR.phishingResistant });
+      const page = await submitLogin(started, 'a-passkey@example.com', PASSWORD);
+      const { page: sent, code } = await sendAndRead(started, page, 'a-passkey@example.com');
+      const refused = await submitCode(started, sent, 'email', code);
+      assert.ok(!refused.url.startsWith(REDIRECT), 'no code goes back to the app');
+      assert.match(refused.html, /Add a passkey on your account first/);
+    },
+  );
+
   it('A: a sign-in enrolment is audited and mailed to the user', T, async () => {
     const user = await addUser(sesame, 'a-enrol@example.com');
     const started = await startLogin(strict);

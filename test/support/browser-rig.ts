@@ -18,7 +18,7 @@ export interface BrowserRig {
 export async function startBrowserRig(
   app: Omit<ClientRegistration, 'redirectUris' | 'postLogoutRedirectUris' | 'initiateLoginUri'>,
   /** `initiateLogin`: the app starts sign-ins at its /login (where invitations send the invitee). */
-  options: { initiateLogin?: boolean } = {},
+  options: { initiateLogin?: boolean; issuerHost?: string } = {},
 ): Promise<BrowserRig> {
   const rig: Partial<BrowserRig> = {};
   const close = async () => {
@@ -27,7 +27,11 @@ export async function startBrowserRig(
     await rig.sesame?.close();
   };
   try {
-    rig.sesame = await startSesame();
+    rig.sesame = await startSesame(
+      {},
+      undefined,
+      options.issuerHost ? { issuerHost: options.issuerHost } : {},
+    );
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const { clientSecret } = await registerClient(

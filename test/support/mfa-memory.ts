@@ -34,7 +34,10 @@ export async function memoryMfa(mfa: Record<string, unknown> = {}) {
     name: 'Una',
     password: 'a perfectly fine passphrase',
   });
-  const pending = async (uid: string, strength: 'any' | 'strong' = 'any'): Promise<PendingSignIn> => {
+  const pending = async (
+    uid: string,
+    strength: PendingSignIn['strength'] = 'any',
+  ): Promise<PendingSignIn> => {
     const p: PendingSignIn = {
       uid,
       id: `signin-${uid}`,

@@ -24,6 +24,11 @@ export interface RunningSesame {
 
 export interface StartOptions {
   issuerPath?: string;
+  /**
+   * The issuer's host instead of 127.0.0.1 (same loopback server): `localhost` for passkeys, whose
+   * RP ID must be a domain, never an IP address (WebAuthn §5.1.3).
+   */
+  issuerHost?: string;
   dnsServers?: string[];
   /** The clock the domain (and, with `keyRefresh`, the key re-reads) runs on; default now, moved by hand. */
   clock?: ManualClock;
@@ -54,7 +59,8 @@ export async function startSesame(
     },
     { port: 0 },
   );
-  const issuer = `${http.url}${options.issuerPath ?? ''}`;
+  const origin = options.issuerHost ? http.url.replace('//127.0.0.1:', `//${options.issuerHost}:`) : http.url;
+  const issuer = `${origin}${options.issuerPath ?? ''}`;
   try {
     return await boot(
       issuer,

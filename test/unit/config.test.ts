@@ -9,7 +9,7 @@ describe('configuration', () => {
     assert.deepEqual(config.argon2, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
     assert.equal(config.passwordPolicy.minLength, 12);
     assert.deepEqual(config.secretStore, { kind: 'dynamodb' });
-    assert.deepEqual(config.mfa.factors, ['totp', 'email']);
+    assert.deepEqual(config.mfa.factors, ['passkey', 'totp', 'email']);
     assert.equal(config.mail.transport, 'none');
     assert.equal(config.proxy, false);
   });

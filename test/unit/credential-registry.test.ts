@@ -13,7 +13,7 @@ describe('the credential strategy registry', () => {
     );
     assert.deepEqual(
       SECOND_STEPS.map((s) => s.method),
-      ['totp', 'email', 'recovery'],
+      ['passkey', 'totp', 'email', 'recovery'],
     );
     for (const s of SECOND_STEPS) assert.equal(secondStep(s.method), s, `${s.method} is found by its name`);
     assert.equal(secondStep('password'), undefined, 'a first step is no second step');
@@ -27,5 +27,9 @@ describe('the credential strategy registry', () => {
     assert.equal(acrFor(null), ACR.password);
     assert.equal(acrFor('any'), ACR.mfaEmail);
     assert.equal(acrFor('strong'), ACR.mfa);
+    assert.equal(acrFor('phishing-resistant'), ACR.phishingResistant);
+    // A passkey's own values by default, or those its use reported (a device-bound key: hwk).
+    assert.deepEqual(amrFor('passkey'), ['pwd', 'swk', 'user', 'mfa']);
+    assert.deepEqual(amrFor('passkey', 'password', ['hwk', 'user']), ['pwd', 'hwk', 'user', 'mfa']);
   });
 });

@@ -46,4 +46,32 @@ describe('MFA policy', () => {
     assert.ok(!satisfies('urn:sesame:acr:mfa:email', 'strong'));
     assert.ok(satisfies('urn:sesame:acr:mfa', 'any'));
   });
+  it('demands a phishing-resistant factor by acr_values, by policy, and never lowers a stronger demand', () => {
+    assert.equal(requestedStrength('urn:sesame:acr:mfa:phr'), 'phishing-resistant');
+    assert.equal(requestedStrength('urn:sesame:acr:mfa:phr urn:sesame:acr:mfa'), 'strong');
+    assert.deepEqual(mfaRequirement({ ...base(), requested: 'phishing-resistant' }), {
+      required: true,
+      strength: 'phishing-resistant',
+    });
+    const policy = base({ policy: 'required', requiredStrength: 'phishing-resistant' });
+    assert.deepEqual(mfaRequirement({ ...policy, requested: 'strong' }), {
+      required: true,
+      strength: 'phishing-resistant',
+    });
+    assert.deepEqual(
+      mfaRequirement({
+        ...base({ requiredStrength: 'strong' }),
+        clientRequires: true,
+        requested: 'phishing-resistant',
+      }),
+      {
+        required: true,
+        strength: 'phishing-resistant',
+      },
+    );
+    assert.ok(satisfies('urn:sesame:acr:mfa:phr', 'strong'));
+    assert.ok(satisfies('urn:sesame:acr:mfa:phr', 'phishing-resistant'));
+    assert.ok(!satisfies('urn:sesame:acr:mfa', 'phishing-resistant'));
+    assert.ok(!satisfies('urn:sesame:acr:fed:mfa', 'phishing-resistant'));
+  });
 });

@@ -51,7 +51,7 @@ describe('the account overview', () => {
     assert.equal(overview.hasFactor, false);
     assert.deepEqual(
       overview.methods.map((v) => v.method),
-      ['totp', 'email'],
+      ['passkey', 'totp', 'email'],
     );
   });
 });
@@ -67,6 +67,7 @@ describe('switching second factors off (account page)', () => {
     );
     assert.equal(await switchEmailCodes(m.deps, m.user.id, false), 'done');
     assert.deepEqual(await factorSummary(m.deps, m.user.id), {
+      passkey: { on: false },
       totp: { on: false },
       email: { on: false },
       recovery: { on: false, left: 0 },

@@ -9,7 +9,7 @@ import type {
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
 
-const TYPES: ReadonlyArray<Credential['type']> = ['totp', 'email', 'recovery'];
+const TYPES: ReadonlyArray<Credential['type']> = ['totp', 'email', 'recovery', 'passkey'];
 
 /**
  * Credentials on the directory table, beside the user item (`USER#<id>`), one item each under the

@@ -49,15 +49,22 @@ export class DynamoSignInStore implements SignInStore {
     ref: PendingRef,
     method: NonNullable<PendingSignIn['passed']>,
     proven: NonNullable<PendingSignIn['proven']>,
+    amr?: readonly string[],
   ): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.pendingSignIn(ref.uid),
-        UpdateExpression: 'SET #p.passed = :m, #p.proven = :s',
+        UpdateExpression: `SET #p.passed = :m, #p.proven = :s${amr ? ', #p.amr = :a' : ''}`,
         ConditionExpression: `${SAME_SIGN_IN} AND attribute_not_exists(#p.passed)`,
         ExpressionAttributeNames: { '#p': 'pending' },
-        ExpressionAttributeValues: { ':m': method, ':s': proven, ':id': ref.id, ':u': ref.userId },
+        ExpressionAttributeValues: {
+          ':m': method,
+          ':s': proven,
+          ':id': ref.id,
+          ':u': ref.userId,
+          ...(amr ? { ':a': [...amr] } : {}),
+        },
       }),
     );
   }

@@ -107,10 +107,11 @@ export class MemorySignInStore implements SignInStore {
     ref: PendingRef,
     method: NonNullable<PendingSignIn['passed']>,
     proven: NonNullable<PendingSignIn['proven']>,
+    amr?: readonly string[],
   ) {
     const p = this.same(ref);
     if (!p || p.passed) return false;
-    Object.assign(p, { passed: method, proven });
+    Object.assign(p, { passed: method, proven, ...(amr ? { amr: [...amr] } : {}) });
     return true;
   }
   async finishPending(ref: PendingRef) {

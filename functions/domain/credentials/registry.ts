@@ -1,5 +1,6 @@
 import { emailCode } from './email-code/strategy.ts';
 import { federation } from './federation/strategy.ts';
+import { passkey } from './passkey/strategy.ts';
 import { password } from './password/strategy.ts';
 import { recoveryCodes } from './recovery-codes/strategy.ts';
 import type { CredentialStrategy, Method, SecondStep, StrategyId } from './strategy.ts';
@@ -11,6 +12,7 @@ import { totp } from './totp/strategy.ts';
  * has its strategy here and nothing else is here: a mismatch does not compile.
  */
 const BY_METHOD = {
+  passkey,
   totp,
   email: emailCode,
   recovery: recoveryCodes,
@@ -33,9 +35,12 @@ export function strategy(id: StrategyId): CredentialStrategy | undefined {
   return STRATEGIES.find((s) => s.method === id);
 }
 
-/** RFC 8176 `amr` of a sign-in: its first step's values, then the second step's, then `mfa`. */
-export function amrOf(first: StrategyId, second: StrategyId | null): string[] {
+/**
+ * RFC 8176 `amr` of a sign-in: its first step's values, then the second step's (`used`: those of this
+ * very use, where they depend on it), then `mfa`.
+ */
+export function amrOf(first: StrategyId, second: StrategyId | null, used?: readonly string[]): string[] {
   const values = [...(strategy(first)?.amr ?? [])];
-  if (second !== null) values.push(...(strategy(second)?.amr ?? []), 'mfa');
+  if (second !== null) values.push(...(used ?? strategy(second)?.amr ?? []), 'mfa');
   return [...new Set(values)];
 }

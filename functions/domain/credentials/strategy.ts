@@ -1,4 +1,4 @@
-import type { Method } from '../../config/methods.ts';
+import type { Method, Strength } from '../../config/methods.ts';
 import type { DomainDeps } from '../deps.ts';
 import type { Credential, User } from '../ports.ts';
 
@@ -19,12 +19,13 @@ export type { Method };
 export type FirstStep = 'password' | 'federation';
 export type StrategyId = FirstStep | Method;
 
+export { atLeast, stronger } from '../../config/methods.ts';
 /**
- * `strong`: TOTP (and recovery codes backing it). `any`: e-mailed codes too, which NIST SP
- * 800-63B-4 §3.1.3.1 does not accept for out-of-band authentication — apps and policy can demand
- * `strong`.
+ * `phishing-resistant`: a passkey. `strong`: TOTP (and recovery codes backing it). `any`: e-mailed
+ * codes too, which NIST SP 800-63B-4 §3.1.3.1 does not accept for out-of-band authentication — apps
+ * and policy can demand more.
  */
-export type Strength = 'any' | 'strong';
+export type { Strength };
 
 export interface VerifyInput {
   userId: string;
@@ -33,6 +34,11 @@ export interface VerifyInput {
   code: string;
   /** The user as the attempt guard read it (a password strategy needs its hash). */
   user?: User;
+  /**
+   * Told the `amr` values of this very use, where they depend on it (a passkey: a hardware- or a
+   * software-held key); otherwise the strategy's own `amr` stand.
+   */
+  used?: (amr: readonly string[]) => void;
 }
 
 export interface CredentialStrategy<Id extends StrategyId = StrategyId> {
@@ -45,11 +51,12 @@ export interface CredentialStrategy<Id extends StrategyId = StrategyId> {
   /** The RFC 8176 `amr` values a successful use adds to the tokens. */
   amr: readonly string[];
   /**
-   * As a second step: `strong` reaches `urn:sesame:acr:mfa`, `any` only `urn:sesame:acr:mfa:email`,
-   * `backup` (recovery codes) is as strong as the strongest other second step the user has, and is no
-   * way in alone.
+   * As a second step: `phishing-resistant` reaches `urn:sesame:acr:mfa:phr`, `strong`
+   * `urn:sesame:acr:mfa`, `any` only `urn:sesame:acr:mfa:email`, `backup` (recovery codes) is as
+   * strong as the strongest other second step the user has — but never phishing-resistant: a typed
+   * code can be phished — and is no way in alone.
    */
-  strength: 'strong' | 'any' | 'backup';
+  strength: Strength | 'backup';
   /**
    * Whether a user with these credentials can use it (the configuration may not offer it). Pure: a
    * sign-in reads every credential of a user in one request (CredentialStore.list) and asks each
@@ -72,6 +79,20 @@ export interface MethodStatus {
   on: boolean;
   /** How many are left, for strategies that are used up (recovery codes). */
   left?: number;
+  /** The user's several credentials of it, where they keep more than one (passkeys); absent when none. */
+  items?: MethodItem[];
+}
+
+/** One credential of a user, as the account page and `user show` list it: no key material, no secret. */
+export interface MethodItem {
+  /** Names it in the account page's forms (not a secret, not a credential id). */
+  ref: string;
+  name: string;
+  /** What made it, where known (a passkey's authenticator by its AAGUID). */
+  kind?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  lastUsedAt?: number;
 }
 
 /**

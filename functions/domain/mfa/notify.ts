@@ -6,6 +6,8 @@ import type { User } from '../ports.ts';
 
 /** What changed, by its sentence in the catalogue's `mail` section. */
 export type AccountChange =
+  | 'passkeyAdded'
+  | 'passkeyRemoved'
   | 'totpAdded'
   | 'totpRemoved'
   | 'emailCodesOn'

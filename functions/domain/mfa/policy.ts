@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config.ts';
-import type { Strength } from '../credentials/strategy.ts';
+import { type Strength, stronger } from '../credentials/strategy.ts';
 
 /** Everything the MFA decision depends on, gathered by the caller (sign-in.ts). */
 export interface PolicyInput {
@@ -42,9 +42,8 @@ export function mfaRequirement(input: PolicyInput): Requirement {
     roleRequires(input);
   const asked = input.config.policy !== 'off' && (mandated || input.userOptedIn);
   if (!asked && input.requested === null) return { required: false };
-  const strong =
-    input.requested === 'strong' ||
-    input.tenantRequires === 'strong' ||
-    (mandated && input.config.requiredStrength === 'strong');
-  return { required: true, strength: strong ? 'strong' : 'any' };
+  let strength: Strength = mandated ? input.config.requiredStrength : 'any';
+  if (input.requested) strength = stronger(strength, input.requested);
+  if (input.tenantRequires) strength = stronger(strength, input.tenantRequires);
+  return { required: true, strength };
 }

@@ -1,10 +1,18 @@
 import type { Locale } from '../../i18n/index.ts';
 import { guardAttempt } from '../attempt-guard.ts';
 import { setEmailCodes } from '../credentials/email-code/strategy.ts';
+import { shortId } from '../credentials/passkey/item.ts';
+import {
+  beginPasskeyRegistration,
+  finishPasskeyRegistration,
+  passkeyByRef,
+  type RegistrationOutcome,
+} from '../credentials/passkey/registration.ts';
+import { passkey } from '../credentials/passkey/strategy.ts';
 import { password } from '../credentials/password/strategy.ts';
 import { codesLeft, recoveryCodes, regenerateRecoveryCodes } from '../credentials/recovery-codes/strategy.ts';
 import { SECOND_STEPS, secondStep } from '../credentials/registry.ts';
-import type { Method, MethodStatus, Strength } from '../credentials/strategy.ts';
+import { type Method, type MethodStatus, type Strength, stronger } from '../credentials/strategy.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -93,6 +101,68 @@ export async function finishTotp(
 }
 
 /**
+ * Options for adding a passkey in account-page session `session` (its challenge is bound to it);
+ * null when passkeys are not offered or the user has the most they may keep.
+ */
+export async function startPasskey(deps: DomainDeps, userId: string, session: string) {
+  return beginPasskeyRegistration(deps, { user: await user(deps, userId), session });
+}
+
+/**
+ * Stores a new passkey from the browser's answer (see finishPasskeyRegistration for the checks),
+ * mails the user, and gives a first factor its recovery codes (returned once, as for an authenticator).
+ */
+export async function addPasskey(
+  deps: DomainDeps,
+  input: {
+    userId: string;
+    session: string;
+    response: string;
+    name: string;
+    context?: AttemptContext;
+    locale?: Locale;
+  },
+): Promise<RegistrationOutcome & { codes?: string[] }> {
+  const u = await user(deps, input.userId);
+  if (!deps.config.mfa.factors.includes('passkey')) return { ok: false, reason: 'invalid' };
+  const outcome = await finishPasskeyRegistration(deps, input);
+  if (!outcome.ok) return outcome;
+  const codes =
+    codesLeft(await deps.credentials.list(u.id)) === 0
+      ? await regenerateRecoveryCodes(deps, { userId: u.id, actor: u.id })
+      : [];
+  await notify(deps, u, 'passkeyAdded', input.context, input.locale);
+  return { ...outcome, codes };
+}
+
+/** Removes one passkey under the same rule as every factor (switchOff): a user held to MFA keeps one of the strength demanded. */
+export async function removePasskey(
+  deps: DomainDeps,
+  input: { userId: string; ref: string; context?: AttemptContext; locale?: Locale },
+): Promise<FactorChange> {
+  const u = await user(deps, input.userId);
+  const found = passkeyByRef(await deps.credentials.list(u.id), input.ref);
+  if (!found) throw new NotFound();
+  const ref = { type: passkey.method, key: found.key } as const;
+  const outcome = await switchOff(
+    deps,
+    u,
+    (credentials) => credentials.filter((c) => !(c.type === ref.type && c.key === ref.key)),
+    async () => {
+      await deps.credentials.delete(u.id, ref);
+      const event = { outcome: 'success', actor: u.id, target: u.id, tenant: auditTenant(u) } as const;
+      await audit(
+        deps,
+        { type: 'mfa.passkey.removed', ...event, details: { credential: shortId(found.id) } },
+        input.context,
+      );
+    },
+  );
+  if (outcome === 'done') await notify(deps, u, 'passkeyRemoved', input.context, input.locale);
+  return outcome;
+}
+
+/**
  * The strength MFA policy demands of this user, taken over every app they hold a role in (and the
  * deployment-wide rules), or null when nothing demands a factor. A user held to it keeps at least one
  * factor of that strength: otherwise their next sign-in would offer enrolment to anyone with the
@@ -116,7 +186,8 @@ async function mandatedStrength(deps: DomainDeps, u: User): Promise<Strength | n
       userRoles,
       requested: null,
     });
-    if (requirement.required && strongest !== 'strong') strongest = requirement.strength;
+    if (requirement.required)
+      strongest = strongest ? stronger(strongest, requirement.strength) : requirement.strength;
   }
   return strongest;
 }

@@ -1,6 +1,6 @@
 import { guardAttempt } from '../attempt-guard.ts';
 import { SECOND_STEPS, secondStep } from '../credentials/registry.ts';
-import type { Method, Strength } from '../credentials/strategy.ts';
+import { atLeast, type Method, type SecondStep, type Strength, stronger } from '../credentials/strategy.ts';
 import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit, auditTenant } from '../deps.ts';
 import type { Credential, PendingSignIn, User } from '../ports.ts';
@@ -20,8 +20,22 @@ export function strongestFactor(
   config: DomainDeps['config'],
   factors: readonly Credential[],
 ): Strength | null {
-  if (methodsIn(config, factors, 'strong').length > 0) return 'strong';
-  return methodsIn(config, factors, 'any').length > 0 ? 'any' : null;
+  const usable = SECOND_STEPS.filter((s) => s.usableIn(config, factors));
+  return strongestOf(usable);
+}
+
+/** The strongest primary (not back-up) strength among these steps, or null. */
+function strongestOf(usable: readonly SecondStep[]): Strength | null {
+  let best: Strength | null = null;
+  for (const s of usable) if (s.strength !== 'backup') best = best ? stronger(best, s.strength) : s.strength;
+  return best;
+}
+
+/** What a use of `s` proves among these usable steps: back-ups stand in for at most `strong`. */
+function strengthOf(s: SecondStep, usable: readonly SecondStep[]): Strength | null {
+  if (s.strength !== 'backup') return s.strength;
+  const best = strongestOf(usable);
+  return best === null ? null : best === 'any' ? 'any' : 'strong';
 }
 
 export function methodsIn(
@@ -30,14 +44,7 @@ export function methodsIn(
   strength: Strength,
 ): Method[] {
   const usable = SECOND_STEPS.filter((s) => s.usableIn(config, factors));
-  const primary = usable.filter((s) => s.strength !== 'backup');
-  if (primary.length === 0) return [];
-  const backsUpStrong = primary.some((s) => s.strength === 'strong');
-  return usable
-    .filter(
-      (s) => strength === 'any' || s.strength === 'strong' || (s.strength === 'backup' && backsUpStrong),
-    )
-    .map((s) => s.method);
+  return usable.filter((s) => atLeast(strengthOf(s, usable) ?? undefined, strength)).map((s) => s.method);
 }
 
 /** The strength a right code of `method` proves for a user with these factors (see methodsIn). */
@@ -46,7 +53,9 @@ export function provenStrength(
   method: Method,
   factors: readonly Credential[],
 ): Strength {
-  return methodsIn(config, factors, 'strong').includes(method) ? 'strong' : 'any';
+  const usable = SECOND_STEPS.filter((s) => s.usableIn(config, factors));
+  const s = usable.find((u) => u.method === method);
+  return (s && strengthOf(s, usable)) ?? 'any';
 }
 
 /**
@@ -64,7 +73,7 @@ export function stillEnrolling(
 
 /** Whether a proven strength is what a sign-in that wants `wanted` needs. */
 export function meets(proven: Strength | undefined, wanted: Strength): boolean {
-  return proven !== undefined && (wanted === 'any' || proven === 'strong');
+  return atLeast(proven, wanted);
 }
 
 /**
@@ -196,6 +205,7 @@ export async function verifySecondFactor(
   const factors = await deps.credentials.list(pending.userId);
   const offered = offeredMethods(deps.config, factors, pending.strength);
   const proven = factor ? provenStrength(deps.config, factor.method, factors) : 'any';
+  let amr: readonly string[] | undefined;
   const outcome = await guardAttempt(deps, {
     userId: pending.userId,
     failureType: 'mfa.failure',
@@ -205,12 +215,19 @@ export async function verifySecondFactor(
     verify: async () =>
       factor !== undefined &&
       offered.methods.includes(factor.method) &&
-      (await factor.verify(deps, { userId: pending.userId, uid: pending.uid, code: input.code })),
+      (await factor.verify(deps, {
+        userId: pending.userId,
+        uid: pending.uid,
+        code: input.code,
+        used: (values) => {
+          amr = values;
+        },
+      })),
     completes: () => meets(proven, pending.strength),
   });
   if (!outcome.ok) return outcome.reason === 'replayed' ? { ok: false, replayed: true } : { ok: false };
   if (!factor) return { ok: false };
-  if (!(await deps.signIns.markPassed(pending, factor.method, proven))) return { ok: false };
+  if (!(await deps.signIns.markPassed(pending, factor.method, proven, amr))) return { ok: false };
   const type = factor.method === 'recovery' ? 'mfa.recovery_code.used' : 'mfa.success';
   await audit(
     deps,

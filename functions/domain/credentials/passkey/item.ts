@@ -1,0 +1,96 @@
+import type { DomainDeps } from '../../deps.ts';
+import type { Credential, CredentialValue } from '../../ports.ts';
+
+/**
+ * How the passkey strategy shapes its credential items (all `type: 'passkey'`):
+ *
+ * - one per registered passkey, keyed `k:<digest of its credential id>` (an id may be up to 1023
+ *   bytes, too long for a sort key, and is never logged in full): the public key, the signature
+ *   counter, the name, dates, and what the last use showed;
+ * - one per open ceremony, keyed `c:<digest of its owner>` (a sign-in's interaction uid, or an
+ *   account-page session): the digest of the challenge handed out — never the challenge itself —
+ *   and when it expires. Taking it is a conditional delete, so a challenge is answered once.
+ */
+export interface PasskeyItem {
+  key: string;
+  /** base64url credential id, as the browser names it. */
+  id: string;
+  /** base64url COSE public key. */
+  publicKey: string;
+  counter: number;
+  /** Comma-separated authenticator transports (hints for the browser). */
+  transports: string;
+  aaguid: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt?: number;
+  /** `multiDevice`: a synced passkey (a software-held key); `singleDevice`: bound to one authenticator. */
+  deviceType: string;
+  /** The last use (or the registration) verified the user (PIN, biometrics), not only their presence. */
+  userVerified: boolean;
+}
+
+export interface ChallengeItem {
+  key: string;
+  hash: string;
+  purpose: 'register' | 'sign-in';
+  expiresAt: number;
+}
+
+export const TYPE = 'passkey' as const;
+/** Challenges expire after 5 minutes (the ceremony's own timeout is the same). */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
+const str = (v: CredentialValue | undefined): string => (typeof v === 'string' ? v : '');
+const num = (v: CredentialValue | undefined): number => (typeof v === 'number' ? v : 0);
+
+export function passkeysIn(credentials: readonly Credential[]): PasskeyItem[] {
+  return credentials
+    .filter((c) => c.type === TYPE && c.key.startsWith('k:') && typeof c.data.publicKey === 'string')
+    .map((c) => ({
+      key: c.key,
+      id: str(c.data.id),
+      publicKey: str(c.data.publicKey),
+      counter: num(c.data.counter),
+      transports: str(c.data.transports),
+      aaguid: str(c.data.aaguid),
+      name: str(c.data.name),
+      createdAt: num(c.data.createdAt),
+      ...(typeof c.data.lastUsedAt === 'number' ? { lastUsedAt: c.data.lastUsedAt } : {}),
+      deviceType: str(c.data.deviceType),
+      userVerified: c.data.userVerified === true,
+    }))
+    .sort((a, b) => a.createdAt - b.createdAt);
+}
+
+export function challengesIn(credentials: readonly Credential[]): ChallengeItem[] {
+  return credentials
+    .filter((c) => c.type === TYPE && c.key.startsWith('c:'))
+    .map((c) => ({
+      key: c.key,
+      hash: str(c.data.hash),
+      purpose: c.data.purpose === 'register' ? 'register' : 'sign-in',
+      expiresAt: num(c.data.expiresAt),
+    }));
+}
+
+export const keyOfId = async (deps: DomainDeps, id: string) =>
+  `k:${(await deps.box.digest(`passkey:id:${id}`)).slice(0, 40)}`;
+export const keyOfOwner = async (deps: DomainDeps, owner: string) =>
+  `c:${(await deps.box.digest(`passkey:owner:${owner}`)).slice(0, 40)}`;
+export const hashOfChallenge = (deps: DomainDeps, challenge: string) =>
+  deps.box.digest(`passkey:challenge:${challenge}`);
+
+/** The first characters of a credential id: enough to tell passkeys apart in an audit trail. */
+export const shortId = (id: string) => `${id.slice(0, 8)}…`;
+
+export function toData(p: Omit<PasskeyItem, 'key'>): Credential['data'] {
+  const { lastUsedAt, ...rest } = p;
+  return { ...rest, ...(lastUsedAt !== undefined ? { lastUsedAt } : {}) };
+}
+
+/** The relying party: its id is the issuer's host, the only origin accepted is the issuer's (WebAuthn §7.1 steps 9, 13). */
+export function relyingParty(issuer: string): { rpID: string; origin: string } {
+  const url = new URL(issuer);
+  return { rpID: url.hostname, origin: url.origin };
+}
