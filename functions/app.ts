@@ -243,6 +243,9 @@ function neverLeak(logger: Logger) {
       await next();
     } catch (err) {
       logger.error('http.unhandled', errorFields(err));
+      // A redirect made before the failure (the authorization endpoint's, with its code, when the
+      // request's deferred writes then fail) must not leave with the error page.
+      ctx.remove('Location');
       ctx.status = 500;
       ctx.type = 'text/plain';
       ctx.body = 'Something went wrong.';

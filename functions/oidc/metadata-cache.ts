@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { Context, Next } from 'koa';
+import { METADATA_MAX_AGE_SECONDS } from '../domain/keys/rotation.ts';
 import type { HttpApiHandler } from '../http/lambda.ts';
 
 /**
@@ -11,7 +12,7 @@ import type { HttpApiHandler } from '../http/lambda.ts';
  * before they sign (docs/operations.md), and a removed key stays trusted no longer than that.
  */
 export const METADATA_PATHS = new Set(['/.well-known/openid-configuration', '/jwks']);
-export const METADATA_CACHE_CONTROL = 'public, max-age=300';
+export const METADATA_CACHE_CONTROL = `public, max-age=${METADATA_MAX_AGE_SECONDS}`;
 
 /** Koa middleware (after the mount path is stripped): the caching headers of both answers. */
 export async function metadataCacheControl(ctx: Context, next: Next): Promise<void> {

@@ -63,12 +63,19 @@ export interface RotationTimes {
 /** Clocks of relying parties may be this far behind ours (RFC 7519 §4.1.4 leaves it to the verifier). */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
+/**
+ * Discovery and /jwks say `Cache-Control: public, max-age=` this (functions/oidc/metadata-cache.ts):
+ * a relying party or an edge cache may serve a key set this long after a container did, however low
+ * `jwksCacheSeconds` is set, so a new signing key is promoted no sooner.
+ */
+export const METADATA_MAX_AGE_SECONDS = 300;
+
 export function rotationTimes(config: Pick<Config, 'ttl' | 'keyRotation'>, refreshMs: number): RotationTimes {
   const { ttl, keyRotation } = config;
   return {
     periodMs: keyRotation.periodDays * 86_400_000,
     propagationMs: 2 * refreshMs,
-    jwksCacheMs: keyRotation.jwksCacheSeconds * 1000,
+    jwksCacheMs: Math.max(keyRotation.jwksCacheSeconds, METADATA_MAX_AGE_SECONDS) * 1000,
     longestJwtMs: Math.max(ttl.idTokenSeconds, ttl.accessTokenSeconds, ttl.sessionSeconds) * 1000,
     longestCookieMs: Math.max(ttl.sessionSeconds, ttl.interactionSeconds) * 1000,
     clockSkewMs: CLOCK_SKEW_MS,
