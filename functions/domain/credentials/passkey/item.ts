@@ -94,3 +94,29 @@ export function relyingParty(issuer: string): { rpID: string; origin: string } {
   const url = new URL(issuer);
   return { rpID: url.hostname, origin: url.origin };
 }
+
+/** The largest ceremony answer read (a browser's JSON is a few KiB). */
+const MAX_RESPONSE = 16_384;
+
+/**
+ * A browser's answer to a ceremony (registration or authentication) as JSON, with the fields both
+ * have; null when it is too large, not JSON or not a public-key credential. The library checks the rest.
+ */
+export function parseResponse<T extends { id: string; type: string; response: object }>(
+  text: string,
+): T | null {
+  if (text.length > MAX_RESPONSE) return null;
+  try {
+    const value = JSON.parse(text) as Partial<T> | null;
+    if (
+      !value ||
+      typeof value.id !== 'string' ||
+      value.type !== 'public-key' ||
+      typeof value.response !== 'object'
+    )
+      return null;
+    return value as T;
+  } catch {
+    return null;
+  }
+}

@@ -9,7 +9,16 @@ import { type AttemptContext, audit, tenantOfUser } from '../../deps.ts';
 import type { Credential } from '../../ports.ts';
 import { authenticatorName } from './aaguids.ts';
 import { holdChallenge, takeChallenge } from './challenge.ts';
-import { keyOfId, type PasskeyItem, passkeysIn, relyingParty, shortId, TYPE, toData } from './item.ts';
+import {
+  keyOfId,
+  type PasskeyItem,
+  parseResponse,
+  passkeysIn,
+  relyingParty,
+  shortId,
+  TYPE,
+  toData,
+} from './item.ts';
 import { transportsOf } from './strategy.ts';
 
 /** One passkey as the account page lists it (no key material, no full credential id). */
@@ -41,7 +50,6 @@ export function passkeyViews(credentials: readonly Credential[]): PasskeyView[] 
 /** A user may keep this many passkeys: enough for every device, not a storage sink. */
 export const MAX_PASSKEYS = 10;
 const MAX_NAME = 60;
-const MAX_RESPONSE = 16_384;
 
 /** `account:<session>`: a registration is answered only in the account-page session that began it. */
 const owner = (session: string) => `account:${session}`;
@@ -95,7 +103,7 @@ export async function finishPasskeyRegistration(
   input: { userId: string; session: string; response: string; name: string; context?: AttemptContext },
 ): Promise<RegistrationOutcome> {
   const invalid = { ok: false, reason: 'invalid' } as const;
-  const response = parse(input.response);
+  const response = parseResponse<RegistrationResponseJSON>(input.response);
   if (!response) return invalid;
   const matches = await takeChallenge(deps, input.userId, owner(input.session), 'register');
   if (!matches) return invalid;
@@ -164,23 +172,6 @@ export async function finishPasskeyRegistration(
     input.context,
   );
   return { ok: true, name };
-}
-
-function parse(text: string): RegistrationResponseJSON | null {
-  if (text.length > MAX_RESPONSE) return null;
-  try {
-    const value = JSON.parse(text) as Partial<RegistrationResponseJSON> | null;
-    if (
-      !value ||
-      typeof value.id !== 'string' ||
-      value.type !== 'public-key' ||
-      typeof value.response !== 'object'
-    )
-      return null;
-    return value as RegistrationResponseJSON;
-  } catch {
-    return null;
-  }
 }
 
 /** The item of one passkey by the page's `ref`, or null. */

@@ -10,7 +10,16 @@ import { audit, tenantOfUser } from '../../deps.ts';
 import type { SecondStep } from '../strategy.ts';
 import { authenticatorName } from './aaguids.ts';
 import { holdChallenge, takeChallenge } from './challenge.ts';
-import { challengesIn, keyOfId, type PasskeyItem, passkeysIn, relyingParty, shortId, TYPE } from './item.ts';
+import {
+  challengesIn,
+  keyOfId,
+  type PasskeyItem,
+  parseResponse,
+  passkeysIn,
+  relyingParty,
+  shortId,
+  TYPE,
+} from './item.ts';
 
 /**
  * Passkeys (WebAuthn Level 3) as a second step. The assertion is a signature over a challenge
@@ -20,7 +29,6 @@ import { challengesIn, keyOfId, type PasskeyItem, passkeysIn, relyingParty, shor
  */
 const owner = (uid: string) => `sign-in:${uid}`;
 /** A WebAuthn response is a few kilobytes; anything much bigger is not one. */
-const MAX_RESPONSE = 16_384;
 
 export const transportsOf = (p: PasskeyItem) =>
   p.transports ? (p.transports.split(',') as AuthenticatorTransportFuture[]) : [];
@@ -47,7 +55,7 @@ export const passkey: SecondStep = {
     return items.length > 0 ? { on: true, items } : { on: false };
   },
   async verify(deps, { userId, uid, code, used }) {
-    const response = parse(code);
+    const response = parseResponse<AuthenticationResponseJSON>(code);
     if (!response) return false;
     // Taken before the signature is checked: a challenge gets one answer, right or wrong.
     const matches = await takeChallenge(deps, userId, owner(uid), 'sign-in');
@@ -119,23 +127,6 @@ export const passkey: SecondStep = {
       await deps.credentials.delete(userId, { type: TYPE, key: c.key });
   },
 };
-
-function parse(code: string): AuthenticationResponseJSON | null {
-  if (code.length > MAX_RESPONSE) return null;
-  try {
-    const value = JSON.parse(code) as Partial<AuthenticationResponseJSON> | null;
-    if (
-      !value ||
-      typeof value.id !== 'string' ||
-      value.type !== 'public-key' ||
-      typeof value.response !== 'object'
-    )
-      return null;
-    return value as AuthenticationResponseJSON;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * The options for the browser's `navigator.credentials.get()` in sign-in `uid`: this user's passkeys
