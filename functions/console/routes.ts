@@ -134,6 +134,8 @@ const FIELDS = [
   'email',
   'displayName',
   'logoUrl',
+  'keepLogo',
+  'removeLogo',
   'accent',
   'domain',
   'id',
@@ -521,7 +523,11 @@ async function post(
         await updateTenant(deps, actor, {
           id: tenant,
           displayName: form.displayName ?? '',
-          logoUrl: form.logoUrl ?? '',
+          // A logo image kept with the tenant is not sent back through the form (it may be larger
+          // than a form may be): an empty field keeps it, unless its removal was asked for.
+          ...(form.logoUrl || form.keepLogo !== 'yes' || form.removeLogo === 'yes'
+            ? { logoUrl: form.logoUrl ?? '' }
+            : {}),
           accent: form.accent ?? '',
         });
         return back('branding');

@@ -109,8 +109,12 @@ ${actionButton('<%= it.userPath %>/reset-mfa', 'Reset second factors', 'reset-mf
 <form method="post" action="<%= it.path %>/tenant/branding" novalidate>${csrf}${tenantField}
 <label for="display-name">Display name</label>
 <input id="display-name" name="displayName" type="text" value="<%= it.branding.displayName || '' %>">
+<% const kept = (it.branding.logoUrl || '').startsWith('data:'); %>
 <label for="logo-url">Logo (https URL)</label>
-<input id="logo-url" name="logoUrl" type="text" value="<%= it.branding.logoUrl || '' %>">
+<% if (kept) { %><p class="sub" id="logo-kept">An image is kept with the tenant (set with <code>tenant update --logo</code>). Leave this empty to keep it, or tick below to remove it.</p>
+<input type="hidden" name="keepLogo" value="yes">
+<label class="check"><input type="checkbox" name="removeLogo" value="yes" id="remove-logo"> Remove the logo image</label><% } %>
+<input id="logo-url" name="logoUrl" type="text" value="<%= kept ? '' : it.branding.logoUrl || '' %>"<% if (kept) { %> aria-describedby="logo-kept"<% } %>>
 <label for="accent">Accent colour (#rrggbb)</label>
 <input id="accent" name="accent" type="text" value="<%= it.branding.accent || '' %>">
 <button type="submit" id="save-branding">Save branding</button>

@@ -3,8 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createUser } from '../../functions/domain/accounts.ts';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
-import { entitleTenant, grantAdmin } from '../../functions/domain/admin/delegation.ts';
+import { entitleTenant, grantAdmin, updateTenant } from '../../functions/domain/admin/delegation.ts';
 import { addTenant } from '../../functions/domain/admin/federation.ts';
+import { appLogo } from '../../functions/domain/branding.ts';
 import {
   beginTotpEnrolment,
   confirmTotpEnrolment,
@@ -139,6 +140,45 @@ describe('the admin console in a real browser', () => {
     });
     assert.equal(forged.status(), 403);
     assert.equal((await sesame.parts.deps.users.findById(bea.id))?.disabled, false);
+    await context.close();
+  });
+
+  it('keeps a tenant’s logo image when its branding is saved in the console, and removes it when asked', {
+    timeout: 60_000,
+  }, async () => {
+    assert.ok(rig);
+    const { sesame, chromium } = rig;
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(20_000, 7)]);
+    await updateTenant(sesame.parts.deps, OPERATOR, { id: 'acme', logoUrl: appLogo(png) });
+    sesame.clock.advance(30_000);
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${sesame.issuer}/admin/tenant`);
+    await page.getByLabel('E-mail address').fill('ada@acme.example');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Code from your authenticator app').fill(await totpNow(sesame, secret));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#users');
+    await page.goto(`${sesame.issuer}/admin/tenant`);
+    await page.waitForSelector('#save-branding');
+    assert.equal(await page.inputValue('#logo-url'), '', 'the image is not put in the form');
+    await page.getByLabel('Display name').fill('ACME Corp Portal');
+    await page.click('#save-branding');
+    await page.waitForSelector('#save-branding');
+    let tenant = await sesame.parts.deps.tenants.get('acme');
+    assert.equal(tenant?.branding?.displayName, 'ACME Corp Portal');
+    assert.equal(
+      tenant?.branding?.logoUrl,
+      appLogo(png),
+      'the 27 KB image survived a form of 16 KiB at most',
+    );
+    await page.check('#remove-logo');
+    await page.click('#save-branding');
+    await page.waitForSelector('#save-branding');
+    tenant = await sesame.parts.deps.tenants.get('acme');
+    assert.equal(tenant?.branding?.logoUrl, undefined);
+    assert.equal(tenant?.branding?.displayName, 'ACME Corp Portal');
     await context.close();
   });
 });
