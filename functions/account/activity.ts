@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
-import { sessionEnded, signedInBeforeReset } from '../domain/accounts.ts';
+import { sessionNoLongerCounts } from '../domain/accounts.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type AttemptContext, audit, auditTenant } from '../domain/deps.ts';
 import type { AccountActivity, BrowserSession, User } from '../domain/ports.ts';
@@ -77,7 +77,7 @@ export async function activityOf(
   for (const s of sessions) {
     // Ended by "sign out everywhere", a password change or reset (the mark the session checks read).
     const signedInAt = s.signedInAt ?? undefined;
-    if (signedInBeforeReset(user, signedInAt) || sessionEnded(user, s.uid, signedInAt)) continue;
+    if (sessionNoLongerCounts(user, s.uid, signedInAt)) continue;
     const apps = s.apps.filter((a) => BUILT_IN.has(a.clientId) || (a.grantId && granted.has(a.grantId)));
     sessionViews.push({
       handle: handleOf(s.uid),

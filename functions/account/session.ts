@@ -7,7 +7,7 @@ import { requirementForId, strongestFactor } from '../domain/mfa/sign-in.ts';
 import type { User } from '../domain/ports.ts';
 import { satisfies } from '../oidc/acr.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
-import { sessionEnded, signedInBeforeReset } from '../oidc/session-check.ts';
+import { sessionNoLongerCounts } from '../oidc/session-check.ts';
 
 /** Changing second factors needs a sign-in at most this old; older sessions are asked to sign in again. */
 export const RECENT_SIGN_IN_SECONDS = 15 * 60;
@@ -50,13 +50,7 @@ export async function accountSession(
     requested: null,
   });
   const authTime = session.authTime();
-  if (
-    !found ||
-    found.user.disabled ||
-    signedInBeforeReset(found.user, authTime) ||
-    sessionEnded(found.user, session.uid, authTime)
-  )
-    return { kind: 'none' };
+  if (!found || sessionNoLongerCounts(found.user, session.uid, authTime)) return { kind: 'none' };
   const { user, requirement, factors } = found;
   const policy = requirement.required ? requirement.strength : null;
   const wanted = stronger(stronger(policy, page.minimum), strongestFactor(mfa.config, factors));

@@ -93,6 +93,21 @@ export function sessionEnded(user: User, uid: string | undefined, signedInAt: nu
   );
 }
 
+/**
+ * Whether a browser session (its `uid`, signed in at `signedInAt`, epoch seconds) no longer counts:
+ * its user is gone or disabled, reset the password since, or ended this session on the account page.
+ * The interaction policy, the account page, its session list and the logout page all judge by it.
+ */
+export function sessionNoLongerCounts(
+  user: User | null,
+  uid: string | undefined,
+  signedInAt: number | undefined,
+): boolean {
+  return (
+    !user || user.disabled || signedInBeforeReset(user, signedInAt) || sessionEnded(user, uid, signedInAt)
+  );
+}
+
 /** True when the sign-in at `signedInAt` (epoch seconds) predates the user's last password reset. */
 export function signedInBeforeReset(user: User, signedInAt: number | undefined): boolean {
   if (user.credentialsChangedAt === null) return false;

@@ -19,12 +19,7 @@ import { firstPartyGrantLoader } from './first-party-grant.ts';
 import type { ProviderKeys } from './keys.ts';
 import { refreshTokenTtl, sessionTtl } from './lifetimes.ts';
 import { errorPage, loggedOutPage, logoutPage } from './pages.ts';
-import {
-  interactionPolicyFor,
-  type PolicyStrength,
-  sessionEnded,
-  signedInBeforeReset,
-} from './session-check.ts';
+import { interactionPolicyFor, type PolicyStrength, sessionNoLongerCounts } from './session-check.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -135,12 +130,7 @@ export function createProvider(deps: ProviderDeps): Provider {
         // Named only while the session counts (session-check.ts): an ended one names nobody.
         logoutSource: logoutPage(async ({ accountId, uid, authTime }) => {
           const user = await deps.users.findById(accountId);
-          const ended =
-            !user ||
-            user.disabled ||
-            signedInBeforeReset(user, authTime) ||
-            sessionEnded(user, uid, authTime);
-          return ended ? null : user.email;
+          return user && !sessionNoLongerCounts(user, uid, authTime) ? user.email : null;
         }),
         postLogoutSuccessSource: loggedOutPage,
       },

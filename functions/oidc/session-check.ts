@@ -1,5 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { sessionEnded, signedInBeforeReset } from '../domain/accounts.ts';
+import { sessionNoLongerCounts } from '../domain/accounts.ts';
 import type { Strength } from '../domain/credentials/strategy.ts';
 import type { Tenant, User, UserStore } from '../domain/ports.ts';
 import { requestedStrength, satisfies } from './acr.ts';
@@ -7,7 +7,7 @@ import { isFederated, type Lifetimes, pastFederatedLimit } from './lifetimes.ts'
 
 const { Check, base } = interactionPolicy;
 
-export { sessionEnded, signedInBeforeReset } from '../domain/accounts.ts';
+export { sessionEnded, sessionNoLongerCounts, signedInBeforeReset } from '../domain/accounts.ts';
 
 /**
  * What MFA policy demands of a sign-in by this user to this app (null: a password will do).
@@ -81,9 +81,7 @@ export function interactionPolicyFor(
         const user = await userForRequest(ctx, users, session.accountId);
         const stale =
           !user ||
-          user.disabled ||
-          signedInBeforeReset(user, session.authTime()) ||
-          sessionEnded(user, session.uid, session.authTime()) ||
+          sessionNoLongerCounts(user, session.uid, session.authTime()) ||
           (await passwordRefused(user, session.amr, tenantSettings));
         return stale ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       },
