@@ -12,6 +12,7 @@ import type { AccountActivity, SecretStore } from './domain/ports.ts';
 import { basePath, issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
 import { localeOf } from './http/locale.ts';
+import { requestOrigin } from './http/request-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { messages } from './i18n/index.ts';
 import { federationCallback, federationLogout } from './interactions/federation.ts';
@@ -165,7 +166,7 @@ async function requestContext(ctx: Context, next: Next): Promise<void> {
   const rc = (ctx.req as { requestContext?: { requestId?: string } }).requestContext;
   const requestId = rc?.requestId ?? 'local';
   ctx.set('X-Request-Id', requestId);
-  await withRequestContext({ requestId, ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) }, next);
+  await withRequestContext({ requestId, ...requestOrigin(ctx) }, next);
 }
 
 /**

@@ -5,6 +5,7 @@ import { NotFound } from '../domain/ports.ts';
 import { basePath } from '../http/base-path.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import { localeOf } from '../http/locale.ts';
+import { requestOrigin } from '../http/request-origin.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { describeViolation } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
@@ -137,7 +138,7 @@ function callback(req: Request): void {
 async function signOutEverywhere(req: Request, provider: Provider, who: SignedIn): Promise<void> {
   const { ctx, deps } = req;
   const sessions = await deps.activity.sessionsOf(who.user.id);
-  await endAllSessions(deps.mfa, { userId: who.user.id, context: contextOf(ctx), locale: localeOf(ctx) });
+  await endAllSessions(deps.mfa, { userId: who.user.id, context: requestOrigin(ctx), locale: localeOf(ctx) });
   await tellApps(provider, deps.logger, who.user.id, sessions);
   signedOutNotice(req, 'everywhere');
 }
@@ -149,7 +150,7 @@ async function signOutSession(
   handle: string,
 ): Promise<void> {
   const { ctx, deps } = req;
-  const ended = await endSession(deps, provider, { user: who.user, handle, context: contextOf(ctx) });
+  const ended = await endSession(deps, provider, { user: who.user, handle, context: requestOrigin(ctx) });
   // Already gone (another tab ended it, it expired): the list shows how things stand now.
   if (!ended || handle !== handleOf(who.sessionUid)) return redirect(ctx, `${req.path}?done=session-ended`);
   signedOutNotice(req, 'signedOutHere');
@@ -162,12 +163,8 @@ async function removeAppAccess(
   clientId: string,
 ): Promise<void> {
   const { ctx, deps } = req;
-  await revokeApp(deps, provider, { user: who.user, clientId, context: contextOf(ctx) });
+  await revokeApp(deps, provider, { user: who.user, clientId, context: requestOrigin(ctx) });
   redirect(ctx, `${req.path}?done=app-removed`);
-}
-
-function contextOf(ctx: Context): { ip: string; userAgent: string } {
-  return { ip: ctx.ip, userAgent: ctx.get('user-agent').slice(0, 256) };
 }
 
 async function changePassword(req: Request, who: SignedIn, form: Record<string, string>): Promise<void> {

@@ -1,5 +1,6 @@
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
+import { requestOrigin } from '../http/request-origin.ts';
 import { errorTitle } from '../i18n/index.ts';
 import { describePolicy, describeViolation } from '../shared/messages.ts';
 import { renderPage } from '../views/index.ts';
@@ -48,7 +49,7 @@ export const resetStep = {
       uid: step.details.uid,
       email: address,
       interactionExpiresAt: step.details.exp * 1000,
-      info: { ip: step.ctx.ip, userAgent: step.ctx.get('user-agent').slice(0, 256), clientId: '' },
+      info: { ...requestOrigin(step.ctx), clientId: '' },
       locale: step.locale,
     });
     if (outcome === 'invalid_email') {
@@ -96,7 +97,7 @@ export const resetStep = {
       uid: step.details.uid,
       password,
       ...(form.factorCode ? { factor: { method: form.method ?? '', code: form.factorCode } } : {}),
-      info: { ip: step.ctx.ip, userAgent: step.ctx.get('user-agent').slice(0, 256), clientId: '' },
+      info: { ...requestOrigin(step.ctx), clientId: '' },
       locale: step.locale,
     });
     if (outcome.ok) return renderLogin(step, csrf, outcome.email, { notice: t.login.passwordReset });

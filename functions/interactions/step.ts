@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Brand } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
+import { requestOrigin } from '../http/request-origin.ts';
 import { type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { InteractionServices, RequestInfo } from './services.ts';
 
@@ -24,8 +25,7 @@ export const wordsOf = (step: Step): Messages => messages(step.locale);
 
 export function requestInfo(step: Step): RequestInfo {
   return {
-    ip: step.ctx.ip,
-    userAgent: step.ctx.get('user-agent').slice(0, 256),
+    ...requestOrigin(step.ctx),
     clientId: String(step.details.params.client_id ?? ''),
   };
 }
