@@ -164,12 +164,13 @@ export async function removePasskey(
 
 /**
  * The strength MFA policy demands of this user, taken over every app they hold a role in (and the
- * deployment-wide rules), or null when nothing demands a factor. A user held to it keeps at least one
+ * deployment-wide rules and their tenant's requirement), or null when nothing demands a factor. A user held to it keeps at least one
  * factor of that strength: otherwise their next sign-in would offer enrolment to anyone with the
  * password.
  */
 async function mandatedStrength(deps: DomainDeps, u: User): Promise<Strength | null> {
-  const userRoles = await deps.roles.allRoles(u.id);
+  const [userRoles, tenant] = await Promise.all([deps.roles.allRoles(u.id), deps.tenantSettings(u.tenantId)]);
+  const tenantRequires = tenant?.requireMfa;
   const clientIds = [...new Set(userRoles.map((r) => r.clientId))];
   const clients = await Promise.all(clientIds.map((id) => deps.clients.get(id)));
   const apps = [
@@ -181,6 +182,7 @@ async function mandatedStrength(deps: DomainDeps, u: User): Promise<Strength | n
     const requirement = mfaRequirement({
       config: deps.config.mfa,
       ...app,
+      ...(tenantRequires ? { tenantRequires } : {}),
       userRequires: u.requireMfa === true,
       userOptedIn: false,
       userRoles,
