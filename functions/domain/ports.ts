@@ -465,6 +465,13 @@ export interface SignInStore {
   verifyReset(uid: string, codeHash: string, now: number, max: number): Promise<boolean>;
   /** Deletes a verified, unexpired reset of `userId`; true for the one caller that did (single use). */
   takeReset(uid: string, userId: string, now: number): Promise<boolean>;
+
+  /**
+   * Spends the challenge `nonce` of a passkey sign-in in interaction `uid` (the challenge itself
+   * travels in the page, sealed to the interaction: domain/credentials/passkey/passwordless.ts); true
+   * for the one caller that spent it. Kept until `expiresAt` (epoch ms), when it would expire anyway.
+   */
+  spendPasskeyChallenge(uid: string, nonce: string, expiresAt: number): Promise<boolean>;
 }
 
 export interface MailMessage {

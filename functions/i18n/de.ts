@@ -96,6 +96,9 @@ export const de: Messages = {
       'Ihre Organisation meldet Sie über ihre eigene Anmeldung an, nicht mit einem Sesame-Passwort. Verwenden Sie deren Schaltfläche oder fragen Sie Ihren Administrator, welche.',
     taken:
       'Diese Anmeldung wurde mit einem anderen Konto begonnen. Brechen Sie sie ab und beginnen Sie neu, um dieses Konto zu verwenden.',
+    passkey: 'Mit einem Passkey anmelden',
+    passkeyFailed:
+      'Mit diesem Passkey konnten Sie nicht angemeldet werden: Er gehört nicht zu dieser Website, das Konto ist vorübergehend gesperrt oder die Anfrage ist abgelaufen. Versuchen Sie es erneut oder verwenden Sie Ihr Passwort.',
     passwordReset:
       'Ihr Passwort wurde geändert, und alle Sitzungen Ihres Kontos wurden abgemeldet. Melden Sie sich mit dem neuen Passwort an.',
   },

@@ -94,6 +94,9 @@ export const en = {
     federationOnly:
       'Your organisation signs you in through its own sign-in, not with a Sesame password. Use its button, or ask your administrator which one.',
     taken: 'This sign-in was started with another account. Cancel it and start again to use this one.',
+    passkey: 'Sign in with a passkey',
+    passkeyFailed:
+      'That passkey did not sign you in: it is not one of this site’s, the account is temporarily locked, or the request expired. Try again, or use your password.',
     passwordReset:
       'Your password was changed, and every session of your account signed out. Sign in with the new password.',
   },

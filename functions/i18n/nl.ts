@@ -95,6 +95,9 @@ export const nl: Messages = {
       'Je organisatie laat je inloggen via haar eigen inlogdienst, niet met een Sesame-wachtwoord. Gebruik de knop van je organisatie, of vraag je beheerder welke.',
     taken:
       'Deze inlogpoging is met een ander account begonnen. Annuleer en begin opnieuw om dit account te gebruiken.',
+    passkey: 'Inloggen met een passkey',
+    passkeyFailed:
+      'Met die passkey ben je niet ingelogd: hij hoort niet bij deze site, het account is tijdelijk geblokkeerd of het verzoek is verlopen. Probeer het opnieuw of gebruik je wachtwoord.',
     passwordReset:
       'Je wachtwoord is gewijzigd en je bent overal uitgelogd. Log in met het nieuwe wachtwoord.',
   },

@@ -42,6 +42,7 @@ import { findTenant } from '../domain/admin/federation.ts';
 import { appBrandOf, brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
+import { passwordlessOptions, passwordlessSignIn } from '../domain/credentials/passkey/passwordless.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { normaliseEmail } from '../domain/email.ts';
 import { isDomainError } from '../domain/errors.ts';
@@ -211,6 +212,21 @@ export function createDynamoParts(
         if (!outcome.ok)
           return outcome.reason === 'refused' ? { ok: false, federationOnly: true } : { ok: false };
         return { ok: true, userId: outcome.user.id, user: signedInUser(outcome.user) };
+      },
+      passkey: {
+        options: (uid) => passwordlessOptions(deps, uid),
+        async signIn({ uid, response, info }) {
+          const outcome = await passwordlessSignIn(deps, {
+            uid,
+            response,
+            context: info,
+            // As for the password: a tenant that signs in through its connections only.
+            refuse: async (user) => (user.federationOnly ? 'federation_only' : null),
+          });
+          if (!outcome.ok)
+            return outcome.reason === 'refused' ? { ok: false, federationOnly: true } : { ok: false };
+          return { ok: true, userId: outcome.user.id, amr: outcome.amr };
+        },
       },
       federation: {
         // What the login page shows and where it routes an address are read at most every 30 s per

@@ -33,10 +33,11 @@ export async function renderLogin(
   // uses that browser next must not learn who was signed in.
   const ended = step.details.prompt.reasons.includes('session_invalidated');
   const accountId = ended ? undefined : step.details.session?.accountId;
-  const [app, connections, signedInAs] = await Promise.all([
+  const [app, connections, signedInAs, passkey] = await Promise.all([
     clientOf(step),
     step.services.federation.buttons(),
     accountId ? step.services.emailOf(accountId) : null,
+    step.services.passkey.options(step.details.uid),
   ]);
   const t = wordsOf(step);
   const title = message.error ? errorTitle(t, t.login.title) : t.login.title;
@@ -55,6 +56,8 @@ export async function renderLogin(
     ...branded(step.ctx, app.brand),
     signedInAs,
     logout: `${basePath(step.ctx)}/session/end`,
+    // "Sign in with a passkey" and the e-mail field's passkey autofill: the page's script uses them.
+    ...(passkey ? { passkey: `${step.path}/passkey`, passkeyOptions: JSON.stringify(passkey) } : {}),
   });
 }
 
@@ -104,6 +107,39 @@ export const loginStep = {
     }
   },
 };
+
+/**
+ * A passkey as the whole sign-in (domain/credentials/passkey/passwordless.ts): verified by the user,
+ * it is phishing-resistant multi-factor on its own, so the interaction finishes at the strongest
+ * acr. A failure shows the login page again with one message, whatever went wrong.
+ */
+export async function signInWithPasskey(step: Step, form: Record<string, string>): Promise<void> {
+  const outcome = await step.services.passkey.signIn({
+    uid: step.details.uid,
+    response: form.response ?? '',
+    info: requestInfo(step),
+  });
+  const t = wordsOf(step).login;
+  if (!outcome.ok) {
+    step.ctx.status = 400;
+    return render(step, form.csrf ?? '', '', outcome.federationOnly ? t.federationOnly : t.passkeyFailed);
+  }
+  // A second factor may be pending on this sign-in for another user's password: that user's sign-in
+  // is bound to the interaction and is not taken over (as a second password would not be).
+  const pending = await step.services.mfa.pending(step.details.uid);
+  if (pending && pending.userId !== outcome.userId) {
+    step.ctx.status = 400;
+    return render(step, form.csrf ?? '', '', t.taken);
+  }
+  await finish(step, {
+    login: {
+      accountId: outcome.userId,
+      acr: ACR.phishingResistant,
+      amr: outcome.amr,
+      remember: form.remember === 'yes',
+    },
+  });
+}
 
 /**
  * The password as a first step, shared by the login page and the link page (link.ts): checks it

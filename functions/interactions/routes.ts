@@ -16,7 +16,7 @@ import { consentStep } from './consent.ts';
 import { refusal } from './federation-pages.ts';
 import { invitationStep } from './invitation.ts';
 import { linkStep } from './link.ts';
-import { loginStep, toUpstream } from './login.ts';
+import { loginStep, signInWithPasskey, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import { resetStep } from './password-reset.ts';
 import type { InteractionServices } from './services.ts';
@@ -26,7 +26,7 @@ export const BRAND_CSS =
   /^\/static\/brand\/(?:([a-z0-9][a-z0-9-]{1,62})|app\/([A-Za-z0-9][A-Za-z0-9_.-]{2,63}))\.css$/;
 
 export const ROUTE =
-  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/passkey|mfa\/enrol|mfa\/continue|forgot|reset\/code|reset\/password|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
+  /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|passkey|link|accept|confirm|abort|mfa|mfa\/verify|mfa\/send|mfa\/passkey|mfa\/enrol|mfa\/continue|forgot|reset\/code|reset\/password|federate\/[a-z0-9][a-z0-9-]{1,62}))?$/;
 
 /**
  * Sesame's own interaction pages, mounted in front of oidc-provider's routes. Each step lives in
@@ -114,6 +114,7 @@ async function dispatch(
   if (!checkCsrf(ctx, form.csrf ?? '')) throw new BadRequest(403, 'csrf');
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
+  if (action === 'passkey' && details.prompt.name === 'login') return signInWithPasskey(step, form);
   if (action === 'link' && details.prompt.name === 'login') return linkStep.submit(step, form);
   if (action === 'forgot' && details.prompt.name === 'login') return resetStep.request(step, form);
   if (action === 'reset/code' && details.prompt.name === 'login') return resetStep.code(step, form);
@@ -151,6 +152,7 @@ const FIELDS = [
   'password2',
   'skip',
   'factorCode',
+  'response',
 ];
 
 /** The form, or why it could not be read (thrown where reading it used to throw). */

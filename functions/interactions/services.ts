@@ -35,6 +35,8 @@ export interface InteractionServices {
     info: RequestInfo;
     secondStepNeeded: (user: SignedInUser) => Promise<boolean>;
   }): Promise<LoginResult>;
+  /** "Sign in with a passkey": the passkey alone, verified by the user, signs in (domain/credentials/passkey/passwordless.ts). */
+  passkey: PasskeySignInServices;
   /**
    * Says, before the interaction is read, that this request will sign `email` in with a password,
    * so the directory read it needs can ride with the interaction's (one round trip, not two).
@@ -54,6 +56,17 @@ export interface InteractionServices {
   reset: ResetServices;
   federation: FederationServices;
   invitations: InvitationServices;
+}
+
+export interface PasskeySignInServices {
+  /** Options for `navigator.credentials.get()` with a challenge sealed to interaction `uid`; null: not offered. */
+  options(uid: string): Promise<object | null>;
+  /** The browser's answer: who signed in, or a failure that never says why (one message, like the password's). */
+  signIn(input: {
+    uid: string;
+    response: string;
+    info: RequestInfo;
+  }): Promise<{ ok: true; userId: string; amr: string[] } | { ok: false; federationOnly?: true }>;
 }
 
 export interface ResetServices {

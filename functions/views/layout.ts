@@ -151,6 +151,53 @@ document.querySelectorAll('[data-copy]').forEach(function (list) {
       });
     });
   }
+  // A passkey as the whole sign-in: the options (a challenge sealed to this sign-in) come with the
+  // page, so the browser can offer passkeys in the e-mail field's autofill as soon as it opens
+  // (conditional mediation), and the button asks at once. One request at a time: the button's ends
+  // the autofill's, and a cancelled one gives the autofill back.
+  var first = document.getElementById('passkey-login');
+  if (first) {
+    var firstButton = document.getElementById('passkey-login-button');
+    var asking = null;
+    var ask = function (mediation) {
+      if (asking) asking.abort();
+      var controller = new AbortController();
+      asking = controller;
+      var o = JSON.parse(first.dataset.options);
+      o.challenge = bytes(o.challenge);
+      o.allowCredentials = ids(o.allowCredentials);
+      var request = { publicKey: o, signal: controller.signal };
+      if (mediation) request.mediation = mediation;
+      return navigator.credentials.get(request).then(function (c) {
+        if (!c || asking !== controller) return;
+        var r = c.response;
+        first.elements.response.value = answer(c, {
+          clientDataJSON: text(r.clientDataJSON),
+          authenticatorData: text(r.authenticatorData),
+          signature: text(r.signature),
+          userHandle: r.userHandle ? text(r.userHandle) : undefined,
+        });
+        var keep = document.querySelector('input[type=checkbox][name=remember]');
+        first.elements.remember.value = keep && keep.checked ? 'yes' : '';
+        first.submit();
+      });
+    };
+    var autofill = function () {
+      if (!PublicKeyCredential.isConditionalMediationAvailable) return;
+      PublicKeyCredential.isConditionalMediationAvailable().then(function (yes) {
+        if (yes) return ask('conditional');
+      }).catch(function () {});
+    };
+    first.hidden = false;
+    firstButton.addEventListener('click', function () {
+      firstButton.disabled = true;
+      ask().catch(function () {
+        firstButton.disabled = false;
+        autofill();
+      });
+    });
+    autofill();
+  }
 })();
 `;
 

@@ -8,12 +8,18 @@ export const templates = {
 <form method="post" action="<%= it.action %>" novalidate>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <label for="email"><%= it.t.common.email %></label>
-<input id="email" name="email" type="email" autocomplete="username" required<% if (!it.error) { %> autofocus<% } %> value="<%= it.email %>"<% if (it.error) { %> aria-describedby="form-error"<% } %>>
+<input id="email" name="email" type="email" autocomplete="<%= it.passkey ? 'username webauthn' : 'username' %>" required<% if (!it.error) { %> autofocus<% } %> value="<%= it.email %>"<% if (it.error) { %> aria-describedby="form-error"<% } %>>
 <label for="password"><%= it.t.common.password %></label>
 <input id="password" name="password" type="password" autocomplete="current-password" required<% if (it.error) { %> autofocus aria-describedby="form-error" aria-invalid="true"<% } %>>
 <label class="check"><input type="checkbox" name="remember" value="yes"> <%= it.t.login.remember %></label>
 <button type="submit"><%= it.t.login.submit %></button>
 </form>
+<% if (it.passkey) { %><form method="post" action="<%= it.passkey %>" id="passkey-login" data-options="<%= it.passkeyOptions %>" hidden>
+<input type="hidden" name="csrf" value="<%= it.csrf %>">
+<input type="hidden" name="response" value="">
+<input type="hidden" name="remember" value="">
+<button type="button" class="secondary" id="passkey-login-button"><%= it.t.login.passkey %></button>
+</form><% } %>
 <p class="alt"><a href="<%= it.forgot %>" id="forgot-password"><%= it.t.login.forgot %></a></p>
 <% if (it.connections && it.connections.length) { %><section class="alt" aria-labelledby="federation-heading">
 <h2 id="federation-heading"><%= it.t.login.federationHeading %></h2>

@@ -17,12 +17,21 @@ import { secretBox } from '../../functions/adapters/secrets/secret-box.ts';
 import { parseConfig } from '../../functions/config/config.ts';
 import { sessionEnded } from '../../functions/domain/accounts.ts';
 import { ManualClock } from '../../functions/domain/clock.ts';
+import {
+  passwordlessOptions,
+  passwordlessSignIn,
+} from '../../functions/domain/credentials/passkey/passwordless.ts';
+import {
+  beginPasskeyRegistration,
+  finishPasskeyRegistration,
+} from '../../functions/domain/credentials/passkey/registration.ts';
 import type { DomainDeps } from '../../functions/domain/deps.ts';
 import { authenticatePassword, createUser, type Deps } from '../../functions/domain/login.ts';
 import { requirementFor, requirementForId } from '../../functions/domain/mfa/sign-in.ts';
 import { EmailTaken, type NewUser } from '../../functions/domain/ports.ts';
 import { memoryFederation } from '../support/federation-memory.ts';
 import { startTestStore, type TestStore } from '../support/store.ts';
+import { SoftAuthenticator } from '../support/webauthn.ts';
 
 /** DynamoDB-only behaviour: item shapes, the no-transaction create, races between cold starts. */
 describe('DynamoDB directory adapters', () => {
@@ -269,6 +278,86 @@ describe('DynamoDB directory adapters', () => {
       await requirementForId(mfaDeps([]), { userId: 'nobody', clientId: '', requested: null }),
       null,
     );
+  });
+
+  it('keeps passkeys and spends passwordless challenges on DynamoDB: one answer per challenge', async () => {
+    const deps: DomainDeps = {
+      users,
+      clients: new DynamoClientStore(dynamo.doc, store.tables.directory),
+      roles: new DynamoRoleStore(dynamo.doc, store.tables.directory),
+      audit: new DynamoAuditSink(dynamo.doc, store.tables.audit, 30),
+      clock: new ManualClock(),
+      config: parseConfig({ issuer: 'https://id.example.com', mfa: { factors: ['passkey', 'totp'] } }),
+      credentials: new DynamoCredentialStore(dynamo.doc, store.tables.directory),
+      signIns: new DynamoSignInStore(dynamo.doc, store.tables.directory),
+      box: secretBox(new MemorySecretStore()),
+      mailer: new MemoryMailer(),
+      auditLog: new DynamoAuditLog(dynamo.doc, store.tables.audit),
+      ...memoryFederation(),
+    };
+    const user = await createUser(deps, {
+      email: 'pk-dynamo@example.com',
+      name: 'P',
+      password: 'a perfectly fine passphrase',
+    });
+    const key = new SoftAuthenticator('id.example.com', 'https://id.example.com', { userHandle: user.id });
+    const created = await beginPasskeyRegistration(deps, { user, session: 'pk-s' });
+    assert.ok(created);
+    const registered = await finishPasskeyRegistration(deps, {
+      userId: user.id,
+      session: 'pk-s',
+      name: 'Key',
+      response: JSON.stringify(key.register(created.challenge)),
+    });
+    assert.equal(registered.ok, true);
+    // The registration's challenge item is gone; the passkey is one item with its public key.
+    const items = await deps.credentials.list(user.id);
+    assert.deepEqual(
+      items.map((c) => [c.type, c.key.slice(0, 2), typeof c.data.publicKey]),
+      [['passkey', 'k:', 'string']],
+    );
+
+    const options = await passwordlessOptions(deps, 'pk-uid');
+    assert.ok(options);
+    key.counter = -1; // a key that keeps no counter: only the spent challenge stops a replay
+    const response = JSON.stringify(key.assert(options.challenge));
+    calls.length = 0;
+    const signedIn = await passwordlessSignIn(deps, { uid: 'pk-uid', response });
+    assert.equal(signedIn.ok, true);
+    // The attempt claimed with the user read, the factors read, the challenge spent, the use
+    // recorded, the counter settled, the success audited.
+    assert.deepEqual([...calls].sort(), [
+      'PutItemCommand',
+      'PutItemCommand',
+      'QueryCommand',
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+      'UpdateItemCommand',
+    ]);
+    const spent = await dynamo.doc.send(
+      new QueryCommand({
+        TableName: store.tables.directory,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'SIGNIN#pk-uid' },
+      }),
+    );
+    assert.equal(spent.Items?.length, 1);
+    assert.equal(typeof spent.Items?.[0]?.expiresAt, 'number', 'the spent challenge has a TTL');
+    // Two answers to one challenge at once (no counter to tell them apart): one signs in. (More at
+    // once would also lock the account: each loser is a wrong attempt.)
+    const next = await passwordlessOptions(deps, 'pk-uid');
+    assert.ok(next);
+    key.counter = -1;
+    const again = JSON.stringify(key.assert(next.challenge));
+    const raced = await Promise.all(
+      [1, 2].map(() => passwordlessSignIn(deps, { uid: 'pk-uid', response: again })),
+    );
+    assert.equal(raced.filter((o) => o.ok).length, 1);
+    // And an earlier answer replayed afterwards is refused.
+    assert.deepEqual(await passwordlessSignIn(deps, { uid: 'pk-uid', response }), {
+      ok: false,
+      reason: 'wrong',
+    });
   });
 
   it('frees the e-mail claim when the user item cannot be written', async () => {

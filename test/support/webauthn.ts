@@ -39,7 +39,14 @@ export class SoftAuthenticator {
   constructor(
     readonly rpID: string,
     readonly origin: string,
-    readonly options: { singleDevice?: boolean; aaguid?: Buffer } = {},
+    readonly options: {
+      singleDevice?: boolean;
+      aaguid?: Buffer;
+      /** Presence only: the authenticator does not verify the user (no PIN, no biometrics). */
+      presenceOnly?: boolean;
+      /** The user handle it was registered with (a discoverable credential): given in every assertion. */
+      userHandle?: string;
+    } = {},
   ) {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = pair.privateKey;
@@ -61,7 +68,7 @@ export class SoftAuthenticator {
 
   private flags(extra: number): number {
     // UP | UV, and BE | BS for a synced (multi-device) credential.
-    return 0x01 | 0x04 | (this.options.singleDevice ? 0 : 0x18) | extra;
+    return 0x01 | (this.options.presenceOnly ? 0 : 0x04) | (this.options.singleDevice ? 0 : 0x18) | extra;
   }
 
   private authData(extra: number, attested?: Buffer): Buffer {
@@ -113,6 +120,7 @@ export class SoftAuthenticator {
         clientDataJSON: b64(clientData),
         authenticatorData: b64(authData),
         signature: b64(signature),
+        ...(this.options.userHandle ? { userHandle: b64(Buffer.from(this.options.userHandle)) } : {}),
       },
     };
   }

@@ -25,6 +25,8 @@ export const keys = {
   emailChallenge: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'EMAILCODE' }),
   /** A forgotten-password reset started in that sign-in. */
   passwordReset: (uid: string) => ({ pk: `SIGNIN#${uid}`, sk: 'RESET' }),
+  /** A spent challenge of a passkey sign-in (the first step: the user is not known yet). */
+  spentPasskeyChallenge: (uid: string, nonce: string) => ({ pk: `SIGNIN#${uid}`, sk: `PASSKEY#${nonce}` }),
   /** Code e-mails sent to a user in one UTC hour (`hour`: epoch hours), across all their sign-ins. */
   emailQuota: (userId: string, hour: number) => ({ pk: `USER#${userId}`, sk: `QUOTA#EMAIL#${hour}` }),
   /** A tenant's users by e-mail key (`listByTenant` is one Query), written with the user. */

@@ -207,6 +207,16 @@ export class DynamoSignInStore implements SignInStore {
     );
   }
 
+  async spendPasskeyChallenge(uid: string, nonce: string, expiresAt: number): Promise<boolean> {
+    return this.conditional(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.spentPasskeyChallenge(uid, nonce), expiresAt: seconds(expiresAt) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
   private get(key: { pk: string; sk: string }) {
     return consistentGet(this.doc, this.table, key);
   }

@@ -182,6 +182,13 @@ export class MemorySignInStore implements SignInStore {
     this.resets.delete(uid);
     return true;
   }
+  readonly spentPasskeyChallenges = new Set<string>();
+  async spendPasskeyChallenge(uid: string, nonce: string) {
+    const key = `${uid}#${nonce}`;
+    if (this.spentPasskeyChallenges.has(key)) return false;
+    this.spentPasskeyChallenges.add(key);
+    return true;
+  }
 }
 
 /** Collects messages instead of sending them. */

@@ -47,6 +47,11 @@ export async function takeChallenge(
   const { hash } = item.data;
   if (!(await deps.credentials.delete(userId, { type: TYPE, key }, { present: { hash } }))) return null;
   if (item.data.purpose !== purpose || Number(item.data.expiresAt) <= deps.clock.now().getTime()) return null;
+  return challengeCheck(deps, hash);
+}
+
+/** A check, in constant time, that the challenge the browser signed is the one whose digest was kept. */
+export function challengeCheck(deps: DomainDeps, hash: string): (challenge: string) => Promise<boolean> {
   return async (challenge) => {
     const a = Buffer.from(await hashOfChallenge(deps, challenge));
     const b = Buffer.from(hash);

@@ -28,8 +28,6 @@ import {
  * §3.2.5). Counting wrong answers is the attempt guard's job, as for every second step.
  */
 const owner = (uid: string) => `sign-in:${uid}`;
-/** A WebAuthn response is a few kilobytes; anything much bigger is not one. */
-
 export const transportsOf = (p: PasskeyItem) =>
   p.transports ? (p.transports.split(',') as AuthenticatorTransportFuture[]) : [];
 
@@ -60,63 +58,11 @@ export const passkey: SecondStep = {
     // Taken before the signature is checked: a challenge gets one answer, right or wrong.
     const matches = await takeChallenge(deps, userId, owner(uid), 'sign-in');
     if (!matches) return false;
-    const stored = passkeysIn(await deps.credentials.list(userId));
-    const key = await keyOfId(deps, response.id);
-    const found = stored.find((p) => p.key === key && p.id === response.id);
-    if (!found) return false;
-    const { rpID, origin } = relyingParty(deps.config.issuer);
-    let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>['authenticationInfo'];
-    try {
-      const result = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: matches,
-        expectedOrigin: origin,
-        expectedRPID: rpID,
-        // Counter 0 here: the regression check is ours below, so that it can be audited.
-        credential: {
-          id: found.id,
-          publicKey: Buffer.from(found.publicKey, 'base64url'),
-          counter: 0,
-          transports: transportsOf(found),
-        },
-        // Verification is asked for (`preferred`) and recorded, not demanded: the password was the
-        // knowledge factor already.
-        requireUserVerification: false,
-      });
-      if (!result.verified) return false;
-      info = result.authenticationInfo;
-    } catch {
-      return false;
-    }
-    // A counter that did not grow (when either side counts) means the key was copied (WebAuthn §6.1.1).
-    if ((info.newCounter > 0 || found.counter > 0) && info.newCounter <= found.counter) {
-      await audit(deps, {
-        type: 'mfa.passkey.counter_regression',
-        outcome: 'failure',
-        actor: userId,
-        target: userId,
-        tenant: await tenantOfUser(deps, userId),
-        details: { credential: shortId(found.id), stored: found.counter, received: info.newCounter },
-      });
-      return false;
-    }
-    const now = deps.clock.now().getTime();
-    // Compare-and-set on the counter read: of two uses racing on one counter value one wins.
-    const updated = await deps.credentials.update(
-      userId,
-      { type: TYPE, key: found.key },
-      {
-        set: {
-          counter: info.newCounter,
-          lastUsedAt: now,
-          userVerified: info.userVerified,
-          deviceType: info.credentialDeviceType,
-        },
-      },
-      { present: { counter: found.counter } },
-    );
-    if (!updated) return false;
-    used?.([info.credentialDeviceType === 'singleDevice' ? 'hwk' : 'swk', 'user']);
+    // Verification is asked for (`preferred`) and recorded, not demanded: the password was the
+    // knowledge factor already.
+    const checked = await checkAssertion(deps, { userId, response, matches, requireUserVerification: false });
+    if (!checked) return false;
+    used?.(checked.amr);
     return true;
   },
   async remove(deps, userId) {
@@ -127,6 +73,91 @@ export const passkey: SecondStep = {
       await deps.credentials.delete(userId, { type: TYPE, key: c.key });
   },
 };
+
+/** What a checked assertion showed: the key's `amr` (hardware- or software-held), and user verification. */
+export interface Assertion {
+  amr: readonly string[];
+  userVerified: boolean;
+  /** The first characters of the credential id, for the audit trail. */
+  credential: string;
+}
+
+/**
+ * Checks an assertion by one of `userId`'s passkeys against a challenge already taken (`matches`),
+ * Sesame's origin and RP ID; then the signature counter (a regression is audited: a copied key) and,
+ * with a compare-and-set on the counter read, records the use. Null for any failure. Both ways a
+ * passkey is used — after a password, and alone — come through here.
+ */
+export async function checkAssertion(
+  deps: DomainDeps,
+  input: {
+    userId: string;
+    response: AuthenticationResponseJSON;
+    matches: (challenge: string) => Promise<boolean>;
+    requireUserVerification: boolean;
+  },
+): Promise<Assertion | null> {
+  const { userId, response } = input;
+  const stored = passkeysIn(await deps.credentials.list(userId));
+  const key = await keyOfId(deps, response.id);
+  const found = stored.find((p) => p.key === key && p.id === response.id);
+  if (!found) return null;
+  const { rpID, origin } = relyingParty(deps.config.issuer);
+  let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>['authenticationInfo'];
+  try {
+    const result = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: input.matches,
+      expectedOrigin: origin,
+      expectedRPID: rpID,
+      // Counter 0 here: the regression check is ours below, so that it can be audited.
+      credential: {
+        id: found.id,
+        publicKey: Buffer.from(found.publicKey, 'base64url'),
+        counter: 0,
+        transports: transportsOf(found),
+      },
+      requireUserVerification: input.requireUserVerification,
+    });
+    if (!result.verified) return null;
+    info = result.authenticationInfo;
+  } catch {
+    return null;
+  }
+  // A counter that did not grow (when either side counts) means the key was copied (WebAuthn §6.1.1).
+  if ((info.newCounter > 0 || found.counter > 0) && info.newCounter <= found.counter) {
+    await audit(deps, {
+      type: 'mfa.passkey.counter_regression',
+      outcome: 'failure',
+      actor: userId,
+      target: userId,
+      tenant: await tenantOfUser(deps, userId),
+      details: { credential: shortId(found.id), stored: found.counter, received: info.newCounter },
+    });
+    return null;
+  }
+  const now = deps.clock.now().getTime();
+  // Compare-and-set on the counter read: of two uses racing on one counter value one wins.
+  const updated = await deps.credentials.update(
+    userId,
+    { type: TYPE, key: found.key },
+    {
+      set: {
+        counter: info.newCounter,
+        lastUsedAt: now,
+        userVerified: info.userVerified,
+        deviceType: info.credentialDeviceType,
+      },
+    },
+    { present: { counter: found.counter } },
+  );
+  if (!updated) return null;
+  return {
+    amr: [info.credentialDeviceType === 'singleDevice' ? 'hwk' : 'swk', 'user'],
+    userVerified: info.userVerified,
+    credential: shortId(found.id),
+  };
+}
 
 /**
  * The options for the browser's `navigator.credentials.get()` in sign-in `uid`: this user's passkeys
