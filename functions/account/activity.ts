@@ -263,6 +263,8 @@ export function describeBrowser(userAgent: string | undefined, t: Messages['acco
 
 function describeMethod(amr: string[], t: Messages['account']): string {
   if (amr.includes('fed')) return t.byFederation;
+  // A passkey alone (no password before it): the sign-in was the passkey.
+  if (!amr.includes('pwd') && (amr.includes('hwk') || amr.includes('swk'))) return t.byPasskey;
   if (amr.includes('mfa')) return t.byMfa;
   if (amr.includes('pwd')) return t.byPassword;
   return t.byOther;

@@ -355,6 +355,7 @@ export const de: Messages = {
     browserOn: '{browser} unter {system}',
     byFederation: 'der Anmeldung Ihrer Organisation',
     byMfa: 'Passwort und zweitem Faktor',
+    byPasskey: 'einem Passkey',
     byPassword: 'Passwort',
     byOther: 'einer Anmeldung',
   },

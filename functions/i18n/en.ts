@@ -342,6 +342,7 @@ export const en = {
     browserOn: '{browser} on {system}',
     byFederation: 'your organisation’s sign-in',
     byMfa: 'password and second factor',
+    byPasskey: 'a passkey',
     byPassword: 'password',
     byOther: 'a sign-in',
   },

@@ -345,6 +345,7 @@ export const nl: Messages = {
     browserOn: '{browser} op {system}',
     byFederation: 'de inlog van je organisatie',
     byMfa: 'wachtwoord en tweede stap',
+    byPasskey: 'een passkey',
     byPassword: 'wachtwoord',
     byOther: 'een inlog',
   },

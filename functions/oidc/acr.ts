@@ -11,6 +11,7 @@ import type { FirstStep, Method, Strength } from '../domain/credentials/strategy
  * | urn:sesame:acr:mfa:email  | password + e-mailed code (weaker)     | pwd, otp, mfa       |
  * | urn:sesame:acr:mfa        | password + TOTP or a recovery code    | pwd, otp, mfa       |
  * | urn:sesame:acr:mfa:phr    | password + a passkey (phishing-resistant) | pwd, hwk or swk, user, mfa |
+ * | urn:sesame:acr:mfa:phr    | a passkey alone, the user verified by it | hwk or swk, user, mfa |
  * | urn:sesame:acr:fed        | a company's identity provider only    | fed                 |
  * | urn:sesame:acr:fed:mfa    | … that proved MFA the connection trusts | fed, mfa          |
  *

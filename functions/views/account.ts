@@ -18,7 +18,8 @@ export const methodSections = {
 <input type="hidden" name="ref" value="<%= p.ref %>">
 <button type="submit" class="secondary remove-passkey"><%= it.fill(it.t.account.passkeyRemove, { name: p.name }) %></button>
 </form><% } %></li><% }) %></ul><% } %>
-<% if (it.recent) { %><form method="post" action="<%= it.path %>/passkey/register" id="passkey-register" data-options="<%= it.path %>/passkey/options" hidden>
+<% if (it.recent && it.m.full) { %><p class="sub" id="passkey-limit"><%= it.t.account.passkeyLimit %></p>
+<% } else if (it.recent) { %><form method="post" action="<%= it.path %>/passkey/register" id="passkey-register" data-options="<%= it.path %>/passkey/options" hidden>
 <p><%= it.t.account.passkeyIntro %></p>
 <input type="hidden" name="csrf" value="<%= it.csrf %>">
 <input type="hidden" name="response" value="">

@@ -137,7 +137,11 @@ describe('passkeys with a real browser (virtual authenticator)', () => {
     const context = await chromium.browser.newContext();
     const page = await context.newPage();
     const device = await authenticator(page);
-    await give(device, keys);
+    // Not discoverable here: the login page's passkey autofill would sign in before the password.
+    await give(
+      device,
+      keys.map(({ userHandle: _, ...k }) => ({ ...k, isResidentCredential: false })),
+    );
     await page.goto(`${demo.url}/login${query}`);
     await password(page, email);
     await page.waitForSelector('#passkey-button');
@@ -236,6 +240,29 @@ describe('passkeys with a real browser (virtual authenticator)', () => {
     await context.close();
   });
 
+  it('says so at the limit of 10 passkeys, instead of offering to add one', async () => {
+    const { user, key } = await userWithPasskey('ten@example.com');
+    for (let i = 0; i < 9; i++) {
+      const soft = new SoftAuthenticator('localhost', new URL(sesame.issuer).origin);
+      const options = await beginPasskeyRegistration(sesame.parts.deps, { user, session: `seed-${i}` });
+      assert.ok(options);
+      const response = JSON.stringify(soft.register(options.challenge));
+      const input = { userId: user.id, session: `seed-${i}`, name: `Key ${i}`, response };
+      assert.ok((await finishPasskeyRegistration(sesame.parts.deps, input)).ok);
+    }
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    await give(await authenticator(page), [key]);
+    await page.goto(`${sesame.issuer}/account`);
+    await password(page, 'ten@example.com');
+    await page.click('#passkey-button');
+    await page.waitForSelector('#passkey-limit');
+    assert.match((await page.textContent('#passkey-limit')) ?? '', /the most passkeys an account can keep/);
+    assert.equal(await page.locator('#passkey-register').count(), 0);
+    assert.equal(await page.locator('.remove-passkey').count(), 10);
+    await context.close();
+  });
+
   it('refuses a cloned key whose signature counter went back, and audits it', async () => {
     const { user, key } = await userWithPasskey('clo@example.com');
     const first = await atSecondStep('clo@example.com', [key]);
@@ -277,6 +304,127 @@ describe('passkeys with a real browser (virtual authenticator)', () => {
     await page.waitForSelector('.error');
     assert.equal((await page.textContent('.error'))?.trim(), FAILED);
     await context.close();
+  });
+
+  /**
+   * A fresh browser (no session) holding `keys`, going to the login page of a sign-in to the demo
+   * app. With a discoverable passkey the page's autofill request (conditional mediation) signs in at
+   * once: the virtual authenticator picks the only passkey, standing in for the user choosing it from
+   * the e-mail field's suggestions. `autofill: false`: a browser without it, where the button asks.
+   */
+  async function toLoginPage(
+    keys: VirtualCredential[],
+    options: { javaScript?: boolean; autofill?: boolean; watch?: (page: Page) => void } = {},
+  ) {
+    const context = await chromium.browser.newContext({ javaScriptEnabled: options.javaScript ?? true });
+    const page = await context.newPage();
+    if (options.autofill === false)
+      await page.addInitScript(
+        'PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);',
+      );
+    options.watch?.(page);
+    const device = await authenticator(page);
+    await give(device, keys);
+    await page.goto(`${demo.url}/login`);
+    return { context, page, device };
+  }
+
+  /** A discoverable passkey (it names its user) registered through the domain, as CDP credentials. */
+  async function userWithDiscoverablePasskey(email: string) {
+    const { user, key } = await userWithPasskey(email);
+    return {
+      user,
+      key: { ...key, isResidentCredential: true, userHandle: Buffer.from(user.id).toString('base64') },
+    };
+  }
+
+  it("signs in with a passkey chosen from the e-mail field's autofill: no password, the strongest acr, user verification audited", async () => {
+    const { user, key } = await userWithDiscoverablePasskey('solo@example.com');
+    const { context, page } = await toLoginPage([key]);
+    const claims = await claimsOf(page);
+    assert.equal(claims.acr, PHR);
+    assert.deepEqual(claims.amr, ['hwk', 'user', 'mfa']);
+    const [event] = audits(sesame, 'login.success', user.id);
+    assert.deepEqual(
+      { ...(event?.details as object), credential: undefined },
+      { method: 'passkey', userVerified: true, credential: undefined },
+    );
+    await context.close();
+  });
+
+  it('signs in with the passkey button where the browser has no passkey autofill', async () => {
+    const { key } = await userWithDiscoverablePasskey('button@example.com');
+    const { context, page } = await toLoginPage([key], { autofill: false });
+    await page.waitForSelector('#passkey-login-button');
+    assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username webauthn');
+    await page.check('input[name="remember"]');
+    await page.click('#passkey-login-button');
+    const claims = await claimsOf(page);
+    assert.equal(claims.acr, PHR);
+    // "Keep me signed in" was ticked: the session cookie outlives the browser session.
+    const session = (await context.cookies()).find((c) => c.name === '_session');
+    assert.ok(session && session.expires > 0);
+    // The account page lists this browser as signed in with a passkey.
+    await page.goto(`${sesame.issuer}/account`);
+    await page.waitForSelector('#passkeys');
+    assert.match((await page.textContent('body')) ?? '', /Signed in .+ with a passkey;/);
+    await context.close();
+  });
+
+  it('registers passkeys on /account as discoverable, so the same passkey later signs in alone', async () => {
+    await addUser(sesame, 'disc@example.com', { name: 'Disc' });
+    const context = await chromium.browser.newContext();
+    const page = await context.newPage();
+    const device = await authenticator(page);
+    await page.goto(`${sesame.issuer}/account`);
+    await password(page, 'disc@example.com');
+    await page.waitForSelector('#passkey-register', { state: 'visible' });
+    await page.click('#add-passkey');
+    await page.waitForSelector('#recovery-codes');
+    const [made] = await credentialsOf(device);
+    assert.equal(made?.isResidentCredential, true);
+    await context.close();
+
+    const fresh = await toLoginPage(made ? [made] : []);
+    assert.equal((await claimsOf(fresh.page)).acr, PHR);
+    await fresh.context.close();
+  });
+
+  it('keeps the login page as it was without JavaScript: no passkey button, the password still signs in', async () => {
+    await addUser(sesame, 'noscript@example.com', { name: 'No Script' });
+    const { context, page } = await toLoginPage([], { javaScript: false });
+    await page.waitForSelector('#email');
+    assert.equal(await page.isVisible('#passkey-login-button'), false);
+    await password(page, 'noscript@example.com');
+    await page.waitForURL((url) => url.href.startsWith(demo.url));
+    await context.close();
+  });
+
+  it('refuses a passwordless answer replayed in another sign-in, with one message, and the password form stays', async () => {
+    const { key } = await userWithDiscoverablePasskey('again@example.com');
+    let captured = '';
+    const first = await toLoginPage([key], {
+      watch: (page) =>
+        page.on('request', (r) => {
+          if (r.method() === 'POST' && /\/interaction\/[^/]+\/passkey$/.test(r.url()))
+            captured = new URLSearchParams(r.postData() ?? '').get('response') ?? '';
+        }),
+    });
+    await claimsOf(first.page);
+    assert.ok(captured.length > 0);
+    await first.context.close();
+
+    const second = await toLoginPage([]);
+    await second.page.waitForSelector('#passkey-login', { state: 'attached' });
+    await second.page.evaluate(`((answer) => {
+      const form = document.getElementById('passkey-login');
+      form.elements.response.value = answer;
+      form.submit();
+    })(${JSON.stringify(captured)})`);
+    await second.page.waitForSelector('.error');
+    assert.match((await second.page.textContent('.error')) ?? '', /That passkey did not sign you in/);
+    assert.equal(await second.page.isVisible('#password'), true);
+    await second.context.close();
   });
 
   it('refuses an answer replayed in another sign-in', async () => {

@@ -197,6 +197,26 @@ describe('passkey as a second step', () => {
     assert.equal(passed?.proven, 'phishing-resistant');
     assert.equal(acrFor(passed?.proven ?? null), 'urn:sesame:acr:mfa:phr');
     assert.deepEqual(amrFor('passkey', 'password', passed?.amr), ['pwd', 'hwk', 'user', 'mfa']);
+    // The audit event says whether the authenticator verified the user, and which key (its start).
+    const [event] = (await m.ports.events()).filter((e) => e.type === 'mfa.success');
+    assert.deepEqual(event?.details, {
+      method: 'passkey',
+      userVerified: true,
+      credential: `${m.key.id.slice(0, 8)}…`,
+    });
+  });
+
+  it('records in the audit event when the authenticator only tested presence', async () => {
+    const m = await registered({ presenceOnly: true });
+    const pending = await m.pending('uid-1', 'phishing-resistant');
+    const outcome = await verifySecondFactor(m.deps, {
+      pending,
+      method: 'passkey',
+      code: await answer(m, 'uid-1'),
+    });
+    assert.equal(outcome.ok, true, 'after a password, presence is enough');
+    const [event] = (await m.ports.events()).filter((e) => e.type === 'mfa.success');
+    assert.equal(event?.details?.userVerified, false);
   });
 });
 

@@ -36,9 +36,10 @@ export interface VerifyInput {
   user?: User;
   /**
    * Told the `amr` values of this very use, where they depend on it (a passkey: a hardware- or a
-   * software-held key); otherwise the strategy's own `amr` stand.
+   * software-held key); otherwise the strategy's own `amr` stand. `details`: what the audit event of
+   * the use records about it (a passkey: whether the user was verified, which key).
    */
-  used?: (amr: readonly string[]) => void;
+  used?: (amr: readonly string[], details?: Record<string, string | boolean>) => void;
 }
 
 export interface CredentialStrategy<Id extends StrategyId = StrategyId> {
@@ -81,6 +82,8 @@ export interface MethodStatus {
   left?: number;
   /** The user's several credentials of it, where they keep more than one (passkeys); absent when none. */
   items?: MethodItem[];
+  /** No more can be added (a user keeps at most 10 passkeys). */
+  full?: boolean;
 }
 
 /** One credential of a user, as the account page and `user show` list it: no key material, no secret. */

@@ -206,6 +206,7 @@ export async function verifySecondFactor(
   const offered = offeredMethods(deps.config, factors, pending.strength);
   const proven = factor ? provenStrength(deps.config, factor.method, factors) : 'any';
   let amr: readonly string[] | undefined;
+  let details: Record<string, string | boolean> | undefined;
   const outcome = await guardAttempt(deps, {
     userId: pending.userId,
     failureType: 'mfa.failure',
@@ -219,8 +220,9 @@ export async function verifySecondFactor(
         userId: pending.userId,
         uid: pending.uid,
         code: input.code,
-        used: (values) => {
+        used: (values, about) => {
           amr = values;
+          details = about;
         },
       })),
     completes: () => meets(proven, pending.strength),
@@ -237,7 +239,7 @@ export async function verifySecondFactor(
       actor: pending.userId,
       target: pending.userId,
       tenant: auditTenant(outcome.user),
-      details: { method: factor.method },
+      details: { method: factor.method, ...details },
     },
     input.context,
   );

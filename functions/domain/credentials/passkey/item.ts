@@ -38,6 +38,8 @@ export interface ChallengeItem {
 }
 
 export const TYPE = 'passkey' as const;
+/** A user may keep this many passkeys: enough for every device, not a storage sink. */
+export const MAX_PASSKEYS = 10;
 /** Challenges expire after 5 minutes (the ceremony's own timeout is the same). */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 

@@ -11,6 +11,7 @@ import { authenticatorName } from './aaguids.ts';
 import { holdChallenge, takeChallenge } from './challenge.ts';
 import {
   keyOfId,
+  MAX_PASSKEYS,
   type PasskeyItem,
   parseResponse,
   passkeysIn,
@@ -47,8 +48,8 @@ export function passkeyViews(credentials: readonly Credential[]): PasskeyView[] 
   });
 }
 
-/** A user may keep this many passkeys: enough for every device, not a storage sink. */
-export const MAX_PASSKEYS = 10;
+export { MAX_PASSKEYS };
+
 const MAX_NAME = 60;
 
 /** `account:<session>`: a registration is answered only in the account-page session that began it. */

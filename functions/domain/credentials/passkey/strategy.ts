@@ -13,6 +13,7 @@ import { holdChallenge, takeChallenge } from './challenge.ts';
 import {
   challengesIn,
   keyOfId,
+  MAX_PASSKEYS,
   type PasskeyItem,
   parseResponse,
   passkeysIn,
@@ -50,7 +51,7 @@ export const passkey: SecondStep = {
         ...(p.lastUsedAt !== undefined ? { lastUsedAt: p.lastUsedAt } : {}),
       };
     });
-    return items.length > 0 ? { on: true, items } : { on: false };
+    return items.length > 0 ? { on: true, items, full: items.length >= MAX_PASSKEYS } : { on: false };
   },
   async verify(deps, { userId, uid, code, used }) {
     const response = parseResponse<AuthenticationResponseJSON>(code);
@@ -62,7 +63,7 @@ export const passkey: SecondStep = {
     // knowledge factor already.
     const checked = await checkAssertion(deps, { userId, response, matches, requireUserVerification: false });
     if (!checked) return false;
-    used?.(checked.amr);
+    used?.(checked.amr, { userVerified: checked.userVerified, credential: checked.credential });
     return true;
   },
   async remove(deps, userId) {
