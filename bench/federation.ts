@@ -61,7 +61,7 @@ const EMPTY: Probe = {
 const REDIRECT = 'http://127.0.0.1:9/cb';
 
 /** What happened in Sesame between two probes. */
-function between(a: Probe, b: Probe): Window {
+export function between(a: Probe, b: Probe): Window {
   const minus = (x: Record<string, number>, y: Record<string, number>) =>
     Object.fromEntries(
       Object.entries(y)

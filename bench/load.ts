@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { FormClient, findForm } from '../functions/cli/form-client.ts';
 import type { FederationTarget } from './federation.ts';
+import type { PasskeyTarget } from './passkey.ts';
 
 /** What a bench server reports when it is ready (bare-provider.ts, sesame-server.ts). */
 export interface Target {
@@ -10,6 +11,8 @@ export interface Target {
   web: { id: string; secret: string; redirect: string };
   user: { email: string; password: string };
   federation?: FederationTarget;
+  /** Sesame's: a user with a discoverable passkey (bench/passkey.ts). */
+  passkey?: PasskeyTarget;
 }
 
 export interface Request {

@@ -149,6 +149,15 @@ export function formatTable(r: BenchResults): string {
   );
   if (!fd.sameInEverySample)
     lines.push('  not every federated sample made the same number of DynamoDB calls (last sample shown)');
+  const p = r.passkey;
+  lines.push(
+    `passwordless passkey sign-in (median of ${p.signIns}, inside the handler): the answer's POST ` +
+      `${p.handlerMedianMs.post} ms, whole sign-in ${p.handlerMedianMs.flow} ms (no argon2: no password)`,
+    `  DynamoDB calls: the answer's POST ${p.dynamoCalls.post.total} (${ops(p.dynamoCalls.post.byOperation)}); ` +
+      `whole sign-in ${p.dynamoCalls.flow.total}`,
+  );
+  if (!p.dynamoCalls.sameInEverySample)
+    lines.push('  not every passkey sample made the same number of DynamoDB calls (last sample shown)');
   lines.push(
     `cold start: import of the bundled handler ${r.coldStart.importMedianMs} ms, ${r.coldStart.importCpuMedianMs} ms of CPU ` +
       `(medians; wall samples ${r.coldStart.samplesMs.join(', ')}), bundle ${r.coldStart.bundleBytes.toLocaleString('en')} B`,

@@ -29,6 +29,13 @@ import {
   type Target,
   tokenRequest,
 } from './load.ts';
+import {
+  authenticatorFor,
+  type PasskeyResults,
+  type PasskeySignIn,
+  passkeySignIn,
+  summarizePasskey,
+} from './passkey.ts';
 import type { Probe } from './probe.ts';
 import { type ProfileSummary, summarizeProfile } from './profiler.ts';
 import { type CallCount, formatTable, targetsOf } from './report.ts';
@@ -120,6 +127,8 @@ export interface BenchResults {
   dynamoCalls: { passwordPost: CallCount; fullCodeFlow: CallCount };
   /** A sign-in through an Entra-like upstream (bench/federation.ts), Sesame only. */
   federation: FederationResults;
+  /** A passwordless passkey sign-in (bench/passkey.ts), Sesame only. */
+  passkey: PasskeyResults;
   coldStart: { importMedianMs: number; samplesMs: number[]; importCpuMedianMs: number; bundleBytes: number };
   targets: Array<{ measure: string; value: string; target: string; pass: boolean }>;
   profile?: PerServer<ProfileSummary> & { files: string[] };
@@ -310,6 +319,19 @@ async function federation(
   return summarize(runs);
 }
 
+/** Passwordless sign-ins with the bench user's passkey (bench/passkey.ts), after one warm-up. */
+async function passkeySignIns(sesame: Server, o: BenchOptions): Promise<PasskeyResults> {
+  const target = sesame.target.passkey;
+  if (!target) throw new Error('bench: the Sesame server set up no passkey user');
+  const app = await relyingParty(sesame.target);
+  const key = authenticatorFor(target);
+  const signIn = () => passkeySignIn(app, key, (m) => ask(sesame, m));
+  await signIn();
+  const runs: PasskeySignIn[] = [];
+  for (let i = 0; i < o.logins; i++) runs.push(await signIn());
+  return summarizePasskey(runs);
+}
+
 const run = promisify(execFile);
 
 async function coldStart(samples: number): Promise<BenchResults['coldStart']> {
@@ -389,6 +411,9 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     log(`federated sign-in: ${o.federatedSignIns} first and ${o.federatedSignIns} returning…`);
     const fed = await federation(sesame, upstream, o);
 
+    log(`passkey sign-in: ${o.logins} passwordless code flows…`);
+    const passkeys = await passkeySignIns(sesame, o);
+
     let profile: BenchResults['profile'];
     if (o.profileDir) {
       log('profiling one token round per server…');
@@ -418,6 +443,7 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
       login: signIns,
       dynamoCalls,
       federation: fed,
+      passkey: passkeys,
       coldStart: cold,
       ...(profile ? { profile } : {}),
     };

@@ -7,11 +7,18 @@ import { parseConfig } from '../functions/config/config.ts';
 import { OPERATOR } from '../functions/domain/admin/actor.ts';
 import { addConnection, addTenant, mapConnectionRole } from '../functions/domain/admin/federation.ts';
 import { registerClient } from '../functions/domain/clients.ts';
+import { relyingParty } from '../functions/domain/credentials/passkey/item.ts';
+import {
+  beginPasskeyRegistration,
+  finishPasskeyRegistration,
+} from '../functions/domain/credentials/passkey/registration.ts';
 import { createUser } from '../functions/domain/login.ts';
 import type { HttpApiHandler } from '../functions/http/lambda.ts';
 import { createDynamoParts } from '../functions/idp/parts.ts';
 import { serveLambda } from '../functions/local/lambda-http.ts';
 import { createLogger } from '../functions/shared/logger.ts';
+import { SoftAuthenticator } from '../test/support/webauthn.ts';
+import type { PasskeyTarget } from './passkey.ts';
 import { answerProbes, nameTables, startCountingStore, timed } from './probe.ts';
 
 /**
@@ -70,6 +77,32 @@ const web = await registerClient(
 const password = 'a passphrase that is long enough';
 await createUser(parts.deps, { email: 'bench@example.com', name: 'Bench', password, actor: 'bench' });
 const federation = await connectUpstream();
+const passkey = await passkeyUser();
+
+/**
+ * A user with one discoverable passkey, registered through the real ceremony by a software
+ * authenticator whose key the bench process gets, to sign in with it alone (bench/passkey.ts).
+ */
+async function passkeyUser(): Promise<PasskeyTarget> {
+  const user = await createUser(parts.deps, {
+    email: 'bench-passkey@example.com',
+    name: 'Bench Passkey',
+    password,
+    actor: 'bench',
+  });
+  const { rpID, origin } = relyingParty(config.issuer);
+  const key = new SoftAuthenticator(rpID, origin, { userHandle: user.id, singleDevice: true });
+  const options = await beginPasskeyRegistration(parts.deps, { user, session: 'bench' });
+  if (!options) throw new Error('bench: passkeys are not offered');
+  const done = await finishPasskeyRegistration(parts.deps, {
+    userId: user.id,
+    session: 'bench',
+    name: 'Bench key',
+    response: JSON.stringify(key.register(options.challenge)),
+  });
+  if (!done.ok) throw new Error(`bench: the passkey was not registered (${done.reason})`);
+  return { userId: user.id, rpID, origin, key: key.exported() };
+}
 
 /**
  * A tenant with one Entra connection shown on the login page, mapping one group to a role of its
@@ -124,4 +157,5 @@ process.send?.({
   web: { id: 'bench-web', secret: web.clientSecret, redirect: 'http://127.0.0.1:9/cb' },
   user: { email: 'bench@example.com', password },
   ...(federation ? { federation } : {}),
+  passkey,
 });

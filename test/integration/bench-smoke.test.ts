@@ -51,6 +51,12 @@ describe('npm run bench (smoke: a tiny run)', () => {
     );
     assert.ok(f.dynamoCalls.jitCallback.total > callback.total, 'a first sign-in also creates the user');
     assert.ok(f.dynamoCalls.returningFlow.total > callback.total);
+    const p = r.passkey;
+    finite('passkey answer inside the handler', p.handlerMedianMs.post);
+    finite('passkey sign-in inside the handler', p.handlerMedianMs.flow);
+    finite('DynamoDB calls, passkey answer', p.dynamoCalls.post.total);
+    assert.ok(p.dynamoCalls.flow.total > p.dynamoCalls.post.total);
+    assert.match(formatTable(r), /passwordless passkey sign-in/);
     finite('cold-start import', r.coldStart.importMedianMs);
     finite('cold-start import, CPU', r.coldStart.importCpuMedianMs);
     finite('bundle bytes', r.coldStart.bundleBytes);

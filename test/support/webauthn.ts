@@ -1,4 +1,12 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 
 /**
  * A software authenticator for unit tests: an ES256 key pair that answers WebAuthn ceremonies the way
@@ -32,7 +40,7 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
 const b64 = (b: Buffer) => b.toString('base64url');
 
 export class SoftAuthenticator {
-  readonly id = b64(randomBytes(16));
+  readonly id: string;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   counter = 0;
@@ -46,11 +54,32 @@ export class SoftAuthenticator {
       presenceOnly?: boolean;
       /** The user handle it was registered with (a discoverable credential): given in every assertion. */
       userHandle?: string;
+      /** An existing key (another process's authenticator, as `exported()` gave it). */
+      existing?: { id: string; pkcs8: string };
     } = {},
   ) {
-    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    this.privateKey = pair.privateKey;
-    this.publicKey = pair.publicKey;
+    if (options.existing) {
+      this.id = options.existing.id;
+      this.privateKey = createPrivateKey({
+        key: Buffer.from(options.existing.pkcs8, 'base64'),
+        format: 'der',
+        type: 'pkcs8',
+      });
+      this.publicKey = createPublicKey(this.privateKey);
+    } else {
+      this.id = b64(randomBytes(16));
+      const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      this.privateKey = pair.privateKey;
+      this.publicKey = pair.publicKey;
+    }
+  }
+
+  /** The credential id and private key, for a SoftAuthenticator elsewhere to answer as this one. */
+  exported(): { id: string; pkcs8: string } {
+    return {
+      id: this.id,
+      pkcs8: this.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    };
   }
 
   cose(): Buffer {
