@@ -143,6 +143,7 @@ export function createDynamoParts(
   // A tenant's name (the `tenant` claim) and MFA requirement, read at most every 30 s per container
   // (as apps are); everything else reads the tenant afresh.
   const cachedTenant = ttlCache((id) => findTenant({ tenants }, id), { ttlMs: 30_000, maxEntries: 1000 });
+  const signIns = new DynamoSignInStore(doc, config.tables.directory);
   const deps: DomainDeps = {
     users,
     clients,
@@ -151,7 +152,7 @@ export function createDynamoParts(
     clock,
     config,
     credentials: new DynamoCredentialStore(doc, config.tables.directory),
-    signIns: new DynamoSignInStore(doc, config.tables.directory),
+    signIns,
     box,
     mailer: options.mailer ?? mailerFor(config),
     tenants,
@@ -197,6 +198,8 @@ export function createDynamoParts(
           // Not an address: the sign-in fails without a look-up, as it would have.
         }
       },
+      // A passkey's answer: whether another user's sign-in waits on this interaction is read with it.
+      expectPasskeySignIn: (uid) => signIns.expectPending(uid),
       passwordPolicy: config.passwordPolicy,
       emailOf: async (userId) => (await users.findById(userId))?.email ?? null,
       async login({ email, password, info, secondStepNeeded }) {

@@ -77,6 +77,7 @@ async function dispatch(
   // that a password sign-in's directory read can ride with the interaction's read.
   const posted = ctx.method === 'POST' ? await settled(readForm(ctx, FIELDS)) : undefined;
   if (action === 'login' && posted?.form) services.expectSignIn?.(posted.form.email ?? '');
+  if (action === 'passkey' && posted?.form) services.expectPasskeySignIn?.(uid);
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== uid) throw new BadRequest(400, 'interaction_mismatch');
   const step = {

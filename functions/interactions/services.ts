@@ -42,6 +42,8 @@ export interface InteractionServices {
    * so the directory read it needs can ride with the interaction's (one round trip, not two).
    */
   expectSignIn?(email: string): void;
+  /** Says, before the interaction is read, that this request answers a passkey sign-in in `uid`. */
+  expectPasskeySignIn?(uid: string): void;
   /** The password policy, for new-password fields to show in words (shared/messages.ts describePolicy). */
   passwordPolicy: PasswordPolicy;
   /** The app's display name and whether it is first-party. */

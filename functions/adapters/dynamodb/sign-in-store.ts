@@ -8,6 +8,7 @@ import type {
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet } from './query.ts';
+import { expectRead } from './request-scope.ts';
 
 const seconds = (ms: number) => Math.ceil(ms / 1000);
 
@@ -38,6 +39,11 @@ export class DynamoSignInStore implements SignInStore {
         ExpressionAttributeValues: { ':u': pending.userId },
       }),
     );
+  }
+
+  /** Says the request will read this pending sign-in soon, so the read can ride with others (request-scope.ts). */
+  expectPending(uid: string): void {
+    expectRead(this.doc, this.table, keys.pendingSignIn(uid));
   }
 
   async getPending(uid: string): Promise<PendingSignIn | null> {
