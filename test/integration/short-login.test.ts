@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type * as oidc from 'openid-client';
+import {
+  beginTotpEnrolment,
+  confirmTotpEnrolment,
+} from '../../functions/domain/credentials/totp/strategy.ts';
 import { ACR } from '../../functions/oidc/acr.ts';
 import { FormClient, findForm, type Page } from '../support/browserless.ts';
-import { audits } from '../support/mfa.ts';
+import { audits, submitCode, totpNow } from '../support/mfa.ts';
 import {
   addUser,
   interactionUrl,
@@ -269,7 +273,66 @@ describe('the short password sign-in: three requests, same guarantees', () => {
     assert.match(await asked.text(), /session\/end\/confirm/);
   });
 
-  it('keeps the redirect (and the chain) for an app that asks for an upstream or a step-up', async () => {
+  it('keeps the redirect for a step-up, and the password posted to the short path there issues no code', async () => {
+    await addUser(sesame, 'stepup@example.com');
+    const first = await start();
+    const signIn = loginForm(first.page, { email: 'stepup@example.com', password: PASSWORD });
+    const signed = await first.browser.follow(signIn.url, { method: 'POST', body: signIn.body }, REDIRECT);
+    assert.ok(signed.url.startsWith(REDIRECT));
+    const user = await sesame.parts.deps.users.findByEmailKey('stepup@example.com');
+    assert.ok(user);
+    const { secret } = await beginTotpEnrolment(sesame.parts.deps, user, 'test');
+    const code = await totpNow(sesame, secret);
+    await confirmTotpEnrolment(sesame.parts.deps, { userId: user.id, owner: 'test', code, actor: 'test' });
+    sesame.clock.advance(30_000);
+    const browser = first.browser as CountingBrowser;
+    const before = browser.requests.length;
+    const up = await start(browser, { acr_values: ACR.mfa });
+    assert.match(up.page.url, /\/interaction\/[\w-]+\/mfa$/, 'the second factor, by the redirect chain');
+    assert.deepEqual(
+      browser.requests.slice(before).map((r) => r.replace(/\/interaction\/[\w-]+/, '/interaction/…')),
+      ['GET /auth', 'GET /interaction/…', 'GET /interaction/…/mfa'],
+    );
+    // The password alone, posted to the short path of this step-up, is refused: no CSRF cookie there.
+    const uid = /\/interaction\/([\w-]+)\/mfa$/.exec(up.page.url)?.[1];
+    const csrf = /name="csrf" value="([^"]+)"/.exec(up.page.html)?.[1] ?? '';
+    const forged = await browser.request(`${sesame.issuer}/auth/${uid}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ csrf, email: 'stepup@example.com', password: PASSWORD }),
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(forged.headers.get('location'), null);
+    // The step-up itself still finishes, through the resume request.
+    const done = await submitCode(up, up.page, 'totp', await totpNow(sesame, secret));
+    assert.ok(done.url.startsWith(REDIRECT), done.url);
+    assert.equal((await redeem(app, up, done.url)).claims()?.acr, ACR.mfa);
+  });
+
+  it('serves the page in place with the headers of the interaction page: no-store, CSP, no framing', async () => {
+    const res = await new FormClient().request(
+      (await startLogin(app, {}, new FormClient(), 'http://never.invalid/')).page.url,
+    );
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('cache-control') ?? '', /no-store/);
+    assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    const cookies = res.headers.getSetCookie();
+    for (const name of ['_interaction=', '_interaction_resume=', 'sesame.csrf='])
+      assert.ok(
+        cookies.some((c) => c.startsWith(name) && /httponly/i.test(c) && /samesite=(lax|strict)/i.test(c)),
+        name,
+      );
+    assert.ok(
+      cookies.some((c) => /^sesame\.csrf=.*path=\/auth\/[\w-]+;/i.test(c)),
+      'CSRF at the resume path',
+    );
+    assert.ok(
+      cookies.some((c) => /^sesame\.csrf=.*path=\/interaction\/[\w-]+;/i.test(c)),
+      'and at the interaction',
+    );
+  });
+
+  it('keeps the redirect for an app that sends its user to an upstream (sesame_idp)', async () => {
     const hinted = await start(new CountingBrowser(), { sesame_idp: 'nowhere-connection' });
     assert.equal(hinted.page.status, 400, 'the hint is judged on the interaction page, as before');
     assert.match(hinted.page.url, /\/interaction\/[\w-]+$/);
