@@ -56,15 +56,16 @@ export function invitationLinks(provider: Provider, services: InteractionService
           });
         // A session that no longer counts: the app's sign-in will ask again, and show the invitation.
       }
-      ctx.cookies.set(INVITATION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: ctx.secure,
-        path: `${basePath(ctx)}/interaction/`,
-        // Short, and cleared at sign-out: the next person at this browser must not find it.
-        maxAge: 15 * 60 * 1000,
-        overwrite: true,
-      });
+      for (const path of cookiePaths(ctx))
+        ctx.cookies.set(INVITATION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: ctx.secure,
+          path,
+          // Short, and cleared at sign-out: the next person at this browser must not find it.
+          maxAge: 15 * 60 * 1000,
+          // Not `overwrite`: that drops the header set for the other path.
+        });
       ctx.status = 303;
       ctx.redirect(found.startAt);
     } catch (err) {
@@ -99,15 +100,27 @@ export async function carriedRef(step: Step): Promise<string | undefined> {
   return (await carried(step))?.ref;
 }
 
+/**
+ * Where the invitation cookie goes: the interaction pages, which show the invitation, and the
+ * authorization endpoint, which then redirects to them instead of answering with the plain sign-in
+ * form (short-login.ts) — it only needs to see that there is one.
+ */
+const cookiePaths = (ctx: Context) => [`${basePath(ctx)}/interaction/`, `${basePath(ctx)}/auth`];
+
+/** Whether this request carries an invitation cookie (live or not: the interaction page decides). */
+export function carriesInvitation(ctx: Context): boolean {
+  return Boolean(ctx.cookies.get(INVITATION_COOKIE));
+}
+
 /** Clears the invitation cookie (with the same attributes it was set with). */
 export function forgetIn(ctx: Context): void {
-  ctx.cookies.set(INVITATION_COOKIE, null, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: ctx.secure,
-    path: `${basePath(ctx)}/interaction/`,
-    overwrite: true,
-  });
+  for (const path of cookiePaths(ctx))
+    ctx.cookies.set(INVITATION_COOKIE, null, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      path,
+    });
 }
 
 const forget = (step: Step): void => forgetIn(step.ctx);

@@ -1,6 +1,7 @@
 import { isId } from '../domain/federation/settings.ts';
 import { basePath } from '../http/base-path.ts';
 import { branded } from '../http/branding.ts';
+import { extendCsrf } from '../http/csrf.ts';
 import { BadRequest } from '../http/forms.ts';
 import { errorTitle } from '../i18n/index.ts';
 import { ACR, amrFor } from '../oidc/acr.ts';
@@ -8,8 +9,9 @@ import { isFederated } from '../oidc/lifetimes.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
-import { carriedRef, invitationStep } from './invitation.ts';
+import { carriedRef, carriesInvitation, invitationStep } from './invitation.ts';
 import type { SecondStep } from './services.ts';
+import { resumePath } from './short-login.ts';
 import { clientOf, finish, requestInfo, type Step, wordsOf } from './step.ts';
 
 /**
@@ -41,10 +43,14 @@ export async function renderLogin(
   ]);
   const t = wordsOf(step);
   const title = message.error ? errorTitle(t, t.login.title) : t.login.title;
+  // The form posts under the resume path, whose cookie lets a finished sign-in resume in the same
+  // request (short-login.ts); the CSRF token is made valid there too.
+  const resume = resumePath(step);
+  if (resume) extendCsrf(step.ctx, csrf, resume);
   step.ctx.type = 'html';
   step.ctx.body = renderPage('login', title, basePath(step.ctx), {
     locale: step.locale,
-    action: `${step.path}/login`,
+    action: resume ? `${resume}/login` : `${step.path}/login`,
     abort: `${step.path}/abort`,
     federate: `${step.path}/federate`,
     forgot: `${step.path}/forgot`,
@@ -83,6 +89,12 @@ export const loginStep = {
     const idp = step.details.params.sesame_idp;
     if (typeof idp === 'string' && idp)
       return toUpstream(step, idp, typeof hint === 'string' ? hint.slice(0, 254) : undefined);
+    return loginStep.plainForm(step, csrf);
+  },
+
+  /** The sign-in form itself, with the app's `login_hint` filled in. */
+  plainForm(step: Step, csrf: string): Promise<void> {
+    const hint = step.details.params.login_hint;
     return render(step, csrf, typeof hint === 'string' ? hint.slice(0, 254) : '');
   },
 
@@ -216,6 +228,21 @@ export async function toUpstream(step: Step, connectionId: string, loginHint?: s
   if (!url) throw new BadRequest(400, 'unknown_connection');
   step.ctx.status = 303;
   step.ctx.redirect(url);
+}
+
+/**
+ * Whether the interaction's page is the plain sign-in form, which show() renders without a read or a
+ * redirect of its own: not a step-up, not an app's hint to an upstream, not an invitation this
+ * browser carries. The authorization endpoint may answer with that page itself (short-login.ts).
+ */
+export function showsPlainForm(step: Step): boolean {
+  const idp = step.details.params.sesame_idp;
+  return (
+    step.details.prompt.name === 'login' &&
+    !isStepUp(step) &&
+    !(typeof idp === 'string' && idp) &&
+    !carriesInvitation(step.ctx)
+  );
 }
 
 export function signInOf(step: Step) {

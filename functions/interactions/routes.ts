@@ -20,6 +20,7 @@ import { loginStep, signInWithPasskey, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
 import { resetStep } from './password-reset.ts';
 import type { InteractionServices } from './services.ts';
+import { loginPageInPlace, SHORT_LOGIN, shortLogin } from './short-login.ts';
 
 /** A tenant's accent at brand/<tenant>.css, an app's at brand/app/<client id>.css (domain/branding.ts). */
 export const BRAND_CSS =
@@ -52,6 +53,19 @@ export function interactionRoutes(provider: Provider, services: InteractionServi
           ? await services.brand.ofTenant(tenantId)
           : ((await services.clientInfo(clientId ?? ''))?.brand ?? null),
       );
+      return;
+    }
+    // The short password sign-in (short-login.ts): the authorization request answered with the
+    // sign-in form, and the form's POST under the resume path.
+    if (ctx.path === '/auth') return loginPageInPlace(ctx, next, provider, services, logger);
+    const short = SHORT_LOGIN.exec(ctx.path);
+    if (short) {
+      ctx.set('Cache-Control', 'no-store');
+      try {
+        await shortLogin(ctx, next, short[1] ?? '', provider, services, FIELDS);
+      } catch (err) {
+        renderFailure(ctx, err, logger);
+      }
       return;
     }
     const match = ROUTE.exec(ctx.path);

@@ -6,7 +6,7 @@ import { requestOrigin } from '../http/request-origin.ts';
 import { type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { InteractionServices, RequestInfo } from './services.ts';
 
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** Everything one interaction step needs, assembled by the router. */
 export interface Step {
@@ -18,6 +18,11 @@ export interface Step {
   path: string;
   /** The sign-in's language (http/locale.ts): its `ui_locales`, else the browser's. */
   locale: Locale;
+  /**
+   * Set on the short sign-in path (short-login.ts): the request carries the resume cookie, so a
+   * finished interaction resumes in this request instead of redirecting the browser to do it.
+   */
+  resumeHere?: () => Promise<void>;
 }
 
 /** The words of the step's language. */
@@ -34,6 +39,13 @@ export async function finish(
   step: Step,
   result: Parameters<Provider['interactionResult']>[2],
 ): Promise<void> {
+  if (step.resumeHere) {
+    // What interactionResult does (mergeWithLastSubmission: false), on the interaction the resume
+    // cookie named; that cookie, not the interaction cookie, is the one this request carries.
+    step.details.result = result;
+    await step.details.save(step.details.exp - Math.floor(Date.now() / 1000));
+    return step.resumeHere();
+  }
   const to = await step.provider.interactionResult(step.ctx.req, step.ctx.res, result, {
     mergeWithLastSubmission: false,
   });

@@ -31,6 +31,14 @@ export const FRONT_CHANNEL_ENDPOINTS = [
  */
 export const BROWSER_FORM_PREFIXES = ['/interaction', '/account'] as const;
 
+/**
+ * The sign-in form's POST under the authorization endpoint's resume path, `/auth/<uid>/login`
+ * (functions/interactions/short-login.ts): a password, counted like the forms above. The
+ * authorization endpoint itself (`/auth`, `/auth/<uid>`) stays in the general limit. A regular
+ * expression over the lower-cased path, without anchors.
+ */
+export const SHORT_LOGIN_FORM = '/auth/[^/]+/login/?';
+
 /** Secret-bearing links (the mailed invitation): counted like credentials, whatever the method. */
 export const SECRET_LINK_PREFIXES = ['/invitation'] as const;
 
@@ -48,6 +56,6 @@ export const PATH_PATTERNS = {
   backChannel: `^${STAGE}/(?:${Object.values(BACK_CHANNEL_ENDPOINTS)
     .map((p) => literal(p.slice(1)))
     .join('|')})/?$`,
-  browserForms: `^${STAGE}/(?:${BROWSER_FORM_PREFIXES.map((p) => literal(p.slice(1))).join('|')})(?:/|$)`,
+  browserForms: `^${STAGE}(?:/(?:${BROWSER_FORM_PREFIXES.map((p) => literal(p.slice(1))).join('|')})(?:/|$)|${SHORT_LOGIN_FORM}$)`,
   secretLinks: `^${STAGE}/(?:${SECRET_LINK_PREFIXES.map((p) => literal(p.slice(1))).join('|')})(?:/|$)`,
 } as const;

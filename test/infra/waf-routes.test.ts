@@ -7,6 +7,7 @@ import { ROUTE as CONSOLE_ROUTE } from '../../functions/console/routes.ts';
 import { CALLBACK, LOGGED_OUT } from '../../functions/interactions/federation.ts';
 import { LINK as INVITATION_LINK } from '../../functions/interactions/invitation.ts';
 import { BRAND_CSS, ROUTE as INTERACTION_ROUTE } from '../../functions/interactions/routes.ts';
+import { SHORT_LOGIN } from '../../functions/interactions/short-login.ts';
 import { PROJECT_ROOT } from '../../infra/bundling.ts';
 import { STAGE_NAME } from '../../infra/construct/edge.ts';
 import {
@@ -14,6 +15,7 @@ import {
   BROWSER_FORM_PREFIXES,
   FRONT_CHANNEL_ENDPOINTS,
   SECRET_LINK_PREFIXES,
+  SHORT_LOGIN_FORM,
 } from '../../infra/construct/waf-routes.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 import { synthApp } from './support.ts';
@@ -31,6 +33,7 @@ import { countsRequest, type WafRequest, webAclOf } from './waf-eval.ts';
 /** Sesame's path-matching regular expressions (functions/), each with what the WAF must do with it. */
 const SESAME_ROUTES = [
   INTERACTION_ROUTE,
+  SHORT_LOGIN,
   ACCOUNT_ROUTE,
   CALLBACK,
   LOGGED_OUT,
@@ -178,7 +181,7 @@ describe('WAF statements against the routes the application serves', () => {
   it('counts every POST to Sesame’s forms, in every form of the path, against the tight per-IP limit', () => {
     for (const route of SESAME_ROUTES)
       for (const path of expand(route)) {
-        const inForms = under(BROWSER_FORM_PREFIXES, path);
+        const inForms = under(BROWSER_FORM_PREFIXES, path) || new RegExp(`^${SHORT_LOGIN_FORM}$`).test(path);
         const secretLink = under(SECRET_LINK_PREFIXES, path);
         assert.ok(
           inForms || secretLink || under(GENERAL_ONLY_PREFIXES, path),
@@ -204,6 +207,18 @@ describe('WAF statements against the routes the application serves', () => {
         assert.ok(counts(GLOBAL, get) && !counts(BROWSER, get), variant);
       }
     }
+  });
+
+  it('counts the sign-in form posted under the resume path as a credential, and not the authorization endpoint', () => {
+    const at = (method: string, path: string) => ({ method, path, ip: '203.0.113.9' });
+    for (const path of [
+      '/auth/Qm9vK2xl_u-1/login',
+      `/${STAGE_NAME}/AUTH/Qm9vK2xl_u-1/Login`,
+      '/auth/%51m9vK2xl_u-1/login',
+    ])
+      assert.ok(counts(BROWSER, at('POST', path)), path);
+    for (const path of ['/auth', '/auth/Qm9vK2xl_u-1', '/auth/Qm9vK2xl_u-1/loginx', '/authx/a/login'])
+      assert.ok(!counts(BROWSER, at('POST', path)) && !counts(BROWSER, at('GET', path)), path);
   });
 
   it('leaves the front-channel endpoints to the general limit', () => {

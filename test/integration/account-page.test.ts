@@ -10,7 +10,15 @@ import {
 import { factorSummary } from '../../functions/domain/mfa/settings.ts';
 import { FormClient, type Page } from '../support/browserless.ts';
 import { audits, recoveryCodesOnPage, secretOnPage, totpNow } from '../support/mfa.ts';
-import { addUser, PASSWORD, REDIRECT, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
+import {
+  addUser,
+  PASSWORD,
+  REDIRECT,
+  relyingParty,
+  SIGN_IN_PAGE,
+  startLogin,
+  submitLogin,
+} from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 const NEW_PASSWORD = 'a brand new passphrase 42';
@@ -29,7 +37,7 @@ describe('the self-service account page', () => {
   async function signInToAccount(email: string, password = PASSWORD) {
     const browser = new FormClient();
     const login = await browser.follow(account);
-    assert.match(login.url, /\/interaction\/[\w-]+$/, 'not signed in: sent to the login page');
+    assert.match(login.url, SIGN_IN_PAGE, 'not signed in: sent to the login page');
     const page = await browser.submit(login, '/login', { email, password });
     return { browser, page };
   }
@@ -264,11 +272,7 @@ describe('the self-service account page', () => {
     assert.ok(!refused.html.includes('id="totp-secret"'));
 
     const login = await browser.follow(`${account}/signin`);
-    assert.match(
-      login.url,
-      /\/interaction\/[\w-]+$/,
-      'prompt=login shows the login page despite the session',
-    );
+    assert.match(login.url, SIGN_IN_PAGE, 'prompt=login shows the login page despite the session');
     assert.match(login.html, /id="email"[^>]*value="stale@example.com"/, 'the address is filled in');
     sesame.clock.advance(-16 * 60_000);
     const fresh = await browser.submit(login, '/login', { email, password: PASSWORD });
@@ -286,7 +290,7 @@ describe('the self-service account page', () => {
     assert.match(done.html, /You are signed out everywhere/);
     for (const browser of [first.browser, second.browser]) {
       const again = await browser.follow(account);
-      assert.match(again.url, /\/interaction\/[\w-]+$/, 'sent to sign in again');
+      assert.match(again.url, SIGN_IN_PAGE, 'sent to sign in again');
     }
     assert.ok((await sesame.parts.deps.users.findById(user.id))?.credentialsChangedAt);
     assert.match(
@@ -340,7 +344,7 @@ describe('the self-service account page', () => {
     assert.equal((await mailsTo(email, before)).length, 1);
 
     const after = await browser.follow(account);
-    assert.match(after.url, /\/interaction\/[\w-]+$/, 'this session ended too');
+    assert.match(after.url, SIGN_IN_PAGE, 'this session ended too');
     const old = await browser.submit(after, '/login', { email, password: PASSWORD });
     assert.match(old.html, /incorrect/);
     // A sign-in counts as after the change from the change's second on. oidc-provider reads the
@@ -399,7 +403,7 @@ describe('the self-service account page', () => {
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location') ?? '', /\/auth\?/);
     const post = await browser.submit(page, '/email/switch', {});
-    assert.match(post.url, /\/interaction\/[\w-]+$/, 'a form posted after the session ended starts over');
+    assert.match(post.url, SIGN_IN_PAGE, 'a form posted after the session ended starts over');
   });
 });
 

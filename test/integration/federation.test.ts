@@ -23,7 +23,16 @@ import {
 } from '../../functions/local/mock-upstreams.ts';
 import { FormClient } from '../support/browserless.ts';
 import { audits, submitCode, totpNow } from '../support/mfa.ts';
-import { addUser, PASSWORD, REDIRECT, redeem, relyingParty, startLogin, submitLogin } from '../support/rp.ts';
+import {
+  addUser,
+  PASSWORD,
+  REDIRECT,
+  redeem,
+  relyingParty,
+  SIGN_IN_PAGE,
+  startLogin,
+  submitLogin,
+} from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /**
@@ -368,7 +377,7 @@ describe('federated sign-ins last at most their own lifetime', () => {
     const first = await viaConnection('acme-entra');
     assert.ok(first.page.url.startsWith(REDIRECT));
     const stronger = await startLogin(app, { acr_values: 'urn:sesame:acr:mfa' }, first.browser);
-    assert.match(stronger.page.url, /\/interaction\/[\w-]+$/, 'the sign-in page, not the second-factor page');
+    assert.match(stronger.page.url, SIGN_IN_PAGE, 'the sign-in page, not the second-factor page');
     assert.match(stronger.page.html, /name="password"/);
     assert.match(stronger.page.html, /Sign in with Acme acme-entra/);
   });

@@ -12,6 +12,7 @@ import type { Page } from '../support/browserless.ts';
 import { completeSignIn, submitCode, totpNow } from '../support/mfa.ts';
 import {
   addUser,
+  interactionUrl,
   PASSWORD,
   REDIRECT,
   relyingParty,
@@ -65,7 +66,7 @@ describe('e-mailed one-time codes through a real SMTP server', () => {
     assert.match(page.html, /Use another method/);
     assert.match(page.html, /Get a code by e-mail/);
     // Choosing another method by address (the page links them where no form is needed).
-    const emailFirst = await started.browser.follow(new URL(`${started.page.url}/mfa?method=email`).href);
+    const emailFirst = await started.browser.follow(`${interactionUrl(started.page)}/mfa?method=email`);
     assert.deepEqual(forms(emailFirst.html), ['email']);
     assert.match(emailFirst.html, /id="send-email-code" autofocus/);
     const { page: sent } = await sendAndRead(started, page, 'both@example.com');

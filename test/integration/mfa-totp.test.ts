@@ -15,7 +15,16 @@ import {
   submitCode,
   totpNow,
 } from '../support/mfa.ts';
-import { addUser, PASSWORD, REDIRECT, relyingParty, signIn, startLogin, submitLogin } from '../support/rp.ts';
+import {
+  addUser,
+  interactionUrl,
+  PASSWORD,
+  REDIRECT,
+  relyingParty,
+  signIn,
+  startLogin,
+  submitLogin,
+} from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 const WRONG =
@@ -160,7 +169,7 @@ describe('TOTP second factor, recovery codes and step-up', () => {
     const resumed = await started.browser.follow(`${sesame.issuer}/auth/${uid}`, {}, REDIRECT);
     assert.ok(!resumed.url.startsWith(REDIRECT), 'no redirect back to the app');
     const other = await startLogin(strict);
-    const direct = await other.browser.follow(`${other.page.url}/mfa`);
+    const direct = await other.browser.follow(`${interactionUrl(other.page)}/mfa`);
     assert.equal(direct.status, 400, 'the MFA page of an interaction that passed no password is refused');
   });
 

@@ -13,6 +13,7 @@ import type { Page } from '../support/browserless.ts';
 import { audits, totpNow } from '../support/mfa.ts';
 import {
   addUser,
+  interactionUrl,
   PASSWORD,
   REDIRECT,
   relyingParty,
@@ -39,7 +40,7 @@ describe('resetting a forgotten password', () => {
   async function ask(email: string): Promise<{ started: Started; page: Page; mail: string }> {
     const started = await startLogin(app);
     assert.match(started.page.html, /Forgot your password\?/);
-    const forgot = await started.browser.follow(new URL(`${started.page.url}/forgot`).href);
+    const forgot = await started.browser.follow(`${interactionUrl(started.page)}/forgot`);
     assert.equal(forgot.status, 200);
     const since = sesame.mail.messages.length;
     const page = await started.browser.submit(forgot, '/forgot', { email });
@@ -157,7 +158,7 @@ describe('resetting a forgotten password', () => {
   it('throttles: one code a minute per sign-in, five wrong codes per code', { timeout: 60_000 }, async () => {
     const user = await addUser(sesame, 'throttled@example.com');
     const { started, page, mail } = await ask(user.email);
-    const forgot = await started.browser.follow(new URL(`${started.page.url}/forgot`).href);
+    const forgot = await started.browser.follow(`${interactionUrl(started.page)}/forgot`);
     const soon = await started.browser.submit(forgot, '/forgot', { email: user.email });
     assert.match(soon.html, /less than a minute ago/);
     let current = page;
@@ -185,7 +186,7 @@ describe('resetting a forgotten password', () => {
     const rounds = 12;
     const time = async (email: string) => {
       const started = await startLogin(app);
-      const forgot = await started.browser.follow(new URL(`${started.page.url}/forgot`).href);
+      const forgot = await started.browser.follow(`${interactionUrl(started.page)}/forgot`);
       const t = performance.now();
       await started.browser.submit(forgot, '/forgot', { email });
       return performance.now() - t;

@@ -267,7 +267,7 @@ describe('authorization endpoint and code redemption', () => {
 
       const again = await startLogin(appA, { prompt: 'login' }, started.browser);
       assert.equal(again.page.status, 200);
-      assert.ok(again.page.url.startsWith(`${sesame.issuer}/interaction/`), again.page.url);
+      assert.ok(again.page.url.startsWith(`${sesame.issuer}/auth?`), again.page.url);
       assert.match(again.page.html, /action="[^"]*\/login"/);
       assert.match(again.page.html, /type="password"/);
     });

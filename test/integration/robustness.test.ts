@@ -10,7 +10,16 @@ import {
   basic,
   RecordingClient,
 } from '../support/protocol.ts';
-import { addUser, PASSWORD, REDIRECT, relyingParty, signIn, startLogin, submitLogin } from '../support/rp.ts';
+import {
+  addUser,
+  interactionUrl,
+  PASSWORD,
+  REDIRECT,
+  relyingParty,
+  signIn,
+  startLogin,
+  submitLogin,
+} from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /**
@@ -50,7 +59,7 @@ describe('robustness against malformed requests', () => {
     await addUser(sesame, 'rob@example.com', { name: 'Rob' });
     browser = new RecordingClient();
     ({ page: loginPage } = await startLogin(app, {}, browser));
-    uid = /\/interaction\/([^/?]+)$/.exec(loginPage.url)?.[1] ?? '';
+    uid = /\/interaction\/([^/?]+)$/.exec(interactionUrl(loginPage))?.[1] ?? '';
     assert.ok(uid, loginPage.url);
     csrf = findForm(loginPage.html, '/login').hidden.csrf ?? '';
     assert.ok(csrf);
@@ -283,7 +292,7 @@ describe('robustness against malformed requests', () => {
       const { url } = await authorizationUrl(sesame.issuer, 'app-a', extra);
       const page = await new RecordingClient().follow(url, {}, REDIRECT);
       assert.equal(page.status, 200, Object.keys(extra)[0]);
-      assert.ok(page.url.startsWith(`${sesame.issuer}/interaction/`), page.url);
+      assert.ok(page.url.startsWith(`${sesame.issuer}/auth?`), page.url);
       assertNoInternals(page.html, Object.keys(extra)[0] ?? '');
     }
   });
@@ -519,7 +528,7 @@ describe('robustness against malformed requests', () => {
       assert.match(wrong.html, /incorrect/);
       CSP_CHECK(wrong, 'failed login page');
 
-      const expired = await new RecordingClient().follow(started.page.url);
+      const expired = await new RecordingClient().follow(interactionUrl(started.page));
       assert.equal(expired.status, 400);
       CSP_CHECK(expired, 'interaction error page');
       const csrfFailure = await b.follow(`${consent.url}/confirm`, {

@@ -6,7 +6,7 @@ import { registerClient } from '../../functions/domain/clients.ts';
 import { type DemoApp, startDemoApp } from '../../functions/local/demo-app.ts';
 import { FormClient, type Page } from '../support/browserless.ts';
 import { audits } from '../support/mfa.ts';
-import { addUser, PASSWORD, relyingParty, signIn } from '../support/rp.ts';
+import { addUser, PASSWORD, relyingParty, SIGN_IN_PAGE, signIn } from '../support/rp.ts';
 import { type RunningSesame, startSesame } from '../support/sesame.ts';
 
 /**
@@ -101,7 +101,7 @@ describe('sessions and apps on the account page, with back-channel logout', () =
       'the demo app received the logout token and ended its session',
     );
     const again = await laptop.follow(account);
-    assert.match(again.url, /\/interaction\//, 'the laptop’s Sesame session is gone');
+    assert.match(again.url, SIGN_IN_PAGE, 'the laptop’s Sesame session is gone');
     assert.equal((await audits(sesame, 'session.ended')).length >= 1, true);
   });
 
@@ -112,7 +112,7 @@ describe('sessions and apps on the account page, with back-channel logout', () =
     const page = await accountPage(browser, 'self@example.com');
     const done = await browser.submit(page, '/sessions/end', { session: handleOf(page, 'this browser') });
     assert.match(done.html, /signed out of this browser/);
-    assert.match((await browser.follow(account)).url, /\/interaction\//);
+    assert.match((await browser.follow(account)).url, SIGN_IN_PAGE);
     assert.equal(await demoSignedIn(other), true, 'the other browser’s demo session is untouched');
   });
 
@@ -152,7 +152,7 @@ describe('sessions and apps on the account page, with back-channel logout', () =
     const done = await browser.submit(page, '/everywhere', {});
     assert.match(done.html, /signed out everywhere/);
     assert.equal(await demoSignedIn(laptop), false);
-    assert.match((await laptop.follow(account)).url, /\/interaction\//);
+    assert.match((await laptop.follow(account)).url, SIGN_IN_PAGE);
   });
 
   it('ends nothing of another user: a handle from their page is unknown here', async () => {

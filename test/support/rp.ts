@@ -44,6 +44,22 @@ export async function addUser(
   return user;
 }
 
+/**
+ * The URL of the interaction a sign-in page belongs to (`…/interaction/<uid>`), whether the page was
+ * served there or in place of the authorization endpoint's redirect (interactions/short-login.ts),
+ * where the form posts to `…/auth/<uid>/login`.
+ */
+export function interactionUrl(page: Page): string {
+  const served = /^(.*\/interaction\/[\w-]+)(?:\/[\w/-]*)?(?:\?.*)?$/.exec(page.url)?.[1];
+  if (served) return served;
+  const action = /action="([^"]*)\/auth\/([\w-]+)\/login"/.exec(page.html);
+  if (!action) throw new Error(`not a sign-in page: ${page.url}`);
+  return new URL(`${action[1]}/interaction/${action[2]}`, page.url).href;
+}
+
+/** Where the sign-in page is served: in place of the authorization endpoint's redirect. */
+export const SIGN_IN_PAGE = /\/auth\?/;
+
 export interface Started {
   browser: FormClient;
   page: Page;
