@@ -66,7 +66,7 @@ import {
   verifyResetCode,
 } from '../domain/password-reset.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
-import { upstreamClient } from '../federation/upstream-client.ts';
+import { lazyUpstreamClient } from '../federation/lazy-upstream.ts';
 import type { AccountProblem, SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
@@ -162,7 +162,7 @@ export function createDynamoParts(
     auditLog: new DynamoAuditLog(doc, config.tables.audit),
     dns: dnsTxtRecords(options.dnsServers),
     tenantSettings: cachedTenant,
-    upstream: upstreamClient({
+    upstream: lazyUpstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,
       keySets: new DynamoUpstreamKeySets(doc, config.tables.directory),
