@@ -124,8 +124,9 @@ export function mimeTable(): string {
  * ESM with code splitting: `index.mjs` is what Lambda loads at a cold start, together with the chunks
  * it imports statically; what the code imports dynamically (`import()`: the passkey ceremonies, SES,
  * the upstream OIDC client, TOTP, QR codes, the admin API, the console and the account page) lands in
- * chunks/ and is read from disk only when a request first needs it. esbuild keeps a dynamically
- * imported module out of the entry's chunks even when it is bundled (README, "Cold start").
+ * chunks/ and is read from disk only when a request first needs it — unless a module a cold start
+ * loads also imports it statically: esbuild splits by file (docs/architecture.md, "Loaded at first
+ * use"; README, "What a cold start loads").
  */
 export function esbuildOptions(
   entry: keyof typeof ENTRIES,
