@@ -52,10 +52,10 @@ export function targetsOf(r: Omit<BenchResults, 'targets'>): BenchResults['targe
     cold.importMedianMs <= 200,
   );
   add(
-    'bundle size (index.mjs)',
-    `${cold.bundleBytes.toLocaleString('en')} B`,
+    'cold start: JavaScript loaded (index.mjs + static chunks)',
+    `${cold.loadedBytes.toLocaleString('en')} B`,
     '<= 1,000,000 B',
-    cold.bundleBytes <= 1e6,
+    cold.loadedBytes <= 1e6,
   );
   return targets;
 }
@@ -82,6 +82,8 @@ const ops = (c: Record<string, number>) =>
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
+
+const bytes = (n: number) => `${n.toLocaleString('en')} B`;
 
 const NAMES = { sesame: 'Sesame', bareStore: 'bare, same store', bareMemory: 'bare, memory' } as const;
 const ORDER = ['sesame', 'bareStore', 'bareMemory'] as const;
@@ -160,7 +162,10 @@ export function formatTable(r: BenchResults): string {
     lines.push('  not every passkey sample made the same number of DynamoDB calls (last sample shown)');
   lines.push(
     `cold start: import of the bundled handler ${r.coldStart.importMedianMs} ms, ${r.coldStart.importCpuMedianMs} ms of CPU ` +
-      `(medians; wall samples ${r.coldStart.samplesMs.join(', ')}), bundle ${r.coldStart.bundleBytes.toLocaleString('en')} B`,
+      `(medians; wall samples ${r.coldStart.samplesMs.join(', ')})`,
+    `  JavaScript it loads: ${bytes(r.coldStart.loadedBytes)} in ${r.coldStart.loadedFiles} files (index.mjs and the chunks it ` +
+      `imports statically; the import read ${bytes(r.coldStart.importReadBytes)}); the whole asset ` +
+      `${bytes(r.coldStart.assetBytes)} in ${r.coldStart.assetFiles} files, the rest loaded at first use`,
     `node ${r.node}; token rounds (req/s): ${ORDER.map((n) => `${NAMES[n]} [${r.token[n].rounds.join(', ')}]`).join(', ')}`,
     `token rounds (CPU µs/request): ${ORDER.map((n) => `${NAMES[n]} [${r.token[n].cpuRounds.join(', ')}]`).join(', ')}`,
     `login flows, handler − verify (ms): ${(['sesame', 'bareStore'] as const).map((n) => `${NAMES[n]} [${r.login[n].overVerifyMs.join(', ')}]`).join(', ')}`,

@@ -2,15 +2,13 @@ import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import serverless from 'serverless-http';
 import { accountClient, CONSOLE_PAGE, pageClient } from './account/client.ts';
-import { accountRoutes } from './account/routes.ts';
 import type { RefreshOptions } from './adapters/secrets/refresh.ts';
-import { adminApi } from './admin-api/api.ts';
 import type { Config } from './config/config.ts';
-import { consoleRoutes } from './console/routes.ts';
 import type { DomainDeps } from './domain/deps.ts';
 import type { AccountActivity, SecretStore } from './domain/ports.ts';
 import { basePath, issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
+import { loadedOnFirstRequest } from './http/lazy-router.ts';
 import { localeOf } from './http/locale.ts';
 import { requestOrigin } from './http/request-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -92,22 +90,32 @@ export async function createSesame(
   const csrfKey = keys.cookieKeys[0];
   if (!csrfKey) throw new Error('no cookie-signing key loaded');
   pages.push(
-    adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger }),
-    consoleRoutes(provider, {
-      deps: parts.deps,
-      federatedSessionSeconds: config.ttl.federatedSessionSeconds,
-      logger: parts.logger,
-      csrfKey,
+    // The admin API and the console are loaded by the first request under /admin (http/lazy-router.ts).
+    loadedOnFirstRequest('/admin', async () => {
+      const [{ adminApi }, { consoleRoutes }] = await Promise.all([
+        import('./admin-api/api.ts'),
+        import('./console/routes.ts'),
+      ]);
+      const api = adminApi({ deps: parts.deps, keys: keys.jwks, logger: parts.logger });
+      const consolePages = consoleRoutes(provider, {
+        deps: parts.deps,
+        federatedSessionSeconds: config.ttl.federatedSessionSeconds,
+        logger: parts.logger,
+        csrfKey,
+      });
+      return (ctx, next) => api(ctx, () => consolePages(ctx, next));
     }),
-    accountRoutes(provider, {
-      mfa: parts.deps,
-      activity: parts.activity,
-      issuer: config.issuer,
-      federatedSessionSeconds: config.ttl.federatedSessionSeconds,
-      sessionSeconds: config.ttl.sessionSeconds,
-      logger: parts.logger,
-      csrfKey,
-    }),
+    loadedOnFirstRequest('/account', async () =>
+      (await import('./account/routes.ts')).accountRoutes(provider, {
+        mfa: parts.deps,
+        activity: parts.activity,
+        issuer: config.issuer,
+        federatedSessionSeconds: config.ttl.federatedSessionSeconds,
+        sessionSeconds: config.ttl.sessionSeconds,
+        logger: parts.logger,
+        csrfKey,
+      }),
+    ),
   );
   provider.use(pagesOffTheBackChannel(pages));
   // serverless-http marks every request as TLS; the scheme really is the issuer's (https behind

@@ -2,8 +2,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
 /** Repository root (infra/ is one level down). */
@@ -82,7 +80,8 @@ export function bundleAliases(): Record<string, string> {
 /**
  * mime-db as its one reader in the bundle (mime-types: lookups by extension, charsets, the source
  * that ranks two types claiming one extension) sees it, without what it never reads: types with
- * neither extensions nor a charset, and the `compressible` flags (160 → 70 KB of JSON). Derived from
+ * neither extensions nor a charset, the `compressible` flags, and the source of a type no other type
+ * contests an extension with (160 → 55 KB of JSON). Derived from
  * the installed mime-db at every build, into dist/ (git-ignored), so it never drifts from it.
  */
 export function mimeTable(): string {
@@ -90,11 +89,16 @@ export function mimeTable(): string {
     string,
     { source?: string; charset?: string; extensions?: string[] }
   >;
+  const listed = Object.entries(db).filter(([, { charset, extensions }]) => extensions || charset);
+  const claims = new Map<string, number>();
+  for (const [, { extensions = [] }] of listed)
+    for (const e of extensions) claims.set(e, (claims.get(e) ?? 0) + 1);
   const kept: typeof db = {};
-  for (const [type, { source, charset, extensions }] of Object.entries(db)) {
-    if (!extensions && !charset) continue;
+  for (const [type, { source, charset, extensions }] of listed) {
+    // `source` only ranks two types claiming one extension: kept where another type claims one of its.
+    const contested = extensions?.some((e) => (claims.get(e) ?? 0) > 1) ?? false;
     kept[type] = {
-      ...(source ? { source } : {}),
+      ...(source && contested ? { source } : {}),
       ...(charset ? { charset } : {}),
       ...(extensions ? { extensions } : {}),
     };
@@ -114,18 +118,28 @@ export function mimeTable(): string {
 }
 
 /**
- * The esbuild settings of a Lambda entry: `npm run build` (infra/bundle.ts) uses them as they are and
- * the CDK NodejsFunction through bundlingOptions, so both make the same bundle (test/infra checks it).
+ * The esbuild settings of a Lambda entry. `npm run build` and the CDK construct both bundle through
+ * infra/bundle.ts with them as they are, so both make the same asset (test/infra checks it).
+ *
+ * ESM with code splitting: `index.mjs` is what Lambda loads at a cold start, together with the chunks
+ * it imports statically; what the code imports dynamically (`import()`: the passkey ceremonies, SES,
+ * the upstream OIDC client, TOTP, QR codes, the admin API, the console and the account page) lands in
+ * chunks/ and is read from disk only when a request first needs it — unless a module a cold start
+ * loads also imports it statically: esbuild splits by file (docs/architecture.md, "Loaded at first
+ * use"; README, "What a cold start loads").
  */
 export function esbuildOptions(
   entry: keyof typeof ENTRIES,
   options: { smtp: boolean } = { smtp: false },
 ): BuildOptions & { alias: Record<string, string>; external: string[]; target: string } {
   return {
-    entryPoints: [ENTRIES[entry]],
+    entryPoints: { index: ENTRIES[entry] },
     bundle: true,
     platform: 'node',
     format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     target: 'node24',
     minify: true,
     sourcemap: true,
@@ -135,35 +149,5 @@ export function esbuildOptions(
     // The AWS SDK is bundled too: the version that was tested is the version that runs.
     external: entry !== 'idp' ? [] : options.smtp ? [...NATIVE_MODULES] : [...LAMBDA_EXTERNALS],
     alias: bundleAliases(),
-  };
-}
-
-/** The same settings as CDK's NodejsFunction takes them. */
-export function bundlingOptions(
-  arch: LambdaArch,
-  entry: keyof typeof ENTRIES,
-  options: { smtp: boolean } = { smtp: false },
-): BundlingOptions {
-  const o = esbuildOptions(entry, options);
-  return {
-    format: OutputFormat.ESM,
-    target: o.target,
-    minify: true,
-    sourceMap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    banner: ESM_REQUIRE_BANNER,
-    externalModules: o.external,
-    esbuildArgs: { '--alias': Object.entries(o.alias).map(([from, to]) => `${from}=${to}`) },
-    forceDockerBundling: false,
-    ...(entry === 'idp'
-      ? {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => argon2CopyCommands(outputDir, arch),
-          },
-        }
-      : {}),
   };
 }

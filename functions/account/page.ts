@@ -10,9 +10,13 @@ import { localeOf } from '../http/locale.ts';
 import { fill, type Locale, type Messages, messages } from '../i18n/index.ts';
 import type { Logger } from '../shared/logger.ts';
 import { describePolicy } from '../shared/messages.ts';
-import { renderPage } from '../views/index.ts';
+import { methodSections, templates } from '../views/account.ts';
+import { activitySections } from '../views/activity.ts';
+import { addViews, renderPage } from '../views/index.ts';
 import { activityOf } from './activity.ts';
 import type { AccountSession } from './session.ts';
+
+addViews({ templates, partials: { ...methodSections, ...activitySections } });
 
 /** What the account page's handlers share: the request, its session and how to answer. */
 export type SignedIn = Extract<AccountSession, { kind: 'signed-in' }>;

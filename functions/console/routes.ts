@@ -43,7 +43,8 @@ import { BadRequest, readFormWithLists } from '../http/forms.ts';
 import { renderFailure } from '../interactions/routes.ts';
 import { errorFields, type Logger } from '../shared/logger.ts';
 import { describeError } from '../shared/messages.ts';
-import { renderPage, type View } from '../views/index.ts';
+import { partials, templates } from '../views/console.ts';
+import { addViews, renderPage, type View } from '../views/index.ts';
 
 /**
  * The admin console at `<issuer>/admin`: server-rendered pages over the same actor-scoped use cases
@@ -59,6 +60,8 @@ export interface ConsoleDeps {
   /** Server secret the CSRF tokens are derived with (a cookie-signing key). */
   csrfKey: string;
 }
+
+addViews({ templates, partials });
 
 export const ROUTE = /^\/admin(?:\/([a-z-]+)(?:\/([A-Za-z0-9_-]{1,64})(?:\/([a-z-]+))?)?)?$/;
 

@@ -39,6 +39,9 @@ export function appBrandOf(client: AppClient | null): Brand | null {
   };
 }
 
+/** A host name (and port) of letters, digits, dots and hyphens only: the URL's origin goes into a CSP. */
+export const PLAIN_HOST = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/;
+
 /** The largest app logo kept (bytes of the image): it travels inside every login page. */
 export const LOGO_MAX_BYTES = 24 * 1024;
 

@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
-import { PLAIN_HOST } from '../domain/admin/delegation.ts';
-import type { Brand } from '../domain/branding.ts';
+import { type Brand, PLAIN_HOST } from '../domain/branding.ts';
 
 /**
  * What a page needs to show a tenant's look: the brand for the layout, and — when it has a logo —

@@ -38,7 +38,6 @@ import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { signedInBeforeReset } from '../domain/accounts.ts';
-import { findTenant } from '../domain/admin/federation.ts';
 import { appBrandOf, brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
@@ -67,7 +66,8 @@ import {
   verifyResetCode,
 } from '../domain/password-reset.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
-import { upstreamClient } from '../federation/upstream-client.ts';
+import { findTenant } from '../domain/tenants.ts';
+import { lazyUpstreamClient } from '../federation/lazy-upstream.ts';
 import type { AccountProblem, SignedInUser } from '../interactions/services.ts';
 import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
@@ -164,7 +164,7 @@ export function createDynamoParts(
     auditLog: new DynamoAuditLog(doc, config.tables.audit),
     dns: dnsTxtRecords(options.dnsServers),
     tenantSettings: cachedTenant,
-    upstream: upstreamClient({
+    upstream: lazyUpstreamClient({
       allowLoopbackHttp: isLocalIssuer(config.issuer),
       logger,
       keySets: new DynamoUpstreamKeySets(doc, config.tables.directory),

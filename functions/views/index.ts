@@ -1,9 +1,8 @@
 import { Eta } from 'eta/core';
 import { DEFAULT_LOCALE, fill, isLocale, messages, pieces } from '../i18n/index.ts';
-import { templates as account, methodSections } from './account.ts';
-import { activitySections } from './activity.ts';
+import type { templates as accountPages } from './account.ts';
 import { templates as common } from './common.ts';
-import { templates as consolePages, partials as consolePartials } from './console.ts';
+import type { templates as consolePages } from './console.ts';
 import { templates as layout } from './layout.ts';
 import { methodForms, templates as secondFactor } from './second-factor.ts';
 import { templates as signIn } from './sign-in.ts';
@@ -18,8 +17,8 @@ export { script, stylesheet } from './layout.ts';
  */
 const eta = new Eta({ autoEscape: true, autoTrim: false, cache: true });
 
-const pages = { ...signIn, ...secondFactor, ...account, ...common, ...consolePages };
-const parts = { ...layout, ...methodForms, ...methodSections, ...activitySections, ...consolePartials };
+const pages = { ...signIn, ...secondFactor, ...common };
+const parts = { ...layout, ...methodForms };
 // Each template is compiled the first time a page needs it (pages and the partials they include
 // are looked up here), not all of them at every cold start.
 const sources: Record<string, string> = { ...parts, ...pages };
@@ -32,7 +31,20 @@ loaded.get = (name: string) => {
   return compiledTemplate(name);
 };
 
-export type View = keyof typeof pages;
+/** The account page's and the console's pages are added when those load (addViews). */
+export type View = keyof typeof pages | keyof typeof accountPages | keyof typeof consolePages;
+
+/**
+ * Templates of a part of Sesame loaded at first use (the account page: functions/account/page.ts; the
+ * console: functions/console/routes.ts), added when its module loads: they are not in the code every
+ * cold start reads (infra/bundling.ts).
+ */
+export function addViews(views: {
+  templates: Record<string, string>;
+  partials: Record<string, string>;
+}): void {
+  Object.assign(sources, views.partials, views.templates);
+}
 
 /** Compiles every template now (a test: a template that does not compile fails CI, not a page). */
 export function compileAllTemplates(): number {

@@ -1,19 +1,19 @@
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ApplicationLogLevel,
   Architecture,
-  type Code,
+  Code,
   Function as LambdaFunction,
   LoggingFormat,
   Runtime,
   RuntimeFamily,
   SystemLogLevel,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundlingOptions, ENTRIES, PROJECT_ROOT } from '../bundling.ts';
+import { bundleEntry } from '../bundle.ts';
+import { type ENTRIES, type LambdaArch, PROJECT_ROOT } from '../bundling.ts';
 
 /** Node.js 24 (Lambda's `nodejs24.x`); constructed by name if this aws-cdk-lib predates the constant. */
 export const NODE_24: Runtime =
@@ -44,7 +44,7 @@ export interface SesameFunctionProps {
   readonly reservedConcurrency?: number;
   /** Bundle nodemailer (SMTP mail) instead of leaving it out. */
   readonly bundleSmtp?: boolean;
-  /** Prebuilt code; without it the entry is bundled with esbuild at synth time (no Docker). */
+  /** Prebuilt code (`npm run build`'s dist/<entry>); without it the entry is bundled at synth time. */
   readonly code?: Code;
 }
 
@@ -87,19 +87,36 @@ export class SesameFunction extends Construct {
         : { reservedConcurrentExecutions: props.reservedConcurrency }),
     };
     const arch = props.architecture === Architecture.X86_64 ? 'x64' : 'arm64';
-    this.function = props.code
-      ? new LambdaFunction(this, 'Function', { ...common, code: props.code, handler: 'index.handler' })
-      : new NodejsFunction(this, 'Function', {
-          ...common,
-          entry: ENTRIES[props.entry],
-          handler: 'handler',
-          projectRoot: PROJECT_ROOT,
-          depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
-          bundling: bundlingOptions(arch, props.entry, { smtp: props.bundleSmtp ?? false }),
-        });
+    const code = props.code ?? bundledCode(props.entry, arch, { smtp: props.bundleSmtp ?? false });
+    this.function = new LambdaFunction(this, 'Function', { ...common, code, handler: 'index.handler' });
     // The role's log policy must exist before the function runs its first invocation.
     this.function.node.addDependency(this.role);
   }
 }
 
 export const DEFAULT_TIMEOUT = Duration.seconds(15);
+
+/**
+ * The entry bundled at synth time by infra/bundle.ts, on this machine (no Docker): the very asset
+ * `npm run build` makes, index.mjs with its chunks (CDK's NodejsFunction writes one file and cannot
+ * split it, so the lazily loaded code would be read at every cold start). Hashed by its output, so an
+ * unchanged bundle is not uploaded again. The runtime's build image only stands behind the local
+ * bundling as CDK requires, running the same script; the local bundling does not hand over to it.
+ */
+function bundledCode(entry: keyof typeof ENTRIES, arch: LambdaArch, options: { smtp: boolean }): Code {
+  const args = [arch, '--entry', entry, ...(options.smtp ? ['--smtp'] : [])];
+  return Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      image: NODE_24.bundlingImage,
+      // Also what keeps the assets apart in CDK's bundling cache: it keys them by these options.
+      command: ['node', '--import', 'tsx', 'infra/bundle.ts', ...args, '--out', '/asset-output'],
+      local: {
+        tryBundle(outputDir) {
+          bundleEntry(entry, outputDir, arch, options);
+          return true;
+        },
+      },
+    },
+  });
+}

@@ -28,30 +28,34 @@ describe('the bundled Lambda handler', () => {
     await store.stop();
   });
 
-  it('serves the discovery document for an API Gateway event in a fresh process', async () => {
-    const event = {
+  /** API Gateway REST proxy events for `paths`, answered in order by one fresh process. */
+  async function serve(
+    paths: string[],
+  ): Promise<Array<{ statusCode: number; headers: Record<string, string>; body: string }>> {
+    const events = paths.map((path) => ({
       resource: '/{proxy+}',
-      path: '/.well-known/openid-configuration',
+      path,
       httpMethod: 'GET',
       headers: { host: 'id.example.com', 'x-forwarded-proto': 'https' },
       multiValueHeaders: { host: ['id.example.com'], 'x-forwarded-proto': ['https'] },
       queryStringParameters: null,
       multiValueQueryStringParameters: null,
-      pathParameters: { proxy: '.well-known/openid-configuration' },
+      pathParameters: { proxy: path.slice(1) },
       stageVariables: null,
       requestContext: {
         requestId: 'bundle-test',
         identity: { sourceIp: '127.0.0.1' },
         stage: 'live',
         httpMethod: 'GET',
-        path: '/.well-known/openid-configuration',
+        path,
       },
       body: null,
       isBase64Encoded: false,
-    };
+    }));
     const script = `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});
-      const res = await handler(${JSON.stringify(event)}, { awsRequestId: 'bundle-test' });
-      process.stdout.write(JSON.stringify(res)); process.exit(0);`;
+      const out = [];
+      for (const event of ${JSON.stringify(events)}) out.push(await handler(event, { awsRequestId: 'bundle-test' }));
+      process.stdout.write(JSON.stringify(out)); process.exit(0);`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: tmpdir(),
       env: {
@@ -65,11 +69,29 @@ describe('the bundled Lambda handler', () => {
         SESAME_TABLE_AUDIT: store.tables.audit,
       },
     });
-    const res = JSON.parse(stdout) as { statusCode: number; body: string };
-    assert.equal(res.statusCode, 200);
-    const discovery = JSON.parse(res.body) as { issuer: string; token_endpoint: string; jwks_uri: string };
+    return JSON.parse(stdout);
+  }
+
+  it('serves the discovery document for an API Gateway event in a fresh process', async () => {
+    const [res] = await serve(['/.well-known/openid-configuration']);
+    assert.equal(res?.statusCode, 200);
+    const discovery = JSON.parse(res?.body ?? '') as {
+      issuer: string;
+      token_endpoint: string;
+      jwks_uri: string;
+    };
     assert.equal(discovery.issuer, 'https://id.example.com');
     assert.equal(discovery.token_endpoint, 'https://id.example.com/token');
     assert.equal(discovery.jwks_uri, 'https://id.example.com/jwks');
+  });
+
+  it('loads the chunks of the admin API and the account page from the asset at their first request', async () => {
+    const [openapi, account] = await serve(['/admin/api/v1/openapi.json', '/account']);
+    assert.equal(openapi?.statusCode, 200);
+    const document = JSON.parse(openapi?.body ?? '') as { openapi: string; paths: Record<string, unknown> };
+    assert.match(document.openapi, /^3\.1/);
+    assert.ok(Object.keys(document.paths).length > 10);
+    // Not signed in: the account page sends the browser to sign in.
+    assert.equal(account?.statusCode, 303);
   });
 });

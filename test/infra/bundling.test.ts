@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, execSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { App } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { build } from 'esbuild';
-import { bundleAll } from '../../infra/bundle.ts';
+import { bundleAll, bundleEntry, bundleSizes } from '../../infra/bundle.ts';
 import {
   argon2CopyCommands,
   ESM_REQUIRE_BANNER,
@@ -18,6 +18,15 @@ import { createSesameApp } from '../../infra/sesame-app.ts';
 import type { SesameStack } from '../../infra/stacks/sesame-stack.ts';
 
 const NODE = process.execPath;
+
+/** An asset's JavaScript files (index.mjs and chunks/), by path within it. */
+function scripts(dir: string): Map<string, string> {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.mjs') && !f.startsWith('node_modules'),
+  );
+  return new Map(files.sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+}
+const allScripts = (dir: string) => [...scripts(dir).values()].join('\n');
 
 /** Which file node-gyp-build (the asset's own copy) would load on linux/<arch>. */
 function resolvedArgon2Binary(assetDir: string, arch: LambdaArch): string {
@@ -84,7 +93,7 @@ describe('argon2 packaging', () => {
   });
 });
 
-describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () => {
+describe('real bundling at synth time (infra/bundle.ts, no Docker)', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'sesame-cdk-real-'));
   let app: App;
   let elapsed = 0;
@@ -112,18 +121,18 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
     assert.ok(code.startsWith(ESM_REQUIRE_BANNER));
   });
 
-  it('makes the very bundle `npm run build` makes (one set of esbuild options), with its aliases applied', async () => {
-    const fromCdk = readFileSync(join(assetDir('Sesame', 'idp'), 'index.mjs'), 'utf8');
-    const built = join(
-      (await bundleAll('arm64', mkdtempSync(join(tmpdir(), 'sesame-build-')))).idp as string,
-    );
-    assert.equal(fromCdk, readFileSync(join(built, 'index.mjs'), 'utf8'));
+  it('makes the very asset `npm run build` makes (one set of esbuild options), with its aliases applied', async () => {
+    const fromCdk = scripts(assetDir('Sesame', 'idp'));
+    const built = (await bundleAll('arm64', mkdtempSync(join(tmpdir(), 'sesame-build-')))).idp;
+    assert.ok(fromCdk.size > 1 && fromCdk.has('index.mjs'), 'index.mjs and its chunks');
+    assert.deepEqual(fromCdk, scripts(built));
+    const code = allScripts(assetDir('Sesame', 'idp'));
     // node:http taken as CommonJS (infra/shims/node-http.ts); one mime table for koa and accepts,
     // trimmed to what mime-types reads (bundling.ts, mimeTable); Lambda's credentials from env only.
-    assert.doesNotMatch(fromCdk, /from\s*"node:http"/);
-    assert.equal(fromCdk.split('"application/vnd.3gpp.pic-bw-large"').length - 1, 1);
-    assert.doesNotMatch(fromCdk, /"compressible"/);
-    assert.doesNotMatch(fromCdk, /fromTokenFile|AssumeRoleWithWebIdentity/);
+    assert.doesNotMatch(code, /from\s*"node:http"/);
+    assert.equal(code.split('"application/vnd.3gpp.pic-bw-large"').length - 1, 1);
+    assert.doesNotMatch(code, /"compressible"/);
+    assert.doesNotMatch(code, /fromTokenFile|AssumeRoleWithWebIdentity/);
   });
 
   it('resolves argon2 to the linux-arm64 prebuild in the Graviton asset, with build/ stripped', () => {
@@ -151,7 +160,7 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
   });
 
   it('bundles nodemailer into the SMTP (LocalStack) asset only; SES deployments leave it out', () => {
-    const bundle = (stack: string) => readFileSync(join(assetDir(stack, 'idp'), 'index.mjs'), 'utf8');
+    const bundle = (stack: string) => allScripts(assetDir(stack, 'idp'));
     // nodemailer's SMTP client (its EHLO greeting) is in the SMTP asset only.
     assert.match(bundle('SesameLocal'), /EHLO /);
     assert.doesNotMatch(bundle('Sesame'), /EHLO /);
@@ -178,4 +187,43 @@ describe('real NodejsFunction bundling (esbuild at synth time, no Docker)', () =
     );
     assert.equal(out.trim(), 'function');
   });
+});
+
+describe('what a cold start of the idp loads', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sesame-cold-'));
+  const metafile = bundleEntry('idp', dir, process.arch === 'arm64' ? 'arm64' : 'x64');
+  const sizes = bundleSizes(metafile, dir);
+  const coldInputs = sizes.coldStart.files.flatMap((f) =>
+    Object.keys(metafile.outputs[relative(process.cwd(), join(dir, f))]?.inputs ?? {}),
+  );
+
+  it('is index.mjs and the chunks it imports statically, not the whole asset', () => {
+    assert.equal(sizes.coldStart.files[0], 'index.mjs');
+    assert.ok(sizes.coldStart.bytes < sizes.total.bytes);
+    assert.ok(coldInputs.some((i) => i.includes('node_modules/oidc-provider/')));
+  });
+
+  // One static import of these (a value, not a type) would put them back into every cold start.
+  for (const [what, path] of [
+    [
+      'the passkey ceremonies (@simplewebauthn/server and its attestation stack)',
+      /\/@simplewebauthn\/|\/@peculiar\//,
+    ],
+    ['SES', /\/@aws-sdk\/client-sesv2\//],
+    ['the upstream OIDC client', /\/openid-client\/|\/oauth4webapi\/|functions\/federation\/upstream-client/],
+    ['TOTP (otplib)', /\/otplib\/|\/@otplib\//],
+    ['QR codes', /\/qrcode\/|\/pngjs\//],
+    ['the admin API and the console', /functions\/(admin-api|console)\//],
+    ['the account page', /functions\/account\/routes\.ts/],
+  ] as const)
+    it(`leaves out ${what}, loaded at first use`, () => {
+      assert.deepEqual(
+        coldInputs.filter((i) => path.test(i)),
+        [],
+      );
+      assert.ok(
+        Object.keys(metafile.inputs).some((i) => path.test(i)),
+        'it is in the asset',
+      );
+    });
 });

@@ -59,7 +59,13 @@ describe('npm run bench (smoke: a tiny run)', () => {
     assert.match(formatTable(r), /passwordless passkey sign-in/);
     finite('cold-start import', r.coldStart.importMedianMs);
     finite('cold-start import, CPU', r.coldStart.importCpuMedianMs);
-    finite('bundle bytes', r.coldStart.bundleBytes);
+    finite('JavaScript a cold start loads', r.coldStart.loadedBytes);
+    assert.equal(
+      r.coldStart.importReadBytes,
+      r.coldStart.loadedBytes,
+      'the import reads exactly the chunks the metafile says it imports statically',
+    );
+    assert.ok(r.coldStart.assetBytes > r.coldStart.loadedBytes, 'some chunks are left for their first use');
     assert.ok(r.targets.length >= 10, 'every target of issue #14 is decided');
     assert.match(formatTable(r), /PASS|MISS/);
   });

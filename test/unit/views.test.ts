@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileAllTemplates, renderPage } from '../../functions/views/index.ts';
+// The account page and the console add their pages when they load (at first use).
+import '../../functions/account/page.ts';
+import '../../functions/console/routes.ts';
 
 describe('page templates', () => {
   it('all compile (they are compiled when first needed, so a broken one would otherwise wait for its page)', () => {
     assert.ok(compileAllTemplates() > 10);
+    assert.match(
+      renderPage('consoleMessage', 'Console', '/base', { heading: 'h', message: 'm', path: '/base/admin' }),
+      /Console/,
+    );
   });
 
   it('renders a page into the layout, escaping what it is given', () => {

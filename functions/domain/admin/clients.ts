@@ -11,8 +11,8 @@ import {
 import { audit } from '../deps.ts';
 import { invalid } from '../federation/settings.ts';
 import { type AdminApiAccess, type AppClient, NotFound } from '../ports.ts';
+import { findTenant } from '../tenants.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
-import { findTenant } from './federation.ts';
 import type { AdminDeps } from './users.ts';
 
 /** Administration of relying apps: every use case takes the actor and goes through `authorize`. */

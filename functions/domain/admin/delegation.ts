@@ -1,9 +1,9 @@
-import { appLogoFromDataUrl } from '../branding.ts';
+import { appLogoFromDataUrl, PLAIN_HOST } from '../branding.ts';
 import { audit, auditTenant } from '../deps.ts';
 import { checkName, invalid } from '../federation/settings.ts';
 import { type AdminLevel, DEFAULT_TENANT, NotFound, type Tenant } from '../ports.ts';
+import { findTenant } from '../tenants.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
-import { findTenant } from './federation.ts';
 import { type AdminDeps, targetUser, type UserRef } from './users.ts';
 
 /**
@@ -87,9 +87,6 @@ export async function entitleTenant(
 }
 
 const ACCENT = /^#[0-9a-f]{6}$/;
-
-/** A host name (and port) of letters, digits, dots and hyphens only: the URL's origin goes into a CSP. */
-export const PLAIN_HOST = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?(?::\d{1,5})?$/;
 
 /** A tenant's logo: an image kept with the tenant (a data: URL, nothing fetched) or an https URL. */
 function checkLogoUrl(value: string): string {

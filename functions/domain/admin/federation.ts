@@ -21,6 +21,7 @@ import {
   type Tenant,
   type TenantDomain,
 } from '../ports.ts';
+import { findTenant } from '../tenants.ts';
 import {
   type Action,
   type Actor,
@@ -60,13 +61,6 @@ export async function addTenant(
     tenant: tenant.id,
   });
   return tenant;
-}
-
-/** The `default` tenant exists implicitly: every user from before tenants belongs to it. */
-export async function findTenant(deps: Pick<AdminDeps, 'tenants'>, id: string): Promise<Tenant | null> {
-  const found = await deps.tenants.get(id);
-  if (found || id !== DEFAULT_TENANT) return found;
-  return { id: DEFAULT_TENANT, name: 'Default', createdAt: new Date(0).toISOString() };
 }
 
 async function existingTenant(deps: AdminDeps, id: string): Promise<Tenant> {

@@ -12,8 +12,8 @@ import {
   newInvitationSecret,
 } from '../invitations.ts';
 import { type Invitation, NotFound } from '../ports.ts';
+import { findTenant } from '../tenants.ts';
 import { type Actor, actorId, requireAllowed } from './actor.ts';
-import { findTenant } from './federation.ts';
 import type { AdminDeps } from './users.ts';
 
 /**

@@ -7,6 +7,7 @@ import { refuseForeignDomain } from '../federation/routing.ts';
 import { invalid } from '../federation/settings.ts';
 import { factorSummary, resetMfa } from '../mfa/settings.ts';
 import { DEFAULT_TENANT, NotFound, type User } from '../ports.ts';
+import { findTenant } from '../tenants.ts';
 import {
   type Action,
   type Actor,
@@ -16,7 +17,6 @@ import {
   TAKES_OVER,
   type Target,
 } from './actor.ts';
-import { findTenant } from './federation.ts';
 
 /** Administration of users: every use case takes the actor and goes through `authorize`. */
 export type AdminDeps = DomainDeps;

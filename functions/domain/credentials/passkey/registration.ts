@@ -1,8 +1,6 @@
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { DomainDeps } from '../../deps.ts';
 import { type AttemptContext, audit, tenantOfUser } from '../../deps.ts';
@@ -21,6 +19,7 @@ import {
   toData,
 } from './item.ts';
 import { transportsOf } from './strategy.ts';
+import { loadWebAuthn, type WebAuthn } from './webauthn.ts';
 
 /** One passkey as the account page lists it (no key material, no full credential id). */
 export interface PasskeyView {
@@ -76,6 +75,7 @@ export async function beginPasskeyRegistration(
   const existing = passkeysIn(await deps.credentials.list(input.user.id));
   if (existing.length >= MAX_PASSKEYS) return null;
   const { rpID } = relyingParty(deps.config.issuer);
+  const { generateRegistrationOptions } = await loadWebAuthn();
   const options = await generateRegistrationOptions({
     rpName: `Sesame (${rpID})`,
     rpID,
@@ -110,10 +110,11 @@ export async function finishPasskeyRegistration(
   if (!matches) return invalid;
   const { rpID, origin } = relyingParty(deps.config.issuer);
   let info: Extract<
-    Awaited<ReturnType<typeof verifyRegistrationResponse>>,
+    Awaited<ReturnType<WebAuthn['verifyRegistrationResponse']>>,
     { verified: true }
   >['registrationInfo'];
   try {
+    const { verifyRegistrationResponse } = await loadWebAuthn();
     const result = await verifyRegistrationResponse({
       response,
       expectedChallenge: matches,

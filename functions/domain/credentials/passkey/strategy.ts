@@ -1,9 +1,7 @@
-import {
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import type { DomainDeps } from '../../deps.ts';
 import { audit, tenantOfUser } from '../../deps.ts';
@@ -21,6 +19,7 @@ import {
   shortId,
   TYPE,
 } from './item.ts';
+import { loadWebAuthn, type WebAuthn } from './webauthn.ts';
 
 /**
  * Passkeys (WebAuthn Level 3) as a second step. The assertion is a signature over a challenge
@@ -104,8 +103,9 @@ export async function checkAssertion(
   const found = stored.find((p) => p.key === key && p.id === response.id);
   if (!found) return null;
   const { rpID, origin } = relyingParty(deps.config.issuer);
-  let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>['authenticationInfo'];
+  let info: Awaited<ReturnType<WebAuthn['verifyAuthenticationResponse']>>['authenticationInfo'];
   try {
+    const { verifyAuthenticationResponse } = await loadWebAuthn();
     const result = await verifyAuthenticationResponse({
       response,
       expectedChallenge: input.matches,
@@ -171,6 +171,7 @@ export async function passkeySignInOptions(
 ): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
   const credentials = await deps.credentials.list(input.userId);
   if (!passkey.usableIn(deps.config, credentials)) return null;
+  const { generateAuthenticationOptions } = await loadWebAuthn();
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps.config.issuer).rpID,
     allowCredentials: passkeysIn(credentials).map((p) => ({ id: p.id, transports: transportsOf(p) })),

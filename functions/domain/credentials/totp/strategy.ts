@@ -1,10 +1,10 @@
-import { generateSecret, generateURI, verify } from 'otplib';
 import { guardAttempt } from '../../attempt-guard.ts';
 import type { DomainDeps } from '../../deps.ts';
 import { type AttemptContext, audit, auditTenant } from '../../deps.ts';
 import { DomainError } from '../../errors.ts';
 import { digits, type SecondStep } from '../strategy.ts';
 import { acceptStep, confirm, putUnconfirmed, readTotp, removeTotp, totpIn } from './item.ts';
+import { loadOtp } from './otp.ts';
 
 /**
  * TOTP (RFC 6238): 6 digits, 30-second steps, HMAC-SHA-1 (what authenticator apps implement).
@@ -19,6 +19,7 @@ async function matchingStep(deps: DomainDeps, secret: string, code: string): Pro
   const token = digits(code, 6);
   if (token === null) return null;
   const epoch = Math.floor(deps.clock.now().getTime() / 1000);
+  const { verify } = await loadOtp();
   const result = await verify({
     secret,
     token,
@@ -86,6 +87,7 @@ export async function beginTotpEnrolment(
   const existing = await readTotp(deps, user.id);
   if (existing?.confirmed) throw new TotpAlreadyEnrolled();
   const now = deps.clock.now().getTime();
+  const { generateSecret, generateURI } = await loadOtp();
   let secret: string;
   if (existing && existing.owner === owner && (existing.enrolUntil ?? 0) > now) {
     secret = await deps.box.open(existing.secretSealed, aad(user.id));
