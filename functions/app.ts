@@ -9,7 +9,7 @@ import type { AccountActivity, SecretStore } from './domain/ports.ts';
 import { basePath, issuerBasePath, mountAt } from './http/base-path.ts';
 import type { HttpApiHandler } from './http/lambda.ts';
 import { loadedOnFirstRequest } from './http/lazy-router.ts';
-import { localeOf } from './http/locale.ts';
+import { loadBrowserLocale, localeOf } from './http/locale.ts';
 import { requestOrigin } from './http/request-origin.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { messages } from './i18n/index.ts';
@@ -80,7 +80,8 @@ export async function createSesame(
   provider.use(securityHeaders);
   provider.use(neverLeak(parts.logger));
   if (parts.requestScope) provider.use(storageScope(parts.requestScope));
-  const pages: Middleware[] = [homeAndNotFound];
+  // The pages' language is read before them: its catalogue may be a chunk not loaded yet (i18n).
+  const pages: Middleware[] = [loadBrowserLocale, homeAndNotFound];
   pages.push(
     interactionRoutes(provider, parts.services, parts.logger),
     federationCallback(provider, parts.services, config.issuer, parts.logger),

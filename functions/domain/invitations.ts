@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Eta } from 'eta/core';
-import { DEFAULT_LOCALE, fill, type Locale, messages, pieces } from '../i18n/index.ts';
+import { DEFAULT_LOCALE, fill, type Locale, loadMessages, pieces } from '../i18n/index.ts';
 import { createUser, signedInBeforeReset } from './accounts.ts';
 import { type Actor, authorize, principalOf } from './admin/actor.ts';
 import { audit, auditTenant, type DomainDeps } from './deps.ts';
@@ -230,7 +230,7 @@ export type Inviter = { name: string } | 'administrator' | 'colleague';
  * `locale` is given: whoever invites (the CLI, the admin API, the console) does not know the
  * invitee's language.
  */
-export function invitationMail(input: {
+export async function invitationMail(input: {
   to: string;
   inviter: Inviter;
   tenant: string;
@@ -239,7 +239,7 @@ export function invitationMail(input: {
   expiresAt: number;
   locale?: Locale;
 }) {
-  const t = messages(input.locale ?? DEFAULT_LOCALE).mail;
+  const t = (await loadMessages(input.locale ?? DEFAULT_LOCALE)).mail;
   const inviter =
     input.inviter === 'administrator'
       ? t.inviterAdmin

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { DEFAULT_LOCALE, type Locale, messages } from '../i18n/index.ts';
+import { DEFAULT_LOCALE, type Locale, loadMessages } from '../i18n/index.ts';
 import { isLocked } from './accounts.ts';
 import { secondStep } from './credentials/registry.ts';
 import { type AttemptContext, audit, auditTenant, type DomainDeps } from './deps.ts';
@@ -87,7 +87,7 @@ export async function requestPasswordReset(
     },
     input.context,
   );
-  if (allowed) await deps.mailer.send(resetMail(user?.email ?? email, situation, code, input.locale));
+  if (allowed) await deps.mailer.send(await resetMail(user?.email ?? email, situation, code, input.locale));
   return 'sent';
 }
 
@@ -187,8 +187,8 @@ export async function completePasswordReset(
 }
 
 /** One e-mail per request, whatever the address: the code, or why there is none. */
-function resetMail(to: string, situation: Situation, code: string, locale: Locale = DEFAULT_LOCALE) {
-  const t = messages(locale).mail;
+async function resetMail(to: string, situation: Situation, code: string, locale: Locale = DEFAULT_LOCALE) {
+  const t = (await loadMessages(locale)).mail;
   const minutes = RESET_TTL_MS / 60_000;
   const paragraphs: Record<Situation, Paragraph[]> = {
     resettable: [

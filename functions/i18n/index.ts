@@ -1,25 +1,60 @@
-import { de } from './de.ts';
 import { en } from './en.ts';
-import { nl } from './nl.ts';
 
 /**
  * The languages of the pages and e-mails end users see: one catalogue each, English the source of
- * truth (en.ts). Adding a language is a catalogue typed `Messages` and one entry in CATALOGUES.
+ * truth (en.ts). Adding a language is a catalogue typed `Messages` and one entry in LOCALES and LOADERS.
  */
 type Catalogue<T> = { readonly [K in keyof T]: T[K] extends string ? string : Catalogue<T[K]> };
 export type Messages = Catalogue<typeof en>;
 
-const CATALOGUES = { en, nl, de } satisfies Record<string, Messages>;
-
-export type Locale = keyof typeof CATALOGUES;
-export const LOCALES = Object.keys(CATALOGUES) as Locale[];
+export const LOCALES = ['en', 'nl', 'de'] as const;
+export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
 
-export const isLocale = (value: unknown): value is Locale =>
-  typeof value === 'string' && Object.hasOwn(CATALOGUES, value);
+/**
+ * English comes with the code; the other catalogues are read at the first request in their language
+ * (each is a chunk of its own in the Lambda asset, not read at a cold start: issue #14).
+ */
+const LOADERS: Record<Exclude<Locale, 'en'>, () => Promise<Messages>> = {
+  nl: () => import('./nl.ts').then((m) => m.nl),
+  de: () => import('./de.ts').then((m) => m.de),
+};
+const loaded: Partial<Record<Locale, Messages>> = { en };
+const loading = new Map<Locale, Promise<Messages>>();
 
+export const isLocale = (value: unknown): value is Locale =>
+  typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+
+/** Makes `messages(locale)` answer: reads the catalogue once (a failed read is tried again next time). */
+export async function loadMessages(locale: Locale): Promise<Messages> {
+  const ready = loaded[locale];
+  if (ready) return ready;
+  if (locale === 'en') return en;
+  let pending = loading.get(locale);
+  if (!pending) {
+    pending = LOADERS[locale]().then(
+      (catalogue) => {
+        loaded[locale] = catalogue;
+        return catalogue;
+      },
+      (err: unknown) => {
+        loading.delete(locale);
+        throw err;
+      },
+    );
+    loading.set(locale, pending);
+  }
+  return pending;
+}
+
+/**
+ * The catalogue of a language the request chose (http/locale.ts chooses and loads it). A language
+ * not loaded is a programming error, never shown as English by mistake.
+ */
 export function messages(locale: Locale): Messages {
-  return CATALOGUES[locale];
+  const catalogue = loaded[locale];
+  if (!catalogue) throw new Error(`the ${locale} catalogue was not loaded (loadMessages)`);
+  return catalogue;
 }
 
 type Values = Readonly<Record<string, string | number>>;

@@ -100,7 +100,7 @@ async function dispatch(
     services,
     details,
     path: `${basePath(ctx)}/interaction/${uid}`,
-    locale: chooseLocale(ctx, details.params.ui_locales),
+    locale: await chooseLocale(ctx, details.params.ui_locales),
   };
 
   if (action === undefined) {

@@ -56,7 +56,7 @@ export async function loginPageInPlace(
     services,
     details: interaction,
     path,
-    locale: chooseLocale(ctx, interaction.params.ui_locales),
+    locale: await chooseLocale(ctx, interaction.params.ui_locales),
   };
   if (!showsPlainForm(step) || !resumePath(step)) return;
   // The cookies oidc-provider set with its redirect (interaction, resume, session) stay.
@@ -88,7 +88,7 @@ export async function shortLogin(
     services,
     details,
     path: `${basePath(ctx)}/interaction/${uid}`,
-    locale: chooseLocale(ctx, details.params.ui_locales),
+    locale: await chooseLocale(ctx, details.params.ui_locales),
     resumeHere: async () => {
       // oidc-provider's resume route, `GET /auth/:uid`, in this request: it reads the same signed
       // cookie, and answers with the redirect to the app (or its error, or the logout confirmation).

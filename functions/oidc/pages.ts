@@ -21,7 +21,8 @@ function clientName(ctx: KoaContextWithOIDC, locale: Locale): string | undefined
   return client.clientName ?? client.clientId;
 }
 
-const localeFor = (ctx: KoaContextWithOIDC): Locale => chooseLocale(ctx, ctx.oidc?.params?.ui_locales);
+const localeFor = (ctx: KoaContextWithOIDC): Promise<Locale> =>
+  chooseLocale(ctx, ctx.oidc?.params?.ui_locales);
 
 export async function errorPage(
   ctx: KoaContextWithOIDC,
@@ -30,7 +31,7 @@ export async function errorPage(
 ): Promise<void> {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  const locale = localeFor(ctx);
+  const locale = await localeFor(ctx);
   const t = messages(locale);
   // `out` holds only the OAuth error code; the library's own wording ("client is invalid",
   // "redirect_uri did not match …") is for developers: people get plain words, the code stays.
@@ -84,7 +85,7 @@ export function logoutPage(emailOf: (session: LoggedInSession) => Promise<string
         : null;
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');
-    const locale = localeFor(ctx);
+    const locale = await localeFor(ctx);
     // `form` is oidc-provider's own hidden form (with its xsrf token), trusted markup.
     ctx.body = renderPage('logout', messages(locale).logout.title, basePath(ctx), {
       form,
@@ -98,7 +99,7 @@ export function logoutPage(emailOf: (session: LoggedInSession) => Promise<string
 export async function loggedOutPage(ctx: KoaContextWithOIDC): Promise<void> {
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  const locale = localeFor(ctx);
+  const locale = await localeFor(ctx);
   ctx.body = renderPage('loggedOut', messages(locale).loggedOut.title, basePath(ctx), {
     clientName: clientName(ctx, locale),
     locale,

@@ -215,6 +215,7 @@ describe('what a cold start of the idp loads', () => {
     ['QR codes', /\/qrcode\/|\/pngjs\//],
     ['the admin API and the console', /functions\/(admin-api|console)\//],
     ['the account page', /functions\/account\/routes\.ts/],
+    ['the Dutch and German catalogues', /functions\/i18n\/(nl|de)\.ts/],
   ] as const)
     it(`leaves out ${what}, loaded at first use`, () => {
       assert.deepEqual(

@@ -5,6 +5,7 @@ import {
   fill,
   fromUiLocales,
   LOCALES,
+  loadMessages,
   type Messages,
   messages,
   pieces,
@@ -23,6 +24,8 @@ function flatten(catalogue: object, prefix = ''): Map<string, unknown> {
 }
 
 const english = flatten(en);
+// Dutch and German are read at first use (each a chunk of the Lambda asset).
+await Promise.all(LOCALES.map(loadMessages));
 
 describe('the message catalogues', () => {
   it('offers English, Dutch and German, English first', () => {

@@ -7,8 +7,8 @@ import { invitationMail, openInvitation } from '../../functions/domain/invitatio
 import { memoryMfa } from '../support/mfa-memory.ts';
 
 describe('invitations', () => {
-  it('escapes names in the e-mail’s HTML (Eta), and keeps them readable in the text', () => {
-    const mail = invitationMail({
+  it('escapes names in the e-mail’s HTML (Eta), and keeps them readable in the text', async () => {
+    const mail = await invitationMail({
       to: 'x@example.com',
       inviter: { name: 'Eve <script>' },
       tenant: '<b>Acme</b> & Co',

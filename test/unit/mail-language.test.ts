@@ -45,8 +45,8 @@ describe('the language of the e-mails', () => {
     assert.match(m.mailer.sent.at(-1)?.text ?? '', /^Sign-in codes by e-mail were turned off/);
   });
 
-  it('sends invitations in English: whoever invites does not know the invitee’s language', () => {
-    const mail = invitationMail({
+  it('sends invitations in English: whoever invites does not know the invitee’s language', async () => {
+    const mail = await invitationMail({
       to: 'ivy@example.com',
       inviter: 'administrator',
       tenant: 'Acme',

@@ -41,7 +41,7 @@ async function send(deps: AdminDeps, actor: Actor, invitation: Invitation, secre
     inviterName(deps, actor),
   ]);
   await deps.mailer.send(
-    invitationMail({
+    await invitationMail({
       to: invitation.email,
       inviter,
       tenant: tenant?.name ?? invitation.tenantId,

@@ -1,4 +1,4 @@
-import { DEFAULT_LOCALE, type Locale, messages } from '../../i18n/index.ts';
+import { DEFAULT_LOCALE, type Locale, loadMessages } from '../../i18n/index.ts';
 import type { DomainDeps } from '../deps.ts';
 import { type AttemptContext, audit, auditTenant } from '../deps.ts';
 import { letter } from '../letters.ts';
@@ -33,7 +33,7 @@ export async function notifyUser(
   options: { context?: AttemptContext; locale?: Locale; values?: Record<string, string> } = {},
 ): Promise<void> {
   const { context, locale = DEFAULT_LOCALE, values = {} } = options;
-  const t = messages(locale).mail;
+  const t = (await loadMessages(locale)).mail;
   try {
     await deps.mailer.send(letter(user.email, t.changedSubject, [{ text: t[what], values }, t.notYou]));
   } catch (err) {

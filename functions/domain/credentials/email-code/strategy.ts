@@ -1,5 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { DEFAULT_LOCALE, type Locale, messages } from '../../../i18n/index.ts';
+import { DEFAULT_LOCALE, type Locale, loadMessages } from '../../../i18n/index.ts';
 import type { DomainDeps } from '../../deps.ts';
 import { audit, auditTenant, tenantOfUser } from '../../deps.ts';
 import { letter } from '../../letters.ts';
@@ -100,7 +100,7 @@ export async function sendEmailCode(
     previous?.sentAt ?? null,
   );
   if (!written) return { ok: false, reason: 'too_soon' }; // a concurrent resend won
-  await deps.mailer.send(codeMessage(input.user.email, code, mfa.emailCodeTtlSeconds, input.locale));
+  await deps.mailer.send(await codeMessage(input.user.email, code, mfa.emailCodeTtlSeconds, input.locale));
   await audit(deps, {
     type: 'mfa.email_code.sent',
     outcome: 'success',
@@ -112,8 +112,8 @@ export async function sendEmailCode(
 }
 
 /** Says what the code is for, carries no link and no tracking, and keeps the code out of the subject. */
-function codeMessage(to: string, code: string, ttlSeconds: number, locale: Locale = DEFAULT_LOCALE) {
-  const t = messages(locale).mail;
+async function codeMessage(to: string, code: string, ttlSeconds: number, locale: Locale = DEFAULT_LOCALE) {
+  const t = (await loadMessages(locale)).mail;
   const minutes = Math.round(ttlSeconds / 60);
   return letter(to, t.codeSubject, [
     t.codeIntro,
