@@ -73,7 +73,10 @@ function sealedFor(deps: DomainDeps, uid: string): (challenge: string) => Promis
 
 export type PasskeySignIn =
   | { ok: true; user: User; amr: string[] }
-  | { ok: false; reason: 'invalid' | 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'refused' };
+  | {
+      ok: false;
+      reason: 'invalid' | 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'refused' | 'taken';
+    };
 
 /** A user id as `userHandle` carries it (registration.ts encodes the id's UTF-8), or null. */
 export function userOfHandle(handle: unknown): string | null {
@@ -83,8 +86,32 @@ export function userOfHandle(handle: unknown): string | null {
 }
 
 /**
+ * An account that signs in through an upstream only (no Sesame password, a link): its passkey is a
+ * second factor after the upstream, never a way in without it. Otherwise a user whom the company's
+ * identity provider no longer signs in (left, disabled there) would go on signing in with the passkey
+ * added on /account, past the federated sign-in's maximum lifetime (lifetimes.ts) — the rule the
+ * password reset keeps for the same accounts (password-reset.ts `elsewhere`).
+ */
+async function upstreamOnly(deps: DomainDeps, user: User): Promise<boolean> {
+  return user.passwordHash === null && (await deps.links.byUser(user.id)).length > 0;
+}
+
+/** Whether interaction `uid` is bound to a pending second-factor sign-in of a user other than `userId`. */
+async function pendingForAnother(deps: DomainDeps, uid: string, userId: string): Promise<boolean> {
+  const pending = await deps.signIns.getPending(uid);
+  return (
+    pending !== null &&
+    pending.expiresAt > deps.clock.now().getTime() &&
+    !pending.finished &&
+    pending.userId !== userId
+  );
+}
+
+/**
  * Checks the browser's answer for sign-in `uid`. `refuse`: a reason to refuse a right passkey anyway
- * (a tenant that signs in through its connections only), as for the password. Audited either way:
+ * (a tenant that signs in through its connections only), as for the password. Refused as well, before
+ * anything is recorded as a success: an account that signs in through an upstream only, and a sign-in
+ * whose interaction is bound to another user's pending second step (`taken`). Audited either way:
  * `login.success` says it was a passkey and that the user was verified.
  */
 export async function passwordlessSignIn(
@@ -97,8 +124,10 @@ export async function passwordlessSignIn(
   },
 ): Promise<PasskeySignIn> {
   const context = input.context ?? {};
-  const response = parseResponse<AuthenticationResponseJSON>(input.response);
-  const userId = userOfHandle(response?.response.userHandle);
+  // Passkeys switched off in the configuration sign nobody in (a page sealed before the switch neither).
+  const offered = deps.config.mfa.factors.includes('passkey');
+  const response = offered ? parseResponse<AuthenticationResponseJSON>(input.response) : null;
+  const userId = userOfHandle(response?.response?.userHandle);
   if (!response || !userId) {
     await audit(
       deps,
@@ -115,6 +144,7 @@ export async function passwordlessSignIn(
     return { ok: false, reason: 'invalid' };
   }
   let checked: Assertion | null = null;
+  let taken = false;
   const outcome = await guardAttempt(deps, {
     userId,
     failureType: 'login.failure',
@@ -131,11 +161,19 @@ export async function passwordlessSignIn(
     },
     // A verified passkey is the strongest sign-in there is: nothing further is asked for.
     completes: () => true,
-    ...(input.refuse ? { refuse: input.refuse } : {}),
+    refuse: async (user) => {
+      if (await pendingForAnother(deps, input.uid, user.id)) {
+        taken = true;
+        return 'sign_in_taken';
+      }
+      if (await upstreamOnly(deps, user)) return 'upstream_only';
+      return (await input.refuse?.(user)) ?? null;
+    },
   });
   const assertion = checked as Assertion | null;
   if (!outcome.ok || !assertion) {
     const reason = !outcome.ok ? outcome.reason : 'wrong';
+    if (reason === 'refused' && taken) return { ok: false, reason: 'taken' };
     return { ok: false, reason: reason === 'replayed' ? 'wrong' : reason };
   }
   await audit(
