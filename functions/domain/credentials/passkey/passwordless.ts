@@ -55,20 +55,41 @@ export async function passwordlessOptions(
   };
 }
 
+/** The nonce and issue time of a challenge Sesame sealed for sign-in `uid`, unexpired; null otherwise. */
+async function opened(
+  deps: DomainDeps,
+  uid: string,
+  challenge: string,
+): Promise<{ issued: number; nonce: string } | null> {
+  const match = SEALED.exec(Buffer.from(challenge, 'base64url').toString('utf8'));
+  if (!match) return null;
+  const [, issuedText = '', nonce = '', mac = ''] = match;
+  const issued = Number(issuedText);
+  const now = deps.clock.now().getTime();
+  if (issued > now + SKEW_MS || now >= issued + CHALLENGE_TTL_MS) return null;
+  const expected = Buffer.from(await deps.box.digest(macInput(uid, issued, nonce)));
+  const given = Buffer.from(mac);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  return { issued, nonce };
+}
+
 /** Whether the browser signed a challenge sealed for sign-in `uid`, unexpired and unspent; spends it. */
 function sealedFor(deps: DomainDeps, uid: string): (challenge: string) => Promise<boolean> {
   return async (challenge) => {
-    const match = SEALED.exec(Buffer.from(challenge, 'base64url').toString('utf8'));
-    if (!match) return false;
-    const [, issuedText = '', nonce = '', mac = ''] = match;
-    const issued = Number(issuedText);
-    const now = deps.clock.now().getTime();
-    if (issued > now + SKEW_MS || now >= issued + CHALLENGE_TTL_MS) return false;
-    const expected = Buffer.from(await deps.box.digest(macInput(uid, issued, nonce)));
-    const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-    return deps.signIns.spendPasskeyChallenge(uid, nonce, issued + CHALLENGE_TTL_MS);
+    const seal = await opened(deps, uid, challenge);
+    if (!seal) return false;
+    return deps.signIns.spendPasskeyChallenge(uid, seal.nonce, seal.issued + CHALLENGE_TTL_MS);
   };
+}
+
+/** The challenge in the answer's client data (not yet checked by anyone), or ''. */
+function challengeOf(response: AuthenticationResponseJSON): string {
+  try {
+    const data = JSON.parse(Buffer.from(String(response.response.clientDataJSON), 'base64url').toString());
+    return typeof data?.challenge === 'string' ? data.challenge : '';
+  } catch {
+    return '';
+  }
 }
 
 export type PasskeySignIn =
@@ -142,6 +163,24 @@ export async function passwordlessSignIn(
       context,
     );
     return { ok: false, reason: 'invalid' };
+  }
+  // An answer to a challenge that is not this sign-in's, or has expired (a login page left open), is
+  // no guess at the user's passkey: refused before the attempt is claimed, so it counts towards no
+  // lockout (and is not audited as the user's failure). The library checks the seal again and spends it.
+  if (!(await opened(deps, input.uid, challengeOf(response)))) {
+    await audit(
+      deps,
+      {
+        type: 'login.failure',
+        outcome: 'failure',
+        actor: 'anonymous',
+        tenant: null,
+        reason: 'stale_passkey_challenge',
+        details: { method: 'passkey' },
+      },
+      context,
+    );
+    return { ok: false, reason: 'wrong' };
   }
   let checked: Assertion | null = null;
   let taken = false;
