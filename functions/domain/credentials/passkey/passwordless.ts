@@ -6,7 +6,7 @@ import type {
 import { guardAttempt } from '../../attempt-guard.ts';
 import { type AttemptContext, audit, auditTenant, type DomainDeps } from '../../deps.ts';
 import type { User } from '../../ports.ts';
-import { CHALLENGE_TTL_MS, parseResponse, relyingParty } from './item.ts';
+import { CHALLENGE_TTL_MS, keyOfId, parseResponse, passkeysIn, relyingParty } from './item.ts';
 import { type Assertion, checkAssertion } from './strategy.ts';
 
 /**
@@ -182,6 +182,29 @@ export async function passwordlessSignIn(
     );
     return { ok: false, reason: 'wrong' };
   }
+  // Nor is an answer by a passkey the user does not have: one removed on /account (or by an
+  // administrator's reset) that the phone's password manager still offers in the autofill, or anyone's
+  // key with this user's handle (the user id is every app's `sub`). It can never succeed, so counting
+  // it would only lock the user out — password included — for whoever knows the id. Refused without
+  // claiming an attempt; an answer by one of the user's passkeys that fails (signature, no user
+  // verification, a counter that went back) still counts.
+  const stored = passkeysIn(await deps.credentials.list(userId));
+  const key = await keyOfId(deps, response.id);
+  if (!stored.some((p) => p.key === key && p.id === response.id)) {
+    await audit(
+      deps,
+      {
+        type: 'login.failure',
+        outcome: 'failure',
+        actor: 'anonymous',
+        tenant: null,
+        reason: 'unknown_passkey',
+        details: { method: 'passkey' },
+      },
+      context,
+    );
+    return { ok: false, reason: 'wrong' };
+  }
   let checked: Assertion | null = null;
   let taken = false;
   const outcome = await guardAttempt(deps, {
@@ -195,6 +218,7 @@ export async function passwordlessSignIn(
         response,
         matches: sealedFor(deps, input.uid),
         requireUserVerification: true,
+        stored,
       });
       return checked !== null;
     },
