@@ -226,8 +226,10 @@ export function createDynamoParts(
             // As for the password: a tenant that signs in through its connections only.
             refuse: async (user) => (user.federationOnly ? 'federation_only' : null),
           });
-          if (!outcome.ok)
+          if (!outcome.ok) {
+            if (outcome.reason === 'taken') return { ok: false, taken: true };
             return outcome.reason === 'refused' ? { ok: false, federationOnly: true } : { ok: false };
+          }
           return { ok: true, userId: outcome.user.id, amr: outcome.amr };
         },
       },

@@ -134,15 +134,11 @@ export async function signInWithPasskey(step: Step, form: Record<string, string>
   const t = wordsOf(step).login;
   if (!outcome.ok) {
     step.ctx.status = 400;
-    return render(step, form.csrf ?? '', '', outcome.federationOnly ? t.federationOnly : t.passkeyFailed);
+    const message = outcome.taken ? t.taken : outcome.federationOnly ? t.federationOnly : t.passkeyFailed;
+    return render(step, form.csrf ?? '', '', message);
   }
-  // A second factor may be pending on this sign-in for another user's password: that user's sign-in
-  // is bound to the interaction and is not taken over (as a second password would not be).
-  const pending = await step.services.mfa.pending(step.details.uid);
-  if (pending && pending.userId !== outcome.userId) {
-    step.ctx.status = 400;
-    return render(step, form.csrf ?? '', '', t.taken);
-  }
+  // A second factor pending on this sign-in for another user's password binds the interaction to that
+  // user: the domain refuses the passkey then (`taken`), before anything is recorded as a success.
   await finish(step, {
     login: {
       accountId: outcome.userId,

@@ -63,12 +63,19 @@ export interface InteractionServices {
 export interface PasskeySignInServices {
   /** Options for `navigator.credentials.get()` with a challenge sealed to interaction `uid`; null: not offered. */
   options(uid: string): Promise<object | null>;
-  /** The browser's answer: who signed in, or a failure that never says why (one message, like the password's). */
+  /**
+   * The browser's answer: who signed in, or a failure that never says why (one message, like the
+   * password's) — except, to whoever holds the right passkey, that the user's organisation signs in
+   * through its own sign-in (`federationOnly`), or that the interaction is bound to another user's
+   * pending sign-in (`taken`).
+   */
   signIn(input: {
     uid: string;
     response: string;
     info: RequestInfo;
-  }): Promise<{ ok: true; userId: string; amr: string[] } | { ok: false; federationOnly?: true }>;
+  }): Promise<
+    { ok: true; userId: string; amr: string[] } | { ok: false; federationOnly?: true; taken?: true }
+  >;
 }
 
 export interface ResetServices {

@@ -325,8 +325,10 @@ describe('DynamoDB directory adapters', () => {
     const signedIn = await passwordlessSignIn(deps, { uid: 'pk-uid', response });
     assert.equal(signedIn.ok, true);
     // The attempt claimed with the user read, the factors read, the challenge spent, the use
-    // recorded, the counter settled, the success audited.
+    // recorded, the interaction's pending sign-in read (another user's binds it: refused), the
+    // counter settled, the success audited.
     assert.deepEqual([...calls].sort(), [
+      'GetItemCommand',
       'PutItemCommand',
       'PutItemCommand',
       'QueryCommand',

@@ -114,7 +114,8 @@ export function parseResponse<T extends { id: string; type: string; response: ob
       !value ||
       typeof value.id !== 'string' ||
       value.type !== 'public-key' ||
-      typeof value.response !== 'object'
+      typeof value.response !== 'object' ||
+      value.response === null
     )
       return null;
     return value as T;

@@ -6,7 +6,7 @@ import type {
 import { guardAttempt } from '../../attempt-guard.ts';
 import { type AttemptContext, audit, auditTenant, type DomainDeps } from '../../deps.ts';
 import type { User } from '../../ports.ts';
-import { CHALLENGE_TTL_MS, parseResponse, relyingParty } from './item.ts';
+import { CHALLENGE_TTL_MS, keyOfId, parseResponse, passkeysIn, relyingParty } from './item.ts';
 import { type Assertion, checkAssertion } from './strategy.ts';
 
 /**
@@ -55,25 +55,49 @@ export async function passwordlessOptions(
   };
 }
 
+/** The nonce and issue time of a challenge Sesame sealed for sign-in `uid`, unexpired; null otherwise. */
+async function opened(
+  deps: DomainDeps,
+  uid: string,
+  challenge: string,
+): Promise<{ issued: number; nonce: string } | null> {
+  const match = SEALED.exec(Buffer.from(challenge, 'base64url').toString('utf8'));
+  if (!match) return null;
+  const [, issuedText = '', nonce = '', mac = ''] = match;
+  const issued = Number(issuedText);
+  const now = deps.clock.now().getTime();
+  if (issued > now + SKEW_MS || now >= issued + CHALLENGE_TTL_MS) return null;
+  const expected = Buffer.from(await deps.box.digest(macInput(uid, issued, nonce)));
+  const given = Buffer.from(mac);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  return { issued, nonce };
+}
+
 /** Whether the browser signed a challenge sealed for sign-in `uid`, unexpired and unspent; spends it. */
 function sealedFor(deps: DomainDeps, uid: string): (challenge: string) => Promise<boolean> {
   return async (challenge) => {
-    const match = SEALED.exec(Buffer.from(challenge, 'base64url').toString('utf8'));
-    if (!match) return false;
-    const [, issuedText = '', nonce = '', mac = ''] = match;
-    const issued = Number(issuedText);
-    const now = deps.clock.now().getTime();
-    if (issued > now + SKEW_MS || now >= issued + CHALLENGE_TTL_MS) return false;
-    const expected = Buffer.from(await deps.box.digest(macInput(uid, issued, nonce)));
-    const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return false;
-    return deps.signIns.spendPasskeyChallenge(uid, nonce, issued + CHALLENGE_TTL_MS);
+    const seal = await opened(deps, uid, challenge);
+    if (!seal) return false;
+    return deps.signIns.spendPasskeyChallenge(uid, seal.nonce, seal.issued + CHALLENGE_TTL_MS);
   };
+}
+
+/** The challenge in the answer's client data (not yet checked by anyone), or ''. */
+function challengeOf(response: AuthenticationResponseJSON): string {
+  try {
+    const data = JSON.parse(Buffer.from(String(response.response.clientDataJSON), 'base64url').toString());
+    return typeof data?.challenge === 'string' ? data.challenge : '';
+  } catch {
+    return '';
+  }
 }
 
 export type PasskeySignIn =
   | { ok: true; user: User; amr: string[] }
-  | { ok: false; reason: 'invalid' | 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'refused' };
+  | {
+      ok: false;
+      reason: 'invalid' | 'unknown_user' | 'locked' | 'disabled' | 'wrong' | 'refused' | 'taken';
+    };
 
 /** A user id as `userHandle` carries it (registration.ts encodes the id's UTF-8), or null. */
 export function userOfHandle(handle: unknown): string | null {
@@ -83,8 +107,32 @@ export function userOfHandle(handle: unknown): string | null {
 }
 
 /**
+ * An account that signs in through an upstream only (no Sesame password, a link): its passkey is a
+ * second factor after the upstream, never a way in without it. Otherwise a user whom the company's
+ * identity provider no longer signs in (left, disabled there) would go on signing in with the passkey
+ * added on /account, past the federated sign-in's maximum lifetime (lifetimes.ts) — the rule the
+ * password reset keeps for the same accounts (password-reset.ts `elsewhere`).
+ */
+async function upstreamOnly(deps: DomainDeps, user: User): Promise<boolean> {
+  return user.passwordHash === null && (await deps.links.byUser(user.id)).length > 0;
+}
+
+/** Whether interaction `uid` is bound to a pending second-factor sign-in of a user other than `userId`. */
+async function pendingForAnother(deps: DomainDeps, uid: string, userId: string): Promise<boolean> {
+  const pending = await deps.signIns.getPending(uid);
+  return (
+    pending !== null &&
+    pending.expiresAt > deps.clock.now().getTime() &&
+    !pending.finished &&
+    pending.userId !== userId
+  );
+}
+
+/**
  * Checks the browser's answer for sign-in `uid`. `refuse`: a reason to refuse a right passkey anyway
- * (a tenant that signs in through its connections only), as for the password. Audited either way:
+ * (a tenant that signs in through its connections only), as for the password. Refused as well, before
+ * anything is recorded as a success: an account that signs in through an upstream only, and a sign-in
+ * whose interaction is bound to another user's pending second step (`taken`). Audited either way:
  * `login.success` says it was a passkey and that the user was verified.
  */
 export async function passwordlessSignIn(
@@ -97,8 +145,10 @@ export async function passwordlessSignIn(
   },
 ): Promise<PasskeySignIn> {
   const context = input.context ?? {};
-  const response = parseResponse<AuthenticationResponseJSON>(input.response);
-  const userId = userOfHandle(response?.response.userHandle);
+  // Passkeys switched off in the configuration sign nobody in (a page sealed before the switch neither).
+  const offered = deps.config.mfa.factors.includes('passkey');
+  const response = offered ? parseResponse<AuthenticationResponseJSON>(input.response) : null;
+  const userId = userOfHandle(response?.response?.userHandle);
   if (!response || !userId) {
     await audit(
       deps,
@@ -114,7 +164,49 @@ export async function passwordlessSignIn(
     );
     return { ok: false, reason: 'invalid' };
   }
+  // An answer to a challenge that is not this sign-in's, or has expired (a login page left open), is
+  // no guess at the user's passkey: refused before the attempt is claimed, so it counts towards no
+  // lockout (and is not audited as the user's failure). The library checks the seal again and spends it.
+  if (!(await opened(deps, input.uid, challengeOf(response)))) {
+    await audit(
+      deps,
+      {
+        type: 'login.failure',
+        outcome: 'failure',
+        actor: 'anonymous',
+        tenant: null,
+        reason: 'stale_passkey_challenge',
+        details: { method: 'passkey' },
+      },
+      context,
+    );
+    return { ok: false, reason: 'wrong' };
+  }
+  // Nor is an answer by a passkey the user does not have: one removed on /account (or by an
+  // administrator's reset) that the phone's password manager still offers in the autofill, or anyone's
+  // key with this user's handle (the user id is every app's `sub`). It can never succeed, so counting
+  // it would only lock the user out — password included — for whoever knows the id. Refused without
+  // claiming an attempt; an answer by one of the user's passkeys that fails (signature, no user
+  // verification, a counter that went back) still counts.
+  const stored = passkeysIn(await deps.credentials.list(userId));
+  const key = await keyOfId(deps, response.id);
+  if (!stored.some((p) => p.key === key && p.id === response.id)) {
+    await audit(
+      deps,
+      {
+        type: 'login.failure',
+        outcome: 'failure',
+        actor: 'anonymous',
+        tenant: null,
+        reason: 'unknown_passkey',
+        details: { method: 'passkey' },
+      },
+      context,
+    );
+    return { ok: false, reason: 'wrong' };
+  }
   let checked: Assertion | null = null;
+  let taken = false;
   const outcome = await guardAttempt(deps, {
     userId,
     failureType: 'login.failure',
@@ -126,16 +218,25 @@ export async function passwordlessSignIn(
         response,
         matches: sealedFor(deps, input.uid),
         requireUserVerification: true,
+        stored,
       });
       return checked !== null;
     },
     // A verified passkey is the strongest sign-in there is: nothing further is asked for.
     completes: () => true,
-    ...(input.refuse ? { refuse: input.refuse } : {}),
+    refuse: async (user) => {
+      if (await pendingForAnother(deps, input.uid, user.id)) {
+        taken = true;
+        return 'sign_in_taken';
+      }
+      if (await upstreamOnly(deps, user)) return 'upstream_only';
+      return (await input.refuse?.(user)) ?? null;
+    },
   });
   const assertion = checked as Assertion | null;
   if (!outcome.ok || !assertion) {
     const reason = !outcome.ok ? outcome.reason : 'wrong';
+    if (reason === 'refused' && taken) return { ok: false, reason: 'taken' };
     return { ok: false, reason: reason === 'replayed' ? 'wrong' : reason };
   }
   await audit(

@@ -95,10 +95,12 @@ export async function checkAssertion(
     response: AuthenticationResponseJSON;
     matches: (challenge: string) => Promise<boolean>;
     requireUserVerification: boolean;
+    /** The user's passkeys, when the caller read them already (the counter is compared-and-set anyway). */
+    stored?: readonly PasskeyItem[];
   },
 ): Promise<Assertion | null> {
   const { userId, response } = input;
-  const stored = passkeysIn(await deps.credentials.list(userId));
+  const stored = input.stored ?? passkeysIn(await deps.credentials.list(userId));
   const key = await keyOfId(deps, response.id);
   const found = stored.find((p) => p.key === key && p.id === response.id);
   if (!found) return null;
