@@ -37,42 +37,23 @@ import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager.t
 import { ttlCache } from '../adapters/ttl-cache.ts';
 import type { SesameParts } from '../app.ts';
 import type { Config } from '../config/config.ts';
-import { signedInBeforeReset } from '../domain/accounts.ts';
 import { appBrandOf, brandOf } from '../domain/branding.ts';
 import { ACCOUNT_CLIENT_ID, CONSOLE_CLIENT_ID } from '../domain/clients.ts';
 import { type Clock, systemClock } from '../domain/clock.ts';
 import { passwordlessOptions, passwordlessSignIn } from '../domain/credentials/passkey/passwordless.ts';
 import type { DomainDeps } from '../domain/deps.ts';
 import { normaliseEmail } from '../domain/email.ts';
-import { isDomainError } from '../domain/errors.ts';
-import { acceptLinkOffer, linkOfferFor } from '../domain/federation/link-offer.ts';
-import { afterUpstreamLogout, upstreamLogoutUrl } from '../domain/federation/logout.ts';
 import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
-import { finishFederation, startFederation, usableConnection } from '../domain/federation/sign-in.ts';
-import {
-  acceptInvitation,
-  createInvitedAccount,
-  invitationStart,
-  invitationView,
-  openInvitation,
-} from '../domain/invitations.ts';
 import { authenticatePassword } from '../domain/login.ts';
-import { PolicyViolation } from '../domain/password-policy.ts';
-import {
-  completePasswordReset,
-  requestPasswordReset,
-  resetNeedsFactor,
-  verifyResetCode,
-} from '../domain/password-reset.ts';
-import type { ConnectionSecrets, Mailer, SecretBox, SecretStore, User } from '../domain/ports.ts';
+import type { ConnectionSecrets, Mailer, SecretBox, SecretStore } from '../domain/ports.ts';
 import { findTenant } from '../domain/tenants.ts';
 import { lazyUpstreamClient } from '../federation/lazy-upstream.ts';
-import type { AccountProblem, SignedInUser } from '../interactions/services.ts';
-import { pastFederatedLimit } from '../oidc/lifetimes.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
+import { loadOnce } from '../shared/load-once.ts';
 import { currentRequest, errorFields, type Logger } from '../shared/logger.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
+import { signedInUser } from './signed-in-user.ts';
 
 export interface DynamoParts extends SesameParts {
   close(): void;
@@ -99,18 +80,6 @@ function connectionSecrets(
         })
       : new SealedConnectionSecrets(doc, config.tables.directory, box);
   return cachedConnectionSecrets(store, { ttlMs: 60_000 });
-}
-
-/** What the MFA step needs of the user the password step read, so it is not read again (no password hash). */
-function signedInUser(user: User): SignedInUser {
-  const { id, disabled, requireMfa, tenantId, factorsNeverAdded } = user;
-  return {
-    id,
-    disabled,
-    tenantId,
-    ...(requireMfa ? { requireMfa } : {}),
-    ...(factorsNeverAdded ? { factorsNeverAdded } : {}),
-  };
 }
 
 /** Wires the DynamoDB adapters to the ports, the domain and the interaction services. */
@@ -175,6 +144,14 @@ export function createDynamoParts(
     ttlMs: 30_000,
     maxEntries: 1000,
   });
+  // The rare parts of a sign-in, loaded by the first request that needs them, not at every cold start
+  // (shared/load-once.ts): an invitation, a password reset, an upstream leg (the login page's buttons
+  // and the routing of an address, above, are on every sign-in and stay).
+  const invitations = loadOnce(async () =>
+    (await import('./invitation-services.ts')).invitationServices(deps, config),
+  );
+  const reset = loadOnce(async () => (await import('./reset-services.ts')).resetServices(deps));
+  const upstream = loadOnce(async () => (await import('./upstream-services.ts')).upstreamServices(deps));
   const oidcAdapter = dynamoOidcAdapterFactory({
     doc,
     tableName: config.tables.oidc,
@@ -238,74 +215,18 @@ export function createDynamoParts(
         // container; starting and finishing a sign-in read the connection afresh.
         buttons: () => buttons(''),
         routeFor: (email) => routes(domainOf(email)),
-        async start({ uid, connectionId, interactionExpiresAt, browserKey, loginHint, invitation }) {
-          const connection = await usableConnection(deps, connectionId);
-          if (!connection) return null;
-          return startFederation(deps, {
-            uid,
-            connection,
-            interactionExpiresAt,
-            browserKey,
-            ...(loginHint ? { loginHint } : {}),
-            ...(invitation ? { invitation } : {}),
-          });
-        },
-        async finish(input) {
-          const done = await finishFederation(deps, input);
-          if (done.kind === 'link-offered') return done;
-          return {
-            kind: 'signed-in',
-            uid: done.uid,
-            userId: done.user.id,
-            user: signedInUser(done.user),
-            upstreamMfa: done.upstreamMfa,
-            ...(done.invitation ? { invitation: done.invitation } : {}),
-          };
-        },
-        linkOffer: (uid) => linkOfferFor(deps, uid),
-        acceptLink: (input) => acceptLinkOffer(deps, input),
-        logoutUrl: (input) => upstreamLogoutUrl(deps, input),
-        afterLogout: (input) => afterUpstreamLogout(deps, input),
+        start: async (input) => (await upstream()).start(input),
+        finish: async (input) => (await upstream()).finish(input),
+        linkOffer: async (uid) => (await upstream()).linkOffer(uid),
+        acceptLink: async (input) => (await upstream()).acceptLink(input),
+        logoutUrl: async (input) => (await upstream()).logoutUrl(input),
+        afterLogout: async (input) => (await upstream()).afterLogout(input),
       },
       invitations: {
-        async open(token) {
-          const invitation = await openInvitation(deps, token);
-          if (!invitation) return null;
-          const view = await invitationView(deps, invitation);
-          const client = invitation.clientId ? await deps.clients.get(invitation.clientId) : null;
-          return { ...view, startAt: invitationStart(config.issuer, client, invitation.email) };
-        },
-        async createAccount(token, input) {
-          const invitation = await openInvitation(deps, token);
-          if (!invitation) return 'gone';
-          try {
-            await createInvitedAccount(deps, invitation, input);
-            return 'created';
-          } catch (err) {
-            const problem = accountProblem(err);
-            if (problem) return { problem };
-            throw err;
-          }
-        },
-        accept: (input) => acceptInvitation(deps, input),
-        async acceptFromSession({ ref, userId, signedInAt, amr }) {
-          const user = await deps.users.findById(userId);
-          const lifetimes = { federatedSeconds: config.ttl.federatedSessionSeconds };
-          if (
-            !user ||
-            user.disabled ||
-            signedInBeforeReset(user, signedInAt) ||
-            pastFederatedLimit(lifetimes, amr, signedInAt)
-          )
-            return 'stale';
-          return (await acceptInvitation(deps, {
-            ref,
-            userId,
-            ...(signedInAt !== undefined ? { signedInAt } : {}),
-          }))
-            ? 'accepted'
-            : 'refused';
-        },
+        open: async (token) => (await invitations()).open(token),
+        createAccount: async (token, input) => (await invitations()).createAccount(token, input),
+        accept: async (input) => (await invitations()).accept(input),
+        acceptFromSession: async (input) => (await invitations()).acceptFromSession(input),
       },
       async clientInfo(clientId) {
         if (clientId === ACCOUNT_CLIENT_ID) return { name: ACCOUNT_CLIENT_NAME, brand: null };
@@ -324,35 +245,12 @@ export function createDynamoParts(
       },
       mfa: mfaServices(deps),
       reset: {
-        async request({ info, ...input }) {
-          try {
-            return await requestPasswordReset(deps, { ...input, context: info });
-          } catch (err) {
-            if (isDomainError(err, 'invalid_email')) return 'invalid_email';
-            throw err;
-          }
-        },
-        verify: (input) => verifyResetCode(deps, input),
-        needsFactor: (uid) => resetNeedsFactor(deps, uid),
-        async complete({ info, ...input }) {
-          const outcome = await completePasswordReset(deps, { ...input, context: info });
-          if (outcome.ok) return { ok: true, email: outcome.user.email };
-          return outcome;
-        },
+        request: async (input) => (await reset()).request(input),
+        verify: async (input) => (await reset()).verify(input),
+        needsFactor: async (uid) => (await reset()).needsFactor(uid),
+        complete: async (input) => (await reset()).complete(input),
       },
     },
     close: () => raw.destroy(),
   };
-}
-
-/** What the invitation page tells the invitee to fix, for the errors creating their account can meet. */
-function accountProblem(err: unknown): AccountProblem | null {
-  if (err instanceof PolicyViolation) return { code: 'weak_password', violations: err.violations };
-  if (isDomainError(err, 'invalid_email')) return { code: 'invalid_email' };
-  if (isDomainError(err, 'email_taken')) return { code: 'email_taken' };
-  if (!isDomainError(err, 'invalid_setting')) return null;
-  const reason = err.detail;
-  if (reason === 'name' || reason === 'foreign_domain' || reason === 'federation_only')
-    return { code: reason };
-  return { code: 'other' };
 }

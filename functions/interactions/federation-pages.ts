@@ -1,5 +1,5 @@
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
-import { newBrowserKey } from '../domain/federation/sign-in.ts';
 import type { RefusalReason } from '../domain/federation/upstream.ts';
 import { basePath } from '../http/base-path.ts';
 import { localeOf } from '../http/locale.ts';
@@ -18,7 +18,7 @@ const KEY = /^[A-Za-z0-9_-]{43}$/;
 
 export function federationBrowserKey(ctx: Context): string {
   const existing = ctx.cookies.get(BROWSER_COOKIE);
-  const key = existing && KEY.test(existing) ? existing : newBrowserKey();
+  const key = existing && KEY.test(existing) ? existing : randomBytes(32).toString('base64url');
   ctx.cookies.set(BROWSER_COOKIE, key, {
     httpOnly: true,
     sameSite: 'lax',

@@ -1,23 +1,19 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { callbackUrl } from '../domain/federation/sign-in.ts';
 import { UpstreamRefused } from '../domain/federation/upstream.ts';
-import { basePath } from '../http/base-path.ts';
-import { BadRequest } from '../http/forms.ts';
-import { localeOf } from '../http/locale.ts';
-import { messages } from '../i18n/index.ts';
-import { ACR, amrFor } from '../oidc/acr.ts';
 import { isFederated } from '../oidc/lifetimes.ts';
+import { loadOnce } from '../shared/load-once.ts';
 import type { Logger } from '../shared/logger.ts';
-import { renderPage } from '../views/index.ts';
-import { BROWSER_COOKIE, refusal } from './federation-pages.ts';
-import { forgetIn } from './invitation.ts';
+import { refusal } from './federation-pages.ts';
 import { renderFailure } from './routes.ts';
-import type { InteractionServices, SignedInUser } from './services.ts';
+import type { InteractionServices } from './services.ts';
 
 export const CALLBACK = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/callback$/;
 export const LOGGED_OUT = /^\/federation\/([a-z0-9][a-z0-9-]{1,62})\/logged-out$/;
+
+/** Where the upstream returns the browser (federation-return.ts), loaded by the first return. */
+const returns = loadOnce(() => import('./federation-return.ts'));
 
 /**
  * `GET /federation/<connection>/callback`: where an upstream identity provider returns the browser.
@@ -37,77 +33,13 @@ export function federationCallback(
     const match = CALLBACK.exec(ctx.path);
     if (!match) return next();
     ctx.set('Cache-Control', 'no-store');
-    const connectionId = match[1] as string;
     try {
-      if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
-      const url = new URL(callbackUrl(issuer, connectionId));
-      url.search = ctx.querystring;
-      const browserKey = ctx.cookies.get(BROWSER_COOKIE) ?? '';
-      const signedIn = await services.federation.finish({ connectionId, callbackUrl: url, browserKey });
-      if (signedIn.kind === 'link-offered') {
-        // The user proves the existing account on Sesame's page, in the same interaction (link.ts).
-        ctx.status = 303;
-        return ctx.redirect(`${basePath(ctx)}/interaction/${signedIn.uid}/link`);
-      }
-      await finishInteraction(ctx, provider, services, signedIn);
+      await (await returns()).signedInUpstream(ctx, provider, services, issuer, match[1] as string);
     } catch (err) {
       if (err instanceof UpstreamRefused) return refusal(ctx, err.reason);
       renderFailure(ctx, err, logger);
     }
   };
-}
-
-async function finishInteraction(
-  ctx: Context,
-  provider: Provider,
-  services: InteractionServices,
-  signedIn: { uid: string; userId: string; user: SignedInUser; upstreamMfa: boolean; invitation?: string },
-): Promise<void> {
-  const interaction = await provider.Interaction.find(signedIn.uid);
-  if (interaction?.prompt.name !== 'login') return refusal(ctx, 'expired');
-  const { params } = interaction;
-  const login = (acr: string, amr: string[]) => ({
-    login: { accountId: signedIn.userId, acr, amr, remember: false },
-  });
-
-  let result = login(ACR.federatedMfa, ['fed', 'mfa']);
-  if (!signedIn.upstreamMfa) {
-    // Sesame's own MFA policy applies to federated users exactly as to password users.
-    const signIn = {
-      userId: signedIn.userId,
-      // Just read by the callback: the MFA policy does not read the user again.
-      user: signedIn.user,
-      clientId: String(params.client_id ?? ''),
-      acrValues: params.acr_values,
-    };
-    const second = await services.mfa.secondStep(signIn);
-    if (second.required) {
-      const outcome = await services.mfa.begin({
-        ...signIn,
-        step: second,
-        uid: signedIn.uid,
-        remember: false,
-        expiresAt: interaction.exp * 1000,
-        stepUp: false,
-        first: 'federation',
-        // Accepted when the second factor finishes the sign-in (mfa.ts).
-        ...(signedIn.invitation ? { invitation: signedIn.invitation } : {}),
-      });
-      if (outcome === 'taken') return refusal(ctx, 'state_unknown');
-      ctx.status = 303;
-      return ctx.redirect(`${basePath(ctx)}/interaction/${signedIn.uid}/mfa`);
-    }
-    result = login(ACR.federated, amrFor(null, 'federation'));
-  }
-  if (signedIn.invitation) {
-    await services.invitations.accept({ ref: signedIn.invitation, userId: signedIn.userId });
-    forgetIn(ctx);
-  }
-  // What provider.interactionResult does, found by uid instead of the interaction cookie.
-  interaction.result = result;
-  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-  ctx.status = 303;
-  ctx.redirect(interaction.returnTo);
 }
 
 /**
@@ -126,7 +58,15 @@ export function federationLogout(provider: Provider, services: InteractionServic
 
   return async function logout(ctx: Context, next: Next): Promise<void> {
     const back = LOGGED_OUT.exec(ctx.path);
-    if (back) return loggedOut(ctx, services, back[1] as string, logger);
+    if (back) {
+      ctx.set('Cache-Control', 'no-store');
+      try {
+        await (await returns()).loggedOut(ctx, services, back[1] as string);
+      } catch (err) {
+        renderFailure(ctx, err, logger);
+      }
+      return;
+    }
     await next();
     const userId: unknown = ctx.state.federatedLogout;
     const returnTo = ctx.response.get('Location');
@@ -138,23 +78,4 @@ export function federationLogout(provider: Provider, services: InteractionServic
       logger.warn('federation.logout_failed', { failure: err instanceof Error ? err.name : 'unknown' });
     }
   };
-}
-
-async function loggedOut(ctx: Context, services: InteractionServices, connectionId: string, logger: Logger) {
-  ctx.set('Cache-Control', 'no-store');
-  try {
-    if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
-    const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
-    const to = await services.federation.afterLogout({ connectionId, state });
-    if (to) {
-      ctx.status = 303;
-      return ctx.redirect(to);
-    }
-    // Signed out at the provider, with nowhere Sesame's logout was going (or a state that is not Sesame's).
-    ctx.type = 'html';
-    const locale = localeOf(ctx);
-    ctx.body = renderPage('loggedOut', messages(locale).loggedOut.title, basePath(ctx), { locale });
-  } catch (err) {
-    renderFailure(ctx, err, logger);
-  }
 }

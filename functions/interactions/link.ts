@@ -1,8 +1,11 @@
 import { basePath } from '../http/base-path.ts';
 import { BadRequest } from '../http/forms.ts';
-import { renderPage } from '../views/index.ts';
+import { addViews, renderPage } from '../views/index.ts';
+import { templates } from '../views/link-account.ts';
 import { signInWithPassword } from './login.ts';
 import { type Step, wordsOf } from './step.ts';
+
+addViews({ templates, partials: {} });
 
 /**
  * `/interaction/<uid>/link`: a new upstream identity arrived with the address of an existing account

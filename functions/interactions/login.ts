@@ -9,7 +9,7 @@ import { isFederated } from '../oidc/lifetimes.ts';
 import { STEP_UP_REASON } from '../oidc/session-check.ts';
 import { renderPage } from '../views/index.ts';
 import { federationBrowserKey } from './federation-pages.ts';
-import { carriedRef, carriesInvitation, invitationStep } from './invitation.ts';
+import { carriedRef, carriedToken, carriesInvitation, invitationPages } from './invitation.ts';
 import type { SecondStep } from './services.ts';
 import { resumePath } from './short-login.ts';
 import { clientOf, finish, requestInfo, type Step, wordsOf } from './step.ts';
@@ -83,7 +83,7 @@ export const loginStep = {
       }
     }
     // A browser that opened an invitation link accepts it on this sign-in (invitation.ts).
-    if (await invitationStep.show(step, csrf)) return;
+    if (carriedToken(step.ctx) && (await (await invitationPages()).invitationStep.show(step, csrf))) return;
     const hint = step.details.params.login_hint;
     // An app may send the user straight to a connection (like Keycloak's kc_idp_hint).
     const idp = step.details.params.sesame_idp;

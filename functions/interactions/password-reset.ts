@@ -3,9 +3,12 @@ import { BadRequest } from '../http/forms.ts';
 import { requestOrigin } from '../http/request-origin.ts';
 import { errorTitle } from '../i18n/index.ts';
 import { describePolicy, describeViolation } from '../shared/messages.ts';
-import { renderPage } from '../views/index.ts';
+import { addViews, renderPage } from '../views/index.ts';
+import { templates } from '../views/password-reset.ts';
 import { renderLogin } from './login.ts';
 import { type Step, wordsOf } from './step.ts';
+
+addViews({ templates, partials: {} });
 
 /**
  * "Forgot your password?" inside the sign-in it interrupts (domain/password-reset.ts): the address

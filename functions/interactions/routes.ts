@@ -9,18 +9,25 @@ import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import { chooseLocale, localeOf } from '../http/locale.ts';
 import { messages } from '../i18n/index.ts';
+import { loadOnce } from '../shared/load-once.ts';
 import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
 import { renderPage, script, stylesheet } from '../views/index.ts';
 import { consentStep } from './consent.ts';
 import { refusal } from './federation-pages.ts';
-import { invitationStep } from './invitation.ts';
-import { linkStep } from './link.ts';
+import { invitationPages } from './invitation.ts';
 import { loginStep, signInWithPasskey, toUpstream } from './login.ts';
 import { mfaStep } from './mfa.ts';
-import { resetStep } from './password-reset.ts';
 import type { InteractionServices } from './services.ts';
 import { loginPageInPlace, SHORT_LOGIN, shortLogin } from './short-login.ts';
+
+/**
+ * The steps few sign-ins take, loaded by the first request that takes one (shared/load-once.ts): the
+ * forgotten password, and linking an upstream identity to an existing account (the invitation's page
+ * loads the same way, invitation.ts).
+ */
+const resetPages = loadOnce(async () => (await import('./password-reset.ts')).resetStep);
+const linkPages = loadOnce(async () => (await import('./link.ts')).linkStep);
 
 /** A tenant's accent at brand/<tenant>.css, an app's at brand/app/<client id>.css (domain/branding.ts). */
 export const BRAND_CSS =
@@ -112,11 +119,11 @@ async function dispatch(
   }
   if (action === 'link' && ctx.method === 'GET') {
     if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
-    return linkStep.show(step, issueCsrf(ctx, step.path));
+    return (await linkPages()).show(step, issueCsrf(ctx, step.path));
   }
   if (action === 'forgot' && ctx.method === 'GET') {
     if (details.prompt.name !== 'login') throw new BadRequest(400, 'wrong_step');
-    return resetStep.show(step, issueCsrf(ctx, step.path));
+    return (await resetPages()).show(step, issueCsrf(ctx, step.path));
   }
   if (action === 'mfa') {
     if (ctx.method !== 'GET') throw new BadRequest(405, 'method_not_allowed');
@@ -130,11 +137,14 @@ async function dispatch(
 
   if (action === 'login' && details.prompt.name === 'login') return loginStep.submit(step, form);
   if (action === 'passkey' && details.prompt.name === 'login') return signInWithPasskey(step, form);
-  if (action === 'link' && details.prompt.name === 'login') return linkStep.submit(step, form);
-  if (action === 'forgot' && details.prompt.name === 'login') return resetStep.request(step, form);
-  if (action === 'reset/code' && details.prompt.name === 'login') return resetStep.code(step, form);
-  if (action === 'reset/password' && details.prompt.name === 'login') return resetStep.password(step, form);
-  if (action === 'accept' && details.prompt.name === 'login') return invitationStep.submit(step, form);
+  if (action === 'link' && details.prompt.name === 'login') return (await linkPages()).submit(step, form);
+  if (action === 'forgot' && details.prompt.name === 'login') return (await resetPages()).request(step, form);
+  if (action === 'reset/code' && details.prompt.name === 'login')
+    return (await resetPages()).code(step, form);
+  if (action === 'reset/password' && details.prompt.name === 'login')
+    return (await resetPages()).password(step, form);
+  if (action === 'accept' && details.prompt.name === 'login')
+    return (await invitationPages()).invitationStep.submit(step, form);
   if (action?.startsWith('federate/') && details.prompt.name === 'login')
     return toUpstream(step, action.slice('federate/'.length));
   if (action === 'confirm' && details.prompt.name === 'consent') return consentStep.submit(step);

@@ -3,7 +3,10 @@ import { DEFAULT_LOCALE, fill, isLocale, messages, pieces } from '../i18n/index.
 import type { templates as accountPages } from './account.ts';
 import { templates as common } from './common.ts';
 import type { templates as consolePages } from './console.ts';
+import type { templates as invitationPages } from './invitation.ts';
 import { templates as layout } from './layout.ts';
+import type { templates as linkPages } from './link-account.ts';
+import type { templates as resetPages } from './password-reset.ts';
 import { methodForms, templates as secondFactor } from './second-factor.ts';
 import { templates as signIn } from './sign-in.ts';
 
@@ -31,12 +34,21 @@ loaded.get = (name: string) => {
   return compiledTemplate(name);
 };
 
-/** The account page's and the console's pages are added when those load (addViews). */
-export type View = keyof typeof pages | keyof typeof accountPages | keyof typeof consolePages;
+/**
+ * The account page's and the console's pages, and those of the sign-in steps few take (an invitation,
+ * a password reset, linking an upstream identity), are added when those load (addViews).
+ */
+export type View =
+  | keyof typeof pages
+  | keyof typeof accountPages
+  | keyof typeof consolePages
+  | keyof typeof invitationPages
+  | keyof typeof resetPages
+  | keyof typeof linkPages;
 
 /**
  * Templates of a part of Sesame loaded at first use (the account page: functions/account/page.ts; the
- * console: functions/console/routes.ts), added when its module loads: they are not in the code every
+ * console: functions/console/routes.ts; the rare sign-in steps: functions/interactions/), added when its module loads: they are not in the code every
  * cold start reads (infra/bundling.ts).
  */
 export function addViews(views: {

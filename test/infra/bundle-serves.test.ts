@@ -55,7 +55,7 @@ describe('the bundled Lambda handler', () => {
     const script = `const { handler } = await import(${JSON.stringify(join(dir, 'index.mjs'))});
       const out = [];
       for (const event of ${JSON.stringify(events)}) out.push(await handler(event, { awsRequestId: 'bundle-test' }));
-      process.stdout.write(JSON.stringify(out)); process.exit(0);`;
+      process.stdout.write('\\n' + JSON.stringify(out)); process.exit(0);`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
       cwd: tmpdir(),
       env: {
@@ -69,7 +69,8 @@ describe('the bundled Lambda handler', () => {
         SESAME_TABLE_AUDIT: store.tables.audit,
       },
     });
-    return JSON.parse(stdout);
+    // The answers are the last line: the handler's own log lines (an audit event) come before them.
+    return JSON.parse(stdout.slice(stdout.lastIndexOf('\n') + 1));
   }
 
   it('serves the discovery document for an API Gateway event in a fresh process', async () => {
@@ -93,5 +94,23 @@ describe('the bundled Lambda handler', () => {
     assert.ok(Object.keys(document.paths).length > 10);
     // Not signed in: the account page sends the browser to sign in.
     assert.equal(account?.statusCode, 303);
+  });
+
+  it('loads the chunks of the rare sign-in steps from the asset at their first request', async () => {
+    const token = `acme.${'a'.repeat(22)}.${'b'.repeat(43)}`;
+    const [invitation, callback, loggedOut] = await serve([
+      `/invitation/${token}`,
+      '/federation/acme/callback',
+      '/federation/acme/logged-out',
+    ]);
+    // No such invitation: its page says it is gone (the invitation's page and its domain both load).
+    assert.equal(invitation?.statusCode, 410);
+    assert.match(invitation?.body ?? '', /<html/);
+    // A callback without a sign-in that Sesame started: refused, on the refusal page.
+    assert.equal(callback?.statusCode, 400);
+    assert.match(callback?.body ?? '', /<html/);
+    // Back from an upstream's logout with nowhere Sesame's logout was going: the signed-out page.
+    assert.equal(loggedOut?.statusCode, 200);
+    assert.match(loggedOut?.body ?? '', /<html/);
   });
 });

@@ -216,6 +216,18 @@ describe('what a cold start of the idp loads', () => {
     ['the admin API and the console', /functions\/(admin-api|console)\//],
     ['the account page', /functions\/account\/routes\.ts/],
     ['the Dutch and German catalogues', /functions\/i18n\/(nl|de)\.ts/],
+    [
+      'the invitation flow (its link, its page, accepting it)',
+      /functions\/(interactions\/invitation-pages|domain\/invitations|idp\/invitation-services|views\/invitation)\.ts/,
+    ],
+    [
+      'the forgotten-password reset',
+      /functions\/(interactions\/password-reset|domain\/password-reset|idp\/reset-services|views\/password-reset)\.ts/,
+    ],
+    [
+      'the federated sign-in past the login page (its upstream legs, link offers and logout)',
+      /functions\/(interactions\/(federation-return|link)|domain\/federation\/(sign-in|link-offer|logout|credential|roles)|idp\/upstream-services|views\/link-account)\.ts/,
+    ],
   ] as const)
     it(`leaves out ${what}, loaded at first use`, () => {
       assert.deepEqual(

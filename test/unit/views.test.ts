@@ -4,6 +4,10 @@ import { compileAllTemplates, renderPage } from '../../functions/views/index.ts'
 // The account page and the console add their pages when they load (at first use).
 import '../../functions/account/page.ts';
 import '../../functions/console/routes.ts';
+// So do the sign-in steps few take.
+import '../../functions/interactions/invitation-pages.ts';
+import '../../functions/interactions/link.ts';
+import '../../functions/interactions/password-reset.ts';
 
 describe('page templates', () => {
   it('all compile (they are compiled when first needed, so a broken one would otherwise wait for its page)', () => {

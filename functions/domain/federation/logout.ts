@@ -1,5 +1,6 @@
 import { audit, type DomainDeps } from '../deps.ts';
-import { secretOf, usableConnection } from './sign-in.ts';
+import { usableConnection } from './routing.ts';
+import { secretOf } from './sign-in.ts';
 import { UpstreamRefused } from './upstream.ts';
 
 /**

@@ -1,6 +1,12 @@
 import type { DomainDeps } from '../deps.ts';
+import type { Connection } from '../ports.ts';
 import { domainOf, invalid } from './settings.ts';
-import { usableConnection } from './sign-in.ts';
+
+/** The enabled connection, or null (unknown and disabled look the same to a browser). */
+export async function usableConnection(deps: DomainDeps, id: string): Promise<Connection | null> {
+  const connection = await deps.connections.get(id);
+  return connection && !connection.disabled ? connection : null;
+}
 
 /**
  * Home-realm discovery: the connection an e-mail address signs in through, when its domain was proved

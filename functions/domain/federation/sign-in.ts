@@ -8,6 +8,7 @@ import type { Connection, User } from '../ports.ts';
 import { connectionCredential } from './credential.ts';
 import { offerLink } from './link-offer.ts';
 import { syncMappedRoles } from './roles.ts';
+import { usableConnection } from './routing.ts';
 import { domainOf } from './settings.ts';
 import { type RefusalReason, UpstreamRefused } from './upstream.ts';
 
@@ -27,18 +28,8 @@ export function callbackUrl(issuer: string, connectionId: string): string {
   return `${issuer.replace(/\/$/, '')}/federation/${encodeURIComponent(connectionId)}/callback`;
 }
 
-/** The enabled connection, or null (unknown and disabled look the same to a browser). */
-export async function usableConnection(deps: DomainDeps, id: string): Promise<Connection | null> {
-  const connection = await deps.connections.get(id);
-  return connection && !connection.disabled ? connection : null;
-}
-
 /** The connection's credential (client secret or private key), for a call to its upstream. */
 export const secretOf = (deps: DomainDeps, c: Connection) => connectionCredential(deps, c);
-
-/** Starts the upstream leg of interaction `uid`: returns where to send the browser. */
-/** A fresh browser key, for the cookie that binds an upstream leg to the browser that starts it. */
-export const newBrowserKey = random;
 
 const browserDigest = (deps: DomainDeps, key: string) => deps.box.digest(`federation-browser\0${key}`);
 
