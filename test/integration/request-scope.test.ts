@@ -10,7 +10,9 @@ import {
   inRequestScope,
   noteWrite,
   readItem,
+  rememberWritten,
 } from '../../functions/adapters/dynamodb/request-scope.ts';
+import { DynamoUserStore } from '../../functions/adapters/dynamodb/user-store.ts';
 import { OPERATOR } from '../../functions/domain/admin/actor.ts';
 import { setUserEnabled } from '../../functions/domain/admin/users.ts';
 import { type CountingStore, countingStore } from '../support/counting-store.ts';
@@ -91,6 +93,46 @@ describe('one request’s DynamoDB calls, kept together', () => {
       noteWrite(table, key('e'));
       await doc.send(new PutCommand({ TableName: table, Item: { ...key('e'), v: 6 } }));
       assert.equal((await readItem(doc, table, key('e')))?.v, 6);
+    });
+  });
+
+  it('answers a read after the request’s own conditional write with the item that write returned, until it writes again', async () => {
+    await doc.send(new PutCommand({ TableName: table, Item: { ...key('w'), v: 1 } }));
+    await inRequestScope({ bufferWrites: false }, async () => {
+      rememberWritten(table, key('w'), { ...key('w'), v: 2 });
+      proxy.take();
+      assert.equal((await readItem(doc, table, key('w')))?.v, 2);
+      assert.deepEqual(proxy.take(), [], 'no call');
+      noteWrite(table, key('w'));
+      assert.equal((await readItem(doc, table, key('w')))?.v, 1, 'read from the store again');
+    });
+    // Outside the request nothing is remembered.
+    assert.equal((await readItem(doc, table, key('w')))?.v, 1);
+  });
+
+  it('a settled sign-in’s user item answers the resume in the same request, and a later write of the user is read afresh', async () => {
+    const users = new DynamoUserStore(doc, store.tables.directory);
+    const lockout = { maxAttempts: 3, durationMs: 600_000 };
+    const id = 'scope-user';
+    await users.create({
+      id,
+      email: 'scope@example.com',
+      emailKey: 'scope@example.com',
+      emailVerified: false,
+      name: 'Scope',
+      passwordHash: null,
+      createdAt: new Date(0).toISOString(),
+    });
+    await inRequestScope({ bufferWrites: false }, async () => {
+      assert.equal((await users.claimAttempt(id, 1000, lockout)).kind, 'granted');
+      assert.equal(await users.recordSuccess(id, 1000), true);
+      proxy.take();
+      assert.equal((await users.findById(id))?.failedAttempts, 0);
+      assert.deepEqual(proxy.take(), [], 'the settlement’s own result');
+      await users.updateProfile(id, { disabled: true });
+      proxy.take();
+      assert.equal((await users.findById(id))?.disabled, true, 'written since: read again');
+      assert.equal(proxy.take().length, 1);
     });
   });
 

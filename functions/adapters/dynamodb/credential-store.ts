@@ -8,6 +8,7 @@ import type {
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { conditionalWrite, consistentGet, queryPartition } from './query.ts';
+import { noteWrite } from './request-scope.ts';
 
 const TYPES: ReadonlyArray<Credential['type']> = ['totp', 'email', 'recovery', 'passkey'];
 
@@ -87,6 +88,7 @@ export class DynamoCredentialStore implements CredentialStore {
    * ever claim "none" while that is true. Users who had it removed already: a failed condition, no-op.
    */
   private async factorsAdded(userId: string): Promise<void> {
+    noteWrite(this.table, keys.user(userId));
     await conditionalWrite(
       this.doc,
       new UpdateCommand({

@@ -21,6 +21,9 @@ import {
  *   others; the item is handed to that read, once, and forgotten when the request writes the key.
  * - `remember` reads (the oidc adapter's interactions): a second read of the same item in the same
  *   request, with no write in between, is answered from the first.
+ * - `rememberWritten`: after a conditional write that returned the item it left (ALL_NEW), a read of
+ *   that item in the same request is answered with it (a sign-in's settled user item, read again by
+ *   the resume that now runs in the same request).
  * - Where the request allows it (`bufferWrites`: the authorization and token endpoints), the oidc
  *   adapter's unconditional puts and deletes wait until the request ends — or until it makes a
  *   conditional write or a query, which must see them — and go out as one BatchWriteItem. A read of a
@@ -52,6 +55,8 @@ interface Scope {
   reads: Map<DynamoDBDocumentClient, PendingRead[]>;
   expected: Map<string, Promise<Item | undefined>>;
   remembered: Map<string, Item | undefined>;
+  /** Items as this request's own conditional writes left them (ReturnValues ALL_NEW). */
+  written: Map<string, Item>;
   writes: Map<string, PendingWrite>;
 }
 
@@ -76,6 +81,7 @@ export async function inRequestScope<T>(
     reads: new Map(),
     expected: new Map(),
     remembered: new Map(),
+    written: new Map(),
     writes: new Map(),
   };
   return scopes.run(scope, async () => {
@@ -105,6 +111,8 @@ export async function readItem(
   const waiting = scope.writes.get(id);
   if (waiting) return copy(waiting.put ?? undefined);
   if (options.remember && scope.remembered.has(id)) return copy(scope.remembered.get(id));
+  const written = scope.written.get(id);
+  if (written) return copy(written);
   const early = scope.expected.get(id);
   scope.expected.delete(id);
   const item = await (early ?? enqueue(scope, doc, table, key));
@@ -160,6 +168,20 @@ export function noteWrite(table: string, key: Key): void {
 function forget(scope: Scope, id: string): void {
   scope.expected.delete(id);
   scope.remembered.delete(id);
+  scope.written.delete(id);
+}
+
+/**
+ * What this request's conditional write of a key returned (ReturnValues ALL_NEW): the item as that
+ * write left it, as strongly consistent as a read right after it. A later read of the key in this
+ * request is answered with it — unless the request writes the key again (noteWrite, deferWrite).
+ */
+export function rememberWritten(table: string, key: Key, item: Item): void {
+  const scope = scopes.getStore();
+  if (!scope) return;
+  const id = idOf(table, key);
+  forget(scope, id);
+  scope.written.set(id, copy(item) as Item);
 }
 
 /** Writes what waits, in BatchWriteItems (a conditional write or a query of the request comes next). */

@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { auditTenant } from '../../domain/deps.ts';
 import type { AttemptClaim, LockoutPolicy } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
+import { noteWrite, rememberWritten } from './request-scope.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
 
 /**
@@ -29,6 +30,7 @@ export class DynamoLockout {
   }
 
   private async tryClaim(id: string, now: number, max: number): Promise<Item | null> {
+    noteWrite(this.table, keys.user(id));
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -82,6 +84,7 @@ export class DynamoLockout {
 
   /** Starts a fresh count; guarded on the observed state so only one of many concurrent callers does it. */
   private async reset(id: string, guard: string, values: Item): Promise<void> {
+    noteWrite(this.table, keys.user(id));
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -108,12 +111,18 @@ export class DynamoLockout {
     return done ? until : null; // null: below the threshold, or a concurrent failure locked it first
   }
 
+  /**
+   * The completed sign-in's settlement. The item it leaves (ALL_NEW) answers the request's next read
+   * of the user (request-scope.ts rememberWritten): the resume that finishes a password sign-in in the
+   * same request reads the user for the tokens' claims and needs no second round trip.
+   */
   async recordSuccess(id: string, now: number): Promise<boolean> {
     return this.conditionalSet(
       id,
       'SET failedAttempts = :zero REMOVE lockedUntil',
       'attribute_not_exists(lockedUntil) OR lockedUntil <= :now',
       { ':zero': 0, ':now': now },
+      true,
     );
   }
 
@@ -132,17 +141,21 @@ export class DynamoLockout {
     update: string,
     condition: string,
     values: Item,
+    keepResult = false,
   ): Promise<boolean> {
     try {
-      await this.doc.send(
+      noteWrite(this.table, keys.user(id));
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.user(id),
           UpdateExpression: update,
           ConditionExpression: `attribute_exists(pk) AND (${condition})`,
           ExpressionAttributeValues: values,
+          ...(keepResult ? { ReturnValues: 'ALL_NEW' as const } : {}),
         }),
       );
+      if (keepResult && Attributes) rememberWritten(this.table, keys.user(id), Attributes);
       return true;
     } catch (err) {
       if (isConditionFailure(err)) return false;

@@ -19,7 +19,7 @@ import {
   type UserStore,
 } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
-import { expectRead, readItem } from './request-scope.ts';
+import { expectRead, noteWrite, readItem } from './request-scope.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
 import { DynamoLockout } from './user-lockout.ts';
 
@@ -233,6 +233,7 @@ export class DynamoUserStore implements UserStore {
     ended: { uid: string; at: number; until: number },
     stored: readonly string[] = [],
   ): Promise<void> {
+    noteWrite(this.table, keys.user(id));
     const { Attributes } = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
@@ -301,6 +302,7 @@ export class DynamoUserStore implements UserStore {
     attrs: { names?: Record<string, string>; values?: Record<string, unknown> },
     guarded = false,
   ): Promise<void> {
+    noteWrite(this.table, keys.user(id));
     try {
       await this.doc.send(
         new UpdateCommand({
