@@ -45,12 +45,12 @@ import type { DomainDeps } from '../domain/deps.ts';
 import { normaliseEmail } from '../domain/email.ts';
 import { loginButtons, routedDomain } from '../domain/federation/routing.ts';
 import { domainOf, isLocalIssuer } from '../domain/federation/settings.ts';
+import { loadOnce } from '../domain/load-once.ts';
 import { authenticatePassword } from '../domain/login.ts';
 import type { ConnectionSecrets, Mailer, SecretBox, SecretStore } from '../domain/ports.ts';
 import { findTenant } from '../domain/tenants.ts';
 import { lazyUpstreamClient } from '../federation/lazy-upstream.ts';
 import { loggingAuditSink } from '../shared/audit-log.ts';
-import { loadOnce } from '../shared/load-once.ts';
 import { currentRequest, errorFields, type Logger } from '../shared/logger.ts';
 import { mfaServices, policyStrength } from './mfa-services.ts';
 import { signedInUser } from './signed-in-user.ts';
@@ -145,7 +145,7 @@ export function createDynamoParts(
     maxEntries: 1000,
   });
   // The rare parts of a sign-in, loaded by the first request that needs them, not at every cold start
-  // (shared/load-once.ts): an invitation, a password reset, an upstream leg (the login page's buttons
+  // (domain/load-once.ts): an invitation, a password reset, an upstream leg (the login page's buttons
   // and the routing of an address, above, are on every sign-in and stay).
   const invitations = loadOnce(async () =>
     (await import('./invitation-services.ts')).invitationServices(deps, config),

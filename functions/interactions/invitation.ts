@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
+import { loadOnce } from '../domain/load-once.ts';
 import { basePath } from '../http/base-path.ts';
-import { loadOnce } from '../shared/load-once.ts';
 import type { Logger } from '../shared/logger.ts';
 import { renderFailure } from './routes.ts';
 import type { InteractionServices } from './services.ts';
@@ -22,7 +22,7 @@ export const INVITATION_COOKIE = 'sesame_invitation';
 export const LINK = /^\/invitation\/([a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})$/;
 const TOKEN = /^[a-z0-9][a-z0-9-]{1,62}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/;
 
-/** The link's and the invitation's pages (shared/load-once.ts). */
+/** The link's and the invitation's pages (domain/load-once.ts). */
 export const invitationPages = loadOnce(() => import('./invitation-pages.ts'));
 
 export function invitationLinks(provider: Provider, services: InteractionServices, logger: Logger) {

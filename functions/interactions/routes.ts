@@ -4,12 +4,12 @@ import { errors } from 'oidc-provider';
 import { brandStylesheet } from '../domain/branding.ts';
 import { DomainError, type ErrorCode } from '../domain/errors.ts';
 import { UpstreamRefused } from '../domain/federation/upstream.ts';
+import { loadOnce } from '../domain/load-once.ts';
 import { basePath } from '../http/base-path.ts';
 import { checkCsrf, issueCsrf } from '../http/csrf.ts';
 import { BadRequest, readForm } from '../http/forms.ts';
 import { chooseLocale, localeOf } from '../http/locale.ts';
 import { messages } from '../i18n/index.ts';
-import { loadOnce } from '../shared/load-once.ts';
 import type { Logger } from '../shared/logger.ts';
 import { errorFields } from '../shared/logger.ts';
 import { renderPage, script, stylesheet } from '../views/index.ts';
@@ -22,7 +22,7 @@ import type { InteractionServices } from './services.ts';
 import { loginPageInPlace, SHORT_LOGIN, shortLogin } from './short-login.ts';
 
 /**
- * The steps few sign-ins take, loaded by the first request that takes one (shared/load-once.ts): the
+ * The steps few sign-ins take, loaded by the first request that takes one (domain/load-once.ts): the
  * forgotten password, and linking an upstream identity to an existing account (the invitation's page
  * loads the same way, invitation.ts).
  */

@@ -103,6 +103,15 @@ document.querySelectorAll('[data-copy]').forEach(function (list) {
       response: response,
     });
   }
+  function assertion(c) {
+    var r = c.response;
+    return answer(c, {
+      clientDataJSON: text(r.clientDataJSON),
+      authenticatorData: text(r.authenticatorData),
+      signature: text(r.signature),
+      userHandle: r.userHandle ? text(r.userHandle) : undefined,
+    });
+  }
   var add = document.getElementById('passkey-register');
   if (add) {
     add.hidden = false;
@@ -138,13 +147,7 @@ document.querySelectorAll('[data-copy]').forEach(function (list) {
         o.allowCredentials = ids(o.allowCredentials);
         return navigator.credentials.get({ publicKey: o });
       }).then(function (c) {
-        var r = c.response;
-        signIn.elements.code.value = answer(c, {
-          clientDataJSON: text(r.clientDataJSON),
-          authenticatorData: text(r.authenticatorData),
-          signature: text(r.signature),
-          userHandle: r.userHandle ? text(r.userHandle) : undefined,
-        });
+        signIn.elements.code.value = assertion(c);
         signIn.submit();
       }).catch(function () {
         use.disabled = false;
@@ -170,13 +173,7 @@ document.querySelectorAll('[data-copy]').forEach(function (list) {
       if (mediation) request.mediation = mediation;
       return navigator.credentials.get(request).then(function (c) {
         if (!c || asking !== controller) return;
-        var r = c.response;
-        first.elements.response.value = answer(c, {
-          clientDataJSON: text(r.clientDataJSON),
-          authenticatorData: text(r.authenticatorData),
-          signature: text(r.signature),
-          userHandle: r.userHandle ? text(r.userHandle) : undefined,
-        });
+        first.elements.response.value = assertion(c);
         var keep = document.querySelector('input[type=checkbox][name=remember]');
         first.elements.remember.value = keep && keep.checked ? 'yes' : '';
         first.submit();

@@ -150,36 +150,14 @@ export async function passwordlessSignIn(
   const response = offered ? parseResponse<AuthenticationResponseJSON>(input.response) : null;
   const userId = userOfHandle(response?.response?.userHandle);
   if (!response || !userId) {
-    await audit(
-      deps,
-      {
-        type: 'login.failure',
-        outcome: 'failure',
-        actor: 'anonymous',
-        tenant: null,
-        reason: 'bad_passkey_answer',
-        details: { method: 'passkey' },
-      },
-      context,
-    );
+    await refusedUnclaimed(deps, 'bad_passkey_answer', context);
     return { ok: false, reason: 'invalid' };
   }
   // An answer to a challenge that is not this sign-in's, or has expired (a login page left open), is
   // no guess at the user's passkey: refused before the attempt is claimed, so it counts towards no
   // lockout (and is not audited as the user's failure). The library checks the seal again and spends it.
   if (!(await opened(deps, input.uid, challengeOf(response)))) {
-    await audit(
-      deps,
-      {
-        type: 'login.failure',
-        outcome: 'failure',
-        actor: 'anonymous',
-        tenant: null,
-        reason: 'stale_passkey_challenge',
-        details: { method: 'passkey' },
-      },
-      context,
-    );
+    await refusedUnclaimed(deps, 'stale_passkey_challenge', context);
     return { ok: false, reason: 'wrong' };
   }
   // Nor is an answer by a passkey the user does not have: one removed on /account (or by an
@@ -191,18 +169,7 @@ export async function passwordlessSignIn(
   const stored = passkeysIn(await deps.credentials.list(userId));
   const key = await keyOfId(deps, response.id);
   if (!stored.some((p) => p.key === key && p.id === response.id)) {
-    await audit(
-      deps,
-      {
-        type: 'login.failure',
-        outcome: 'failure',
-        actor: 'anonymous',
-        tenant: null,
-        reason: 'unknown_passkey',
-        details: { method: 'passkey' },
-      },
-      context,
-    );
+    await refusedUnclaimed(deps, 'unknown_passkey', context);
     return { ok: false, reason: 'wrong' };
   }
   let checked: Assertion | null = null;
@@ -252,4 +219,20 @@ export async function passwordlessSignIn(
     context,
   );
   return { ok: true, user: outcome.user, amr: [...assertion.amr, 'mfa'] };
+}
+
+/** An answer refused before any attempt was claimed (it names nobody it could be a guess for): audited. */
+function refusedUnclaimed(deps: DomainDeps, reason: string, context: AttemptContext): Promise<void> {
+  return audit(
+    deps,
+    {
+      type: 'login.failure',
+      outcome: 'failure',
+      actor: 'anonymous',
+      tenant: null,
+      reason,
+      details: { method: 'passkey' },
+    },
+    context,
+  );
 }

@@ -1,8 +1,7 @@
 import type * as SimpleWebAuthn from '@simplewebauthn/server';
+import { loadOnce } from '../../load-once.ts';
 
 export type WebAuthn = typeof SimpleWebAuthn;
-
-let loading: Promise<WebAuthn> | undefined;
 
 /**
  * The WebAuthn ceremonies (@simplewebauthn/server), loaded at the first passkey registration or use
@@ -11,10 +10,4 @@ let loading: Promise<WebAuthn> | undefined;
  * bundle keeps it in a chunk of its own (infra/bundling.ts). Import its types, never its values,
  * anywhere else: one static import would pull it back into every cold start (test/infra checks).
  */
-export function loadWebAuthn(): Promise<WebAuthn> {
-  loading ??= import('@simplewebauthn/server').catch((err: unknown) => {
-    loading = undefined;
-    throw err;
-  });
-  return loading;
-}
+export const loadWebAuthn: () => Promise<WebAuthn> = loadOnce(() => import('@simplewebauthn/server'));
