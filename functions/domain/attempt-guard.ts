@@ -83,10 +83,11 @@ export async function guardAttempt(deps: Deps, input: AttemptInput): Promise<Att
   }
   const completed = await input.completes(user);
   const settled = completed
-    ? await deps.users.recordSuccess(user.id, now)
+    ? await deps.users.recordSuccess(user.id, now, user)
     : await deps.users.releaseAttempt(user.id, now);
   if (!settled) {
-    // A concurrent failure locked the account while we verified: refuse, fail closed.
+    // A concurrent failure locked the account while we verified, or the user was disabled or reset the
+    // password (or signed out everywhere) meanwhile: what was verified no longer stands. Fail closed.
     await refusal(deps, input, 'locked', ctx, { tenant: auditTenant(user) });
     return { ok: false, reason: 'locked' };
   }

@@ -162,8 +162,13 @@ export interface UserStore {
   claimAttempt(id: string, now: number, policy: LockoutPolicy): Promise<AttemptClaim>;
   /** After a failed verification: the account locks when the count reached the threshold. Returns the lock end if locked. */
   recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null>;
-  /** After a successful verification: resets the counter. Returns false if a lock became active meanwhile (fail closed). */
-  recordSuccess(id: string, now: number): Promise<boolean>;
+  /**
+   * After a successful verification: resets the counter. Returns false if a lock became active
+   * meanwhile, or — given `seen`, the user as the claim returned it — if the user was disabled or their
+   * credentials changed (password reset, "sign out everywhere") since: the verification was against
+   * what no longer stands (fail closed).
+   */
+  recordSuccess(id: string, now: number, seen?: Pick<User, 'credentialsChangedAt'>): Promise<boolean>;
   /**
    * After a right credential on a sign-in that still needs another factor: gives back the one
    * attempt claimed for it, leaving earlier failures counted (only a completed sign-in resets the

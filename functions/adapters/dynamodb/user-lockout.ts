@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditTenant } from '../../domain/deps.ts';
-import type { AttemptClaim, LockoutPolicy } from '../../domain/ports.ts';
+import type { AttemptClaim, LockoutPolicy, User } from '../../domain/ports.ts';
 import { keys } from './directory-keys.ts';
 import { noteWrite, rememberWritten } from './request-scope.ts';
 import { type Item, isConditionFailure, toUser } from './user-item.ts';
@@ -116,12 +116,28 @@ export class DynamoLockout {
    * of the user (request-scope.ts rememberWritten): the resume that finishes a password sign-in in the
    * same request reads the user for the tokens' claims and needs no second round trip.
    */
-  async recordSuccess(id: string, now: number): Promise<boolean> {
+  async recordSuccess(id: string, now: number, seen?: Pick<User, 'credentialsChangedAt'>): Promise<boolean> {
+    // Given what the claim saw: not disabled since, and no password reset or "sign out everywhere"
+    // since (credentialsChangedAt as it was), else a sign-in verified against the old credentials
+    // would settle after the reset and start a session the reset never ends.
+    const unchanged = !seen
+      ? ''
+      : seen.credentialsChangedAt === null
+        ? ' AND attribute_not_exists(credentialsChangedAt) AND (attribute_not_exists(disabled) OR disabled = :false)'
+        : ' AND credentialsChangedAt = :seen AND (attribute_not_exists(disabled) OR disabled = :false)';
     return this.conditionalSet(
       id,
       'SET failedAttempts = :zero REMOVE lockedUntil',
-      'attribute_not_exists(lockedUntil) OR lockedUntil <= :now',
-      { ':zero': 0, ':now': now },
+      // (DynamoDB refuses redundant parentheses: without `seen` the condition is the OR alone.)
+      unchanged
+        ? `(attribute_not_exists(lockedUntil) OR lockedUntil <= :now)${unchanged}`
+        : 'attribute_not_exists(lockedUntil) OR lockedUntil <= :now',
+      {
+        ':zero': 0,
+        ':now': now,
+        ...(seen ? { ':false': false } : {}),
+        ...(seen && seen.credentialsChangedAt !== null ? { ':seen': seen.credentialsChangedAt } : {}),
+      },
       true,
     );
   }

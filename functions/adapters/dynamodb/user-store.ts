@@ -283,8 +283,8 @@ export class DynamoUserStore implements UserStore {
   recordFailure(id: string, now: number, policy: LockoutPolicy): Promise<number | null> {
     return this.#lockout.recordFailure(id, now, policy);
   }
-  recordSuccess(id: string, now: number): Promise<boolean> {
-    return this.#lockout.recordSuccess(id, now);
+  recordSuccess(id: string, now: number, seen?: Pick<User, 'credentialsChangedAt'>): Promise<boolean> {
+    return this.#lockout.recordSuccess(id, now, seen);
   }
   releaseAttempt(id: string, now: number): Promise<boolean> {
     return this.#lockout.releaseAttempt(id, now);

@@ -141,9 +141,10 @@ export class MemoryUserStore implements UserStore {
     u.failedAttempts -= 1;
     return true;
   }
-  async recordSuccess(id: string, now: number): Promise<boolean> {
+  async recordSuccess(id: string, now: number, seen?: Pick<User, 'credentialsChangedAt'>): Promise<boolean> {
     const u = this.get(id);
     if (u.lockedUntil !== null && u.lockedUntil > now) return false;
+    if (seen && (u.disabled || u.credentialsChangedAt !== seen.credentialsChangedAt)) return false;
     Object.assign(u, { failedAttempts: 0, lockedUntil: null });
     return true;
   }
