@@ -192,6 +192,29 @@ export function accountRules(makePorts: () => Promise<Ports>): void {
     assert.equal(await ports.users.recordSuccess(user.id, now), false);
   });
 
+  it('settles a sign-in only on what its claim saw: not after a reset, sign-out everywhere or disable', async () => {
+    const { ports, user, clock } = await setup();
+    const policy = { maxAttempts: 3, durationMs: WINDOW };
+    const claim = async () => {
+      const c = await ports.users.claimAttempt(user.id, clock.now().getTime(), policy);
+      assert.equal(c.kind, 'granted');
+      return c.kind === 'granted' ? c.user : user;
+    };
+    const now = () => clock.now().getTime();
+    let seen = await claim();
+    await ports.users.endSessions(user.id, now());
+    assert.equal(await ports.users.recordSuccess(user.id, now(), seen), false, 'signed out everywhere');
+    seen = await claim();
+    assert.equal(await ports.users.recordSuccess(user.id, now(), seen), true, 'nothing changed since');
+    seen = await claim();
+    clock.advance(1000);
+    await ports.users.setPassword(user.id, 'other-hash', now());
+    assert.equal(await ports.users.recordSuccess(user.id, now(), seen), false, 'password reset');
+    seen = await claim();
+    await ports.users.updateProfile(user.id, { disabled: true });
+    assert.equal(await ports.users.recordSuccess(user.id, now(), seen), false, 'disabled');
+  });
+
   it('refuses the right password if a lock landed while it was being verified', async () => {
     const { deps, user } = await setup();
     const users = override(deps.users, { recordSuccess: async () => false });
