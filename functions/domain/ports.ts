@@ -409,6 +409,11 @@ export interface PendingSignIn {
   finished?: boolean;
   /** The sign-in accepts this invitation (`<tenant>.<id>`) when it finishes (domain/invitations.ts). */
   invitation?: string;
+  /**
+   * After a password: the user's `credentialsChangedAt` the password was checked against. A reset or
+   * "sign out everywhere" before the second factor passes voids the sign-in (verifySecondFactor).
+   */
+  credentialsChangedAt?: number | null;
 }
 
 /** What names one pending sign-in in the conditional writes that follow its verification. */

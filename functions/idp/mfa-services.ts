@@ -85,6 +85,9 @@ export function mfaServices(deps: DomainDeps): MfaServices {
         ...(input.first === 'federation' ? { first: 'federation' as const } : {}),
         ...(input.linking ? { linking: true as const } : {}),
         ...(input.invitation ? { invitation: input.invitation } : {}),
+        ...(input.credentialsChangedAt !== undefined
+          ? { credentialsChangedAt: input.credentialsChangedAt }
+          : {}),
       });
       return stored ? 'mfa' : 'taken';
     },

@@ -161,11 +161,13 @@ export async function signInWithPassword(
 ): Promise<'failed' | 'federation_only' | 'taken' | 'done'> {
   // Decided between the password check and the lockout bookkeeping (see domain/attempt-guard.ts).
   let second = { required: false } as SecondStep;
+  let credentialsChangedAt: number | null | undefined;
   const result = await step.services.login({
     email: input.email,
     password: input.password,
     info: requestInfo(step),
     secondStepNeeded: async (user) => {
+      credentialsChangedAt = user.credentialsChangedAt;
       second = await step.services.mfa.secondStep({
         userId: user.id,
         user,
@@ -180,6 +182,7 @@ export async function signInWithPassword(
     const outcome = await toSecondFactor(step, result.userId, second, input.remember, false, {
       ...(input.linking ? { linking: true } : {}),
       ...(input.invitation ? { invitation: input.invitation } : {}),
+      ...(credentialsChangedAt !== undefined ? { credentialsChangedAt } : {}),
     });
     return outcome === 'taken' ? 'taken' : 'done';
   }
@@ -270,8 +273,8 @@ export async function toSecondFactor(
   second: Extract<SecondStep, { required: true }>,
   remember: boolean,
   stepUp: boolean,
-  /** What the sign-in completes when it finishes (an offered link, an invitation). */
-  completes: { linking?: true; invitation?: string } = {},
+  /** What the sign-in completes when it finishes (an offered link, an invitation), and after a password what it was checked against. */
+  completes: { linking?: true; invitation?: string; credentialsChangedAt?: number | null } = {},
 ): Promise<'mfa' | 'taken'> {
   const outcome = await step.services.mfa.begin({
     userId,

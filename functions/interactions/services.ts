@@ -16,7 +16,8 @@ export interface RequestInfo {
  * What the password step learnt about the user and the second-factor step needs too, so that it
  * is not read again (no password hash: the interaction pages have no use for it).
  */
-export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId' | 'factorsNeverAdded'>;
+export type SignedInUser = Pick<User, 'id' | 'disabled' | 'requireMfa' | 'tenantId' | 'factorsNeverAdded'> &
+  Partial<Pick<User, 'credentialsChangedAt'>>;
 
 /** `federationOnly`: the password was right, but the user's tenant signs in through its connections only. */
 export type LoginResult =
@@ -226,6 +227,8 @@ export interface MfaServices {
       linking?: boolean;
       /** The sign-in accepts this invitation when it finishes. */
       invitation?: string;
+      /** The user's credentialsChangedAt the password was checked against (PendingSignIn). */
+      credentialsChangedAt?: number | null;
     },
   ): Promise<'mfa' | 'taken'>;
   pending(uid: string): Promise<PendingSignIn | null>;

@@ -226,6 +226,11 @@ export async function verifySecondFactor(
         },
       })),
     completes: () => meets(proven, pending.strength),
+    // The password this sign-in began with no longer stands: reset, or signed out everywhere, since.
+    refuse: async (user) =>
+      pending.credentialsChangedAt !== undefined && user.credentialsChangedAt !== pending.credentialsChangedAt
+        ? 'credentials_changed'
+        : null,
   });
   if (!outcome.ok) return outcome.reason === 'replayed' ? { ok: false, replayed: true } : { ok: false };
   if (!factor) return { ok: false };
