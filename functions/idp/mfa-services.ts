@@ -12,6 +12,7 @@ import {
 import type { AttemptContext, DomainDeps } from '../domain/deps.ts';
 import { notifyUser } from '../domain/mfa/notify.ts';
 import {
+  livePending,
   meets,
   methodsIn,
   offeredMethods,
@@ -91,11 +92,7 @@ export function mfaServices(deps: DomainDeps): MfaServices {
       });
       return stored ? 'mfa' : 'taken';
     },
-    async pending(uid) {
-      const pending = await deps.signIns.getPending(uid);
-      // Expiry is checked on read: TTL deletion is only tidying up.
-      return pending && pending.expiresAt > deps.clock.now().getTime() && !pending.finished ? pending : null;
-    },
+    pending: (uid) => livePending(deps, uid),
     async screen(pending) {
       const [user, factors] = await Promise.all([
         userOf(pending.userId),

@@ -93,6 +93,15 @@ export function offeredMethods(
   return { methods: methodsIn(config, factors, 'any'), sufficient: false };
 }
 
+/**
+ * The sign-in awaiting its second factor in interaction `uid`, while it can still finish: unexpired
+ * (checked on read; TTL deletion is only tidying up) and not finished. Null otherwise.
+ */
+export async function livePending(deps: DomainDeps, uid: string): Promise<PendingSignIn | null> {
+  const pending = await deps.signIns.getPending(uid);
+  return pending && pending.expiresAt > deps.clock.now().getTime() && !pending.finished ? pending : null;
+}
+
 export async function hasAnyFactor(deps: DomainDeps, userId: string): Promise<boolean> {
   return methodsIn(deps.config, await deps.credentials.list(userId), 'any').length > 0;
 }

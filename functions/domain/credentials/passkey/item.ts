@@ -83,6 +83,16 @@ export const keyOfOwner = async (deps: DomainDeps, owner: string) =>
 export const hashOfChallenge = (deps: DomainDeps, challenge: string) =>
   deps.box.digest(`passkey:challenge:${challenge}`);
 
+/** The passkey among `stored` that the browser names by credential `id` (its item key is a digest of it). */
+export async function passkeyById(
+  deps: DomainDeps,
+  stored: readonly PasskeyItem[],
+  id: string,
+): Promise<PasskeyItem | undefined> {
+  const key = await keyOfId(deps, id);
+  return stored.find((p) => p.key === key && p.id === id);
+}
+
 /** The first characters of a credential id: enough to tell passkeys apart in an audit trail. */
 export const shortId = (id: string) => `${id.slice(0, 8)}…`;
 

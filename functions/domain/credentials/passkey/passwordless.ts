@@ -5,8 +5,9 @@ import type {
 } from '@simplewebauthn/server';
 import { guardAttempt } from '../../attempt-guard.ts';
 import { type AttemptContext, audit, auditTenant, type DomainDeps } from '../../deps.ts';
+import { livePending } from '../../mfa/sign-in.ts';
 import type { User } from '../../ports.ts';
-import { CHALLENGE_TTL_MS, keyOfId, parseResponse, passkeysIn, relyingParty } from './item.ts';
+import { CHALLENGE_TTL_MS, parseResponse, passkeyById, passkeysIn, relyingParty } from './item.ts';
 import { type Assertion, checkAssertion } from './strategy.ts';
 
 /**
@@ -119,13 +120,8 @@ async function upstreamOnly(deps: DomainDeps, user: User): Promise<boolean> {
 
 /** Whether interaction `uid` is bound to a pending second-factor sign-in of a user other than `userId`. */
 async function pendingForAnother(deps: DomainDeps, uid: string, userId: string): Promise<boolean> {
-  const pending = await deps.signIns.getPending(uid);
-  return (
-    pending !== null &&
-    pending.expiresAt > deps.clock.now().getTime() &&
-    !pending.finished &&
-    pending.userId !== userId
-  );
+  const pending = await livePending(deps, uid);
+  return pending !== null && pending.userId !== userId;
 }
 
 /**
@@ -167,8 +163,7 @@ export async function passwordlessSignIn(
   // claiming an attempt; an answer by one of the user's passkeys that fails (signature, no user
   // verification, a counter that went back) still counts.
   const stored = passkeysIn(await deps.credentials.list(userId));
-  const key = await keyOfId(deps, response.id);
-  if (!stored.some((p) => p.key === key && p.id === response.id)) {
+  if (!(await passkeyById(deps, stored, response.id))) {
     await refusedUnclaimed(deps, 'unknown_passkey', context);
     return { ok: false, reason: 'wrong' };
   }

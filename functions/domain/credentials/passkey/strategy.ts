@@ -10,10 +10,10 @@ import { authenticatorName } from './aaguids.ts';
 import { holdChallenge, takeChallenge } from './challenge.ts';
 import {
   challengesIn,
-  keyOfId,
   MAX_PASSKEYS,
   type PasskeyItem,
   parseResponse,
+  passkeyById,
   passkeysIn,
   relyingParty,
   shortId,
@@ -101,8 +101,7 @@ export async function checkAssertion(
 ): Promise<Assertion | null> {
   const { userId, response } = input;
   const stored = input.stored ?? passkeysIn(await deps.credentials.list(userId));
-  const key = await keyOfId(deps, response.id);
-  const found = stored.find((p) => p.key === key && p.id === response.id);
+  const found = await passkeyById(deps, stored, response.id);
   if (!found) return null;
   const { rpID, origin } = relyingParty(deps.config.issuer);
   let info: Awaited<ReturnType<WebAuthn['verifyAuthenticationResponse']>>['authenticationInfo'];
