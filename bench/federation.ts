@@ -58,7 +58,19 @@ const EMPTY: Probe = {
   upstreamMs: 0,
   upstreamRequests: 0,
 };
-const REDIRECT = 'http://127.0.0.1:9/cb';
+export const REDIRECT = 'http://127.0.0.1:9/cb';
+
+/** An app's code-flow authorization request (PKCE), to the bench's unreachable redirect URI. */
+export async function authorizationRequest(app: oidc.Configuration): Promise<{ url: URL; verifier: string }> {
+  const verifier = oidc.randomPKCECodeVerifier();
+  const url = oidc.buildAuthorizationUrl(app, {
+    redirect_uri: REDIRECT,
+    scope: 'openid email profile',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  return { url, verifier };
+}
 
 /** What happened in Sesame between two probes. */
 export function between(a: Probe, b: Probe): Window {
@@ -115,13 +127,7 @@ export async function federatedSignIn(
 ): Promise<FederatedSignIn> {
   mock.signInAs({ preferred_username: who, email: who, name: 'Bench Federated', groups: [fed.group] });
   const browser = new FormClient();
-  const verifier = oidc.randomPKCECodeVerifier();
-  const url = oidc.buildAuthorizationUrl(app, {
-    redirect_uri: REDIRECT,
-    scope: 'openid email profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
+  const { url, verifier } = await authorizationRequest(app);
   await probe('reset');
   const loginPage = await browser.follow(url.href, {}, REDIRECT);
   const button = findForm(loginPage.html, `/federate/${fed.connectionId}`);
@@ -197,16 +203,18 @@ export interface FederationResults {
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+export const round1 = (n: number) => Math.round(n * 10) / 10;
+export const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
 const ownMs = (w: Window) => w.handlerMs - w.upstreamMs;
-const count = (w: Window): CallCount => ({
+/** A window's DynamoDB calls, counted by operation. */
+export const count = (w: Window): CallCount => ({
   total: total(w.counts),
   byOperation: w.counts,
   dynaliteMs: round1(total(w.busyMs)),
 });
-const listed = (w: Window) => ({
+/** The same, each call listed (table, operation, key shape). */
+export const listed = (w: Window) => ({
   ...count(w),
   calls: w.calls.map((c) => `${c.table} ${c.op} ${c.key}`),
 });

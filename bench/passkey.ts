@@ -1,7 +1,18 @@
 import * as oidc from 'openid-client';
 import { FormClient, findForm } from '../functions/cli/form-client.ts';
 import { SoftAuthenticator } from '../test/support/webauthn.ts';
-import { between, type CallCount, type Window } from './federation.ts';
+import {
+  authorizationRequest,
+  between,
+  type CallCount,
+  count,
+  listed,
+  median,
+  REDIRECT,
+  round1,
+  total,
+  type Window,
+} from './federation.ts';
 import type { Probe } from './probe.ts';
 
 /**
@@ -37,8 +48,6 @@ export interface PasskeyResults {
   dynamoCalls: { post: CallCount & { calls: string[] }; flow: CallCount; sameInEverySample: boolean };
 }
 
-const REDIRECT = 'http://127.0.0.1:9/cb';
-
 export function authenticatorFor(target: PasskeyTarget): SoftAuthenticator {
   return new SoftAuthenticator(target.rpID, target.origin, {
     userHandle: target.userId,
@@ -61,13 +70,7 @@ export async function passkeySignIn(
   probe: (msg: 'reset' | 'read') => Promise<Probe>,
 ): Promise<PasskeySignIn> {
   const browser = new FormClient();
-  const verifier = oidc.randomPKCECodeVerifier();
-  const url = oidc.buildAuthorizationUrl(app, {
-    redirect_uri: REDIRECT,
-    scope: 'openid email profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
+  const { url, verifier } = await authorizationRequest(app);
   await probe('reset');
   const start = await probe('read');
   const loginPage = await browser.follow(url.href, {}, REDIRECT);
@@ -97,15 +100,6 @@ export async function passkeySignIn(
   return { post: between(beforePost, afterPost), flow: between(start, end) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
-const count = (w: Window): CallCount => ({
-  total: total(w.counts),
-  byOperation: w.counts,
-  dynaliteMs: round1(total(w.busyMs)),
-});
-
 export function summarizePasskey(runs: PasskeySignIn[]): PasskeyResults {
   const last = runs.at(-1);
   if (!last) throw new Error('bench passkey: no sign-ins measured');
@@ -117,7 +111,7 @@ export function summarizePasskey(runs: PasskeySignIn[]): PasskeyResults {
       flow: round1(median(runs.map((r) => r.flow.handlerMs))),
     },
     dynamoCalls: {
-      post: { ...count(last.post), calls: last.post.calls.map((c) => `${c.table} ${c.op} ${c.key}`) },
+      post: listed(last.post),
       flow: count(last.flow),
       sameInEverySample: runs.every((r) => totals(r) === totals(last)),
     },
