@@ -37,16 +37,19 @@ export function localeOf(ctx: Context): Locale {
  * without Accept-Language (an app's back channel) does no negotiation at all.
  */
 export async function loadBrowserLocale(ctx: Context, next: () => Promise<unknown>): Promise<void> {
-  if (ctx.get('accept-language')) {
-    const best = ctx.acceptsLanguages([...LOCALES]);
-    if (isLocale(best)) await loadMessages(best);
-  }
+  const language = ctx.get('accept-language') ? browserLanguage(ctx) : null;
+  if (language) await loadMessages(language);
   await next();
 }
 
 function fromAcceptLanguage(ctx: Context): Locale | null {
   // The page differs by this header: a shared cache must not hand one browser's language to another.
   ctx.vary('Accept-Language');
+  return browserLanguage(ctx);
+}
+
+/** The supported language the browser prefers (Koa's negotiation: q-values, `de-DE` for `de`), or null. */
+function browserLanguage(ctx: Context): Locale | null {
   const best = ctx.acceptsLanguages([...LOCALES]);
   return isLocale(best) ? best : null;
 }
